@@ -1,0 +1,58 @@
+"""Settings: name, default and help for each, read from ``SVCAT_*`` environment variables.
+
+Nothing reads the environment at import time: ``settings()`` is called by the app
+factory and the CLI. ``tests/test_docs.py`` checks that the README documents every
+setting listed here.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+PREFIX = "SVCAT_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("STORE", "svcat-store",
+            "Where the data lives: a folder for the embedded on-disk store (created if missing), "
+            "memory: for a throw-away store, or the http(s) URL of a remote SPARQL 1.1 endpoint."),
+    Setting("BASE_URI", "https://data.example.gov.uk/",
+            "Public base under which resource IRIs are minted (/id/..., /doc/..., /file/...). "
+            "IRIs never depend on the host or port a server is reached by."),
+    Setting("LICENCE", "http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+            "Licence recorded for loaded datasets unless a load names another one."),
+    Setting("QUERY_TIMEOUT", 30.0, "Seconds a SPARQL query may run before it is stopped."),
+    Setting("RESULT_LIMIT", 10000, "Most rows a SPARQL SELECT on /sparql returns before saying it was cut."),
+    Setting("MAX_QUERY_BYTES", 1_000_000, "Largest SPARQL request body accepted."),
+    Setting("STORE_USER", "", "User name for a remote store that asks for HTTP authentication."),
+    Setting("STORE_PASSWORD", "", "Password for a remote store that asks for HTTP authentication."),
+)
+
+DEFAULTS = {s.name: s.default for s in SETTINGS}
+
+
+def settings(environ: dict | None = None) -> dict:
+    """Defaults overlaid with ``SVCAT_<NAME>`` variables, converted to the default's type."""
+    env = os.environ if environ is None else environ
+    out = {}
+    for setting in SETTINGS:
+        raw = env.get(PREFIX + setting.name)
+        if raw is None or raw == "":
+            out[setting.name] = setting.default
+        elif isinstance(setting.default, bool):
+            out[setting.name] = raw.lower() in {"1", "true", "yes", "on"}
+        elif isinstance(setting.default, int):
+            out[setting.name] = int(raw)
+        elif isinstance(setting.default, float):
+            out[setting.name] = float(raw)
+        else:
+            out[setting.name] = raw
+    return out

@@ -1,0 +1,68 @@
+"""One error hierarchy for the catalogue; one HTTP handler renders it (``web.errors``).
+
+    CatalogueError (status 500)
+    ├── NotFound (404)
+    ├── BadRequest (400)
+    │   └── BadQuery (400)            SPARQL that does not parse, or is refused
+    ├── Unauthorized (401)
+    ├── PayloadTooLarge (413)
+    ├── QueryTimeout (503)           a query stopped at its time limit
+    └── StoreUnavailable (503)       the store cannot be opened or reached
+
+The CLI turns them into ``click.ClickException``; the web layer into one JSON shape
+``{"ok": false, "error": ..., "status": ...}`` or an HTML page.
+"""
+
+from __future__ import annotations
+
+
+class CatalogueError(Exception):
+    status = 500
+    title = "Internal error"
+
+    def __init__(self, message: str, *, status: int | None = None, title: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+        if title is not None:
+            self.title = title
+
+
+class NotFound(CatalogueError):
+    status = 404
+    title = "Not found"
+
+
+class BadRequest(CatalogueError):
+    status = 400
+    title = "Bad request"
+
+
+class BadQuery(BadRequest):
+    title = "Bad query"
+
+
+class Unauthorized(CatalogueError):
+    status = 401
+    title = "Unauthorized"
+
+
+class PayloadTooLarge(CatalogueError):
+    status = 413
+    title = "Payload too large"
+
+
+class QueryTimeout(CatalogueError):
+    status = 503
+    title = "Query timed out"
+
+
+class StoreUnavailable(CatalogueError):
+    status = 503
+    title = "Store unavailable"
+
+
+class ReadOnlyStore(CatalogueError):
+    status = 403
+    title = "Read-only store"

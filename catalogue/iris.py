@@ -1,0 +1,70 @@
+"""Every IRI pattern the catalogue mints, in one place.
+
+Resource IRIs live under ``{base}id/`` (they 303 to ``{base}doc/``); source files under
+``{base}file/``; named graphs under ``{base}graph/``. The base is configuration
+(``SVCAT_BASE_URI``), never the host or port a request arrived on. Path segments are
+slugs (``loaders.converters.slug``) or codes checked by their callers, so the strings
+here are always valid IRIs.
+"""
+
+from __future__ import annotations
+
+ONS_GEOGRAPHY = "http://statistics.data.gov.uk/id/statistical-geography/"
+
+
+def normalise_base(base: str) -> str:
+    return base if base.endswith("/") else base + "/"
+
+
+def council(base: str, gss: str) -> str:
+    return f"{base}id/council/{gss}"
+
+
+def geography(gss: str) -> str:
+    return ONS_GEOGRAPHY + gss
+
+
+def dataset(base: str, gss: str, kind: str, key: str) -> str:
+    return f"{base}id/dataset/{gss}/{kind}/{key}"
+
+
+def source_file(base: str, gss: str, kind: str, key: str, filename_slug: str) -> str:
+    """The published CSV as we received it; rows are ``#row=N`` fragments (RFC 7111)."""
+    return f"{base}file/{gss}/{kind}/{key}/{filename_slug}"
+
+
+def dataset_graph(base: str, gss: str, kind: str, key: str, version: str) -> str:
+    return f"{base}graph/{gss}/{kind}/{key}/{version}"
+
+
+def catalogue_graph(base: str) -> str:
+    return f"{base}graph/catalogue"
+
+
+def catalogue(base: str) -> str:
+    return f"{base}id/catalogue"
+
+
+def supplier(base: str, gss: str, key: str) -> str:
+    return f"{base}id/supplier/{gss}/{key}"
+
+
+def redaction(base: str, gss: str, key: str) -> str:
+    return f"{base}id/redaction/{gss}/{key}"
+
+
+def concept_scheme(base: str, gss: str, scheme: str) -> str:
+    return f"{base}id/scheme/{gss}/{scheme}"
+
+
+def concept(base: str, gss: str, scheme: str, key: str) -> str:
+    return f"{base}id/concept/{gss}/{scheme}/{key}"
+
+
+def service(base: str) -> str:
+    """The SPARQL service itself, for its Service Description."""
+    return f"{base}sparql"
+
+
+def software(base: str) -> str:
+    return f"{base}id/software/svcat"

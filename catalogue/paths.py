@@ -1,0 +1,26 @@
+"""Where the Turtle files that code reads live (ontology/, shapes/).
+
+They sit at the repository root beside the packages, as the product card fixes. An
+installed copy elsewhere can point at them with ``SVCAT_ONTOLOGY_DIR`` and
+``SVCAT_SHAPES_DIR``; these are read when asked for, never at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def ontology_dir() -> Path:
+    return Path(os.environ.get("SVCAT_ONTOLOGY_DIR") or ROOT / "ontology")
+
+
+def shapes_dir() -> Path:
+    return Path(os.environ.get("SVCAT_SHAPES_DIR") or ROOT / "shapes")
+
+
+def sample_data_dir() -> Path:
+    """Real council files shipped with the repository for ``svcat demo``."""
+    return ROOT / "tests" / "data" / "real"

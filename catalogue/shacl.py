@@ -1,0 +1,275 @@
+"""SHACL validation: the shapes in ``shapes/`` compiled into fast per-node checks.
+
+pySHACL validates a whole graph at a few thousand triples per second; a million-line
+file needs more. The shapes we write use a small part of SHACL Core (``sh:targetClass``
+node shapes with property shapes on a predicate path, and ``sh:minCount``,
+``sh:maxCount``, ``sh:datatype``, ``sh:or`` of datatypes, ``sh:nodeKind``, ``sh:in``,
+``sh:pattern``), so ``compile_shapes`` turns them into checks that run on each node's
+triples as the loader streams them. Anything outside that subset is refused when the
+shapes are compiled, never silently ignored. ``pyshacl_results`` runs the real pySHACL
+on a graph and returns the same ``ShapeResult`` rows, which the tests use to prove that
+both agree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+
+from catalogue.paths import shapes_dir
+from catalogue.vocab import RDF, RDFS, SH, ontology_graph
+
+Term = str  # an N-Triples term, as the loaders produce them
+
+SUPPORTED = {SH.path, SH.minCount, SH.maxCount, SH.datatype, SH["or"], SH.nodeKind, SH["in"],
+             SH.pattern, SH.severity, SH.message, SH.description, SH.name, RDF.type, RDFS.label,
+             RDFS.comment, SH.order, SH.group}
+
+
+class ShapeError(ValueError):
+    """A shapes file that uses SHACL features the compiled validator does not implement."""
+
+
+@dataclass(frozen=True)
+class ShapeResult:
+    focus: str  # IRI of the focus node (not bracketed)
+    path: str  # IRI of the path
+    value: str | None  # lexical form of the offending value, if any
+    severity: str  # "violation" | "warning" | "info"
+    component: str  # local name of the constraint component, e.g. "MinCountConstraintComponent"
+    shape: str  # IRI of the property shape
+    kind: str  # the shape's local name: the problem's slug
+    message: str
+    fix: str
+
+    def key(self) -> tuple:
+        return (self.focus, self.path, self.component, self.severity, self.value)
+
+
+@dataclass(frozen=True)
+class PropertyCheck:
+    shape: str
+    kind: str
+    path: str  # bracketed, to compare with N-Triples predicates
+    min_count: int | None
+    max_count: int | None
+    datatypes: frozenset[str] | None  # full datatype IRIs
+    component_for_datatype: str
+    node_kind: str | None  # "IRI" | "Literal" | "BlankNode"
+    allowed: frozenset[str] | None  # N-Triples terms
+    pattern: re.Pattern | None
+    severity: str
+    message: str
+    fix: str
+
+
+def _severity(term) -> str:
+    return {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}.get(term, "violation")
+
+
+def _local(iri: str) -> str:
+    return re.split(r"[#/]", iri)[-1]
+
+
+def _nt(term) -> str:
+    return term.n3()
+
+
+def _compile_property(graph: Graph, shape) -> PropertyCheck:
+    used = set(graph.predicates(shape, None))
+    unsupported = used - SUPPORTED
+    if unsupported:
+        raise ShapeError(f"shape {shape} uses {sorted(map(str, unsupported))}, which the compiled validator does not support")
+    path = graph.value(shape, SH.path)
+    if not isinstance(path, URIRef):
+        raise ShapeError(f"shape {shape}: only predicate paths are supported")
+    datatypes = None
+    component = "DatatypeConstraintComponent"
+    if (dt := graph.value(shape, SH.datatype)) is not None:
+        datatypes = frozenset({str(dt)})
+    if (alternatives := graph.value(shape, SH["or"])) is not None:
+        members = list(Collection(graph, alternatives))
+        found = [graph.value(m, SH.datatype) for m in members]
+        if any(f is None for f in found) or any(set(graph.predicates(m, None)) - {SH.datatype} for m in members):
+            raise ShapeError(f"shape {shape}: sh:or is supported only as a list of sh:datatype alternatives")
+        datatypes = frozenset(str(f) for f in found)
+        component = "OrConstraintComponent"
+    allowed = None
+    if (values := graph.value(shape, SH["in"])) is not None:
+        allowed = frozenset(_nt(v) for v in Collection(graph, values))
+    node_kind = graph.value(shape, SH.nodeKind)
+    pattern = graph.value(shape, SH.pattern)
+    min_count = graph.value(shape, SH.minCount)
+    max_count = graph.value(shape, SH.maxCount)
+    return PropertyCheck(
+        shape=str(shape), kind=_local(str(shape)), path=f"<{path}>",
+        min_count=int(min_count) if min_count is not None else None,
+        max_count=int(max_count) if max_count is not None else None,
+        datatypes=datatypes, component_for_datatype=component,
+        node_kind=_local(str(node_kind)) if node_kind is not None else None,
+        allowed=allowed, pattern=re.compile(str(pattern)) if pattern is not None else None,
+        severity=_severity(graph.value(shape, SH.severity)),
+        message=str(graph.value(shape, SH.message) or ""),
+        fix=str(graph.value(shape, SH.description) or ""),
+    )
+
+
+class CompiledShapes:
+    """Checks for each target class, applied to one node's triples at a time."""
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+        self.by_class: dict[str, list[PropertyCheck]] = defaultdict(list)
+        for shape in graph.subjects(RDF.type, SH.NodeShape):
+            targets = list(graph.objects(shape, SH.targetClass))
+            if not targets:
+                raise ShapeError(f"node shape {shape} has no sh:targetClass")
+            checks = [_compile_property(graph, p) for p in graph.objects(shape, SH.property)]
+            for target in targets:
+                self.by_class[f"<{target}>"].extend(checks)
+
+    def check_node(self, subject: Term, types: list[Term], pairs: list[tuple[Term, Term]]) -> list[ShapeResult]:
+        """Results for one node given its types and its (predicate, object) pairs."""
+        results: list[ShapeResult] = []
+        for cls in types:
+            for check in self.by_class.get(cls, ()):
+                values = [o for p, o in pairs if p == check.path]
+                results.extend(_run(check, subject, values))
+        return results
+
+    def check_triples(self, triples) -> list[ShapeResult]:
+        """Group triples by subject and check every typed node among them."""
+        nodes: dict[Term, list[tuple[Term, Term]]] = defaultdict(list)
+        types: dict[Term, list[Term]] = defaultdict(list)
+        rdf_type = f"<{RDF.type}>"
+        for s, p, o in triples:
+            nodes[s].append((p, o))
+            if p == rdf_type:
+                types[s].append(o)
+        results = []
+        for subject, node_types in types.items():
+            if any(t in self.by_class for t in node_types):
+                results.extend(self.check_node(subject, node_types, nodes[subject]))
+        return results
+
+    @property
+    def classes(self) -> set[str]:
+        return set(self.by_class)
+
+
+def _run(check: PropertyCheck, subject: Term, values: list[Term]) -> list[ShapeResult]:
+    out = []
+    focus = subject[1:-1]
+
+    def result(component: str, value: Term | None) -> ShapeResult:
+        return ShapeResult(focus, check.path[1:-1], lexical(value) if value else None, check.severity,
+                           component, check.shape, check.kind, check.message, check.fix)
+
+    if check.min_count is not None and len(values) < check.min_count:
+        out.append(result("MinCountConstraintComponent", None))
+    if check.max_count is not None and len(values) > check.max_count:
+        out.append(result("MaxCountConstraintComponent", None))
+    for value in values:
+        if check.datatypes is not None and datatype_of(value) not in check.datatypes:
+            out.append(result(check.component_for_datatype, value))
+        if check.node_kind is not None and not _has_kind(value, check.node_kind):
+            out.append(result("NodeKindConstraintComponent", value))
+        if check.allowed is not None and value not in check.allowed:
+            out.append(result("InConstraintComponent", value))
+        if check.pattern is not None and not check.pattern.search(lexical(value)):
+            out.append(result("PatternConstraintComponent", value))
+    return out
+
+
+_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def datatype_of(term: Term) -> str | None:
+    if not term.startswith('"'):
+        return None
+    end = term.rfind('"')
+    rest = term[end + 1:]
+    if rest.startswith("^^<"):
+        return rest[3:-1]
+    return _LANGSTRING if rest.startswith("@") else _STRING
+
+
+def _has_kind(term: Term, kind: str) -> bool:
+    if kind == "IRI":
+        return term.startswith("<")
+    if kind == "Literal":
+        return term.startswith('"')
+    if kind == "BlankNode":
+        return term.startswith("_:")
+    if kind == "IRIOrLiteral":
+        return not term.startswith("_:")
+    return True
+
+
+_UNESCAPE = re.compile(r'\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)')
+
+
+def lexical(term: Term) -> str:
+    """The text of a term: the IRI without brackets, or a literal's unescaped lexical form."""
+    if term.startswith("<"):
+        return term[1:-1]
+    if not term.startswith('"'):
+        return term
+    body = term[1:term.rfind('"')]
+
+    def unescape(m: re.Match) -> str:
+        code = m.group(1)
+        if code[0] in "uU":
+            return chr(int(code[1:], 16))
+        return {"n": "\n", "r": "\r", "t": "\t"}.get(code, code)
+
+    return _UNESCAPE.sub(unescape, body) if "\\" in body else body
+
+
+@lru_cache(maxsize=None)
+def shapes_graph(name: str) -> Graph:
+    graph = Graph()
+    graph.parse(Path(shapes_dir()) / name, format="turtle")
+    return graph
+
+
+@lru_cache(maxsize=None)
+def compiled(name: str) -> CompiledShapes:
+    """The compiled checks of ``shapes/<name>`` (cached per process)."""
+    return CompiledShapes(shapes_graph(name))
+
+
+def pyshacl_results(data: Graph, name: str) -> list[ShapeResult]:
+    """Run pySHACL itself on a graph and return its results as ``ShapeResult`` rows."""
+    from pyshacl import validate  # imported here: slow to import, needed only for cross-checks
+
+    shapes = shapes_graph(name)
+    _, report, _ = validate(data, shacl_graph=shapes, ont_graph=ontology_graph(), inference="none",
+                            allow_warnings=True, advanced=False)
+    rows = report.query(
+        """PREFIX sh: <http://www.w3.org/ns/shacl#>
+        SELECT ?focus ?path ?value ?severity ?component ?shape WHERE {
+          ?r a sh:ValidationResult ; sh:focusNode ?focus ; sh:resultPath ?path ;
+             sh:resultSeverity ?severity ; sh:sourceConstraintComponent ?component ;
+             sh:sourceShape ?shape . OPTIONAL { ?r sh:value ?value } }""")
+    out = []
+    for focus, path, value, severity, component, shape in rows:
+        if isinstance(shape, BNode):
+            raise ShapeError("give every property shape an IRI so results can be named")
+        text = None
+        if isinstance(value, Literal):
+            text = str(value)
+        elif value is not None:
+            text = str(value)
+        out.append(ShapeResult(
+            str(focus), str(path), text, _severity(severity), _local(str(component)), str(shape),
+            _local(str(shape)), str(shapes.value(shape, SH.message) or ""),
+            str(shapes.value(shape, SH.description) or "")))
+    return out

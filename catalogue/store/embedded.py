@@ -1,0 +1,290 @@
+"""The embedded store: Oxigraph (pyoxigraph) on disk, or in memory for tests.
+
+Write mode opens ``primary/`` read-write under an exclusive ``flock`` (one writer at a
+time, across processes: the CLI and the upload API queue behind each other) and
+publishes snapshots; read mode serves the current snapshot read-only and follows
+``CURRENT`` (see ``snapshots``). In memory there is one store and publishing is a no-op.
+
+Bulk writes go through Oxigraph's bulk loader in two threads: it releases the GIL, so
+two chunks load in parallel while Python maps the next rows.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import io
+import os
+import queue
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+
+from catalogue.errors import BadQuery, ReadOnlyStore, StoreUnavailable
+from catalogue.store import BINDINGS, BOOLEAN, GRAPH, Bindings
+from catalogue.store import snapshots as snap
+
+LOADER_THREADS = 2
+
+
+def to_rdflib(term):
+    """A pyoxigraph term as an rdflib term."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    return URIRef(str(term))
+
+
+class EmbeddedStore:
+    writable: bool
+
+    def __init__(self, path: str | None, *, mode: str = "read"):
+        self.mode = mode
+        self.writable = mode == "write"
+        self.path = path
+        self._lock_fd: int | None = None
+        self._hold_fd: int | None = None
+        self._stamp = None
+        self._local = threading.Lock()
+        if path is None:
+            self.url = "memory:"
+            self.layout = None
+            self._store = ox.Store()
+            return
+        self.url = f"oxigraph:{path}"
+        self.layout = snap.Layout(path)
+        try:
+            self.layout.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot create the store folder {path}: {exc}") from exc
+        if self.writable:
+            self._open_writer()
+        else:
+            self._store = None
+            self._refresh()
+
+    # ------------------------------------------------------------ opening
+
+    def _open_writer(self) -> None:
+        self._lock_fd = os.open(self.layout.write_lock, os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(self._lock_fd, fcntl.LOCK_EX)  # waits for any other writer
+        try:
+            self._store = ox.Store(str(self.layout.primary))
+        except OSError as exc:
+            self._unlock()
+            raise StoreUnavailable(f"cannot open the store at {self.path}: {exc}") from exc
+        if self.layout.current() is None:
+            self.publish()
+
+    def _refresh(self) -> None:
+        """Reopen the current snapshot if a writer has published a new one."""
+        stamp = self.layout.current_stamp()
+        if stamp == self._stamp and self._store is not None:
+            return
+        with self._local:
+            stamp = self.layout.current_stamp()
+            if stamp == self._stamp and self._store is not None:
+                return
+            current = self.layout.current()
+            if current is None:
+                # Nothing published yet: an empty store (a writer creates the first snapshot).
+                self._store, self._stamp = ox.Store(), stamp
+                return
+            fd = snap.hold(current)
+            try:
+                store = ox.Store.read_only(str(current))
+            except OSError as exc:
+                snap.release(fd)
+                raise StoreUnavailable(f"cannot open snapshot {current}: {exc}") from exc
+            old_fd, self._hold_fd = self._hold_fd, fd
+            self._store, self._stamp = store, stamp
+            snap.release(old_fd)
+
+    def _reader(self) -> ox.Store:
+        if self.layout is not None and not self.writable:
+            self._refresh()
+        return self._store
+
+    def _writer(self) -> ox.Store:
+        if not self.writable:
+            raise ReadOnlyStore("this store was opened for reading")
+        return self._store
+
+    # ------------------------------------------------------------ queries
+
+    def _query(self, sparql: str, **dataset):
+        try:
+            return self._reader().query(sparql, **dataset)
+        except SyntaxError as exc:
+            raise BadQuery(f"SPARQL syntax error: {exc}") from exc
+        except OSError as exc:
+            raise StoreUnavailable(f"store error: {exc}") from exc
+
+    def select(self, sparql: str) -> Bindings:
+        result = self._query(sparql, use_default_graph_as_union=True)
+        if isinstance(result, ox.QueryBoolean):
+            return Bindings([], [], bool(result))
+        if not isinstance(result, ox.QuerySolutions):
+            raise BadQuery("expected a SELECT or ASK query")
+        names = [v.value for v in result.variables]
+        rows = [{n: to_rdflib(s[n]) for n in names if s[n] is not None} for s in result]
+        return Bindings(names, rows)
+
+    def construct(self, sparql: str):
+        result = self._query(sparql, use_default_graph_as_union=True)
+        if not isinstance(result, ox.QueryTriples):
+            raise BadQuery("expected a CONSTRUCT or DESCRIBE query")
+        return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result]
+
+    def query_raw(self, sparql: str, *, results_type: str, graph_type: str,
+                  default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
+                  base_iri: str | None = None) -> tuple[str, str, bytes]:
+        dataset: dict = {"base_iri": base_iri}
+        if default_graphs or named_graphs:
+            dataset["default_graph"] = [ox.NamedNode(g) for g in default_graphs] or ox.DefaultGraph()
+            dataset["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        else:
+            dataset["use_default_graph_as_union"] = True
+        result = self._query(sparql, **dataset)
+        if isinstance(result, ox.QueryTriples):
+            fmt = ox.RdfFormat.from_media_type(graph_type)
+            return GRAPH, fmt.media_type, result.serialize(format=fmt)
+        fmt = ox.QueryResultsFormat.from_media_type(results_type)
+        kind = BOOLEAN if isinstance(result, ox.QueryBoolean) else BINDINGS
+        return kind, fmt.media_type, result.serialize(format=fmt)
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._reader().named_graphs() if isinstance(g, ox.NamedNode))
+
+    def triple_count(self, graph: str | None = None) -> int:
+        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
+        rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}").rows
+        return int(rows[0]["n"]) if rows else 0
+
+    def dump(self, out: IO[bytes], graph: str | None = None) -> None:
+        store = self._reader()
+        if graph:
+            store.dump(out, format=ox.RdfFormat.N_QUADS, from_graph=ox.NamedNode(graph)) \
+                if False else _dump_graph(store, out, graph)
+        else:
+            store.dump(out, format=ox.RdfFormat.N_QUADS)
+
+    # ------------------------------------------------------------ writes
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._writer().update(sparql)
+        except SyntaxError as exc:
+            raise BadQuery(f"SPARQL Update syntax error: {exc}") from exc
+        except OSError as exc:
+            raise StoreUnavailable(f"store error: {exc}") from exc
+
+    def bulk_add(self, chunks: Iterable[bytes]) -> None:
+        store = self._writer()
+        if self.layout is None:
+            for chunk in chunks:
+                store.load(chunk, format=ox.RdfFormat.N_QUADS)
+            return
+        work: queue.Queue = queue.Queue(maxsize=LOADER_THREADS * 2)
+        errors: list[BaseException] = []
+
+        def loader():
+            while (chunk := work.get()) is not None:
+                if not errors:
+                    try:
+                        store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
+                    except BaseException as exc:  # surfaced to the producer below
+                        errors.append(exc)
+        threads = [threading.Thread(target=loader, daemon=True) for _ in range(LOADER_THREADS)]
+        for thread in threads:
+            thread.start()
+        try:
+            for chunk in chunks:
+                if errors:
+                    break
+                work.put(chunk)
+        finally:
+            for _ in threads:
+                work.put(None)
+            for thread in threads:
+                thread.join()
+        if errors:
+            raise StoreUnavailable(f"bulk load failed: {errors[0]}") from errors[0]
+
+    def drop_graph(self, graph: str) -> None:
+        store = self._writer()
+        node = ox.NamedNode(graph)
+        if store.contains_named_graph(node):
+            store.remove_graph(node)
+
+    def publish(self) -> None:
+        """Flush, snapshot the primary and point readers at the snapshot."""
+        if self.layout is None:
+            return
+        store = self._writer()
+        store.flush()
+        name = snap.new_snapshot_name()
+        self.layout.snapshots.mkdir(exist_ok=True)
+        store.backup(str(self.layout.snapshots / name))
+        snap.point_current(self.layout, name)
+        snap.collect(self.layout)
+
+    def optimize(self) -> None:
+        self._writer().optimize()
+
+    # ------------------------------------------------------------ closing
+
+    def _unlock(self) -> None:
+        if self._lock_fd is not None:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def close(self) -> None:
+        if self.writable and self._store is not None and self.layout is not None:
+            self._store.flush()
+        self._store = None
+        snap.release(self._hold_fd)
+        self._hold_fd = None
+        self._unlock()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _dump_graph(store: ox.Store, out: IO[bytes], graph: str) -> None:
+    """N-Quads of one named graph, streamed in blocks."""
+    node = ox.NamedNode(graph)
+    buffer = io.BytesIO()
+    for quad in store.quads_for_pattern(None, None, None, node):
+        buffer.write(f"{quad.subject} {quad.predicate} {quad.object} {quad.graph_name} .\n".encode())
+        if buffer.tell() > 1 << 20:
+            out.write(buffer.getvalue())
+            buffer.seek(0)
+            buffer.truncate()
+    out.write(buffer.getvalue())
+
+
+def store_size(path: str | Path) -> int:
+    """Bytes on disk under a store folder (primary only)."""
+    total = 0
+    for root, _, files in os.walk(Path(path) / "primary"):
+        for name in files:
+            try:
+                total += os.path.getsize(os.path.join(root, name))
+            except OSError:
+                pass
+    return total

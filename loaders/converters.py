@@ -1,0 +1,224 @@
+"""Named, pure cell converters: text in, value (or ``None`` when unreadable) out.
+
+Each converter handles the forms councils actually write (see ``../shared/data/real/
+SOURCES.md``) and nothing clever beyond them: an unreadable cell is reported by the
+validator with its raw value, never guessed. Results are memoised because a file
+repeats the same dates, codes and names thousands of times.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import date
+from functools import lru_cache
+
+# ---------------------------------------------------------------- text
+
+#: C1 control characters that are really cp1252 punctuation double-encoded into UTF-8
+#: (Harrogate writes "REDACTED \u0096 PERSONAL DATA" for an en dash).
+_C1 = {chr(b): bytes([b]).decode("cp1252", errors="ignore") or " " for b in range(0x80, 0xA0)}
+_C1_TABLE = str.maketrans(_C1)
+_SPACES = re.compile(r"\s+")
+
+
+def text(raw: str) -> str:
+    """A cell as published, after decoding: outer whitespace off, stray C1 codes mapped."""
+    value = raw.strip()
+    if value and not value.isascii():
+        value = value.translate(_C1_TABLE).replace("\u00a0", " ").strip()
+    return value
+
+
+def header_key(title: str) -> str:
+    """Compare column titles ignoring case, spacing and punctuation.
+
+    ``"Capital /Revenue"``, ``"Capital / Revenue"`` and ``"capital_revenue"`` all
+    become ``"capitalrevenue"``.
+    """
+    folded = unicodedata.normalize("NFKD", text(title)).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+@lru_cache(maxsize=65536)
+def slug(value: str, limit: int = 60) -> str:
+    """A readable IRI path segment: ``"A & A Electrical Ltd"`` -> ``"a-a-electrical-ltd"``."""
+    folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii").lower()
+    out = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:limit].strip("-")
+    return out or "x" + hashlib.sha1(value.encode("utf-8")).hexdigest()[:8]
+
+
+def short_hash(*parts: str, length: int = 8) -> str:
+    """Stable hex digest of the parts, for IRIs that must not collide."""
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:length]
+
+
+# ---------------------------------------------------------------- money
+
+_MONEY = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+@lru_cache(maxsize=65536)
+def money(raw: str) -> str | None:
+    """``" 1,234.50 "``, ``"£-12"``, ``"(3.00)"``, ``"12.00-"``, ``"1616.23 "`` -> decimal text.
+
+    The digits stay exactly as published (``"3499.1"`` stays ``"3499.1"``); credits
+    come out with a leading minus. ``None`` when the cell is not an amount.
+    """
+    value = raw.strip().replace("£", "").replace(",", "").replace(" ", "").replace("\u00a0", "")
+    negative = False
+    if value.startswith("(") and value.endswith(")"):
+        negative, value = True, value[1:-1]
+    elif value.endswith("-") and len(value) > 1:
+        negative, value = True, value[:-1]
+    elif value.upper().endswith("CR"):
+        negative, value = True, value[:-2]
+    value = value.replace("£", "")
+    if not _MONEY.match(value):
+        return None
+    if value[0] == "+":
+        value = value[1:]
+    if value.startswith("."):
+        value = "0" + value
+    elif value.startswith("-."):
+        value = "-0" + value[1:]
+    if value.endswith("."):
+        value = value[:-1]
+    if negative:
+        value = value[1:] if value.startswith("-") else "-" + value
+    return value
+
+
+# ---------------------------------------------------------------- dates
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_MONTHS["sept"] = 9
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+_D_MON_Y = re.compile(r"^(\d{1,2})[\- ]([A-Za-z]{3,9})[\- ](\d{2}|\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_YYYYMMDD = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_PERIOD = re.compile(r"^(\d{4})-?(\d{2})$")
+_MONTH_NAMES = {name: i for i, name in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august",
+     "september", "october", "november", "december"], start=1)}
+
+
+def _year(text_year: str) -> int:
+    year = int(text_year)
+    if len(text_year) == 2:
+        year += 2000 if year < 70 else 1900
+    return year
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=65536)
+def payment_date(raw: str) -> tuple[str, str] | None:
+    """A payment date or period -> ``(lexical, "date" | "gYearMonth")``.
+
+    Accepts ``dd/mm/yyyy`` (and ``d/m/yy``, dots, dashes: UK day-first), ``dd-Mon-yy``,
+    ISO dates and datetimes, ``yyyymmdd``, and ``yyyymm`` / ``yyyy-mm`` periods.
+    """
+    value = raw.strip()
+    if not value:
+        return None
+    if m := _ISO.match(value):
+        iso = _iso(int(m[1]), int(m[2]), int(m[3]))
+        return (iso, "date") if iso else None
+    if m := _DMY.match(value):
+        iso = _iso(_year(m[3]), int(m[2]), int(m[1]))
+        return (iso, "date") if iso else None
+    if m := _D_MON_Y.match(value):
+        month = _MONTHS.get(m[2][:4].lower()) or _MONTHS.get(m[2][:3].lower())
+        iso = _iso(_year(m[3]), month, int(m[1])) if month else None
+        return (iso, "date") if iso else None
+    if m := _YYYYMMDD.match(value):
+        iso = _iso(int(m[1]), int(m[2]), int(m[3]))
+        if iso:
+            return iso, "date"
+    if m := _PERIOD.match(value):
+        if 1900 < int(m[1]) < 2200 and 1 <= int(m[2]) <= 12:
+            return f"{m[1]}-{m[2]}", "gYearMonth"
+    return None
+
+
+# ---------------------------------------------------------------- flags and codes
+
+_TRUE = frozenset({"y", "yes", "true", "1", "gpc", "card", "pcard", "procurement card"})
+_FALSE = frozenset({"n", "no", "false", "0", "inv", "invoice"})
+
+
+@lru_cache(maxsize=1024)
+def flag(raw: str) -> bool | None:
+    """Yes/No style flags (``Y``, ``Yes``, ``GPC``...) -> bool, ``None`` if neither."""
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    return None
+
+
+@lru_cache(maxsize=1024)
+def capital_or_revenue(raw: str) -> str | None:
+    """``C``/``Capital`` -> ``"capital"``, ``R``/``Revenue`` -> ``"revenue"``."""
+    value = raw.strip().lower()
+    if value in {"c", "cap", "capital"}:
+        return "capital"
+    if value in {"r", "rev", "revenue"}:
+        return "revenue"
+    return None
+
+
+_REDACTED = re.compile(
+    r"redact|personal\s+(data|information)|withheld|not\s+disclosed|private\s+individual"
+    r"|^\W*(\*+|x{3,}|#+)\W*$|^\s*individual\s*$|^\s*confidential\s*$",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=65536)
+def is_redacted(name: str) -> bool:
+    """True for payee cells that stand for a withheld name (REDACTED, Personal Data, ``*****``)."""
+    return bool(_REDACTED.search(name))
+
+
+_VAT = re.compile(r"^(?:GB)?(\d{9}|\d{12})$")
+
+
+@lru_cache(maxsize=65536)
+def vat_number(raw: str) -> str | None:
+    """``"GB 123 4567 89"``, ``"123456789"`` -> ``"GB123456789"``; ``None`` otherwise."""
+    value = re.sub(r"[\s.\-]", "", raw.upper())
+    m = _VAT.match(value)
+    return f"GB{m[1]}" if m else None
+
+
+_COMPANY = re.compile(r"^((?:SC|NI|OC|SO|NC|R0|IP|SP|RS|FC|GE|LP|SL|SE|CE|CS)?)(\d{1,8})$")
+
+
+@lru_cache(maxsize=65536)
+def company_number(raw: str) -> str | None:
+    """Companies House numbers, zero-padded to 8 characters: ``"8911274"`` -> ``"08911274"``."""
+    value = re.sub(r"[\s.]", "", raw.upper())
+    m = _COMPANY.match(value)
+    if not m or not m[2].strip("0"):
+        return None
+    prefix, digits = m[1], m[2]
+    return prefix + digits.zfill(8 - len(prefix))
+
+
+@lru_cache(maxsize=65536)
+def charity_number(raw: str) -> str | None:
+    """Charity Commission (England and Wales) numbers: 6-8 digits, optional ``-n`` suffix."""
+    value = raw.strip().upper().replace(" ", "")
+    if re.fullmatch(r"\d{6,8}(-\d{1,2})?", value) and value.strip("0-"):
+        return value
+    return None

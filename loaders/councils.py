@@ -1,0 +1,118 @@
+"""The register of UK councils (``loaders/data/councils.csv``) and how files name them.
+
+Councils write who they are in many ways: a GSS code (``E08000036``), an old ONS SNAC
+code inside a URI (``http://statistics.data.gov.uk/doc/local-authority/00DA``), an
+OpenDataCommunities URI (``.../metropolitan-district-council/leeds``) or a name
+(``The Borough of Calderdale``, ``Wakefield MDC``). ``Register.find`` accepts any of
+these; ``Register.resolve`` is what ``--publisher`` uses and says what it could not
+match.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from loaders.converters import header_key
+
+REGISTER = Path(__file__).resolve().parent / "data" / "councils.csv"
+_GSS = re.compile(r"^[ENSW]\d{8}$")
+
+
+class UnknownCouncil(LookupError):
+    """A ``--publisher`` value that matches no council in the register."""
+
+
+@dataclass(frozen=True)
+class Council:
+    gss: str
+    name: str
+    short_name: str
+    type: str
+    snac: str
+    odc_slug: str
+    aliases: tuple[str, ...]
+    status: str
+    end_date: str
+
+
+class Register:
+    def __init__(self, councils: list[Council]):
+        self.councils = councils
+        self._keys: dict[str, Council] = {}
+        for council in councils:
+            for key in self._keys_of(council):
+                self._keys.setdefault(key, council)
+
+    @staticmethod
+    def _keys_of(council: Council) -> list[str]:
+        keys = [council.gss.lower()]
+        if council.snac:
+            keys.append(council.snac.lower())
+        if council.odc_slug:
+            keys.append("odc:" + council.odc_slug.lower())
+        for name in (council.name, *council.aliases):
+            if _GSS.match(name):
+                keys.append(name.lower())
+            elif name:
+                keys.append("name:" + header_key(name))
+        return keys
+
+    def by_gss(self, code: str) -> Council | None:
+        return self._keys.get(code.strip().lower()) if _GSS.match(code.strip()) else None
+
+    def find(self, value: str) -> Council | None:
+        """A council from a code, URI or name as written in a file, or ``None``."""
+        text = value.strip()
+        if not text:
+            return None
+        lowered = text.lower().rstrip("/")
+        if lowered.startswith(("http://", "https://")):
+            path = lowered.split("://", 1)[1].split("/", 1)[-1]
+            if "opendatacommunities.org/id/" in lowered:
+                slug = lowered.split("opendatacommunities.org/id/", 1)[1]
+                if hit := self._keys.get("odc:" + slug):
+                    return hit
+            last = path.rsplit("/", 1)[-1]
+            return self._keys.get(last) or self._keys.get("odc:" + "/".join(path.split("/")[-2:]))
+        if _GSS.match(text.upper()):
+            return self._keys.get(lowered)
+        return self._keys.get("name:" + header_key(text))
+
+    def resolve(self, publisher: str) -> Council:
+        """``--publisher`` (GSS code or name) -> Council, or a helpful ``UnknownCouncil``."""
+        council = self.find(publisher)
+        if council:
+            return council
+        names = [c.name for c in self.councils]
+        close = difflib.get_close_matches(publisher, names, n=3, cutoff=0.6)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        raise UnknownCouncil(
+            f"no council called {publisher!r} in the register ({REGISTER.name}).{hint} "
+            f"Give the council's GSS code, e.g. --publisher E08000035 for Leeds."
+        )
+
+
+@lru_cache(maxsize=1)
+def register() -> Register:
+    with open(REGISTER, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    councils = [
+        Council(
+            gss=row["gss_code"].strip(),
+            name=row["name"].strip(),
+            short_name=row.get("short_name", "").strip(),
+            type=row.get("type", "").strip(),
+            snac=row.get("snac_code", "").strip(),
+            odc_slug=row.get("odc_slug", "").strip(),
+            aliases=tuple(a.strip() for a in row.get("aliases", "").split("|") if a.strip()),
+            status=row.get("status", "current").strip() or "current",
+            end_date=row.get("end_date", "").strip(),
+        )
+        for row in rows
+    ]
+    return Register(councils)

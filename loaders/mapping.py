@@ -1,0 +1,175 @@
+"""Dialect mappings: CSV on the Web metadata files that say which column is which field.
+
+Each file in ``loaders/mappings/<kind>/`` describes one council dialect in CSVW terms
+(``tableSchema.columns[]`` with ``name``, ``titles``, ``propertyUrl``, ``datatype``,
+``null``). ``titles`` lists header synonyms in order of preference; headers are
+compared ignoring case, spaces and punctuation. ``sv:match`` lists headers that must
+all be present for a council-specific dialect to be chosen over the generic one.
+Binding a dialect to a real header row gives a ``TableMap``: field -> column index.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from catalogue.vocab import expand
+from loaders.converters import header_key
+
+MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
+
+#: Fields without which a file of that kind cannot be read at all (one tuple = any of).
+REQUIRED_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "spend": (("net_amount",), ("date", "period")),
+}
+
+
+class DialectError(ValueError):
+    """A header row that no mapping can read; says what is missing and what was seen."""
+
+    def __init__(self, message: str, *, missing: list[str], seen: list[str]):
+        super().__init__(message)
+        self.missing = missing
+        self.seen = seen
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    name: str
+    titles: tuple[str, ...]
+    property_url: str | None
+    datatype: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Dialect:
+    id: str
+    title: str
+    kind: str
+    priority: int
+    match: tuple[str, ...]
+    nulls: frozenset[str]
+    columns: tuple[ColumnMap, ...]
+    source: Path
+
+    def column(self, name: str) -> ColumnMap | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+@dataclass
+class TableMap:
+    """A dialect bound to one file's header row."""
+
+    dialect: Dialect
+    header: list[str]
+    header_row: int
+    fields: dict[str, int] = field(default_factory=dict)
+
+    def title(self, name: str) -> str | None:
+        """The column title as published for a canonical field."""
+        index = self.fields.get(name)
+        return self.header[index] if index is not None else None
+
+    @property
+    def unmapped(self) -> list[str]:
+        used = set(self.fields.values())
+        return [title for i, title in enumerate(self.header) if i not in used and title.strip()]
+
+    def values(self, cells: list[str]) -> dict[str, str]:
+        """Field -> raw cell text for one record (nulls and missing cells left out)."""
+        out = {}
+        nulls = self.dialect.nulls
+        width = len(cells)
+        for name, index in self.fields.items():
+            if index < width:
+                raw = cells[index].strip()
+                if raw and raw.lower() not in nulls:
+                    out[name] = cells[index]
+        return out
+
+
+def parse_dialect(path: Path) -> Dialect:
+    """Read and check one mapping file; every ``propertyUrl`` must be a declared term."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    schema = doc.get("tableSchema") or {}
+    columns = []
+    for col in schema.get("columns", []):
+        titles = col.get("titles") or []
+        titles = (titles,) if isinstance(titles, str) else tuple(titles)
+        prop = col.get("propertyUrl")
+        if prop:
+            expand(prop)  # raises UnknownTerm for a typo or an undeclared term
+        datatype = col.get("datatype", "string")
+        if isinstance(datatype, dict):
+            datatype = datatype.get("base", "string")
+        columns.append(ColumnMap(col["name"], titles, prop, datatype, col.get("dc:description", "")))
+    nulls = doc.get("null", schema.get("null", [""]))
+    nulls = [nulls] if isinstance(nulls, str) else nulls
+    return Dialect(
+        id=doc.get("@id") or path.stem,
+        title=doc.get("dc:title", path.stem),
+        kind=doc["sv:kind"],
+        priority=int(doc.get("sv:priority", 0)),
+        match=tuple(header_key(t) for t in doc.get("sv:match", [])),
+        nulls=frozenset(n.strip().lower() for n in nulls),
+        columns=tuple(columns),
+        source=path,
+    )
+
+
+@lru_cache(maxsize=None)
+def dialects(kind: str) -> tuple[Dialect, ...]:
+    """Every shipped dialect of a kind, most specific first."""
+    found = [parse_dialect(p) for p in sorted((MAPPINGS_DIR / kind).glob("*.json"))]
+    return tuple(sorted(found, key=lambda d: (-d.priority, d.id)))
+
+
+def bind(dialect: Dialect, header: list[str], header_row: int = 1) -> TableMap:
+    """Give each field the first header (by the dialect's order of titles) that matches."""
+    keys = [header_key(h) for h in header]
+    table = TableMap(dialect, header, header_row)
+    used: set[int] = set()
+    for column in dialect.columns:
+        for title in column.titles:
+            wanted = header_key(title)
+            index = next((i for i, k in enumerate(keys) if k == wanted and i not in used), None)
+            if index is not None:
+                table.fields[column.name] = index
+                used.add(index)
+                break
+    return table
+
+
+def missing_fields(kind: str, table: TableMap) -> list[str]:
+    """Required fields of the kind that the table cannot supply."""
+    return [
+        " or ".join(group)
+        for group in REQUIRED_FIELDS.get(kind, ())
+        if not any(name in table.fields for name in group)
+    ]
+
+
+def choose(kind: str, header: list[str], header_row: int = 1, dialect: Dialect | None = None) -> TableMap:
+    """The best dialect for a header row, or a ``DialectError`` saying what is missing."""
+    keys = {header_key(h) for h in header}
+    candidates = [dialect] if dialect else [d for d in dialects(kind) if set(d.match) <= keys]
+    best: TableMap | None = None
+    for candidate in candidates:
+        table = bind(candidate, header, header_row)
+        if missing_fields(kind, table):
+            best = best or table
+            continue
+        return table
+    fallback = best or (bind(candidates[0], header, header_row) if candidates else None)
+    missing = missing_fields(kind, fallback) if fallback else ["a mapping for this kind"]
+    seen = [h for h in header if h.strip()]
+    raise DialectError(
+        f"cannot read this file as {kind}: no column for {', '.join(missing)}. "
+        f"Headers seen: {', '.join(repr(h) for h in seen)}. Rename the column, or pass a "
+        f"CSVW mapping file with --mapping that names it.",
+        missing=missing,
+        seen=seen,
+    )

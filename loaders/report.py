@@ -1,0 +1,118 @@
+"""Load problems as data: typed issues collected in a report, never raised per row.
+
+A ``LoadIssue`` names the file, row, column and raw value, says what is wrong in plain
+English and how to fix it. The same records render as a terminal table, JSON (see
+``to_json`` for the documented shape) and HTML; SHACL results become issues too, so a
+publisher sees one list whatever found the problem.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+VIOLATION = "violation"
+WARNING = "warning"
+INFO = "info"
+
+#: How many issues a report keeps in full; the rest are only counted.
+DEFAULT_KEEP = 1000
+
+
+@dataclass(frozen=True)
+class LoadIssue:
+    kind: str  # slug: "bad-amount", "missing-date", "missing-supplier", "skipped-row"...
+    severity: str  # violation | warning | info
+    row: int | None  # RFC 7111 record number, header = 1
+    column: str | None  # the header as published
+    value: str | None  # the raw cell
+    message: str  # what is wrong, in plain English
+    fix: str = ""  # what to do about it
+    focus: str | None = None  # the RDF node the SHACL result is about
+    path: str | None = None  # the SHACL path
+
+    def flat(self, keys: list[str]) -> list:
+        return [getattr(self, k) for k in keys]
+
+
+@dataclass
+class LoadReport:
+    """Everything a load learnt: counts, skipped rows, issues (first ``keep`` in full)."""
+
+    file: str
+    kind: str
+    keep: int = DEFAULT_KEEP
+    issues: list[LoadIssue] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)  # (severity, kind) -> n
+    messages: dict = field(default_factory=dict)  # kind -> first message, for summaries
+    skipped: list[LoadIssue] = field(default_factory=list)
+    rows_read: int = 0
+    rows_loaded: int = 0
+    triples: int = 0
+    dialect: str = ""
+    encoding: str = ""
+    header_row: int = 1
+    columns: dict = field(default_factory=dict)  # field -> header as published
+    council: str = ""
+    fatal: str = ""  # set when the file could not be read at all
+
+    def add(self, issue: LoadIssue) -> None:
+        self.counts[(issue.severity, issue.kind)] += 1
+        self.messages.setdefault(issue.kind, issue.message)
+        if issue.severity == INFO:
+            if len(self.skipped) < self.keep:
+                self.skipped.append(issue)
+        elif len(self.issues) < self.keep:
+            self.issues.append(issue)
+
+    def count(self, severity: str) -> int:
+        return sum(n for (sev, _), n in self.counts.items() if sev == severity)
+
+    @property
+    def violations(self) -> int:
+        return self.count(VIOLATION)
+
+    @property
+    def warnings(self) -> int:
+        return self.count(WARNING)
+
+    @property
+    def rows_skipped(self) -> int:
+        return self.count(INFO)
+
+    @property
+    def valid(self) -> bool:
+        return not self.fatal and self.violations == 0
+
+    def flatten(self, keys: list[str]) -> list[list]:
+        """Issues as lists of the given attributes, for compact assertions in tests."""
+        return [issue.flat(keys) for issue in self.issues]
+
+    def summary(self) -> list[dict]:
+        """One entry per (severity, kind) with its count, worst first."""
+        order = {VIOLATION: 0, WARNING: 1, INFO: 2}
+        return [
+            {"severity": sev, "kind": kind, "count": n, "message": self.messages.get(kind, "")}
+            for (sev, kind), n in sorted(self.counts.items(), key=lambda kv: (order[kv[0][0]], -kv[1]))
+        ]
+
+    def to_json(self) -> dict:
+        """The stable JSON shape of a report (documented in the README)."""
+        return {
+            "file": self.file,
+            "kind": self.kind,
+            "valid": self.valid,
+            "fatal": self.fatal or None,
+            "council": self.council or None,
+            "dialect": self.dialect,
+            "encoding": self.encoding,
+            "header_row": self.header_row,
+            "columns": self.columns,
+            "rows": {"read": self.rows_read, "loaded": self.rows_loaded, "skipped": self.rows_skipped},
+            "triples": self.triples,
+            "counts": {"violations": self.violations, "warnings": self.warnings},
+            "summary": self.summary(),
+            "issues": [asdict(i) for i in self.issues],
+            "skipped": [asdict(i) for i in self.skipped],
+            "truncated": len(self.issues) < self.violations + self.warnings,
+        }

@@ -12,10 +12,12 @@ next load. The web layer never imports this module (upload runs ``svcat`` instea
 from __future__ import annotations
 
 import time
+import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from catalogue import iris
 from catalogue.records import RecordInput, now, record_graph
@@ -29,7 +31,12 @@ from loaders.terms import iri, nquads, ntriples
 CHUNK_ROWS = 20_000
 SEEN_LIMIT = 200_000
 
-Progress = Callable[[int], None]
+class Progress(Protocol):
+    """What ingest needs of a progress bar (a ``tqdm`` object fits)."""
+
+    def reset(self, total: int | None = None) -> None: ...
+
+    def update(self, n: int = 1) -> None: ...
 
 
 @dataclass
@@ -85,10 +92,12 @@ class _Stream:
         if self.graph:
             buffer.append(nquads(preamble, self.graph))
         rows_in_buffer = 0
+        if self.progress is not None:
+            self.progress.reset(total=max(source.info.lines - source.table.header_row, 0))
         for event in source.events():
             report.rows_read += 1
-            if self.progress and report.rows_read % 1000 == 0:
-                self.progress(1000)
+            if self.progress is not None and report.rows_read % 1000 == 0:
+                self.progress.update(1000)
             if not isinstance(event, RowEvent):
                 report.add(LoadIssue("skipped-row", INFO, event.row, None, None, event.reason))
                 continue
@@ -112,8 +121,8 @@ class _Stream:
                 if rows_in_buffer >= self.chunk_rows:
                     yield "".join(buffer).encode("utf-8")
                     buffer, rows_in_buffer = [], 0
-        if self.progress:
-            self.progress(report.rows_read % 1000)
+        if self.progress is not None:
+            self.progress.update(report.rows_read % 1000)
         if self.graph and buffer and not report.violations:
             yield "".join(buffer).encode("utf-8")
 
@@ -181,7 +190,9 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
     if source is None:
         return LoadOutcome(report, seconds=time.monotonic() - started_clock)
     collect_orphans(store, base)
-    version = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{source.info.sha256[:8]}"
+    # A fresh name for every load, even of the same bytes in the same second, so a load
+    # never writes into the graph readers are using.
+    version = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{uuid.uuid4().hex[:8]}"
     graph = iris.dataset_graph(base, source.council.gss, kind, source.key, version)
     stream = _Stream(source, report, graph, progress, chunk_rows)
     try:

@@ -33,6 +33,7 @@ class FileInfo:
     encoding: str  # "utf-8", "utf-8-sig" or "cp1252"
     double_bom: bool
     newline: str  # "CRLF", "LF", "CR" or "none"
+    lines: int  # physical line count: an upper bound on records, for progress bars
 
 
 def sniff(path: Path) -> FileInfo:
@@ -75,7 +76,8 @@ def sniff(path: Path) -> FileInfo:
         newline = "CR"
     else:
         newline = "none"
-    return FileInfo(Path(path), size, digest.hexdigest(), encoding, double_bom, newline)
+    lines = max(lf, cr) if newline == "CR" else lf
+    return FileInfo(Path(path), size, digest.hexdigest(), encoding, double_bom, newline, lines)
 
 
 def open_text(info: FileInfo) -> io.TextIOBase:

@@ -26,8 +26,10 @@ from rdflib import BNode, Literal, URIRef
 from catalogue.errors import BadQuery, ReadOnlyStore, StoreUnavailable
 from catalogue.store import BINDINGS, BOOLEAN, GRAPH, Bindings
 from catalogue.store import snapshots as snap
+from catalogue.store.sparql_text import has_dataset_clause
 
 LOADER_THREADS = 2
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def to_rdflib(term):
@@ -41,7 +43,10 @@ def to_rdflib(term):
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
     return URIRef(str(term))
 
 
@@ -153,7 +158,7 @@ class EmbeddedStore:
         if default_graphs or named_graphs:
             dataset["default_graph"] = [ox.NamedNode(g) for g in default_graphs] or ox.DefaultGraph()
             dataset["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        else:
+        elif not has_dataset_clause(sparql):
             dataset["use_default_graph_as_union"] = True
         result = self._query(sparql, **dataset)
         if isinstance(result, ox.QueryTriples):

@@ -1,0 +1,5 @@
+"""``python -m catalogue`` runs the ``svcat`` command."""
+
+from catalogue.cli import cli
+
+cli()

@@ -1,0 +1,239 @@
+"""``svcat``: the command line, and the one place that joins loaders and the store.
+
+Exit status: 0 success; 1 a file was refused (violations, or it could not be read as
+that kind); 2 usage or I/O errors (bad options, missing file, store unavailable).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from catalogue import __version__
+from catalogue.config import settings
+from catalogue.errors import CatalogueError
+
+KINDS = ["spend"]
+
+
+class UsageProblem(click.ClickException):
+    """An error that is the caller's or the environment's, not the file's: exit 2."""
+
+    exit_code = 2
+
+
+def _store(ctx: click.Context, mode: str):
+    from catalogue.store import open_store
+
+    try:
+        return open_store(ctx.obj["store"], mode=mode)
+    except CatalogueError as exc:
+        raise UsageProblem(exc.message) from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="svcat")
+@click.option("--store", envvar="SVCAT_STORE", show_envvar=True,
+              help="Store: a folder (embedded, default ./svcat-store), memory:, or a SPARQL endpoint URL.")
+@click.option("--base-uri", envvar="SVCAT_BASE_URI", show_envvar=True,
+              help="Public base under which resource IRIs are minted.")
+@click.pass_context
+def cli(ctx: click.Context, store: str | None, base_uri: str | None) -> None:
+    """Social Value Open Data Catalogue: load council CSVs as linked data and serve them."""
+    config = settings()
+    ctx.ensure_object(dict)
+    ctx.obj["store"] = store or config["STORE"]
+    ctx.obj["base"] = base_uri or config["BASE_URI"]
+    ctx.obj["config"] = config
+
+
+def _check_publisher(publisher: str | None) -> None:
+    """An unknown --publisher is a usage error (exit 2), not a fault of the file."""
+    from loaders.councils import UnknownCouncil, register
+
+    if publisher:
+        try:
+            register().resolve(publisher)
+        except UnknownCouncil as exc:
+            raise UsageProblem(str(exc)) from exc
+
+
+def _print_report(report, fmt: str) -> None:
+    from catalogue.reports import as_table
+
+    if fmt == "json":
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(as_table(report))
+
+
+def _progress(quiet: bool):
+    from tqdm import tqdm
+
+    return tqdm(unit=" rows", unit_scale=True, file=sys.stderr, disable=quiet or not sys.stderr.isatty(),
+                dynamic_ncols=True, leave=False)
+
+
+file_argument = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+kind_argument = click.argument("kind", type=click.Choice(KINDS))
+publisher_option = click.option("--publisher", metavar="COUNCIL",
+                                help="The publishing council (GSS code or name) when the file does not say.")
+mapping_option = click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
+                              help="A CSV on the Web metadata file mapping this file's columns.")
+format_option = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+                             show_default=True, help="How to print the report.")
+
+
+@cli.command()
+@kind_argument
+@file_argument
+@publisher_option
+@mapping_option
+@click.option("--licence", help="Licence IRI for the dataset (default: SVCAT_LICENCE, OGL v3.0).")
+@click.option("--title", help="Dataset title (default: council, kind and file name).")
+@format_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_context
+def load(ctx, kind, file, publisher, mapping, licence, title, fmt, quiet):
+    """Validate FILE and, if it has no violations, load it as one dataset.
+
+    Loading the same file again replaces its dataset in one atomic step; a refused file
+    changes nothing.
+    """
+    from catalogue.ingest import load_file
+
+    _check_publisher(publisher)
+    store = _store(ctx, "write")
+    try:
+        with _progress(quiet) as bar:
+            outcome = load_file(store, kind, file, base=ctx.obj["base"], publisher=publisher, mapping=mapping,
+                                licence=licence or ctx.obj["config"]["LICENCE"], title=title, progress=bar)
+    except CatalogueError as exc:
+        raise UsageProblem(exc.message) from exc
+    finally:
+        store.close()
+    _print_report(outcome.report, fmt)
+    if not outcome.loaded:
+        ctx.exit(1)
+    if fmt == "table":
+        click.echo(f"Loaded as {outcome.dataset} in {outcome.seconds:.1f}s"
+                   + (" (replaced the previous version)." if outcome.replaced_graph else "."))
+
+
+@cli.command()
+@kind_argument
+@file_argument
+@publisher_option
+@mapping_option
+@format_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_context
+def validate(ctx, kind, file, publisher, mapping, fmt, quiet):
+    """Check FILE without loading it: exit 0 valid, 1 invalid, 2 could not run."""
+    from catalogue.ingest import validate_file
+
+    _check_publisher(publisher)
+    with _progress(quiet) as bar:
+        report = validate_file(kind, file, base=ctx.obj["base"], publisher=publisher, mapping=mapping, progress=bar)
+    _print_report(report, fmt)
+    ctx.exit(0 if report.valid else 1)
+
+
+@cli.command()
+@click.option("--graph", help="Export one named graph only.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (gzip if it ends in .gz); default standard output.")
+@click.pass_context
+def export(ctx, graph, output):
+    """Write the store (or one graph) as N-Quads."""
+    store = _store(ctx, "read")
+    try:
+        if output is None:
+            store.dump(sys.stdout.buffer, graph)
+        elif output.suffix == ".gz":
+            with gzip.open(output, "wb") as handle:
+                store.dump(handle, graph)
+        else:
+            with open(output, "wb") as handle:
+                store.dump(handle, graph)
+    finally:
+        store.close()
+
+
+@cli.command()
+@click.argument("sparql")
+@click.option("--format", "fmt", default="text/csv", show_default=True, help="Result media type.")
+@click.pass_context
+def query(ctx, sparql, fmt):
+    """Run a SPARQL query against the store and print the result."""
+    store = _store(ctx, "read")
+    try:
+        _, _, body = store.query_raw(sparql, results_type=fmt, graph_type="text/turtle")
+    except CatalogueError as exc:
+        raise UsageProblem(exc.message) from exc
+    finally:
+        store.close()
+    sys.stdout.buffer.write(body)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--debug", is_flag=True, help="Flask debug mode (reloads on code changes).")
+@click.pass_context
+def serve(ctx, host, port, debug):
+    """Serve the catalogue for development (use `gunicorn wsgi:app` in production)."""
+    from catalogue.app import create_app
+
+    app = create_app({"SVCAT_STORE": ctx.obj["store"], "SVCAT_BASE_URI": ctx.obj["base"]})
+    click.echo(f"Serving {ctx.obj['store']} on http://{host}:{port}/ (IRIs under {ctx.obj['base']})")
+    app.run(host=host, port=port, debug=debug, threaded=True)
+
+
+def demo_files() -> list[dict]:
+    """The real council files shipped in tests/data/real, from its manifest."""
+    from catalogue.paths import sample_data_dir
+
+    manifest = sample_data_dir() / "manifest.csv"
+    with open(manifest, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return [dict(row, file=sample_data_dir() / row["path"]) for row in rows if row["kind"] in KINDS]
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Only load the sample files.")
+@click.pass_context
+def demo(ctx, host, port, no_serve):
+    """Load the real sample files shipped in the repository, then serve them."""
+    from catalogue.ingest import load_file
+
+    store = _store(ctx, "write")
+    failures = 0
+    try:
+        for entry in demo_files():
+            with _progress(False) as bar:
+                outcome = load_file(store, entry["kind"], entry["file"], base=ctx.obj["base"],
+                                    publisher=entry["gss_code"], licence=ctx.obj["config"]["LICENCE"],
+                                    progress=bar)
+            report = outcome.report
+            status = "loaded" if outcome.loaded else "REFUSED"
+            click.echo(f"{status:8} {entry['path']:<58} {report.rows_loaded:>7,} rows "
+                       f"{report.warnings:>5,} warnings {outcome.seconds:5.1f}s")
+            failures += not outcome.loaded
+    finally:
+        store.close()
+    if failures:
+        raise click.ClickException(f"{failures} sample files were refused")
+    if not no_serve:
+        ctx.invoke(serve, host=host, port=port)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    cli(obj={})

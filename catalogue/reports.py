@@ -1,0 +1,68 @@
+"""Render a load report for people: a terminal table from the same records as the JSON.
+
+The JSON shape is ``LoadReport.to_json`` (loaders/report.py); this module only lays the
+same issues out as text, grouped by problem with counts, then the first rows in full.
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+
+from loaders.report import LoadReport
+
+MAX_ROWS = 25
+
+
+def _cut(text: str | None, width: int) -> str:
+    text = "" if text is None else str(text).replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def as_table(report: LoadReport, max_rows: int = MAX_ROWS) -> str:
+    width = shutil.get_terminal_size((120, 20)).columns
+    lines = []
+    verdict = "VALID" if report.valid else "REFUSED"
+    if report.fatal:
+        lines.append(f"{report.file}: {verdict}")
+        lines.append(textwrap.fill(report.fatal, width=min(width, 100), subsequent_indent="  "))
+        return "\n".join(lines)
+    lines.append(
+        f"{report.file}: {verdict} — {report.rows_loaded:,} rows read as {report.kind}, "
+        f"{report.rows_skipped:,} skipped, {report.violations:,} violations, {report.warnings:,} warnings"
+        + (f", {report.triples:,} triples" if report.triples else ""))
+    lines.append(f"  council {report.council or '?'} · dialect {report.dialect} · encoding {report.encoding}"
+                 f" · header on row {report.header_row}")
+    summary = report.summary()
+    if summary:
+        lines.append("")
+        lines.append(f"  {'severity':<10} {'problem':<28} {'count':>7}  message")
+        for entry in summary:
+            lines.append(f"  {entry['severity']:<10} {_cut(entry['kind'], 28):<28} {entry['count']:>7,}  "
+                         f"{_cut(entry['message'], max(20, width - 52))}")
+    problems = [i for i in report.issues][:max_rows]
+    if problems:
+        lines.append("")
+        lines.append(f"  {'row':>7}  {'column':<24} {'value':<22} {'severity':<9} problem")
+        for issue in problems:
+            lines.append(f"  {issue.row if issue.row is not None else '-':>7}  {_cut(issue.column or '-', 24):<24} "
+                         f"{_cut(repr(issue.value) if issue.value is not None else '-', 22):<22} "
+                         f"{issue.severity:<9} {issue.message}")
+        fixes = {i.kind: i.fix for i in problems if i.fix}
+        if fixes:
+            lines.append("")
+            lines.append("  How to fix:")
+            for kind, fix in fixes.items():
+                lines.append(textwrap.fill(f"{kind}: {fix}", width=min(width, 110),
+                                           initial_indent="    ", subsequent_indent="      "))
+        hidden = report.violations + report.warnings - len(problems)
+        if hidden > 0:
+            lines.append(f"  … and {hidden:,} more; use --format json for the full list.")
+    skipped = report.skipped[:10]
+    if skipped:
+        rows = ", ".join(f"{i.row} ({i.message})" for i in skipped)
+        more = f" and {report.rows_skipped - len(skipped):,} more" if report.rows_skipped > len(skipped) else ""
+        lines.append("")
+        lines.append(textwrap.fill(f"Skipped rows: {rows}{more}.", width=min(width, 110),
+                                   initial_indent="  ", subsequent_indent="    "))
+    return "\n".join(lines)

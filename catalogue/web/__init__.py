@@ -1,0 +1,59 @@
+"""HTTP only: blueprints per resource, one error handler, the per-process store.
+
+The web layer reads the store; it never parses CSV or imports the loaders (an upload
+runs the ``svcat`` command in a subprocess instead). Import-linter enforces this.
+"""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, current_app
+
+from catalogue.store import Store, open_store
+
+STORE_KEY = "svcat.store"
+
+
+def get_store() -> Store:
+    """The store for this process: opened on first use, reopened after a fork."""
+    holder = current_app.extensions.setdefault(STORE_KEY, {})
+    given = current_app.config.get("SVCAT_STORE_OBJECT")
+    if given is not None:
+        return given
+    pid = os.getpid()
+    store = holder.get(pid)
+    if store is None:
+        holder.clear()
+        store = holder[pid] = open_store(current_app.config["SVCAT_STORE"], mode="read")
+    return store
+
+
+def base_uri() -> str:
+    return current_app.config["SVCAT_BASE_URI"]
+
+
+def init_app(app: Flask) -> None:
+    from catalogue.web import errors, home, resources, sparql
+
+    errors.register(app)
+    app.register_blueprint(home.bp)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(resources.bp)
+    app.after_request(_cors_and_security)
+
+
+def _cors_and_security(response):
+    """CORS on every response (data URLs are public) and safe defaults for pages."""
+    response.headers.setdefault("Access-Control-Allow-Origin", "*")
+    response.headers.setdefault("Access-Control-Expose-Headers",
+                                "Content-Type, Content-Length, ETag, Last-Modified, Link, Location, X-SVCAT-Truncated")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if response.mimetype == "text/html":
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+    return response

@@ -1,0 +1,55 @@
+"""``/``: what is loaded: councils, datasets and their row counts, with links."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template, request
+
+from catalogue import iris
+from catalogue.vocab import DCAT, DCTERMS, RDFS, SV, VOID
+from catalogue.web import base_uri, get_store
+from catalogue.web import negotiate as ng
+from catalogue.web.resources import local_href
+
+bp = Blueprint("home", __name__)
+
+
+def loaded_datasets() -> list[dict]:
+    """Every dataset in the catalogue graph with its council and counts."""
+    cat = iris.catalogue_graph(base_uri())
+    rows = get_store().select(f"""
+        SELECT ?dataset ?title ?council ?councilName ?kind ?rows ?skipped ?warnings ?triples ?modified
+        WHERE {{ GRAPH <{cat}> {{
+            ?dataset a <{DCAT.Dataset}> ; <{DCTERMS.title}> ?title ; <{DCTERMS.publisher}> ?council ;
+                     <{SV.loadedRowCount}> ?rows ; <{SV.skippedRowCount}> ?skipped ;
+                     <{SV.warningCount}> ?warnings ; <{VOID.triples}> ?triples ; <{DCTERMS.modified}> ?modified .
+            OPTIONAL {{ ?dataset <{DCTERMS.type}> ?kind }} }}
+          OPTIONAL {{ ?council <{RDFS.label}> ?councilName }} }}
+        ORDER BY ?councilName ?title""").rows
+    return [{
+        "iri": str(r["dataset"]), "href": local_href(r["dataset"]), "title": str(r["title"]),
+        "council": str(r["council"]), "council_href": local_href(r["council"]),
+        "council_name": str(r.get("councilName") or r["council"]),
+        "kind": str(r["kind"]).rsplit("#", 1)[-1] if r.get("kind") else "",
+        "rows": int(r["rows"]), "skipped": int(r["skipped"]), "warnings": int(r["warnings"]),
+        "triples": int(r["triples"]), "modified": str(r["modified"]),
+    } for r in rows]
+
+
+def councils(datasets: list[dict]) -> list[dict]:
+    out: dict[str, dict] = {}
+    for d in datasets:
+        c = out.setdefault(d["council"], {"iri": d["council"], "href": d["council_href"],
+                                          "name": d["council_name"], "datasets": 0, "rows": 0})
+        c["datasets"] += 1
+        c["rows"] += d["rows"]
+    return sorted(out.values(), key=lambda c: c["name"])
+
+
+@bp.route("/")
+def index():
+    datasets = loaded_datasets()
+    summary = {"datasets": datasets, "councils": councils(datasets),
+               "rows": sum(d["rows"] for d in datasets)}
+    if ng.best(request.headers.get("Accept"), (ng.HTML, ng.JSON)) is ng.JSON:
+        return jsonify(summary)
+    return render_template("home/index.html", **summary)

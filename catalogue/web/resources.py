@@ -1,0 +1,125 @@
+"""Linked-data URIs: ``/id/...`` answers 303 See Other to ``/doc/...``, which negotiates.
+
+A resource IRI is ``{SVCAT_BASE_URI}id/<path>`` whatever host the request came to, so
+a local server serves data minted for the public base. ``/doc/<path>`` describes the
+resource as HTML, Turtle, JSON-LD, N-Triples or RDF/XML (by Accept, or by a ``.ttl``,
+``.jsonld``, ``.nt``, ``.rdf`` or ``.html`` suffix); unknown resources are 404.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from rdflib import Graph, Literal, URIRef
+
+from catalogue.errors import NotFound
+from catalogue.vocab import PREFIXES, RDF, RDFS, SKOS, DCTERMS, compact
+from catalogue.web import base_uri, get_store
+from catalogue.web import negotiate as ng
+
+bp = Blueprint("resources", __name__)
+
+#: Incoming links shown on a page (the full list is one SPARQL query away).
+INCOMING_LIMIT = 50
+SERIALIZERS = {"turtle": "turtle", "json-ld": "json-ld", "n-triples": "nt", "rdf/xml": "xml"}
+
+
+@bp.route("/id/<path:path>")
+def identifier(path: str):
+    """The thing itself: redirect to the document about it."""
+    target = url_for("resources.document", path=path)
+    if request.query_string:
+        target += "?" + request.query_string.decode("latin-1")
+    response = redirect(target, code=303)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _split_suffix(path: str) -> tuple[str, ng.Format | None]:
+    stem, dot, ext = path.rpartition(".")
+    if dot and ext in ng.BY_EXTENSION and "/" not in ext:
+        return stem, ng.BY_EXTENSION[ext]
+    return path, None
+
+
+def describe(iri: str) -> Graph:
+    """Outgoing triples of the resource, plus labels and types of what they point at."""
+    store = get_store()
+    query = f"""
+        CONSTRUCT {{ <{iri}> ?p ?o . ?o <{RDFS.label}> ?label . ?o <{SKOS.prefLabel}> ?pref .
+                    ?o <{DCTERMS.title}> ?title }}
+        WHERE {{ <{iri}> ?p ?o .
+                OPTIONAL {{ ?o <{RDFS.label}> ?label }} OPTIONAL {{ ?o <{SKOS.prefLabel}> ?pref }}
+                OPTIONAL {{ ?o <{DCTERMS.title}> ?title }} }}"""
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    for triple in store.construct(query):
+        graph.add(triple)
+    return graph
+
+
+def incoming(iri: str, limit: int = INCOMING_LIMIT) -> tuple[list[dict], int]:
+    store = get_store()
+    rows = store.select(f"""SELECT ?s ?p ?label WHERE {{ ?s ?p <{iri}> .
+        OPTIONAL {{ ?s <{RDFS.label}> ?label }} }} LIMIT {limit + 1}""").rows
+    return rows[:limit], len(rows)
+
+
+@bp.route("/doc/<path:path>")
+def document(path: str):
+    path, forced = _split_suffix(path)
+    iri = f"{base_uri()}id/{path}"
+    graph = describe(iri)
+    if (URIRef(iri), None, None) not in graph:
+        raise NotFound(f"nothing is known about {iri}")
+    choice = forced or ng.best(request.headers.get("Accept"), (ng.HTML, *ng.RDF_FORMATS))
+    if choice is None:
+        choice = ng.TURTLE
+    if choice is ng.HTML:
+        return _html(iri, graph)
+    body = graph.serialize(format=SERIALIZERS[choice.name], base=None)
+    response = Response(body, mimetype=choice.media_type)
+    response.headers["Vary"] = "Accept"
+    response.headers["Link"] = f'<{iri}>; rel="canonical"'
+    return response
+
+
+def _label(graph: Graph, node) -> str | None:
+    for predicate in (RDFS.label, SKOS.prefLabel, DCTERMS.title):
+        value = graph.value(node, predicate)
+        if value is not None:
+            return str(value)
+    return None
+
+
+def local_href(node) -> str | None:
+    """Where a browser can follow a node: our own IRIs become local /doc/ paths."""
+    text = str(node)
+    base = base_uri()
+    if text.startswith(base + "id/"):
+        return "/doc/" + text[len(base) + 3:]
+    if text.startswith(base):
+        return "/" + text[len(base):]
+    if text.startswith(("http://", "https://")):
+        return text
+    return None
+
+
+def _html(iri: str, graph: Graph):
+    subject = URIRef(iri)
+    rows = []
+    for predicate, obj in sorted(graph.predicate_objects(subject), key=lambda po: (compact(po[0]), str(po[1]))):
+        rows.append({
+            "predicate": compact(str(predicate)),
+            "predicate_href": str(predicate),
+            "value": str(obj) if isinstance(obj, Literal) else (_label(graph, obj) or compact(str(obj))),
+            "href": None if isinstance(obj, Literal) else local_href(obj),
+            "datatype": compact(str(obj.datatype)) if isinstance(obj, Literal) and obj.datatype else None,
+        })
+    types = [compact(str(t)) for t in graph.objects(subject, RDF.type)]
+    links, total = incoming(iri)
+    incoming_rows = [{"href": local_href(r["s"]), "label": str(r.get("label") or compact(str(r["s"]))),
+                      "predicate": compact(str(r["p"]))} for r in links]
+    return render_template("resources/doc.html", iri=iri, title=_label(graph, subject) or compact(iri),
+                           types=types, rows=rows, incoming=incoming_rows,
+                           more_incoming=total > len(incoming_rows))

@@ -1,0 +1,133 @@
+"""``/sparql``: the SPARQL 1.1 Protocol query operation (read-only).
+
+GET with ``query=``, POST as a form or as ``application/sparql-query``; the dataset
+from ``default-graph-uri``/``named-graph-uri`` (which win over FROM in the query), else
+the union of all graphs. Results are serialised by the store engine in the format the
+client accepts. Updates are refused with 403 whatever way they are sent. Without a
+query, browsers get the query page and RDF clients the Service Description.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from flask import Blueprint, Response, render_template, request
+
+from catalogue.errors import BadQuery, CatalogueError
+from catalogue.web import base_uri, get_store
+from catalogue.web import negotiate as ng
+from catalogue.web.service_description import service_description
+
+bp = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+
+
+class UpdateRefused(CatalogueError):
+    status = 403
+    title = "Updates are not allowed"
+
+
+class UnsupportedMediaType(CatalogueError):
+    status = 415
+    title = "Unsupported media type"
+
+
+def _decode(raw: bytes, what: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadQuery(f"the {what} is not valid UTF-8 (byte {exc.start}); send UTF-8") from exc
+
+
+def _params() -> tuple[dict[str, list[str]], str | None]:
+    """Protocol parameters and the query text, whatever way they were sent."""
+    params = {k: v for k, v in parse_qs(_decode(request.query_string, "URL"), keep_blank_values=True).items()}
+    query = None
+    if request.method == "POST":
+        ctype = (request.mimetype or "").lower()
+        body = request.get_data(cache=False)
+        if ctype == FORM:
+            form = parse_qs(_decode(body, "form body"), keep_blank_values=True)
+            for key, values in form.items():
+                params.setdefault(key, []).extend(values)
+        elif ctype == DIRECT:
+            query = _decode(body, "query")
+            if "query" in params:
+                raise BadQuery("send the query either in the body or as query=, not both")
+        elif ctype == UPDATE:
+            raise UpdateRefused("this endpoint is read-only: SPARQL Update is not accepted")
+        elif not ctype:
+            raise UnsupportedMediaType(
+                f"a POST needs a Content-Type: {FORM} or {DIRECT}")
+        else:
+            raise UnsupportedMediaType(f"cannot read a POST body of type {ctype}; use {FORM} or {DIRECT}")
+    if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
+        raise UpdateRefused("this endpoint is read-only: SPARQL Update is not accepted")
+    if query is None and "query" in params:
+        values = params["query"]
+        if len(values) != 1:
+            raise BadQuery("exactly one query= parameter is allowed")
+        query = values[0]
+    return params, query
+
+
+def _formats(params: dict[str, list[str]]) -> tuple[ng.Format, ng.Format]:
+    """(SELECT/ASK format, CONSTRUCT/DESCRIBE format) from ?format= or Accept."""
+    accept = request.headers.get("Accept")
+    wanted = params.get("format") or params.get("output") or []
+    if wanted:
+        choice = ng.ALIASES.get(wanted[0].lower())
+        if choice is None:
+            raise BadQuery(f"unknown format {wanted[0]!r}; use json, xml, csv, tsv, ttl, jsonld, nt or rdf")
+        accept = choice.media_type
+    results = ng.best(accept, ng.RESULT_FORMATS) or ng.RESULTS_JSON
+    graph = ng.best(accept, ng.RDF_FORMATS) or ng.TURTLE
+    return results, graph
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def endpoint():
+    if request.method == "OPTIONS":
+        return _preflight()
+    params, query = _params()
+    if query is None:
+        return _no_query()
+    if not query.strip():
+        raise BadQuery("the query is empty")
+    results, graph = _formats(params)
+    store = get_store()
+    kind, media_type, body = store.query_raw(
+        query, results_type=results.media_type, graph_type=graph.media_type,
+        default_graphs=params.get("default-graph-uri", []), named_graphs=params.get("named-graph-uri", []),
+        base_iri=request.base_url)
+    response = Response(body, mimetype=media_type)
+    if media_type.startswith("text/") or media_type.endswith(("json", "xml")):
+        response.headers["Content-Type"] = f"{media_type}; charset=utf-8"
+    response.headers["Vary"] = "Accept"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def _preflight():
+    response = Response(status=204)
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = request.headers.get(
+        "Access-Control-Request-Headers", "Content-Type, Accept")
+    response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+def _no_query():
+    accept = request.headers.get("Accept")
+    choice = ng.best(accept, (ng.HTML, *ng.RDF_FORMATS))
+    if choice is ng.HTML or choice is None:
+        return render_template("sparql/query.html")
+    graph = service_description(request.base_url, base_uri(), get_store())
+    body = graph.serialize(format={"turtle": "turtle", "json-ld": "json-ld", "n-triples": "nt",
+                                   "rdf/xml": "xml"}[choice.name])
+    response = Response(body, mimetype=choice.media_type)
+    response.headers["Vary"] = "Accept"
+    return response

@@ -1,0 +1,122 @@
+"""Shared fixtures: real sample files, stores loaded through the real pipeline, servers.
+
+``loaded_store`` is an in-memory Oxigraph store holding every spend file shipped in
+``tests/data/real`` (loaded once per session through ``catalogue.ingest``). ``served``
+is the same data in an on-disk store served by a real gunicorn on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+REAL = DATA / "real"
+SHARED_REAL = ROOT.parent / "shared" / "data" / "real"
+BASE = "https://data.example.gov.uk/"
+OGL = "http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+
+
+def manifest(folder: Path, kind: str | None = None) -> list[dict]:
+    with open(folder / "manifest.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return [dict(r, file=folder / r["path"]) for r in rows if kind is None or r["kind"] == kind]
+
+
+def real_files(kind: str) -> list[dict]:
+    """Every file of a kind: ../shared/data/real when present, else the repository copies."""
+    return manifest(SHARED_REAL if (SHARED_REAL / "manifest.csv").exists() else REAL, kind)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def memory_store():
+    from catalogue.store.embedded import EmbeddedStore
+
+    store = EmbeddedStore(None, mode="write")
+    yield store
+    store.close()
+
+
+def load_samples(store) -> list:
+    from catalogue.ingest import load_file
+
+    outcomes = []
+    for entry in manifest(REAL, "spend"):
+        outcome = load_file(store, "spend", entry["file"], base=BASE, publisher=entry["gss_code"], licence=OGL)
+        assert outcome.loaded, outcome.report.to_json()
+        outcomes.append(outcome)
+    return outcomes
+
+
+@pytest.fixture(scope="session")
+def loaded_store():
+    from catalogue.store.embedded import EmbeddedStore
+
+    store = EmbeddedStore(None, mode="write")
+    load_samples(store)
+    return store
+
+
+@pytest.fixture(scope="session")
+def app(loaded_store):
+    from catalogue.app import create_app
+
+    return create_app({"TESTING": True, "SVCAT_STORE_OBJECT": loaded_store, "SVCAT_BASE_URI": BASE})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def disk_store_path(tmp_path_factory):
+    """An on-disk store with the sample spend files, loaded by the real CLI."""
+    path = tmp_path_factory.mktemp("store") / "svcat-store"
+    env = dict(os.environ, SVCAT_STORE=str(path), SVCAT_BASE_URI=BASE)
+    result = subprocess.run([sys.executable, "-m", "catalogue", "demo", "--no-serve"], env=env,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return path
+
+
+@pytest.fixture(scope="session")
+def served(disk_store_path):
+    """gunicorn serving the disk store on 127.0.0.1 with 2 workers; yields its root URL."""
+    port = free_port()
+    env = dict(os.environ, SVCAT_STORE=str(disk_store_path), SVCAT_BASE_URI=BASE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url + "/", timeout=2).status_code == 200:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        raise RuntimeError("gunicorn did not start: " + proc.stdout.read().decode(errors="replace"))
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()

@@ -1,0 +1,78 @@
+"""The ``svcat`` command: exit codes, reports, help for every command."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from catalogue.cli import cli
+from tests.conftest import DATA
+
+BAD = str(DATA / "spend" / "bad-date-bad-amount-missing-supplier.csv")
+GOOD = str(DATA / "spend" / "leeds-2010-excerpt.csv")
+
+
+@pytest.fixture
+def run(tmp_path):
+    store = str(tmp_path / "store")
+
+    def invoke(*args):
+        return CliRunner().invoke(cli, ["--store", store, *args], catch_exceptions=False)
+    return invoke
+
+
+def test_load_valid_file_exits_0_and_says_where(run):
+    result = run("load", "spend", GOOD)
+    assert result.exit_code == 0, result.output
+    assert "VALID" in result.output and "id/dataset/E08000035/spend/leeds-2010-excerpt" in result.output
+
+
+def test_load_refused_file_exits_1_with_rows_and_columns(run):
+    result = run("load", "spend", BAD)
+    assert result.exit_code == 1
+    assert "REFUSED" in result.output
+    for expected in ("Date paid", "'31/02/2010'", "Net amount", "'TBC'", "Supplier name", "How to fix"):
+        assert expected in result.output
+
+
+def test_validate_json_report_has_the_documented_shape(run):
+    result = run("validate", "spend", BAD, "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert set(report) >= {"file", "kind", "valid", "rows", "counts", "summary", "issues", "skipped", "columns"}
+    assert report["counts"] == {"violations": 2, "warnings": 1}
+    assert report["issues"][0]["row"] == 3 and report["issues"][0]["column"] == "Date paid"
+
+
+def test_usage_and_io_errors_exit_2(run, tmp_path):
+    assert run("load", "spend", str(tmp_path / "missing.csv")).exit_code == 2
+    assert run("load", "nonsense", GOOD).exit_code == 2
+
+
+def test_unknown_publisher_is_a_usage_error_with_a_hint(run):
+    result = CliRunner().invoke(cli, ["validate", "spend", GOOD, "--publisher", "Leeds Citty Council"])
+    assert result.exit_code == 2 and "Did you mean: Leeds City Council" in result.output
+
+
+def test_export_writes_gzipped_n_quads(run, tmp_path):
+    assert run("load", "spend", GOOD).exit_code == 0
+    out = tmp_path / "dump.nq.gz"
+    assert run("export", "-o", str(out)).exit_code == 0
+    text = gzip.decompress(out.read_bytes()).decode()
+    assert "ExpenditureLine" in text and text.count("\n") > 100
+
+
+def test_query_prints_results(run):
+    run("load", "spend", GOOD)
+    result = run("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s a <http://reference.data.gov.uk/def/payment#ExpenditureLine> }")
+    assert result.exit_code == 0 and result.output.split() == ["n", "5"]
+
+
+def test_every_command_has_help():
+    for name, command in cli.commands.items():
+        assert command.help, name
+        result = CliRunner().invoke(cli, [name, "--help"])
+        assert result.exit_code == 0 and "Usage" in result.output

@@ -18,7 +18,9 @@ from catalogue import __version__
 from catalogue.config import settings
 from catalogue.errors import CatalogueError
 
-KINDS = ["spend"]
+from loaders import KINDS as LOADER_KINDS
+
+KINDS = sorted(LOADER_KINDS)
 
 
 class UsageProblem(click.ClickException):

@@ -22,6 +22,7 @@ from typing import Protocol
 from catalogue import iris
 from catalogue.records import RecordInput, now, record_graph
 from catalogue.shacl import compiled, lexical
+from catalogue.summary import SpendSummary
 from catalogue.store import Store
 from catalogue.vocab import DCTERMS, PAY, SV
 from loaders import LoadError, RowEvent, SourceFile, open_source
@@ -79,6 +80,7 @@ class _Stream:
         self.first_date: str | None = None
         self.last_date: str | None = None
         self.emitted = 0
+        self.summary = SpendSummary()
         self._date_predicate = f"<{PAY.date}>"
 
     def chunks(self) -> Iterator[bytes]:
@@ -113,6 +115,7 @@ class _Stream:
             for result in shapes.check_triples(triples):
                 report.add(_issue_from(result, event.row, source, event.values))
             report.rows_loaded += 1
+            self.summary.add(event.facts)
             self._note_date(triples, event.subject)
             if self.graph and not report.violations:
                 buffer.append(nquads(triples, self.graph))
@@ -123,6 +126,11 @@ class _Stream:
                     buffer, rows_in_buffer = [], 0
         if self.progress is not None:
             self.progress.update(report.rows_read % 1000)
+        if self.graph and not report.violations and self.summary:
+            summary = self.summary.triples(source.dataset, iris.council(source.base, source.council.gss),
+                                           source.council.name)
+            buffer.append(nquads(summary, self.graph))
+            self.emitted += len(summary)
         if self.graph and buffer and not report.violations:
             yield "".join(buffer).encode("utf-8")
 

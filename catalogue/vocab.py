@@ -20,7 +20,7 @@ from catalogue.paths import ontology_dir
 
 __all__ = [
     "RDF", "RDFS", "OWL", "XSD", "SH",
-    "SV", "PAY", "ORG", "DCAT", "DCTERMS", "PROV", "SKOS", "VOID", "SD", "SPDX", "FOAF",
+    "SV", "PAY", "ORG", "DCAT", "DCTERMS", "PROV", "SKOS", "VOID", "SD", "SPDX", "FOAF", "QB",
     "PREFIXES", "ONTOLOGY", "ONTOLOGY_VERSION", "ONTOLOGY_VERSION_INFO",
     "UnknownTerm", "expand", "compact", "declared_terms", "sparql_prologue", "ontology_graph",
 ]
@@ -85,6 +85,7 @@ VOID = _closed("void")
 SD = _closed("sd")
 SPDX = _closed("spdx")
 FOAF = _closed("foaf")
+QB = _closed("qb")
 
 ONTOLOGY = URIRef(PREFIXES["sv"].rstrip("#/"))
 ONTOLOGY_VERSION = ontology_graph().value(ONTOLOGY, OWL.versionIRI)

@@ -47,6 +47,7 @@ class RowEvent(NamedTuple):
     subject: str
     triples: list[Triple]
     related: list[tuple[str, tuple[Triple, ...]]]
+    facts: dict | None = None  # what the row adds to summaries (see spend.RowTriples)
 
 
 class SkipEvent(NamedTuple):
@@ -100,7 +101,7 @@ class SourceFile:
                 yield SkipEvent(number, reason, cells)
                 continue
             result = to_triples(values, number, ctx)
-            yield RowEvent(number, values, result.subject, result.triples, result.related)
+            yield RowEvent(number, values, result.subject, result.triples, result.related, result.facts)
 
     def context(self):
         return self.handler.make_context(self.base, self.council, self.dataset, self.source)

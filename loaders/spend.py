@@ -73,6 +73,9 @@ class RowTriples(NamedTuple):
     subject: str  # the line, as an <iri> term
     triples: list[Triple]
     related: list[tuple[str, tuple[Triple, ...]]]  # (key, description) emitted once per load
+    #: What the line adds to the dataset's spend summaries: amount (decimal text), month
+    #: (yyyy-mm) and the <iri> terms of its payee, expense type and service area.
+    facts: dict | None = None
 
 
 def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> RowTriples:
@@ -87,9 +90,11 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
     related: list[tuple[str, tuple[Triple, ...]]] = []
     get = values.get
 
+    facts: dict = {}
     raw_amount = get("net_amount")
     if raw_amount is not None:
         amount = cv.money(raw_amount)
+        facts["amount"] = amount
         out.append((line, T["netAmount"], literal(amount, DECIMAL) if amount else literal(raw_amount.strip())))
     for name, key in (("gross_amount", "grossAmount"), ("irrecoverable_vat", "irrecoverable")):
         if (raw := get(name)) is not None and (value := cv.money(raw)) is not None:
@@ -98,18 +103,21 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
     raw_date = get("date") or get("period")
     if raw_date is not None:
         parsed = cv.payment_date(raw_date)
+        facts["month"] = parsed[0][:7] if parsed else None
         out.append((line, T["date"], literal(parsed[0], str(XSD[parsed[1]])) if parsed else literal(raw_date.strip())))
 
     name = cv.text(get("supplier_name", ""))
     supplier_id = cv.text(get("supplier_id", ""))
     if name and cv.is_redacted(name):
         node, description = _redaction(ctx.base, ctx.council.gss, name)
+        facts["payee"] = node
         out.append((line, T["payee"], node))
         related.append((node, description))
     elif name or supplier_id:
         node, description = _supplier(
             ctx.base, ctx.council.gss, council, name, supplier_id,
             get("vat_number", ""), get("company_number", ""), get("charity_number", ""))
+        facts["payee"] = node
         out.append((line, T["payee"], node))
         related.append((node, description))
 
@@ -124,6 +132,7 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
             label = cv.text(raw)
             parent = broader if field == "expense_type" else None
             node, description = _concept(ctx.base, ctx.council.gss, council, ctx.council.name, field, label, parent)
+            facts[field] = node
             out.append((line, T[predicate], node))
             related.append((node, description))
     if raw := get("capital_revenue"):
@@ -141,7 +150,7 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
         payment = iri(f"{ctx.dataset}/payment/{cv.slug(reference, 80)}-{cv.short_hash(reference, length=6)}")
         out.append((line, T["payment"], payment))
         related.append((payment, ((payment, A, T["payment_class"]), (payment, T["reference"], literal(reference)))))
-    return RowTriples(line, out, related)
+    return RowTriples(line, out, related, facts)
 
 
 @lru_cache(maxsize=65536)

@@ -120,3 +120,13 @@ def served(disk_store_path):
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A real headless Chromium (tests/browser.py), shared by the session's page tests."""
+    from tests.browser import start_browser, stop_browser
+
+    driver = start_browser()
+    yield driver
+    stop_browser(driver)

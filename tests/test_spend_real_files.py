@@ -78,3 +78,21 @@ def test_spend_file_loads_with_the_same_lines_and_total(entry, memory_store):
     assert Decimal(str(row["total"])) == total
     skipped = outcome.report.rows_read - outcome.report.rows_loaded
     assert skipped == outcome.report.rows_skipped
+
+
+SUMMARY_TOTALS = """
+PREFIX sv: <https://w3id.org/svcat/def#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
+SELECT ?cube (SUM(?spend) AS ?total) (SUM(?lines) AS ?n) WHERE {{ GRAPH <{graph}> {{
+  ?obs qb:dataSet ?cube ; sv:spendTotal ?spend ; sv:lineCount ?lines }} }} GROUP BY ?cube"""
+
+
+@pytest.mark.parametrize("entry", FILES[::4], ids=[f["path"] for f in FILES[::4]])
+def test_summary_cubes_add_up_to_the_lines(entry, memory_store):
+    """Both per-dataset cubes hold exactly the lines' count and total, by an independent sum."""
+    outcome = load_file(memory_store, "spend", entry["file"], base=BASE, publisher=entry["gss_code"], licence=OGL)
+    lines, total = expected(entry["file"], *COLUMNS[entry["path"]])
+    rows = memory_store.select(SUMMARY_TOTALS.format(graph=outcome.graph)).rows
+    assert {str(r["cube"]).rsplit("/", 1)[-1] for r in rows} == {"by-payee", "by-category"}
+    for row in rows:
+        assert (int(row["n"]), Decimal(str(row["total"]))) == (lines, total)

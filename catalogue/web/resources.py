@@ -12,7 +12,7 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from rdflib import Graph, Literal, URIRef
 
 from catalogue.errors import NotFound
-from catalogue.vocab import PREFIXES, RDF, RDFS, SKOS, DCTERMS, compact
+from catalogue.vocab import DCTERMS, PREFIXES, QB, RDF, RDFS, SKOS, compact
 from catalogue.web import base_uri, get_store
 from catalogue.web import negotiate as ng
 
@@ -60,7 +60,10 @@ def describe(iri: str) -> Graph:
 
 def incoming(iri: str, limit: int = INCOMING_LIMIT) -> tuple[list[dict], int]:
     store = get_store()
+    # Summary observations point at councils and payees by the thousand; they are reached
+    # through their cube, so the list shows the lines, payments and records instead.
     rows = store.select(f"""SELECT ?s ?p ?label WHERE {{ ?s ?p <{iri}> .
+        FILTER NOT EXISTS {{ ?s a <{QB.Observation}> }}
         OPTIONAL {{ ?s <{RDFS.label}> ?label }} }} LIMIT {limit + 1}""").rows
     return rows[:limit], len(rows)
 

@@ -65,6 +65,14 @@ def _check_publisher(publisher: str | None) -> None:
             raise UsageProblem(str(exc)) from exc
 
 
+def _check_licence(value: str | None) -> str | None:
+    from catalogue.iris import is_absolute_iri
+
+    if value is not None and not is_absolute_iri(value):
+        raise click.BadParameter(f"{value!r} is not an absolute IRI; name the licence by its IRI (https://...)")
+    return value
+
+
 def _print_report(report, fmt: str) -> None:
     from catalogue.reports import as_table
 
@@ -96,7 +104,8 @@ format_option = click.option("--format", "fmt", type=click.Choice(["table", "jso
 @file_argument
 @publisher_option
 @mapping_option
-@click.option("--licence", help="Licence IRI for the dataset (default: SVCAT_LICENCE, OGL v3.0).")
+@click.option("--licence", callback=lambda ctx, param, value: _check_licence(value),
+              help="Licence IRI for the dataset (default: SVCAT_LICENCE, OGL v3.0).")
 @click.option("--title", help="Dataset title (default: council, kind and file name).")
 @format_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")

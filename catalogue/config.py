@@ -29,8 +29,17 @@ SETTINGS: tuple[Setting, ...] = (
             "IRIs never depend on the host or port a server is reached by."),
     Setting("LICENCE", "http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
             "Licence recorded for loaded datasets unless a load names another one."),
-    Setting("QUERY_TIMEOUT", 30.0, "Seconds a SPARQL query may run before it is stopped."),
-    Setting("RESULT_LIMIT", 10000, "Most rows a SPARQL SELECT on /sparql returns before saying it was cut."),
+    Setting("QUERY_TIMEOUT", 30.0,
+            "Seconds a query (on /sparql or for a page) may run before it is stopped and answered 503."),
+    Setting("RESULT_LIMIT", 10000,
+            "Most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) a query returns; a longer result is cut "
+            "and the response says so (X-SVCAT-Truncated)."),
+    Setting("QUERY_WORKERS", 2,
+            "Query worker processes per web process (embedded on-disk store); a query that outlives "
+            "SVCAT_QUERY_TIMEOUT is stopped by killing its worker."),
+    Setting("FEDERATION", "",
+            "Space-separated SPARQL endpoint URLs that SERVICE may call; empty (the default) turns "
+            "federated queries off."),
     Setting("MAX_QUERY_BYTES", 1_000_000, "Largest SPARQL request body accepted."),
     Setting("STORE_USER", "", "User name for a remote store that asks for HTTP authentication."),
     Setting("STORE_PASSWORD", "", "Password for a remote store that asks for HTTP authentication."),
@@ -56,3 +65,13 @@ def settings(environ: dict | None = None) -> dict:
         else:
             out[setting.name] = raw
     return out
+
+
+def query_limits(config: dict):
+    """The ``QueryLimits`` a web process holds its queries to (keys without the prefix)."""
+    from catalogue.store import QueryLimits
+
+    limit = int(config["RESULT_LIMIT"])
+    return QueryLimits(timeout=float(config["QUERY_TIMEOUT"]), result_limit=limit if limit > 0 else None,
+                       workers=int(config["QUERY_WORKERS"]),
+                       federation=tuple(str(config["FEDERATION"]).split()))

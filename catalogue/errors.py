@@ -5,6 +5,10 @@
     ├── BadRequest (400)
     │   └── BadQuery (400)            SPARQL that does not parse, or is refused
     ├── Unauthorized (401)
+    ├── Forbidden (403)
+    │   ├── UpdateRefused (403)        SPARQL Update on the read-only endpoint
+    │   ├── FederationRefused (403)    SERVICE to an endpoint not on the allow-list
+    │   └── ReadOnlyStore (403)        a write on a store opened for reading
     ├── PayloadTooLarge (413)
     ├── QueryTimeout (503)           a query stopped at its time limit
     └── StoreUnavailable (503)       the store cannot be opened or reached
@@ -48,6 +52,19 @@ class Unauthorized(CatalogueError):
     title = "Unauthorized"
 
 
+class Forbidden(CatalogueError):
+    status = 403
+    title = "Forbidden"
+
+
+class UpdateRefused(Forbidden):
+    title = "Updates are not allowed"
+
+
+class FederationRefused(Forbidden):
+    title = "Federated query refused"
+
+
 class PayloadTooLarge(CatalogueError):
     status = 413
     title = "Payload too large"
@@ -63,6 +80,5 @@ class StoreUnavailable(CatalogueError):
     title = "Store unavailable"
 
 
-class ReadOnlyStore(CatalogueError):
-    status = 403
+class ReadOnlyStore(Forbidden):
     title = "Read-only store"

@@ -20,14 +20,16 @@ from pathlib import Path
 from typing import Protocol
 
 from catalogue import iris
+from catalogue.errors import BadRequest
 from catalogue.records import RecordInput, now, record_graph
 from catalogue.shacl import compiled, lexical
 from catalogue.summary import SpendSummary
 from catalogue.store import Store
+from catalogue.store import sparql_text as q
 from catalogue.vocab import DCTERMS, PAY, SV
 from loaders import LoadError, RowEvent, SourceFile, open_source
 from loaders.report import INFO, VIOLATION, LoadIssue, LoadReport
-from loaders.terms import iri, nquads, ntriples
+from loaders.terms import iri, nquads
 
 CHUNK_ROWS = 20_000
 SEEN_LIMIT = 200_000
@@ -81,7 +83,7 @@ class _Stream:
         self.last_date: str | None = None
         self.emitted = 0
         self.summary = SpendSummary()
-        self._date_predicate = f"<{PAY.date}>"
+        self._date_predicate = iri(str(PAY.date))
 
     def chunks(self) -> Iterator[bytes]:
         source, report, shapes = self.source, self.report, self.shapes
@@ -189,6 +191,8 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
               mapping: str | None = None, licence: str, title: str | None = None, keep: int = 1000,
               progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS) -> LoadOutcome:
     """Validate and load a file as one dataset, replacing its previous version atomically."""
+    if not iris.is_absolute_iri(licence):
+        raise BadRequest(f"the licence must be an absolute IRI (https://...), not {licence!r}")
     started_clock = time.monotonic()
     started = now()
     path = Path(path)
@@ -237,13 +241,13 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
 
 def replace_record_update(base: str, dataset: str, record) -> str:
     """One SPARQL Update that swaps a dataset's catalogue record (kept: its change history)."""
-    cat = iris.catalogue_graph(base)
-    body = ntriples((s.n3(), p.n3(), o.n3()) for s, p, o in record)
+    cat = q.iri(iris.catalogue_graph(base))
+    body = "".join(f"{q.term(s)} {q.term(p)} {q.term(o)} .\n" for s, p, o in record)
     return (
-        f"DELETE {{ GRAPH <{cat}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{cat}> {{ ?s ?p ?o "
-        f'FILTER((?s = <{dataset}> || STRSTARTS(STR(?s), "{dataset}#")) '
-        f'&& !STRSTARTS(STR(?s), "{dataset}#change-")) }} }};\n'
-        f"INSERT DATA {{ GRAPH <{cat}> {{\n{body}}} }}"
+        f"DELETE {{ GRAPH {cat} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {cat} {{ ?s ?p ?o "
+        f"FILTER((?s = {q.iri(dataset)} || STRSTARTS(STR(?s), {q.literal(dataset + '#')})) "
+        f"&& !STRSTARTS(STR(?s), {q.literal(dataset + '#change-')})) }} }};\n"
+        f"INSERT DATA {{ GRAPH {cat} {{\n{body}}} }}"
     )
 
 
@@ -251,10 +255,10 @@ def previous_record(store: Store, base: str, dataset: str) -> dict:
     """The current record's graph and first-issued time, if the dataset was loaded before."""
     from datetime import datetime
 
-    cat = iris.catalogue_graph(base)
+    cat, node = q.iri(iris.catalogue_graph(base)), q.iri(dataset)
     rows = store.select(
-        f"SELECT ?graph ?issued WHERE {{ GRAPH <{cat}> {{ <{dataset}> <{SV.namedGraph}> ?graph . "
-        f"OPTIONAL {{ <{dataset}> <{DCTERMS.issued}> ?issued }} }} }}").rows
+        f"SELECT ?graph ?issued WHERE {{ GRAPH {cat} {{ {node} {q.iri(SV.namedGraph)} ?graph . "
+        f"OPTIONAL {{ {node} {q.iri(DCTERMS.issued)} ?issued }} }} }}").rows
     if not rows:
         return {}
     issued = rows[0].get("issued")
@@ -265,13 +269,13 @@ def previous_record(store: Store, base: str, dataset: str) -> dict:
 
 
 def count_triples(store: Store, graph: str) -> int:
-    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").rows
+    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {q.iri(graph)} {{ ?s ?p ?o }} }}").rows
     return int(rows[0]["n"]) if rows else 0
 
 
 def referenced_graphs(store: Store, base: str) -> set[str]:
-    cat = iris.catalogue_graph(base)
-    rows = store.select(f"SELECT ?g WHERE {{ GRAPH <{cat}> {{ ?d <{SV.namedGraph}> ?g }} }}").rows
+    cat = q.iri(iris.catalogue_graph(base))
+    rows = store.select(f"SELECT ?g WHERE {{ GRAPH {cat} {{ ?d {q.iri(SV.namedGraph)} ?g }} }}").rows
     return {str(r["g"]) for r in rows}
 
 

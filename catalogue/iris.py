@@ -9,7 +9,15 @@ here are always valid IRIs.
 
 from __future__ import annotations
 
+import re
+
 ONS_GEOGRAPHY = "http://statistics.data.gov.uk/id/statistical-geography/"
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]+\Z")
+
+
+def is_absolute_iri(value: str) -> bool:
+    """True for an absolute IRI (a scheme, then characters an IRI may hold): ``https://...``."""
+    return bool(_ABSOLUTE_IRI.match(value or ""))
 
 
 def normalise_base(base: str) -> str:

@@ -12,26 +12,111 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Protocol
 
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-__all__ = ["Store", "Bindings", "open_store", "BINDINGS", "BOOLEAN", "GRAPH"]
+from catalogue.store.results import BINDINGS, BOOLEAN, GRAPH, XSD_STRING, Answer
+from catalogue.store.sparql_text import has_dataset_clause
 
-BINDINGS, BOOLEAN, GRAPH = "bindings", "boolean", "graph"
+__all__ = ["Store", "Bindings", "Triples", "RawResult", "QueryLimits", "open_store",
+           "BINDINGS", "BOOLEAN", "GRAPH"]
+
+#: The dataset of page queries: the union of all graphs.
+UNION = {"union": True}
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    """What a public query may use: seconds, result rows, worker processes, SERVICE targets.
+
+    ``federation`` lists the only endpoints SERVICE may call; empty means federation is off.
+    """
+
+    timeout: float = 30.0
+    result_limit: int | None = 10_000
+    workers: int = 2
+    federation: tuple[str, ...] = ()
 
 
 @dataclass
 class Bindings:
-    """A SELECT/ASK result as rdflib terms (for pages, which show few rows)."""
+    """A SELECT/ASK result as rdflib terms (for pages, which show few rows).
+
+    ``truncated`` is true when the store had more rows than its result limit allowed.
+    """
 
     variables: list[str]
     rows: list[dict[str, Node]] = field(default_factory=list)
     boolean: bool | None = None
+    truncated: bool = False
+    limit: int | None = None
 
     def __iter__(self):
         return iter(self.rows)
 
     def __len__(self):
         return len(self.rows)
+
+
+class Triples(list):
+    """A CONSTRUCT/DESCRIBE result; ``truncated`` as for ``Bindings``."""
+
+    truncated: bool = False
+    limit: int | None = None
+
+
+class RawResult(tuple):
+    """``(kind, media_type, body)`` as the engine wrote it, plus whether rows were cut."""
+
+    truncated: bool = False
+    limit: int | None = None
+
+    def __new__(cls, kind: str, media_type: str, body: bytes, *, truncated: bool = False,
+                limit: int | None = None):
+        result = super().__new__(cls, (kind, media_type, body))
+        result.truncated, result.limit = truncated, limit
+        return result
+
+    @classmethod
+    def of(cls, answer: Answer) -> RawResult:
+        return cls(answer.kind, answer.media_type, answer.body, truncated=answer.truncated, limit=answer.limit)
+
+
+def rdflib_term(term: tuple | None):
+    """A plain term (``results.plain``) as an rdflib term."""
+    if term is None:
+        return None
+    tag = term[0]
+    if tag == "u":
+        return URIRef(term[1])
+    if tag == "b":
+        return BNode(term[1])
+    if tag == "l":
+        _, value, datatype, lang = term
+        if lang:
+            return Literal(value, lang=lang)
+        return Literal(value) if datatype == XSD_STRING else Literal(value, datatype=URIRef(datatype))
+    return Literal(f"<< {' '.join(str(rdflib_term(t).n3()) for t in term[1:])} >>")
+
+
+def bindings_from(answer: Answer) -> Bindings:
+    rows = [{name: rdflib_term(value) for name, value in zip(answer.variables, row) if value is not None}
+            for row in answer.rows]
+    return Bindings(answer.variables, rows, truncated=answer.truncated, limit=answer.limit)
+
+
+def triples_from(answer: Answer) -> Triples:
+    triples = Triples(tuple(rdflib_term(t) for t in triple) for triple in answer.triples)
+    triples.truncated, triples.limit = answer.truncated, answer.limit
+    return triples
+
+
+def protocol_dataset(sparql: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
+                     base_iri: str | None = None) -> dict:
+    """The dataset of a protocol query: the request's graphs, else FROM, else the union."""
+    spec = {"base_iri": base_iri, "default_graphs": list(default_graphs), "named_graphs": list(named_graphs)}
+    spec["union"] = not (default_graphs or named_graphs) and not has_dataset_clause(sparql)
+    return spec
 
 
 class Store(Protocol):
@@ -43,16 +128,17 @@ class Store(Protocol):
     def select(self, sparql: str) -> Bindings:
         """Run a SELECT or ASK over the union of all graphs; terms as rdflib nodes."""
 
-    def construct(self, sparql: str) -> list[tuple[Node, Node, Node]]:
+    def construct(self, sparql: str) -> Triples:
         """Run a CONSTRUCT/DESCRIBE over the union of all graphs."""
 
     def query_raw(self, sparql: str, *, results_type: str, graph_type: str,
                   default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
-                  base_iri: str | None = None) -> tuple[str, str, bytes]:
-        """Run any query; the engine serialises the result.
+                  base_iri: str | None = None) -> RawResult:
+        """Run any query and serialise the result.
 
         ``results_type`` is the media type wanted for SELECT/ASK, ``graph_type`` for
-        CONSTRUCT/DESCRIBE. Returns ``(kind, media_type, body)``.
+        CONSTRUCT/DESCRIBE. Returns ``(kind, media_type, body)`` with ``truncated`` set
+        when the result was cut at the store's result limit.
         """
 
     def update(self, sparql: str) -> None:
@@ -74,17 +160,29 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-def open_store(url: str, mode: str = "read") -> Store:
-    """The store at ``url``: ``memory:``, ``oxigraph:PATH``, ``PATH`` or ``http(s)://``."""
+def open_store(url: str, mode: str = "read", limits: QueryLimits | None = None) -> Store:
+    """The store at ``url``: ``memory:``, ``oxigraph:PATH``, ``PATH`` or ``http(s)://``.
+
+    With ``limits`` (the web tier's read stores), queries are held to them: an on-disk
+    embedded store runs them in worker processes that are killed at the time limit
+    (``pool.GuardedStore``); an in-memory store applies the row limit only (it cannot be
+    shared with another process); a remote store passes both on to its server. A timeout
+    of 0 turns the worker processes off (queries run in-process, with no time limit).
+    """
     if mode not in ("read", "write"):
         raise ValueError(f"mode must be 'read' or 'write', not {mode!r}")
     if url.startswith(("http://", "https://")):
         from catalogue.store.remote import RemoteStore
 
-        return RemoteStore(url, mode=mode)
+        return RemoteStore(url, mode=mode, limits=limits) if limits else RemoteStore(url, mode=mode)
     from catalogue.store.embedded import EmbeddedStore
 
+    result_limit = limits.result_limit if limits else None
     if url == "memory:":
-        return EmbeddedStore(None, mode=mode)
+        return EmbeddedStore(None, mode=mode, result_limit=result_limit)
     path = url[len("oxigraph:"):] if url.startswith("oxigraph:") else url
-    return EmbeddedStore(path, mode=mode)
+    if limits and limits.timeout > 0 and mode == "read":
+        from catalogue.store.pool import GuardedStore
+
+        return GuardedStore(path, limits)
+    return EmbeddedStore(path, mode=mode, result_limit=result_limit)

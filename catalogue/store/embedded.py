@@ -21,40 +21,23 @@ from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
 
 from catalogue.errors import BadQuery, ReadOnlyStore, StoreUnavailable
-from catalogue.store import BINDINGS, BOOLEAN, GRAPH, Bindings
+from catalogue.store import (
+    BINDINGS, BOOLEAN, GRAPH, UNION, Bindings, RawResult, Triples, bindings_from, protocol_dataset, triples_from,
+)
 from catalogue.store import snapshots as snap
-from catalogue.store.sparql_text import has_dataset_clause
+from catalogue.store.results import Answer, capped_answer
+from catalogue.store.sparql_text import iri as sparql_iri
 
 LOADER_THREADS = 2
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def to_rdflib(term):
-    """A pyoxigraph term as an rdflib term."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    return URIRef(str(term))
-
 
 class EmbeddedStore:
     writable: bool
 
-    def __init__(self, path: str | None, *, mode: str = "read"):
+    def __init__(self, path: str | None, *, mode: str = "read", result_limit: int | None = None):
         self.mode = mode
+        self.result_limit = result_limit
         self.writable = mode == "write"
         self.path = path
         self._lock_fd: int | None = None
@@ -127,52 +110,55 @@ class EmbeddedStore:
 
     # ------------------------------------------------------------ queries
 
-    def _query(self, sparql: str, **dataset):
+    def answer(self, sparql: str, dataset: dict = UNION, *, limit: int | None = None,
+               results_type: str | None = None, graph_type: str | None = None) -> Answer:
+        """Run a query and read at most ``limit`` rows of it (see ``results.capped_answer``).
+
+        Every engine error, raised when the query is parsed or while its rows are read,
+        becomes a catalogue error: the query's fault is a ``BadQuery`` (400), the store's
+        a ``StoreUnavailable`` (503).
+        """
         try:
-            return self._reader().query(sparql, **dataset)
+            result = self._reader().query(sparql, **engine_dataset(dataset))
+            return capped_answer(result, limit, results_type=results_type, graph_type=graph_type)
         except SyntaxError as exc:
             raise BadQuery(f"SPARQL syntax error: {exc}") from exc
         except OSError as exc:
             raise StoreUnavailable(f"store error: {exc}") from exc
+        except (RuntimeError, ValueError, TypeError, OverflowError, MemoryError) as exc:
+            raise BadQuery(f"the query could not be evaluated: {exc}") from exc
+        except BaseException as exc:
+            if type(exc).__name__ != "PanicException":  # pyo3's, a BaseException
+                raise
+            raise BadQuery(f"the query engine failed on this query: {exc}") from exc
 
     def select(self, sparql: str) -> Bindings:
-        result = self._query(sparql, use_default_graph_as_union=True)
-        if isinstance(result, ox.QueryBoolean):
-            return Bindings([], [], bool(result))
-        if not isinstance(result, ox.QuerySolutions):
+        answer = self.answer(sparql, UNION, limit=self.result_limit)
+        if answer.kind == BOOLEAN:
+            return Bindings([], [], answer.boolean)
+        if answer.kind != BINDINGS:
             raise BadQuery("expected a SELECT or ASK query")
-        names = [v.value for v in result.variables]
-        rows = [{n: to_rdflib(s[n]) for n in names if s[n] is not None} for s in result]
-        return Bindings(names, rows)
+        return bindings_from(answer)
 
-    def construct(self, sparql: str):
-        result = self._query(sparql, use_default_graph_as_union=True)
-        if not isinstance(result, ox.QueryTriples):
+    def construct(self, sparql: str) -> Triples:
+        answer = self.answer(sparql, UNION, limit=self.result_limit)
+        if answer.kind != GRAPH:
             raise BadQuery("expected a CONSTRUCT or DESCRIBE query")
-        return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result]
+        return triples_from(answer)
 
     def query_raw(self, sparql: str, *, results_type: str, graph_type: str,
                   default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
-                  base_iri: str | None = None) -> tuple[str, str, bytes]:
-        dataset: dict = {"base_iri": base_iri}
-        if default_graphs or named_graphs:
-            dataset["default_graph"] = [ox.NamedNode(g) for g in default_graphs] or ox.DefaultGraph()
-            dataset["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        elif not has_dataset_clause(sparql):
-            dataset["use_default_graph_as_union"] = True
-        result = self._query(sparql, **dataset)
-        if isinstance(result, ox.QueryTriples):
-            fmt = ox.RdfFormat.from_media_type(graph_type)
-            return GRAPH, fmt.media_type, result.serialize(format=fmt)
-        fmt = ox.QueryResultsFormat.from_media_type(results_type)
-        kind = BOOLEAN if isinstance(result, ox.QueryBoolean) else BINDINGS
-        return kind, fmt.media_type, result.serialize(format=fmt)
+                  base_iri: str | None = None) -> RawResult:
+        dataset = protocol_dataset(sparql, default_graphs, named_graphs, base_iri)
+        answer = self.answer(sparql, dataset, limit=self.result_limit, results_type=results_type,
+                             graph_type=graph_type)
+        return RawResult.of(answer)
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._reader().named_graphs() if isinstance(g, ox.NamedNode))
 
     def triple_count(self, graph: str | None = None) -> int:
-        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
+        where = f"GRAPH {sparql_iri(graph)} {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
         rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}").rows
         return int(rows[0]["n"]) if rows else 0
 
@@ -268,6 +254,18 @@ class EmbeddedStore:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def engine_dataset(spec: dict) -> dict:
+    """A plain dataset spec (``store.protocol_dataset``) as pyoxigraph query arguments."""
+    dataset: dict = {"base_iri": spec.get("base_iri")}
+    if spec.get("default_graphs") or spec.get("named_graphs"):
+        dataset["default_graph"] = [ox.NamedNode(g) for g in spec.get("default_graphs") or ()] \
+            or ox.DefaultGraph()
+        dataset["named_graphs"] = [ox.NamedNode(g) for g in spec.get("named_graphs") or ()]
+    elif spec.get("union", False):
+        dataset["use_default_graph_as_union"] = True
+    return dataset
 
 
 def _dump_graph(store: ox.Store, out: IO[bytes], graph: str) -> None:

@@ -1,37 +1,118 @@
-"""Lexical facts about SPARQL text that the engines do not expose to Python.
+"""SPARQL as text: the one way values enter generated queries, and lexical facts about queries.
 
-``has_dataset_clause`` tells whether a query names its own dataset with FROM / FROM
-NAMED. The endpoint's default graph is the union of all graphs *unless* the query (or
-the protocol's default-graph-uri/named-graph-uri) says otherwise, and pyoxigraph
-applies its union option over a query's FROM clauses, so we must know.
+Generated queries never paste a value raw. ``iri(value)`` writes an IRI reference whose
+characters SPARQL forbids (``<>"{}|^`\\``, spaces, controls) are percent-encoded, so a
+value can never close the ``<...>`` and write query text of its own; ``literal(value)``
+writes a string with every quote, backslash and line break escaped; ``term(node)`` does
+either for an rdflib node. Use them in f-strings: ``f"SELECT * {{ {iri(x)} ?p ?o }}"``.
+
+``tokens(query)`` splits a query into the terminals of the SPARQL 1.1 grammar
+(strings, IRI references, comments, variables, prefixed names, keywords), exactly as the
+grammar does, so that checks on keywords (``catalogue.store.policy``) and
+``has_dataset_clause`` are never fooled by text hidden in a string, IRI or comment, nor
+miss a keyword that the engine would see.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import NamedTuple
 
-_STRINGS_IRIS_COMMENTS = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\s]*>'
-    r"|#[^\n]*",
+from rdflib import BNode, Literal, URIRef
+
+__all__ = ["iri", "literal", "term", "tokens", "Token", "has_dataset_clause", "keywords"]
+
+#: Characters an IRIREF may not contain (SPARQL 1.1 grammar [139]), besides 0x00-0x20.
+_IRI_FORBIDDEN = '<>"{}|^`\\'
+_IRI_ESCAPES = {ch: f"%{ord(ch):02X}" for ch in _IRI_FORBIDDEN}
+_IRI_ESCAPES.update({chr(c): f"%{c:02X}" for c in range(0x21)})
+_IRI_TABLE = str.maketrans(_IRI_ESCAPES)
+_LITERAL_TABLE = str.maketrans({"\\": "\\\\", '"': '\\"', "'": "\\'", "\n": "\\n", "\r": "\\r",
+                                "\t": "\\t", "\b": "\\b", "\f": "\\f"})
+_LANG = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*\Z")
+
+
+def iri(value: str) -> str:
+    """``value`` as a SPARQL IRI reference ``<...>``, forbidden characters percent-encoded.
+
+    An IRI that needed encoding was not a valid IRI, so it names nothing in the store:
+    the query simply finds nothing, which is what it should find.
+    """
+    return f"<{str(value).translate(_IRI_TABLE)}>"
+
+
+def literal(value: str, datatype: str | None = None, lang: str | None = None) -> str:
+    """``value`` as a SPARQL string literal (with a datatype IRI or language tag)."""
+    text = '"' + str(value).translate(_LITERAL_TABLE) + '"'
+    if lang:
+        if not _LANG.match(lang):
+            raise ValueError(f"not a language tag: {lang!r}")
+        return f"{text}@{lang}"
+    if datatype:
+        return f"{text}^^{iri(datatype)}"
+    return text
+
+
+def term(node) -> str:
+    """An rdflib term as SPARQL text (IRIs and literals; blank nodes cannot be named)."""
+    if isinstance(node, Literal):
+        return literal(str(node), str(node.datatype) if node.datatype else None, node.language)
+    if isinstance(node, BNode):
+        raise ValueError("a blank node cannot be named in a query")
+    if isinstance(node, URIRef) or isinstance(node, str):
+        return iri(str(node))
+    raise TypeError(f"cannot write {type(node).__name__} into SPARQL")
+
+
+# ------------------------------------------------------------------ tokenizer
+
+# The terminals of the SPARQL 1.1 grammar (section 19.8), tried in this order at each
+# position. PN_LOCAL escapes (PLX) are included so that ``ex:a\#b`` is one name, not a
+# name and a comment; IRIREF uses the grammar's exact excluded set (not ``\s``).
+_PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
+_PN_PREFIX = r"(?:[^\W\d_](?:[\w.\-\u00B7\u0300-\u036F\u203F-\u2040]*[\w\-\u00B7\u0300-\u036F\u203F-\u2040])?)"
+_PN_LOCAL = (rf"(?:(?:[\w:]|{_PLX})(?:(?:[\w.:\-\u00B7\u0300-\u036F\u203F-\u2040]|{_PLX})*"
+             rf"(?:[\w:\-\u00B7\u0300-\u036F\u203F-\u2040]|{_PLX}))?)")
+_TOKEN = re.compile(
+    r'(?P<string>"""(?:(?:"|"")?(?:[^"\\]|\\.))*"""'
+    r"|'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*')"
+    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
+    r"|(?P<comment>#[^\n\r]*)"
+    r"|(?P<var>[?$]\w+)"
+    r"|(?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)"
+    r"|(?P<bnode>_:[\w](?:[\w.\-]*[\w\-])?)"
+    rf"|(?P<pname>{_PN_PREFIX}?:{_PN_LOCAL}?)"
+    r"|(?P<word>[^\W\d]\w*)"
+    r"|(?P<space>\s+)"
+    r"|(?P<other>.)",
+    re.DOTALL,
 )
-_FROM = re.compile(r"(?<![\w:?$])FROM(?![\w:-])", re.IGNORECASE)
-_UPDATE = re.compile(
-    r"(?<![\w:?$])(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)(?![\w:-])", re.IGNORECASE)
 
 
-def strip_literals(query: str) -> str:
-    """The query with strings, IRIs and comments blanked out (keywords left)."""
-    return _STRINGS_IRIS_COMMENTS.sub(" ", query)
+class Token(NamedTuple):
+    kind: str  # string, iri, comment, var, langtag, bnode, pname, word, other
+    text: str
+    start: int
+
+
+def tokens(query: str) -> Iterator[Token]:
+    """The query's tokens, whitespace left out."""
+    for match in _TOKEN.finditer(query):
+        kind = match.lastgroup
+        if kind != "space":
+            yield Token(kind, match.group(), match.start())
+
+
+def keywords(query: str) -> list[Token]:
+    """Bare words outside strings, IRIs and comments (SPARQL keywords and function names)."""
+    return [t for t in tokens(query) if t.kind == "word"]
 
 
 def has_dataset_clause(query: str) -> bool:
-    return bool(_FROM.search(strip_literals(query)))
-
-
-def mentions_update(query: str) -> bool:
-    """True when the text uses SPARQL Update keywords outside strings and IRIs."""
-    return bool(_UPDATE.search(strip_literals(query)))
+    """True when the query names its own dataset with FROM or FROM NAMED."""
+    if "from" not in query.lower():
+        return False
+    return any(t.text.upper() == "FROM" for t in keywords(query))

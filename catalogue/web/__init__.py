@@ -10,7 +10,8 @@ import os
 
 from flask import Flask, current_app
 
-from catalogue.store import Store, open_store
+from catalogue.config import query_limits
+from catalogue.store import QueryLimits, Store, open_store
 
 STORE_KEY = "svcat.store"
 
@@ -25,8 +26,15 @@ def get_store() -> Store:
     store = holder.get(pid)
     if store is None:
         holder.clear()
-        store = holder[pid] = open_store(current_app.config["SVCAT_STORE"], mode="read")
+        store = holder[pid] = open_store(current_app.config["SVCAT_STORE"], mode="read", limits=limits())
     return store
+
+
+def limits() -> QueryLimits:
+    """The query limits of this app (``SVCAT_QUERY_TIMEOUT``, ``SVCAT_RESULT_LIMIT``, ...)."""
+    config = current_app.config
+    return query_limits({name: config[f"SVCAT_{name}"] for name in
+                         ("QUERY_TIMEOUT", "RESULT_LIMIT", "QUERY_WORKERS", "FEDERATION")})
 
 
 def base_uri() -> str:
@@ -47,7 +55,8 @@ def _cors_and_security(response):
     """CORS on every response (data URLs are public) and safe defaults for pages."""
     response.headers.setdefault("Access-Control-Allow-Origin", "*")
     response.headers.setdefault("Access-Control-Expose-Headers",
-                                "Content-Type, Content-Length, ETag, Last-Modified, Link, Location, X-SVCAT-Truncated")
+                                "Content-Type, Content-Length, ETag, Last-Modified, Link, Location, "
+                                "X-SVCAT-Truncated, X-SVCAT-Result-Limit, X-SVCAT-Message")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     if response.mimetype == "text/html":
         response.headers.setdefault("X-Frame-Options", "DENY")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template, request
 
 from catalogue import iris
-from catalogue.vocab import DCAT, DCTERMS, RDFS, SV, VOID
+from catalogue.store.sparql_text import iri
+from catalogue.vocab import sparql_prologue
 from catalogue.web import base_uri, get_store
 from catalogue.web import negotiate as ng
 from catalogue.web.resources import local_href
@@ -16,14 +17,14 @@ bp = Blueprint("home", __name__)
 def loaded_datasets() -> list[dict]:
     """Every dataset in the catalogue graph with its council and counts."""
     cat = iris.catalogue_graph(base_uri())
-    rows = get_store().select(f"""
+    rows = get_store().select(sparql_prologue("dcat", "dcterms", "sv", "void", "rdfs") + f"""
         SELECT ?dataset ?title ?council ?councilName ?kind ?rows ?skipped ?warnings ?triples ?modified
-        WHERE {{ GRAPH <{cat}> {{
-            ?dataset a <{DCAT.Dataset}> ; <{DCTERMS.title}> ?title ; <{DCTERMS.publisher}> ?council ;
-                     <{SV.loadedRowCount}> ?rows ; <{SV.skippedRowCount}> ?skipped ;
-                     <{SV.warningCount}> ?warnings ; <{VOID.triples}> ?triples ; <{DCTERMS.modified}> ?modified .
-            OPTIONAL {{ ?dataset <{DCTERMS.type}> ?kind }} }}
-          OPTIONAL {{ ?council <{RDFS.label}> ?councilName }} }}
+        WHERE {{ GRAPH {iri(cat)} {{
+            ?dataset a dcat:Dataset ; dcterms:title ?title ; dcterms:publisher ?council ;
+                     sv:loadedRowCount ?rows ; sv:skippedRowCount ?skipped ;
+                     sv:warningCount ?warnings ; void:triples ?triples ; dcterms:modified ?modified .
+            OPTIONAL {{ ?dataset dcterms:type ?kind }} }}
+          OPTIONAL {{ ?council rdfs:label ?councilName }} }}
         ORDER BY ?councilName ?title""").rows
     return [{
         "iri": str(r["dataset"]), "href": local_href(r["dataset"]), "title": str(r["title"]),

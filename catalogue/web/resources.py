@@ -12,7 +12,8 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from rdflib import Graph, Literal, URIRef
 
 from catalogue.errors import NotFound
-from catalogue.vocab import DCTERMS, PREFIXES, QB, RDF, RDFS, SKOS, compact
+from catalogue.store.sparql_text import iri as sparql_iri
+from catalogue.vocab import DCTERMS, PREFIXES, RDF, RDFS, SKOS, compact, sparql_prologue
 from catalogue.web import base_uri, get_store
 from catalogue.web import negotiate as ng
 
@@ -44,12 +45,12 @@ def _split_suffix(path: str) -> tuple[str, ng.Format | None]:
 def describe(iri: str) -> Graph:
     """Outgoing triples of the resource, plus labels and types of what they point at."""
     store = get_store()
-    query = f"""
-        CONSTRUCT {{ <{iri}> ?p ?o . ?o <{RDFS.label}> ?label . ?o <{SKOS.prefLabel}> ?pref .
-                    ?o <{DCTERMS.title}> ?title }}
-        WHERE {{ <{iri}> ?p ?o .
-                OPTIONAL {{ ?o <{RDFS.label}> ?label }} OPTIONAL {{ ?o <{SKOS.prefLabel}> ?pref }}
-                OPTIONAL {{ ?o <{DCTERMS.title}> ?title }} }}"""
+    node = sparql_iri(iri)
+    query = sparql_prologue("rdfs", "skos", "dcterms") + f"""
+        CONSTRUCT {{ {node} ?p ?o . ?o rdfs:label ?label . ?o skos:prefLabel ?pref . ?o dcterms:title ?title }}
+        WHERE {{ {node} ?p ?o .
+                OPTIONAL {{ ?o rdfs:label ?label }} OPTIONAL {{ ?o skos:prefLabel ?pref }}
+                OPTIONAL {{ ?o dcterms:title ?title }} }}"""
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
@@ -62,9 +63,9 @@ def incoming(iri: str, limit: int = INCOMING_LIMIT) -> tuple[list[dict], int]:
     store = get_store()
     # Summary observations point at councils and payees by the thousand; they are reached
     # through their cube, so the list shows the lines, payments and records instead.
-    rows = store.select(f"""SELECT ?s ?p ?label WHERE {{ ?s ?p <{iri}> .
-        FILTER NOT EXISTS {{ ?s a <{QB.Observation}> }}
-        OPTIONAL {{ ?s <{RDFS.label}> ?label }} }} LIMIT {limit + 1}""").rows
+    rows = store.select(sparql_prologue("rdfs", "qb") + f"""SELECT ?s ?p ?label WHERE {{ ?s ?p {sparql_iri(iri)} .
+        FILTER NOT EXISTS {{ ?s a qb:Observation }}
+        OPTIONAL {{ ?s rdfs:label ?label }} }} LIMIT {int(limit) + 1}""").rows
     return rows[:limit], len(rows)
 
 
@@ -83,7 +84,7 @@ def document(path: str):
     body = graph.serialize(format=SERIALIZERS[choice.name], base=None)
     response = Response(body, mimetype=choice.media_type)
     response.headers["Vary"] = "Accept"
-    response.headers["Link"] = f'<{iri}>; rel="canonical"'
+    response.headers["Link"] = f'{sparql_iri(iri)}; rel="canonical"'
     return response
 
 

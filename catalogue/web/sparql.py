@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
-from catalogue.errors import BadQuery, CatalogueError
-from catalogue.web import base_uri, get_store
+from catalogue.errors import BadQuery, CatalogueError, PayloadTooLarge, UpdateRefused
+from catalogue.store.policy import check_public_query
+from catalogue.web import base_uri, get_store, limits
 from catalogue.web import negotiate as ng
 from catalogue.web.service_description import service_description
 
@@ -23,11 +24,7 @@ bp = Blueprint("sparql", __name__)
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
-
-
-class UpdateRefused(CatalogueError):
-    status = 403
-    title = "Updates are not allowed"
+TRUNCATED = "X-SVCAT-Truncated"
 
 
 class UnsupportedMediaType(CatalogueError):
@@ -42,13 +39,32 @@ def _decode(raw: bytes, what: str) -> str:
         raise BadQuery(f"the {what} is not valid UTF-8 (byte {exc.start}); send UTF-8") from exc
 
 
+def _body() -> bytes:
+    """The request body, refused whole (413) past the size limit, never cut short.
+
+    Werkzeug stops a chunked body (no Content-Length) silently at MAX_CONTENT_LENGTH, and
+    a query cut short can still parse as a different query; so read one byte more.
+    """
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    length = request.content_length
+    too_large = PayloadTooLarge(f"the request body is larger than {limit} bytes (SVCAT_MAX_QUERY_BYTES)")
+    if limit and length is not None and length > limit:
+        raise too_large
+    if limit and length is None:
+        data = request.environ["wsgi.input"].read(limit + 1)
+        if len(data) > limit:
+            raise too_large
+        return data
+    return request.get_data(cache=False)
+
+
 def _params() -> tuple[dict[str, list[str]], str | None]:
     """Protocol parameters and the query text, whatever way they were sent."""
     params = {k: v for k, v in parse_qs(_decode(request.query_string, "URL"), keep_blank_values=True).items()}
     query = None
     if request.method == "POST":
         ctype = (request.mimetype or "").lower()
-        body = request.get_data(cache=False)
+        body = _body()
         if ctype == FORM:
             form = parse_qs(_decode(body, "form body"), keep_blank_values=True)
             for key, values in form.items():
@@ -98,17 +114,31 @@ def endpoint():
     if not query.strip():
         raise BadQuery("the query is empty")
     results, graph = _formats(params)
+    check_public_query(query, limits().federation, request.base_url)
     store = get_store()
-    kind, media_type, body = store.query_raw(
+    result = store.query_raw(
         query, results_type=results.media_type, graph_type=graph.media_type,
         default_graphs=params.get("default-graph-uri", []), named_graphs=params.get("named-graph-uri", []),
         base_iri=request.base_url)
+    kind, media_type, body = result
     response = Response(body, mimetype=media_type)
-    if media_type.startswith("text/") or media_type.endswith(("json", "xml")):
+    if "charset" not in media_type and (media_type.startswith("text/") or media_type.endswith(("json", "xml"))):
         response.headers["Content-Type"] = f"{media_type}; charset=utf-8"
     response.headers["Vary"] = "Accept"
     response.headers["Cache-Control"] = "no-cache"
+    if getattr(result, "truncated", False):
+        mark_truncated(response, result.limit)
     return response
+
+
+def mark_truncated(response: Response, limit: int | None) -> None:
+    """Say that a result was cut at the row limit: a header a client can test, and why."""
+    what = f"the first {limit} rows" if limit else "part of the result"
+    response.headers[TRUNCATED] = "true"
+    response.headers["X-SVCAT-Result-Limit"] = str(limit or "")
+    response.headers["X-SVCAT-Message"] = (
+        f"Result truncated: only {what} are returned (SVCAT_RESULT_LIMIT). "
+        "Page through it with ORDER BY, LIMIT and OFFSET, or download a dump.")
 
 
 def _preflight():

@@ -1,0 +1,283 @@
+"""Queries with a time limit that really stops them: a small pool of worker processes.
+
+``GuardedStore`` is the embedded on-disk store as the web tier sees it. Every query
+(from ``/sparql`` and from pages) goes to a ``catalogue.store.worker`` process; the
+caller waits at most ``limits.timeout`` seconds. When a query outlives it, the worker
+is killed (SIGKILL: Oxigraph cannot be interrupted any other way), its CPU is freed
+at once, a fresh worker is started in its place, and the caller gets ``QueryTimeout``
+(503). Other workers, and the queries after, are not affected.
+
+Each web process (gunicorn worker) owns its own pool of ``limits.workers`` processes,
+started on first use; with sync gunicorn workers one is busy at a time, and the
+others take over at once while a killed one is replaced. Results are capped at
+``limits.result_limit`` rows inside the worker, so a huge result never crosses the
+pipe; the answer says when it was cut.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+
+from catalogue import errors
+from catalogue.errors import CatalogueError, QueryTimeout, ReadOnlyStore, StoreUnavailable
+from catalogue.store import (
+    BOOLEAN, GRAPH, UNION, Bindings, QueryLimits, RawResult, Triples, bindings_from, protocol_dataset,
+    triples_from,
+)
+from catalogue.store import worker as wire
+from catalogue.store.results import Answer
+
+log = logging.getLogger(__name__)
+
+#: The worker's own deadline, past the parent's: it only matters if the parent died.
+HARD_LIMIT_FACTOR, HARD_LIMIT_GRACE = 1.5, 5.0
+#: How long a new worker may take to open the store before it counts as failed.
+START_TIMEOUT = 60.0
+
+
+class _Timeout(Exception):
+    pass
+
+
+class _Died(Exception):
+    pass
+
+
+class QueryWorker:
+    """One worker process and its pipes."""
+
+    def __init__(self, path: str, *, sandbox: bool):
+        args = [sys.executable, "-m", "catalogue.store.worker", path] + (["--sandbox"] if sandbox else [])
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True,
+                                     start_new_session=True)
+        self.pid = self.proc.pid
+        self.ready = False
+        self.sandboxed = False
+
+    def _read(self, size: int, deadline: float) -> bytes:
+        fd = self.proc.stdout.fileno()
+        chunks, remaining = [], size
+        while remaining:
+            wait = deadline - time.monotonic()
+            if wait <= 0 or not select.select([fd], [], [], wait)[0]:
+                raise _Timeout()
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                raise _Died()
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+
+    def receive(self, deadline: float):
+        import pickle
+
+        size = wire.HEADER.unpack(self._read(wire.HEADER.size, deadline))[0]
+        return pickle.loads(self._read(size, deadline))
+
+    def start(self, deadline: float) -> None:
+        """Wait for the greeting sent once the worker has opened the store."""
+        if not self.ready:
+            tag, info = self.receive(deadline)
+            self.ready, self.sandboxed = tag == "ready", bool(info.get("sandboxed"))
+
+    def call(self, request: dict, deadline: float):
+        try:
+            wire.send(self.proc.stdin.fileno(), request)
+        except (BrokenPipeError, OSError) as exc:
+            raise _Died() from exc
+        return self.receive(deadline)
+
+    def kill(self) -> None:
+        """SIGKILL the worker (and anything it started) and reap it."""
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        self.proc.wait()
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+
+class QueryPool:
+    """At most ``size`` workers for one web process; a killed worker is replaced at once."""
+
+    def __init__(self, path: str, size: int, *, sandbox: bool):
+        self.path, self.size, self.sandbox = path, max(1, size), sandbox
+        self._idle: list[QueryWorker] = []
+        self._count = 0
+        self._cond = threading.Condition()
+        self.killed = 0
+
+    def _checkout(self, deadline: float) -> QueryWorker:
+        with self._cond:
+            while True:
+                while self._idle:
+                    worker = self._idle.pop()
+                    if worker.alive():
+                        return worker
+                    self._count -= 1
+                    worker.kill()
+                if self._count < self.size:
+                    self._count += 1
+                    break
+                wait = deadline - time.monotonic()
+                if wait <= 0:
+                    raise StoreUnavailable("every query worker is busy; try again in a moment")
+                self._cond.wait(wait)
+        try:
+            return QueryWorker(self.path, sandbox=self.sandbox)
+        except OSError as exc:
+            self._release_slot()
+            raise StoreUnavailable(f"cannot start a query worker: {exc}") from exc
+
+    def _release_slot(self) -> None:
+        with self._cond:
+            self._count -= 1
+            self._cond.notify()
+
+    def _checkin(self, worker: QueryWorker) -> None:
+        with self._cond:
+            self._idle.append(worker)
+            self._cond.notify()
+
+    def _replace(self, worker: QueryWorker) -> None:
+        """Kill ``worker`` and start its successor now, so the next query need not wait."""
+        worker.kill()
+        self.killed += 1
+        try:
+            fresh = QueryWorker(self.path, sandbox=self.sandbox)
+        except OSError:
+            self._release_slot()
+            return
+        self._checkin(fresh)
+
+    def run(self, request: dict, timeout: float):
+        deadline = time.monotonic() + timeout
+        worker = self._checkout(deadline)
+        request = dict(request, hard_limit=timeout * HARD_LIMIT_FACTOR + HARD_LIMIT_GRACE)
+        try:
+            worker.start(time.monotonic() + START_TIMEOUT)
+        except (_Timeout, _Died, ValueError, EOFError) as exc:
+            self._release_slot()
+            worker.kill()
+            raise StoreUnavailable(f"a query worker could not open the store ({type(exc).__name__})") from None
+        try:
+            reply = worker.call(request, time.monotonic() + timeout)
+        except _Timeout:
+            self._replace(worker)
+            raise QueryTimeout(
+                f"the query was stopped after {timeout:g} s (SVCAT_QUERY_TIMEOUT); narrow it down "
+                "(fewer unbound patterns, a LIMIT) or ask the summary cubes instead of raw lines") from None
+        except _Died:
+            code = worker.proc.poll()
+            self._replace(worker)
+            log.warning("query worker %s died (exit status %s) on a query", worker.pid, code)
+            raise StoreUnavailable("the query worker stopped unexpectedly (the query may need more "
+                                   "memory than allowed); it has been replaced") from None
+        except BaseException:
+            self._replace(worker)
+            raise
+        self._checkin(worker)
+        if reply[0] == "error":
+            _, name, message = reply
+            if name == "CatalogueError":
+                log.error("query worker failed: %s", message)
+                raise CatalogueError("the query failed on our side; it has been logged")
+            raise getattr(errors, name, CatalogueError)(message)
+        return reply[1]
+
+    def pids(self) -> list[int]:
+        with self._cond:
+            return [w.pid for w in self._idle]
+
+    def close(self) -> None:
+        with self._cond:
+            idle, self._idle = self._idle, []
+            self._count -= len(idle)
+        for worker in idle:
+            worker.kill()
+
+
+class GuardedStore:
+    """The embedded on-disk store, read-only, every query held to ``limits``."""
+
+    writable = False
+
+    def __init__(self, path: str, limits: QueryLimits):
+        self.path, self.limits = path, limits
+        self.url = f"oxigraph:{path}"
+        self.pool = QueryPool(path, limits.workers, sandbox=not limits.federation)
+        self._local = None
+
+    def _answer(self, sparql: str, dataset: dict, **types) -> Answer:
+        request = {"op": "answer", "sparql": sparql, "dataset": dataset, "limit": self.limits.result_limit,
+                   "federation": self.limits.federation, **types}
+        return self.pool.run(request, self.limits.timeout)
+
+    def select(self, sparql: str) -> Bindings:
+        answer = self._answer(sparql, UNION)
+        if answer.kind == BOOLEAN:
+            return Bindings([], [], answer.boolean)
+        if answer.kind == GRAPH:
+            raise errors.BadQuery("expected a SELECT or ASK query")
+        return bindings_from(answer)
+
+    def construct(self, sparql: str) -> Triples:
+        answer = self._answer(sparql, UNION)
+        if answer.kind != GRAPH:
+            raise errors.BadQuery("expected a CONSTRUCT or DESCRIBE query")
+        return triples_from(answer)
+
+    def query_raw(self, sparql: str, *, results_type: str, graph_type: str,
+                  default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
+                  base_iri: str | None = None) -> RawResult:
+        dataset = protocol_dataset(sparql, default_graphs, named_graphs, base_iri)
+        return RawResult.of(self._answer(sparql, dataset, results_type=results_type, graph_type=graph_type))
+
+    def _reader(self):
+        """An in-process read view, for what needs no time limit (listing graphs, dumps)."""
+        if self._local is None:
+            from catalogue.store.embedded import EmbeddedStore
+
+            self._local = EmbeddedStore(self.path, mode="read")
+        return self._local
+
+    def graphs(self) -> list[str]:
+        return self._reader().graphs()
+
+    def triple_count(self, graph: str | None = None) -> int:
+        return self._reader().triple_count(graph)
+
+    def dump(self, out, graph: str | None = None) -> None:
+        self._reader().dump(out, graph)
+
+    def update(self, sparql: str) -> None:
+        raise ReadOnlyStore("this store was opened for reading")
+
+    bulk_add = drop_graph = publish = update
+
+    def close(self) -> None:
+        self.pool.close()
+        if self._local is not None:
+            self._local.close()
+            self._local = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

@@ -1,0 +1,84 @@
+"""Values written into generated SPARQL stay values: IRIs and names with ``>``, ``"``,
+``}``, newlines and SPARQL keywords round-trip and never become query text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Literal, URIRef
+
+from catalogue.store.sparql_text import has_dataset_clause, iri, literal, term, tokens
+
+ROOT = Path(__file__).resolve().parent.parent
+EX = "http://example.org/"
+NASTY = [
+    'plain', 'a "quoted" name', "it's", "back\\slash", "line\nbreak\r\nand\ttab", "} ; DROP ALL ; {",
+    '" } INSERT DATA { <http://x/a> <http://x/b> "c" } #', "> ?p ?o } #", "SERVICE <http://10.0.0.1/>",
+    "\\u0022 escaped-looking", "ünïcödé ✓ 𝄞", "", "NUL\x00inside", "'''", '"""',
+]
+
+
+@pytest.fixture
+def store():
+    return ox.Store()
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_literals_round_trip_through_the_engine(store, value):
+    store.update(f"INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}s> <{EX}p> {literal(value)} }} }}")
+    rows = list(store.query(f"SELECT ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o FILTER(?o = {literal(value)}) }} }}"))
+    assert [r["o"].value for r in rows] == [value]
+    assert len(store) == 1  # nothing else was written
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_iris_cannot_break_out_of_their_brackets(store, value):
+    store.add(ox.Quad(ox.NamedNode(EX + "s"), ox.NamedNode(EX + "p"), ox.Literal("o")))
+    query = f"SELECT * WHERE {{ {iri(EX + value)} ?p ?o }}"
+    assert list(store.query(query)) == []  # parses, and names nothing
+    found = [t for t in tokens(query) if t.kind == "iri"]
+    assert len(found) == 1
+
+
+def test_literals_with_language_and_datatype():
+    assert literal("x", lang="en-GB") == '"x"@en-GB'
+    assert literal("1", datatype="http://www.w3.org/2001/XMLSchema#integer").endswith("#integer>")
+    with pytest.raises(ValueError):
+        literal("x", lang="en GB} ; DROP ALL")
+    assert term(URIRef(EX + "a>b")) == f"<{EX}a%3Eb>"
+    assert term(Literal('a"b', lang="en")) == '"a\\"b"@en'
+
+
+def test_tokens_follow_the_grammar():
+    query = ('PREFIX ex: <http://e/#x> SELECT * FROM <http://g> WHERE { ?s ex:p\\#q "FROM # not a comment" '
+             "# FROM in a comment\n . ?s ex:q 'it''s' }")
+    kinds = [(t.kind, t.text) for t in tokens(query) if t.kind in ("pname", "comment", "string", "iri")]
+    assert ("pname", "ex:p\\#q") in kinds and ("comment", "# FROM in a comment") in kinds
+    assert ("string", '"FROM # not a comment"') in kinds
+    assert has_dataset_clause(query)
+    assert not has_dataset_clause('SELECT * WHERE { ?s ?p "FROM" } # FROM <x>')
+
+
+def test_no_generated_query_pastes_an_iri_raw():
+    """Queries in catalogue/ write IRIs with ``sparql_text.iri`` (or prefixed names), never ``<{x}>``."""
+    allowed = {
+        "catalogue/store/sparql_text.py": 1,  # the helper itself
+        "catalogue/vocab.py": 1,  # PREFIX lines from the ontology files
+        "catalogue/shacl.py": 3,  # N-Triples keys for the compiled shapes, not SPARQL
+    }
+    found = {}
+    for path in ROOT.glob("catalogue/**/*.py"):
+        count = len(re.findall(r"<\{", path.read_text(encoding="utf-8")))
+        if count:
+            found[str(path.relative_to(ROOT))] = count
+    assert found == allowed
+
+
+def test_resource_paths_cannot_inject_into_page_queries(client):
+    for path in ["x> ?p ?o } #", 'x" } INSERT DATA { <a:b> <a:c> <a:d> } #', "x%3E%20%7D", "x}\n{",
+                 "council/E08000035> ?p ?o . ?s ?p2"]:
+        response = client.get("/doc/" + path, headers={"Accept": "text/html"})
+        assert response.status_code == 404, (path, response.status_code)

@@ -207,13 +207,16 @@ def serve(ctx, host, port, debug):
 
 
 def demo_files() -> list[dict]:
-    """The real council files shipped in tests/data/real, from its manifest."""
-    from catalogue.paths import sample_data_dir
+    """The real council files shipped in tests/data/real, then the samples we wrote
+    (tests/data/samples), from their manifests."""
+    from catalogue.paths import sample_data_dir, written_samples_dir
 
-    manifest = sample_data_dir() / "manifest.csv"
-    with open(manifest, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    return [dict(row, file=sample_data_dir() / row["path"]) for row in rows if row["kind"] in KINDS]
+    out = []
+    for folder in (sample_data_dir(), written_samples_dir()):
+        with open(folder / "manifest.csv", encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        out += [dict(row, file=folder / row["path"]) for row in rows if row["kind"] in KINDS]
+    return out
 
 
 @cli.command()

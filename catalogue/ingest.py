@@ -22,17 +22,20 @@ from typing import Protocol
 from catalogue import iris
 from catalogue.errors import BadRequest
 from catalogue.records import RecordInput, now, record_graph
-from catalogue.shacl import compiled, lexical
+from catalogue.shacl import compiled
 from catalogue.summary import SpendSummary
 from catalogue.store import Store
 from catalogue.store import sparql_text as q
-from catalogue.vocab import DCTERMS, PAY, SV
+from catalogue.vocab import DCTERMS, SV
 from loaders import LoadError, RowEvent, SourceFile, open_source
 from loaders.report import INFO, VIOLATION, LoadIssue, LoadReport
 from loaders.terms import iri, nquads
 
 CHUNK_ROWS = 20_000
 SEEN_LIMIT = 200_000
+#: Kinds whose loads also write summaries into the dataset's graph (catalogue/summary.py).
+SUMMARIES = {"spend": SpendSummary}
+
 
 class Progress(Protocol):
     """What ingest needs of a progress bar (a ``tqdm`` object fits)."""
@@ -56,7 +59,7 @@ class LoadOutcome:
 
 
 def _issue_from(result, row: int, source: SourceFile, values: dict) -> LoadIssue:
-    column = source.column_for(result.path)
+    column = source.column_for(result.path, values, result.value)
     raw = None
     if column is not None:
         for name, index in source.table.fields.items():
@@ -66,6 +69,19 @@ def _issue_from(result, row: int, source: SourceFile, values: dict) -> LoadIssue
     value = raw.strip() if raw is not None else result.value
     return LoadIssue(result.kind, result.severity, row, column, value, result.message, result.fix,
                      focus=result.focus, path=result.path)
+
+
+_TYPE_COMPONENTS = {"DatatypeConstraintComponent", "OrConstraintComponent"}
+
+
+def without_echoes(results: list) -> list:
+    """SHACL results minus those that only repeat another one: a value that is not a number
+    fails ``sh:minInclusive`` too, but the publisher needs to hear once that it is not a number."""
+    wrong_type = {(r.focus, r.path, r.value) for r in results if r.component in _TYPE_COMPONENTS}
+    if not wrong_type:
+        return results
+    return [r for r in results if not (r.component == "MinInclusiveConstraintComponent"
+                                       and (r.focus, r.path, r.value) in wrong_type)]
 
 
 class _Stream:
@@ -82,8 +98,7 @@ class _Stream:
         self.first_date: str | None = None
         self.last_date: str | None = None
         self.emitted = 0
-        self.summary = SpendSummary()
-        self._date_predicate = iri(str(PAY.date))
+        self.summary = SUMMARIES[source.kind]() if source.kind in SUMMARIES else None
 
     def chunks(self) -> Iterator[bytes]:
         source, report, shapes = self.source, self.report, self.shapes
@@ -114,11 +129,12 @@ class _Stream:
                 if len(seen) > SEEN_LIMIT:
                     seen.popitem(last=False)
                 triples.extend(description)
-            for result in shapes.check_triples(triples):
+            for result in without_echoes(shapes.check_triples(triples)):
                 report.add(_issue_from(result, event.row, source, event.values))
             report.rows_loaded += 1
-            self.summary.add(event.facts)
-            self._note_date(triples, event.subject)
+            if self.summary is not None:
+                self.summary.add(event.facts)
+            self._note_dates(event.facts)
             if self.graph and not report.violations:
                 buffer.append(nquads(triples, self.graph))
                 self.emitted += len(triples)
@@ -136,16 +152,13 @@ class _Stream:
         if self.graph and buffer and not report.violations:
             yield "".join(buffer).encode("utf-8")
 
-    def _note_date(self, triples, subject: str) -> None:
-        """Track the first and last payment date, for the record's temporal coverage."""
-        for s, p, o in triples:
-            if p == self._date_predicate and s == subject and "^^" in o:
-                value = lexical(o)
-                if self.first_date is None or value < self.first_date:
-                    self.first_date = value
-                if self.last_date is None or value > self.last_date:
-                    self.last_date = value
-                return
+    def _note_dates(self, facts: dict | None) -> None:
+        """Track the first and last date rows give, for the record's temporal coverage."""
+        for value in (facts or {}).get("dates", ()):
+            if self.first_date is None or value < self.first_date:
+                self.first_date = value
+            if self.last_date is None or value > self.last_date:
+                self.last_date = value
 
 
 def _new_report(kind: str, path: Path, keep: int) -> LoadReport:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 
 ONS_GEOGRAPHY = "http://statistics.data.gov.uk/id/statistical-geography/"
+#: The UK government's reference intervals (years, government years, quarters, months, days).
+REFERENCE_INTERVALS = "http://reference.data.gov.uk/id/"
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]+\Z")
 
 
@@ -30,6 +32,16 @@ def council(base: str, gss: str) -> str:
 
 def geography(gss: str) -> str:
     return ONS_GEOGRAPHY + gss
+
+
+def interval(kind: str, key: str) -> str:
+    """``interval("government-year", "2017-2018")`` -> the reference.data.gov.uk IRI."""
+    return f"{REFERENCE_INTERVALS}{kind}/{key}"
+
+
+def series(base: str, gss: str, kind: str) -> str:
+    """A council's files of one kind over time: the parent of their dataset IRIs."""
+    return f"{base}id/dataset/{gss}/{kind}"
 
 
 def dataset(base: str, gss: str, kind: str, key: str) -> str:

@@ -24,3 +24,9 @@ def shapes_dir() -> Path:
 def sample_data_dir() -> Path:
     """Real council files shipped with the repository for ``svcat demo``."""
     return ROOT / "tests" / "data" / "real"
+
+
+def written_samples_dir() -> Path:
+    """Small sample files this project wrote (a supplier list, a social-value framework),
+    for kinds of which no real council file is shipped; loaded by ``svcat demo`` too."""
+    return ROOT / "tests" / "data" / "samples"

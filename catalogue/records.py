@@ -20,7 +20,8 @@ from catalogue.vocab import (
 )
 
 CSV_MEDIA_TYPE = URIRef("https://www.iana.org/assignments/media-types/text/csv")
-KIND_TERMS = {"spend": SV.spend}
+KIND_TERMS = {"spend": SV.spend, "suppliers": SV.suppliers, "contracts": SV.contracts, "grants": SV.grants,
+              "outcomes": SV.outcomes, "framework": SV.framework}
 KIND_CLASSES = {"spend": (PAY.PaymentDataset,)}
 SEVERITY = {"violation": SH.Violation, "warning": SH.Warning, "info": SH.Info}
 

@@ -4,7 +4,7 @@ pySHACL validates a whole graph at a few thousand triples per second; a million-
 file needs more. The shapes we write use a small part of SHACL Core (``sh:targetClass``
 node shapes with property shapes on a predicate path, and ``sh:minCount``,
 ``sh:maxCount``, ``sh:datatype``, ``sh:or`` of datatypes, ``sh:nodeKind``, ``sh:in``,
-``sh:pattern``), so ``compile_shapes`` turns them into checks that run on each node's
+``sh:pattern``, ``sh:minInclusive``), so ``compile_shapes`` turns them into checks that run on each node's
 triples as the loader streams them. Anything outside that subset is refused when the
 shapes are compiled, never silently ignored. ``pyshacl_results`` runs the real pySHACL
 on a graph and returns the same ``ShapeResult`` rows, which the tests use to prove that
@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from catalogue.vocab import RDF, RDFS, SH, ontology_graph
 Term = str  # an N-Triples term, as the loaders produce them
 
 SUPPORTED = {SH.path, SH.minCount, SH.maxCount, SH.datatype, SH["or"], SH.nodeKind, SH["in"],
-             SH.pattern, SH.severity, SH.message, SH.description, SH.name, RDF.type, RDFS.label,
+             SH.pattern, SH.minInclusive, SH.severity, SH.message, SH.description, SH.name, RDF.type, RDFS.label,
              RDFS.comment, SH.order, SH.group}
 
 
@@ -64,6 +65,7 @@ class PropertyCheck:
     node_kind: str | None  # "IRI" | "Literal" | "BlankNode"
     allowed: frozenset[str] | None  # N-Triples terms
     pattern: re.Pattern | None
+    min_inclusive: Decimal | None
     severity: str
     message: str
     fix: str
@@ -105,6 +107,7 @@ def _compile_property(graph: Graph, shape) -> PropertyCheck:
         allowed = frozenset(_nt(v) for v in Collection(graph, values))
     node_kind = graph.value(shape, SH.nodeKind)
     pattern = graph.value(shape, SH.pattern)
+    minimum = graph.value(shape, SH.minInclusive)
     min_count = graph.value(shape, SH.minCount)
     max_count = graph.value(shape, SH.maxCount)
     return PropertyCheck(
@@ -114,6 +117,7 @@ def _compile_property(graph: Graph, shape) -> PropertyCheck:
         datatypes=datatypes, component_for_datatype=component,
         node_kind=_local(str(node_kind)) if node_kind is not None else None,
         allowed=allowed, pattern=re.compile(str(pattern)) if pattern is not None else None,
+        min_inclusive=Decimal(str(minimum)) if minimum is not None else None,
         severity=_severity(graph.value(shape, SH.severity)),
         message=str(graph.value(shape, SH.message) or ""),
         fix=str(graph.value(shape, SH.description) or ""),
@@ -148,7 +152,7 @@ class CompiledShapes:
         nodes: dict[Term, list[tuple[Term, Term]]] = defaultdict(list)
         types: dict[Term, list[Term]] = defaultdict(list)
         rdf_type = f"<{RDF.type}>"
-        for s, p, o in triples:
+        for s, p, o in dict.fromkeys(triples):  # a graph is a set: repeated triples count once
             nodes[s].append((p, o))
             if p == rdf_type:
                 types[s].append(o)
@@ -184,7 +188,22 @@ def _run(check: PropertyCheck, subject: Term, values: list[Term]) -> list[ShapeR
             out.append(result("InConstraintComponent", value))
         if check.pattern is not None and not check.pattern.search(lexical(value)):
             out.append(result("PatternConstraintComponent", value))
+        if check.min_inclusive is not None and not _at_least(value, check.min_inclusive):
+            out.append(result("MinInclusiveConstraintComponent", value))
     return out
+
+
+_NUMERIC = {f"http://www.w3.org/2001/XMLSchema#{t}" for t in ("decimal", "integer", "double", "float")}
+
+
+def _at_least(term: Term, minimum: Decimal) -> bool:
+    """SHACL minInclusive: a value that is not a number cannot compare, so it fails."""
+    if datatype_of(term) not in _NUMERIC:
+        return False
+    try:
+        return Decimal(lexical(term)) >= minimum
+    except InvalidOperation:
+        return False
 
 
 _STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -233,20 +252,25 @@ def lexical(term: Term) -> str:
     return _UNESCAPE.sub(unescape, body) if "\\" in body else body
 
 
+Names = str | tuple[str, ...]
+
+
 @lru_cache(maxsize=None)
-def shapes_graph(name: str) -> Graph:
+def shapes_graph(names: Names) -> Graph:
+    """The shapes of one file of ``shapes/``, or of several (a kind and the shared ones)."""
     graph = Graph()
-    graph.parse(Path(shapes_dir()) / name, format="turtle")
+    for name in (names,) if isinstance(names, str) else names:
+        graph.parse(Path(shapes_dir()) / name, format="turtle")
     return graph
 
 
 @lru_cache(maxsize=None)
-def compiled(name: str) -> CompiledShapes:
-    """The compiled checks of ``shapes/<name>`` (cached per process)."""
-    return CompiledShapes(shapes_graph(name))
+def compiled(names: Names) -> CompiledShapes:
+    """The compiled checks of ``shapes/<name>`` (or several files; cached per process)."""
+    return CompiledShapes(shapes_graph(names))
 
 
-def pyshacl_results(data: Graph, name: str) -> list[ShapeResult]:
+def pyshacl_results(data: Graph, name: Names) -> list[ShapeResult]:
     """Run pySHACL itself on a graph and return its results as ``ShapeResult`` rows."""
     from pyshacl import validate  # imported here: slow to import, needed only for cross-checks
 

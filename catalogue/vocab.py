@@ -21,6 +21,7 @@ from catalogue.paths import ontology_dir
 __all__ = [
     "RDF", "RDFS", "OWL", "XSD", "SH",
     "SV", "PAY", "ORG", "DCAT", "DCTERMS", "PROV", "SKOS", "VOID", "SD", "SPDX", "FOAF", "QB",
+    "PC", "SDMX_DIMENSION", "SDMX_MEASURE",
     "PREFIXES", "ONTOLOGY", "ONTOLOGY_VERSION", "ONTOLOGY_VERSION_INFO",
     "UnknownTerm", "expand", "compact", "declared_terms", "sparql_prologue", "ontology_graph",
 ]
@@ -86,6 +87,9 @@ SD = _closed("sd")
 SPDX = _closed("spdx")
 FOAF = _closed("foaf")
 QB = _closed("qb")
+PC = _closed("pc")
+SDMX_DIMENSION = _closed("sdmx-dimension")
+SDMX_MEASURE = _closed("sdmx-measure")
 
 ONTOLOGY = URIRef(PREFIXES["sv"].rstrip("#/"))
 ONTOLOGY_VERSION = ontology_graph().value(ONTOLOGY, OWL.versionIRI)

@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import NamedTuple
 
 from catalogue import iris
-from loaders import spend
+from loaders import contracts, framework, grants, outcomes, spend, suppliers
 from loaders.converters import slug
 from loaders.councils import Council, UnknownCouncil, register
 from loaders.mapping import Dialect, DialectError, TableMap, choose, parse_dialect
@@ -31,7 +31,9 @@ __all__ = [
 
 #: Each kind is a module with make_context, preamble, skip_reason, row_to_triples,
 #: SHAPES and FIELDS_FOR_PATH.
-KINDS: dict[str, ModuleType] = {"spend": spend}
+KINDS: dict[str, ModuleType] = {"spend": spend, "suppliers": suppliers, "contracts": contracts,
+                               "grants": grants, "outcomes": outcomes,
+                               "framework": framework}
 
 #: How many data rows to look at to recognise the council from body columns.
 DETECT_ROWS = 50
@@ -75,19 +77,33 @@ class SourceFile:
     def filename(self) -> str:
         return self.info.path.name
 
-    def column_for(self, path: str) -> str | None:
-        """The header (as published) that a SHACL path on a row's node came from."""
-        for name in self.handler.FIELDS_FOR_PATH.get(path, ()):
-            if title := self.table.title(name):
-                return title
-        return None
+    def column_for(self, path: str, values: dict | None = None, value: str | None = None) -> str | None:
+        """The header (as published) that a SHACL result on ``path`` came from.
+
+        ``FIELDS_FOR_PATH`` names the candidate fields (or a function of the row's values
+        that does); with the row's values, a field whose cell holds the offending value,
+        else one that is filled, is preferred over an empty one.
+        """
+        names = self.handler.FIELDS_FOR_PATH.get(path, ())
+        if callable(names):
+            names = names(values or {})
+        titled = [(name, title) for name in names if (title := self.table.title(name))]
+        if values:
+            if value is not None:
+                for name, title in titled:
+                    if (values.get(name) or "").strip() == value:
+                        return title
+            for name, title in titled:
+                if values.get(name):
+                    return title
+        return titled[0][1] if titled else None
 
     def preamble(self, ctx) -> list[Triple]:
         return self.handler.preamble(ctx)
 
     def events(self) -> Iterator[RowEvent | SkipEvent]:
         """Every record after the header, in order, as a row of triples or a skip."""
-        ctx = self.handler.make_context(self.base, self.council, self.dataset, self.source)
+        ctx = self.context()
         to_triples = self.handler.row_to_triples
         skip_reason = self.handler.skip_reason
         values_of = self.table.values
@@ -104,7 +120,7 @@ class SourceFile:
             yield RowEvent(number, values, result.subject, result.triples, result.related, result.facts)
 
     def context(self):
-        return self.handler.make_context(self.base, self.council, self.dataset, self.source)
+        return self.handler.make_context(self.base, self.council, self.dataset, self.source, self.table)
 
 
 def open_source(kind: str, path: str | Path, *, base: str, publisher: str | None = None,

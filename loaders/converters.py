@@ -21,12 +21,21 @@ from functools import lru_cache
 _C1 = {chr(b): bytes([b]).decode("cp1252", errors="ignore") or " " for b in range(0x80, 0xA0)}
 _C1_TABLE = str.maketrans(_C1)
 _SPACES = re.compile(r"\s+")
+#: A UTF-8 punctuation mark (E2 80 xx: dashes, quotes, ellipsis) whose lead byte was lost
+#: on the way (Salford writes "Council\x80\x99s" for "Council’s").
+_HEADLESS_PUNCTUATION = re.compile("\u0080([\u0080-\u00bf])")
+
+
+def _restore_punctuation(match: re.Match) -> str:
+    return bytes([0xE2, 0x80, ord(match[1])]).decode("utf-8")
 
 
 def text(raw: str) -> str:
     """A cell as published, after decoding: outer whitespace off, stray C1 codes mapped."""
     value = raw.strip()
     if value and not value.isascii():
+        if "\u0080" in value:
+            value = _HEADLESS_PUNCTUATION.sub(_restore_punctuation, value)
         value = value.translate(_C1_TABLE).replace("\u00a0", " ").strip()
     return value
 

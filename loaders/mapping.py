@@ -23,6 +23,11 @@ MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 #: Fields without which a file of that kind cannot be read at all (one tuple = any of).
 REQUIRED_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "spend": (("net_amount",), ("date", "period")),
+    "suppliers": (("supplier_name", "supplier_id"),),
+    "contracts": (("title", "contract_reference"), ("supplier_name", "supplier_id")),
+    "grants": (("amount",), ("supplier_name", "org_identifier")),
+    "outcomes": (("value",), ("period",), ("indicator",)),
+    "framework": (("measure_code",), ("measure",)),
 }
 
 
@@ -42,6 +47,8 @@ class ColumnMap:
     property_url: str | None
     datatype: str
     description: str = ""
+    #: Further ``sv:`` keys of the column (e.g. a performance table's ``sv:indicator``).
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,8 @@ class Dialect:
     nulls: frozenset[str]
     columns: tuple[ColumnMap, ...]
     source: Path
+    #: Fields without which this dialect cannot read a file (default: the kind's).
+    required: tuple[tuple[str, ...], ...] | None = None
 
     def column(self, name: str) -> ColumnMap | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -105,7 +114,8 @@ def parse_dialect(path: Path) -> Dialect:
         datatype = col.get("datatype", "string")
         if isinstance(datatype, dict):
             datatype = datatype.get("base", "string")
-        columns.append(ColumnMap(col["name"], titles, prop, datatype, col.get("dc:description", "")))
+        extra = {k: v for k, v in col.items() if k.startswith("sv:")}
+        columns.append(ColumnMap(col["name"], titles, prop, datatype, col.get("dc:description", ""), extra))
     nulls = doc.get("null", schema.get("null", [""]))
     nulls = [nulls] if isinstance(nulls, str) else nulls
     return Dialect(
@@ -117,6 +127,7 @@ def parse_dialect(path: Path) -> Dialect:
         nulls=frozenset(n.strip().lower() for n in nulls),
         columns=tuple(columns),
         source=path,
+        required=tuple(tuple(g) for g in doc["sv:required"]) if "sv:required" in doc else None,
     )
 
 
@@ -144,10 +155,11 @@ def bind(dialect: Dialect, header: list[str], header_row: int = 1) -> TableMap:
 
 
 def missing_fields(kind: str, table: TableMap) -> list[str]:
-    """Required fields of the kind that the table cannot supply."""
+    """Required fields of the dialect (or else of the kind) that the table cannot supply."""
+    required = table.dialect.required if table.dialect.required is not None else REQUIRED_FIELDS.get(kind, ())
     return [
         " or ".join(group)
-        for group in REQUIRED_FIELDS.get(kind, ())
+        for group in required
         if not any(name in table.fields for name in group)
     ]
 

@@ -19,20 +19,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
 
 from catalogue import iris
-from catalogue.vocab import DCTERMS, ORG, PAY, PROV, RDF, RDFS, SKOS, SV, XSD
+from catalogue.vocab import PAY, PROV, SV, XSD
 from loaders import converters as cv
+from loaders import organisations
+from loaders.common import (
+    A, DECIMAL, LABEL, KindContext, RowTriples, concept, council_triples, term,
+)
 from loaders.councils import Council
 from loaders.terms import Triple, iri, literal
 
-A = iri(str(RDF.type))
-LABEL = iri(str(RDFS.label))
-DECIMAL = str(XSD.decimal)
-T = {name: iri(str(term)) for name, term in {
+T = {name: term(node) for name, node in {
     "line": PAY.ExpenditureLine, "payment_class": PAY.Payment, "redaction": PAY.Redaction,
     "netAmount": PAY.netAmount, "grossAmount": PAY.grossAmount, "date": PAY.date,
     "payer": PAY.payer, "payee": PAY.payee, "payment": PAY.payment, "reference": PAY.reference,
@@ -40,42 +39,11 @@ T = {name: iri(str(term)) for name, term in {
     "procurement": PAY.procurementCategory, "capital": PAY.capital, "revenue": PAY.revenue,
     "service": SV.serviceArea, "card": SV.purchaseCard, "invoice": SV.invoiceReference,
     "irrecoverable": SV.irrecoverableVat, "derived": PROV.wasDerivedFrom,
-    "supplier": SV.Supplier, "recordedBy": SV.recordedBy, "identifier": DCTERMS.identifier,
-    "orgid": ORG.identifier, "vat": SV.vatNumber, "concept": SKOS.Concept,
-    "scheme_class": SKOS.ConceptScheme, "prefLabel": SKOS.prefLabel, "inScheme": SKOS.inScheme,
-    "broader": SKOS.broader, "publisher": DCTERMS.publisher,
 }.items()}
 
-#: Concept schemes a council's own codes go into, by canonical field.
-SCHEMES = {
-    "expense_type": ("expense-type", "expense types"),
-    "expense_category": ("expense-category", "expense categories"),
-    "service_area": ("service-area", "service areas"),
-    "procurement_category": ("procurement-category", "procurement categories"),
-}
-
-
-@dataclass(frozen=True)
-class SpendContext:
-    """What every row of one file shares."""
-
-    base: str
-    council: Council
-    dataset: str  # dataset IRI
-    source: str  # source file IRI (rows are #row=N)
-
-    @property
-    def council_iri(self) -> str:
-        return iris.council(self.base, self.council.gss)
-
-
-class RowTriples(NamedTuple):
-    subject: str  # the line, as an <iri> term
-    triples: list[Triple]
-    related: list[tuple[str, tuple[Triple, ...]]]  # (key, description) emitted once per load
-    #: What the line adds to the dataset's spend summaries: amount (decimal text), month
-    #: (yyyy-mm) and the <iri> terms of its payee, expense type and service area.
-    facts: dict | None = None
+#: The context every spend row shares (kept under its old name for callers).
+SpendContext = KindContext
+_concept = concept
 
 
 def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> RowTriples:
@@ -104,22 +72,21 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
     if raw_date is not None:
         parsed = cv.payment_date(raw_date)
         facts["month"] = parsed[0][:7] if parsed else None
+        if parsed:
+            facts["dates"] = (parsed[0],)
         out.append((line, T["date"], literal(parsed[0], str(XSD[parsed[1]])) if parsed else literal(raw_date.strip())))
 
     name = cv.text(get("supplier_name", ""))
-    supplier_id = cv.text(get("supplier_id", ""))
     if name and cv.is_redacted(name):
         node, description = _redaction(ctx.base, ctx.council.gss, name)
         facts["payee"] = node
         out.append((line, T["payee"], node))
         related.append((node, description))
-    elif name or supplier_id:
-        node, description = _supplier(
-            ctx.base, ctx.council.gss, council, name, supplier_id,
-            get("vat_number", ""), get("company_number", ""), get("charity_number", ""))
+    elif supplier := organisations.supplier_facts(values):
+        node, key, description = organisations.supplier_record(ctx.base, ctx.council.gss, council, supplier)
         facts["payee"] = node
         out.append((line, T["payee"], node))
-        related.append((node, description))
+        related.append((key, description))
 
     broader = None
     if raw := get("expense_category"):
@@ -153,26 +120,6 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
     return RowTriples(line, out, related, facts)
 
 
-@lru_cache(maxsize=65536)
-def _supplier(base: str, gss: str, council: str, name: str, supplier_id: str,
-              vat: str, company: str, charity: str) -> tuple[str, tuple[Triple, ...]]:
-    """A supplier exactly as this council publishes it: keyed by its name and id."""
-    key = f"{cv.slug(name or 'id-' + supplier_id, 50)}-{cv.short_hash(name, supplier_id)}"
-    node = iri(iris.supplier(base, gss, key))
-    triples = [(node, A, T["supplier"]), (node, T["recordedBy"], council)]
-    if name:
-        triples.append((node, LABEL, literal(name)))
-    if supplier_id:
-        triples.append((node, T["identifier"], literal(supplier_id)))
-    if vat and (number := cv.vat_number(vat)):
-        triples.append((node, T["vat"], literal(number)))
-    if company and (number := cv.company_number(company)):
-        triples.append((node, T["orgid"], literal(f"GB-COH-{number}")))
-    if charity and (number := cv.charity_number(charity)):
-        triples.append((node, T["orgid"], literal(f"GB-CHC-{number}")))
-    return node, tuple(triples)
-
-
 @lru_cache(maxsize=4096)
 def _redaction(base: str, gss: str, label: str) -> tuple[str, tuple[Triple, ...]]:
     """A withheld payee: a pay:Redaction carrying the council's wording, never a supplier."""
@@ -180,49 +127,16 @@ def _redaction(base: str, gss: str, label: str) -> tuple[str, tuple[Triple, ...]
     return node, ((node, A, T["redaction"]), (node, LABEL, literal(label)))
 
 
-@lru_cache(maxsize=65536)
-def _concept(base: str, gss: str, council: str, council_name: str, field: str, label: str,
-             broader: str | None) -> tuple[str, tuple[Triple, ...]]:
-    """A concept in this council's own scheme for the field (expense type, service area...)."""
-    scheme_key, scheme_label = SCHEMES[field]
-    scheme = iri(iris.concept_scheme(base, gss, scheme_key))
-    node = iri(iris.concept(base, gss, scheme_key, cv.slug(label, 80)))
-    triples = [
-        (node, A, T["concept"]),
-        (node, T["prefLabel"], literal(label)),
-        (node, T["inScheme"], scheme),
-        (scheme, A, T["scheme_class"]),
-        (scheme, LABEL, literal(f"{council_name} {scheme_label}")),
-        (scheme, T["publisher"], council),
-    ]
-    if broader:
-        triples.append((node, T["broader"], broader))
-    return node, tuple(triples)
-
-
-def council_triples(ctx: SpendContext) -> list[Triple]:
-    """The council as an org:FormalOrganization tied to its ONS geography."""
-    node = iri(ctx.council_iri)
-    c = ctx.council
-    return [
-        (node, A, iri(str(ORG.FormalOrganization))),
-        (node, LABEL, literal(c.name)),
-        (node, T["prefLabel"], literal(c.name)),
-        (node, iri(str(ORG.identifier)), literal(c.gss)),
-        (node, iri(str(SV.area)), iri(iris.geography(c.gss))),
-    ]
-
-
 # ---------------------------------------------------------------- the kind's other hooks
 
-SHAPES = "spend.ttl"
+SHAPES = ("spend.ttl", "suppliers.ttl")
 
 #: Which canonical fields explain a SHACL result on a path (for reporting a column).
 FIELDS_FOR_PATH = {
+    **organisations.FIELDS_FOR_PATH,
     str(PAY.netAmount): ("net_amount",),
     str(PAY.date): ("date", "period"),
     str(PAY.payee): ("supplier_name", "supplier_id"),
-    str(RDFS.label): ("supplier_name",),
     str(PAY.expenditureCategory): ("capital_revenue", "expense_type"),
     str(PAY.reference): ("transaction",),
 }
@@ -230,8 +144,8 @@ FIELDS_FOR_PATH = {
 _TOTAL = re.compile(r"^\s*(grand\s+)?(sub\s*-?\s*)?totals?\b", re.IGNORECASE)
 
 
-def make_context(base: str, council: Council, dataset: str, source: str) -> SpendContext:
-    return SpendContext(base, council, dataset, source)
+def make_context(base: str, council: Council, dataset: str, source: str, table=None) -> SpendContext:
+    return SpendContext(base, council, dataset, source, table)
 
 
 def preamble(ctx: SpendContext) -> list[Triple]:

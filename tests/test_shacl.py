@@ -6,13 +6,13 @@ import pytest
 from rdflib import Graph
 
 from catalogue.shacl import ShapeError, compiled, pyshacl_results
-from loaders import RowEvent, open_source
+from loaders import KINDS, RowEvent, open_source
 from loaders.terms import to_rdflib
 from tests.conftest import BASE, DATA
 
 
-def triples_of(path, **options):
-    source = open_source("spend", path, base=BASE, **options)
+def triples_of(path, kind="spend", **options):
+    source = open_source(kind, path, base=BASE, **options)
     triples = list(source.preamble(source.context()))
     seen = set()
     for event in source.events():
@@ -32,16 +32,36 @@ CASES = [
 ]
 
 
+KIND_CASES = [
+    ("contracts", DATA / "contracts" / "bad-value-negative-value-unnamed-supplier.csv"),
+    ("contracts", DATA / "real" / "salford" / "contracts-register-2022-07.csv"),
+    ("grants", DATA / "grants" / "bad-amount-bad-date-no-recipient.csv"),
+    ("outcomes", DATA / "outcomes" / "bad-area-bad-period-bad-value.csv"),
+    ("outcomes", DATA / "real" / "trafford" / "trafford_counter_fraud.csv"),  # valid: no results at all
+    ("framework", DATA / "framework" / "measure-without-code.csv"),
+    ("suppliers", DATA / "suppliers" / "bad-total-unreadable-postcode-company.csv"),
+]
+
+
 @pytest.mark.parametrize("path,options", CASES, ids=[c[0].name for c in CASES])
 def test_compiled_shapes_agree_with_pyshacl(path, options):
     triples = triples_of(path, **options)
-    ours = sorted(r.key() for r in compiled("spend.ttl").check_triples(triples))
-    theirs = sorted(r.key() for r in pyshacl_results(to_rdflib(triples), "spend.ttl"))
+    ours = sorted(r.key() for r in compiled(KINDS["spend"].SHAPES).check_triples(triples))
+    theirs = sorted(r.key() for r in pyshacl_results(to_rdflib(triples), KINDS["spend"].SHAPES))
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("kind,path", KIND_CASES, ids=[f"{k}-{p.name}" for k, p in KIND_CASES])
+def test_compiled_shapes_agree_with_pyshacl_for_every_kind(kind, path):
+    triples = triples_of(path, kind, publisher="E08000009")
+    shapes = KINDS[kind].SHAPES
+    ours = sorted(r.key() for r in compiled(shapes).check_triples(triples))
+    theirs = sorted(r.key() for r in pyshacl_results(to_rdflib(triples), shapes))
     assert ours == theirs
 
 
 def test_the_defect_file_has_results_of_both_severities():
-    results = compiled("spend.ttl").check_triples(triples_of(DATA / "spend" / "bad-date-bad-amount-missing-supplier.csv"))
+    results = compiled(KINDS["spend"].SHAPES).check_triples(triples_of(DATA / "spend" / "bad-date-bad-amount-missing-supplier.csv"))
     assert {(r.kind, r.severity) for r in results} == {
         ("bad-date", "violation"), ("bad-amount", "violation"), ("missing-supplier", "warning")}
 

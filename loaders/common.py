@@ -1,0 +1,175 @@
+"""What every kind's loader shares: the file's context, a row's result, concepts, the council.
+
+Each kind (``loaders/spend.py``, ``suppliers.py``, ``contracts.py``, ``grants.py``,
+``outcomes.py``, ``framework.py``) is a module with ``make_context``, ``preamble``,
+``skip_reason``, ``row_to_triples``, ``SHAPES`` and ``FIELDS_FOR_PATH``; the helpers
+here keep the things several kinds describe (the council, a council's own concepts,
+typed cells) the same whichever file they come from, so their IRIs meet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
+
+from catalogue import iris
+from catalogue.vocab import DCAT, DCTERMS, ORG, RDF, RDFS, SKOS, SV, XSD
+from loaders import converters as cv
+from loaders.councils import Council
+from loaders.terms import Triple, iri, literal
+
+A = iri(str(RDF.type))
+LABEL = iri(str(RDFS.label))
+DECIMAL = str(XSD.decimal)
+BOOLEAN = str(XSD.boolean)
+
+
+def term(node) -> str:
+    """An rdflib term from ``catalogue.vocab`` as an N-Triples ``<iri>``."""
+    return iri(str(node))
+
+
+@dataclass(frozen=True)
+class KindContext:
+    """What every row of one file shares."""
+
+    base: str
+    council: Council
+    dataset: str  # dataset IRI
+    source: str  # source file IRI (rows are #row=N)
+    #: The dialect bound to this file's header (``loaders.mapping.TableMap``), for kinds
+    #: whose mapping says more than field names (a performance table's measure columns).
+    table: object = field(default=None, compare=False, hash=False)
+
+    @property
+    def fields(self) -> frozenset[str]:
+        return frozenset(self.table.fields) if self.table is not None else frozenset()
+
+    @property
+    def council_iri(self) -> str:
+        return iris.council(self.base, self.council.gss)
+
+    def row(self, number: int) -> str:
+        """The source row as an ``<iri>`` term (RFC 7111 fragment)."""
+        return iri(f"{self.source}#row={number}")
+
+
+class RowTriples(NamedTuple):
+    subject: str  # the row's main resource, as an <iri> term
+    triples: list[Triple]
+    related: list[tuple[str, tuple[Triple, ...]]]  # (key, description) emitted once per load
+    #: What the row adds to summaries and the record: e.g. amount, month, payee for spend;
+    #: "dates" (ISO lexicals) for the dataset's temporal coverage.
+    facts: dict | None = None
+
+
+#: Concept schemes a council's own codes go into, by canonical field.
+SCHEMES = {
+    "expense_type": ("expense-type", "expense types"),
+    "expense_category": ("expense-category", "expense categories"),
+    "service_area": ("service-area", "service areas"),
+    "procurement_category": ("procurement-category", "procurement categories"),
+    "procurement_process": ("procurement-process", "procurement processes"),
+    "grant_programme": ("grant-programme", "grant programmes"),
+    "indicator": ("indicator", "outcome indicators"),
+    "measure": ("measure", "measures"),
+    "unit": ("unit", "units"),
+}
+
+_T = {name: term(node) for name, node in {
+    "concept": SKOS.Concept, "scheme_class": SKOS.ConceptScheme, "prefLabel": SKOS.prefLabel,
+    "inScheme": SKOS.inScheme, "broader": SKOS.broader, "publisher": DCTERMS.publisher,
+}.items()}
+
+
+@lru_cache(maxsize=65536)
+def concept(base: str, gss: str, council: str, council_name: str, field: str, label: str,
+            broader: str | None = None) -> tuple[str, tuple[Triple, ...]]:
+    """A concept in this council's own scheme for the field (expense type, service area...)."""
+    scheme_key, scheme_label = SCHEMES[field]
+    scheme = iri(iris.concept_scheme(base, gss, scheme_key))
+    node = iri(iris.concept(base, gss, scheme_key, cv.slug(label, 80)))
+    triples = [
+        (node, A, _T["concept"]),
+        (node, _T["prefLabel"], literal(label)),
+        (node, _T["inScheme"], scheme),
+        (scheme, A, _T["scheme_class"]),
+        (scheme, LABEL, literal(f"{council_name} {scheme_label}")),
+        (scheme, _T["publisher"], council),
+    ]
+    if broader:
+        triples.append((node, _T["broader"], broader))
+    return node, tuple(triples)
+
+
+def council_concept(ctx: KindContext, field: str, raw: str, broader: str | None = None):
+    """``concept`` for a raw cell of this file's council: ``(node, description)``."""
+    return concept(ctx.base, ctx.council.gss, iri(ctx.council_iri), ctx.council.name, field, cv.text(raw), broader)
+
+
+def council_triples(ctx: KindContext) -> list[Triple]:
+    """The council as an org:FormalOrganization tied to its ONS geography."""
+    node = iri(ctx.council_iri)
+    c = ctx.council
+    return [
+        (node, A, term(ORG.FormalOrganization)),
+        (node, LABEL, literal(c.name)),
+        (node, _T["prefLabel"], literal(c.name)),
+        (node, term(ORG.identifier), literal(c.gss)),
+        (node, term(SV.area), iri(iris.geography(c.gss))),
+    ]
+
+
+# ---------------------------------------------------------------- typed cells
+
+def decimal_or_raw(raw: str) -> tuple[str | None, str]:
+    """``(decimal text or None, literal)``: the typed value, or the raw text for SHACL to report."""
+    value = cv.money(raw)
+    return value, literal(value, DECIMAL) if value is not None else literal(raw.strip())
+
+
+def date_or_raw(raw: str) -> tuple[str | None, str]:
+    """``(ISO date or None, literal)`` for a date cell (datetimes keep their date)."""
+    parsed = cv.payment_date(raw)
+    if parsed and parsed[1] == "date":
+        return parsed[0], literal(parsed[0], str(XSD.date))
+    return None, literal(raw.strip())
+
+
+def flag_literal(value: bool | None | str) -> str | None:
+    """An ``orgid.read_flag`` result as a literal: xsd:boolean, the raw text, or nothing."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return literal("true" if value else "false", BOOLEAN)
+    return literal(value)
+
+
+def period_description(period) -> tuple[Triple, ...]:
+    """A ``loaders.periods.Interval`` as a dcterms:PeriodOfTime with its first and last days."""
+    node = iri(period.iri)
+    return (
+        (node, A, term(DCTERMS.PeriodOfTime)),
+        (node, LABEL, literal(period.label)),
+        (node, term(DCAT.startDate), literal(period.start, str(XSD.date))),
+        (node, term(DCAT.endDate), literal(period.end, str(XSD.date))),
+    )
+
+
+# ---------------------------------------------------------------- the council's framework
+
+#: Concept-scheme key of a council's own social-value framework (see loaders/framework.py).
+FRAMEWORK_SCHEME = "social-value"
+
+
+def framework_concept(ctx: KindContext, code: str) -> str:
+    """The framework concept a code names, as an ``<iri>``: the same IRI the framework
+    file mints, so a contract or observation can refer to a measure by its code alone."""
+    return iri(iris.concept(ctx.base, ctx.council.gss, FRAMEWORK_SCHEME, cv.slug(code.strip(), 80)))
+
+
+def contributions(ctx: KindContext, raw: str) -> list[str]:
+    """``"T1.2; T3.1"`` -> the framework measures' ``<iri>`` terms."""
+    codes = [c.strip() for c in raw.replace("|", ";").replace(",", ";").split(";")]
+    return [framework_concept(ctx, code) for code in codes if code]

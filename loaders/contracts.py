@@ -1,0 +1,119 @@
+"""Contracts-register rows to triples: one ``pc:Contract`` per row.
+
+Each row becomes ``{dataset}/contract/{row}`` (a register may list a contract and its
+extension under one reference, so rows, not references, are the resources), with the
+council as ``pc:contractingAuthority``, the supplier as the ``sv:Supplier`` record its
+spend files pay (``sv:awardedTo``; the row's SME flag, company number and postcode go
+on that record), values, dates, the council's own directorate, procurement process
+and classification concepts, and the framework measures it counts towards.
+
+As in spend, cells that cannot be read are emitted as plain literals and reported by
+``shapes/contracts.ttl`` with their row and column; cells that say there is nothing to
+say (``-``, ``TBC``, ``N/A``, ``Various``) are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from catalogue.vocab import DCTERMS, PC, PROV, SKOS, SV
+from loaders import converters as cv
+from loaders import orgid, organisations
+from loaders.common import (
+    A, KindContext, RowTriples, contributions, council_concept, council_triples, date_or_raw,
+    decimal_or_raw, flag_literal, term,
+)
+from loaders.councils import Council
+from loaders.terms import Triple, iri, literal
+
+T = {name: term(node) for name, node in {
+    "contract": PC.Contract, "authority": PC.contractingAuthority, "derived": PROV.wasDerivedFrom,
+    "identifier": DCTERMS.identifier, "title": DCTERMS.title, "description": DCTERMS.description,
+    "awardedTo": SV.awardedTo, "annual": SV.annualValue, "total": SV.totalValue,
+    "start": PC.startDate, "end": PC.estimatedEndDate, "expiry": SV.currentExpiryDate,
+    "duration": SV.durationMonths, "extension": SV.extensionOptionMonths,
+    "threshold": SV.advertisedAboveThreshold, "process": SV.procurementProcess,
+    "class": SV.procurementClass, "service": SV.commissioningService,
+    "contributes": SV.contributesTo, "notation": SKOS.notation,
+}.items()}
+
+SHAPES = ("contracts.ttl", "suppliers.ttl")
+
+FIELDS_FOR_PATH = {
+    **organisations.FIELDS_FOR_PATH,
+    str(SV.awardedTo): ("supplier_name", "supplier_id"),
+    str(DCTERMS.title): ("title", "description"),
+    str(DCTERMS.identifier): ("contract_reference",),
+    str(SV.annualValue): ("annual_value",),
+    str(SV.totalValue): ("total_value",),
+    str(PC.startDate): ("start_date",),
+    str(PC.estimatedEndDate): ("end_date",),
+    str(SV.currentExpiryDate): ("current_expiry",),
+    str(SV.durationMonths): ("duration_months",),
+    str(SV.extensionOptionMonths): ("extension_months",),
+    str(SV.advertisedAboveThreshold): ("above_threshold",),
+}
+
+#: (field, predicate key) of the decimal and date cells of a row.
+DECIMALS = (("annual_value", "annual"), ("total_value", "total"), ("duration_months", "duration"),
+            ("extension_months", "extension"))
+DATES = (("start_date", "start"), ("end_date", "end"), ("current_expiry", "expiry"))
+TEXTS = (("contract_reference", "identifier"), ("title", "title"), ("description", "description"))
+
+
+def make_context(base: str, council: Council, dataset: str, source: str, table=None) -> KindContext:
+    return KindContext(base, council, dataset, source, table)
+
+
+def preamble(ctx: KindContext) -> list[Triple]:
+    return council_triples(ctx)
+
+
+def skip_reason(values: Mapping[str, str], cells: list[str]) -> str | None:
+    if not any(values.get(f) for f in ("contract_reference", "title", "description", "supplier_name",
+                                       "annual_value", "total_value")):
+        return "no contract in this row: no reference, title, supplier or value"
+    return None
+
+
+def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> RowTriples:
+    """One contracts-register record -> its pc:Contract and the records it names."""
+    contract = iri(f"{ctx.dataset}/contract/{row}")
+    council = iri(ctx.council_iri)
+    out: list[Triple] = [
+        (contract, A, T["contract"]),
+        (contract, T["authority"], council),
+        (contract, T["derived"], ctx.row(row)),
+    ]
+    related: list[tuple[str, tuple[Triple, ...]]] = []
+    get = values.get
+    for field, key in TEXTS:
+        if text := cv.text(get(field, "")):
+            out.append((contract, T[key], literal(text)))
+    if supplier := organisations.supplier_facts(values):
+        node, key, description = organisations.supplier_record(ctx.base, ctx.council.gss, council, supplier)
+        out.append((contract, T["awardedTo"], node))
+        related.append((key, description))
+    for field, key in DECIMALS:
+        if (raw := get(field)) and not orgid.is_placeholder(raw):
+            out.append((contract, T[key], decimal_or_raw(raw)[1]))
+    dates = []
+    for field, key in DATES:
+        if (raw := get(field)) and not orgid.is_placeholder(raw):
+            iso, value = date_or_raw(raw)
+            out.append((contract, T[key], value))
+            if iso:
+                dates.append(iso)
+    if (raw := get("above_threshold")) and (value := flag_literal(orgid.read_flag(raw))) is not None:
+        out.append((contract, T["threshold"], value))
+    for field, key in (("service_area", "service"), ("procurement_process", "process"),
+                       ("procurement_category", "class")):
+        if raw := get(field):
+            node, description = council_concept(ctx, "procurement_category" if key == "class" else field, raw)
+            out.append((contract, T[key], node))
+            related.append((node, description))
+            if key == "class" and (code := cv.text(get("procurement_code", ""))):
+                related.append((f"{node}|{code}", ((node, T["notation"], literal(code)),)))
+    if raw := get("social_value_code"):
+        out += [(contract, T["contributes"], measure) for measure in contributions(ctx, raw)]
+    return RowTriples(contract, out, related, {"dates": tuple(dates)} if dates else None)

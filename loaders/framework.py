@@ -1,0 +1,121 @@
+"""A council's social-value framework -> a SKOS concept scheme of themes, outcomes, measures.
+
+Councils must be able to say what *they* count as social value. A framework file has
+one row per measure, with the outcome and theme above it repeated on each row. The
+scheme is ``{base}id/scheme/{GSS}/social-value`` (an ``sv:SocialValueFramework``);
+each theme (top concept), outcome and measure is a concept of it, minted from its code
+(``{base}id/concept/{GSS}/social-value/{code}``) so that contracts, grants and outcome
+rows can name a measure by code alone (``sv:contributesTo``). A measure's ``sv:unit``
+is a concept of the council's unit scheme (shared with its outcome files), and
+``sv:trackedBy`` points at the council's indicator concept that tracks it, when the row
+names one exactly as the council's outcome files do.
+
+No third-party proxy values are shipped or implied: the framework is the council's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+
+from catalogue import iris
+from catalogue.vocab import DCTERMS, PROV, SKOS, SV
+from loaders import converters as cv
+from loaders.common import (
+    A, FRAMEWORK_SCHEME, LABEL, KindContext, RowTriples, council_concept, council_triples, term,
+)
+from loaders.councils import Council
+from loaders.terms import Triple, iri, literal
+
+T = {name: term(node) for name, node in {
+    "concept": SKOS.Concept, "scheme_class": SKOS.ConceptScheme, "framework": SV.SocialValueFramework,
+    "theme": SV.SocialValueTheme, "outcome": SV.SocialValueOutcome, "measure": SV.SocialValueMeasure,
+    "notation": SKOS.notation, "prefLabel": SKOS.prefLabel, "inScheme": SKOS.inScheme,
+    "broader": SKOS.broader, "topConceptOf": SKOS.topConceptOf, "hasTopConcept": SKOS.hasTopConcept,
+    "definition": SKOS.definition, "unit": SV.unit, "trackedBy": SV.trackedBy,
+    "derived": PROV.wasDerivedFrom, "publisher": DCTERMS.publisher,
+}.items()}
+
+SHAPES = ("framework.ttl",)
+
+FIELDS_FOR_PATH = {
+    str(SKOS.notation): ("measure_code",),
+    str(SKOS.prefLabel): ("measure",),
+    str(SKOS.broader): ("outcome", "outcome_code"),
+    str(SV.unit): ("unit",),
+}
+
+
+def make_context(base: str, council: Council, dataset: str, source: str, table=None) -> KindContext:
+    return KindContext(base, council, dataset, source, table)
+
+
+def scheme(ctx: KindContext) -> str:
+    return iri(iris.concept_scheme(ctx.base, ctx.council.gss, FRAMEWORK_SCHEME))
+
+
+def preamble(ctx: KindContext) -> list[Triple]:
+    node = scheme(ctx)
+    return council_triples(ctx) + [
+        (node, A, T["scheme_class"]),
+        (node, A, T["framework"]),
+        (node, LABEL, literal(f"{ctx.council.name} social value framework")),
+        (node, T["publisher"], iri(ctx.council_iri)),
+    ]
+
+
+def skip_reason(values: Mapping[str, str], cells: list[str]) -> str | None:
+    if not values.get("measure_code") and not values.get("measure"):
+        return "no measure in this row: no measure code or name"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _level(ctx: KindContext, level: str, code: str, label: str, broader: str | None) -> tuple[str, tuple[Triple, ...]]:
+    """A theme or outcome concept (memoised: many measures repeat it)."""
+    node = iri(iris.concept(ctx.base, ctx.council.gss, FRAMEWORK_SCHEME, cv.slug(code or label, 80)))
+    triples = [(node, A, T["concept"]), (node, A, T[level]), (node, T["inScheme"], scheme(ctx))]
+    if code:
+        triples.append((node, T["notation"], literal(code)))
+    if label:
+        triples.append((node, T["prefLabel"], literal(label)))
+    if broader:
+        triples.append((node, T["broader"], broader))
+    if level == "theme":
+        triples += [(node, T["topConceptOf"], scheme(ctx)), (scheme(ctx), T["hasTopConcept"], node)]
+    return node, tuple(triples)
+
+
+def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> RowTriples:
+    """One framework row -> its measure, and the outcome and theme above it."""
+    get = values.get
+    related: list[tuple[str, tuple[Triple, ...]]] = []
+    theme = outcome = None
+    theme_code, theme_label = cv.text(get("theme_code", "")), cv.text(get("theme", ""))
+    if theme_code or theme_label:
+        theme, description = _level(ctx, "theme", theme_code, theme_label, None)
+        related.append((f"{theme}|{theme_label}", description))
+    outcome_code, outcome_label = cv.text(get("outcome_code", "")), cv.text(get("outcome", ""))
+    if outcome_code or outcome_label:
+        outcome, description = _level(ctx, "outcome", outcome_code, outcome_label, theme)
+        related.append((f"{outcome}|{theme}|{outcome_label}", description))
+    code, label = cv.text(get("measure_code", "")), cv.text(get("measure", ""))
+    node = iri(iris.concept(ctx.base, ctx.council.gss, FRAMEWORK_SCHEME, cv.slug(code or label, 80)))
+    out: list[Triple] = [
+        (node, A, T["concept"]), (node, A, T["measure"]), (node, T["inScheme"], scheme(ctx)),
+        (node, T["derived"], ctx.row(row)),
+    ]
+    if code:
+        out.append((node, T["notation"], literal(code)))
+    if label:
+        out.append((node, T["prefLabel"], literal(label)))
+    if outcome:
+        out.append((node, T["broader"], outcome))
+    if text := cv.text(get("description", "")):
+        out.append((node, T["definition"], literal(text)))
+    for field, key in (("unit", "unit"), ("indicator", "trackedBy")):
+        if raw := get(field):
+            concept, description = council_concept(ctx, field, raw)
+            out.append((node, T[key], concept))
+            related.append((concept, description))
+    return RowTriples(node, out, related)

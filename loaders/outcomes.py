@@ -1,0 +1,134 @@
+"""Outcome rows to triples: RDF Data Cube observations of the council's indicators.
+
+Two shapes of file, one structure (``sv:outcomeStructure``):
+
+- long form (``area_code, area_name, period, indicator, measure, unit, value``): each
+  row is one observation ``{dataset}/obs/{row}``;
+- performance tables (prompt payment, counter fraud): each row is a period with several
+  measure columns; the mapping names each column's indicator, measure and unit
+  (``sv:indicator``, ``sv:measure``, ``sv:unit`` on the column), and each filled cell is
+  one observation ``{dataset}/obs/{row}/{column}``. The area is the council's own.
+
+Dimensions: ``sdmx-dimension:refArea`` (ONS geography), ``sdmx-dimension:refPeriod``
+(reference.data.gov.uk interval, see ``loaders.periods``), ``sv:indicator`` and
+``sv:measure`` (concepts of the council's schemes); attribute ``sv:unit``; measure
+``sdmx-measure:obsValue`` (xsd:decimal, exactly as published). Every observation
+belongs to the dataset's cube ``{dataset}/observations``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from catalogue import iris
+from catalogue.vocab import DCTERMS, PROV, QB, SDMX_DIMENSION, SDMX_MEASURE, SV
+from loaders import converters as cv
+from loaders.common import (
+    A, LABEL, KindContext, RowTriples, contributions, council_concept, council_triples,
+    decimal_or_raw, period_description, term,
+)
+from loaders.councils import Council
+from loaders.periods import interval, period_ending
+from loaders.terms import Triple, iri, literal
+
+T = {name: term(node) for name, node in {
+    "observation": QB.Observation, "dataset": QB.dataSet, "cube": QB.DataSet, "structure": QB.structure,
+    "structure_def": SV.outcomeStructure, "cubeOf": SV.cubeOf, "publisher": DCTERMS.publisher,
+    "area": SDMX_DIMENSION.refArea, "period": SDMX_DIMENSION.refPeriod, "indicator": SV.indicator,
+    "measure": SV.measure, "unit": SV.unit, "value": SDMX_MEASURE.obsValue,
+    "derived": PROV.wasDerivedFrom, "contributes": SV.contributesTo,
+}.items()}
+
+SHAPES = ("outcomes.ttl",)
+
+FIELDS_FOR_PATH = {
+    str(SDMX_DIMENSION.refArea): ("area_code",),
+    str(SDMX_DIMENSION.refPeriod): ("period", "period_end"),
+    str(SV.indicator): ("indicator",),
+    str(SDMX_MEASURE.obsValue): lambda values: ("value",) + tuple(n for n in values if n not in _NOT_MEASURES),
+}
+
+_GSS = re.compile(r"^[EWSNK]\d{8}$")
+
+
+def make_context(base: str, council: Council, dataset: str, source: str, table=None) -> KindContext:
+    return KindContext(base, council, dataset, source, table)
+
+
+def measure_columns(ctx: KindContext) -> list[tuple[str, dict]]:
+    """``(field, column metadata)`` of a performance table's measure columns in this file."""
+    if ctx.table is None:
+        return []
+    return [(c.name, c.extra) for c in ctx.table.dialect.columns
+            if c.extra.get("sv:indicator") and c.name in ctx.table.fields]
+
+
+def preamble(ctx: KindContext) -> list[Triple]:
+    cube = iri(f"{ctx.dataset}/observations")
+    return council_triples(ctx) + [
+        (cube, A, T["cube"]),
+        (cube, T["structure"], T["structure_def"]),
+        (cube, T["cubeOf"], iri(ctx.dataset)),
+        (cube, LABEL, literal(f"{ctx.council.name} outcome indicators")),
+        (cube, T["publisher"], iri(ctx.council_iri)),
+    ]
+
+
+def skip_reason(values: Mapping[str, str], cells: list[str]) -> str | None:
+    if "value" in values or any(name not in _NOT_MEASURES for name in values):
+        return None
+    return "no value in this row (empty or NA): nothing to observe"
+
+
+_NOT_MEASURES = frozenset({"body", "body_name", "area_code", "area_name", "period", "period_end", "indicator",
+                           "measure", "unit", "social_value_code"})
+
+
+def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> RowTriples:
+    """One indicator row -> one observation (long form) or one per filled measure column."""
+    related: list[tuple[str, tuple[Triple, ...]]] = []
+    shared: list[tuple[str, str]] = [(T["derived"], ctx.row(row)),
+                                     (T["dataset"], iri(f"{ctx.dataset}/observations"))]
+    facts: dict = {}
+    raw_area = values.get("area_code")
+    if raw_area is None:
+        shared.append((T["area"], iri(iris.geography(ctx.council.gss))))
+    else:
+        code = raw_area.strip().upper()
+        shared.append((T["area"], iri(iris.geography(code)) if _GSS.match(code) else literal(raw_area.strip())))
+    raw_period = values.get("period")
+    period = interval(cv.text(raw_period)) if raw_period else None
+    if period is None and raw_period is None and (end := values.get("period_end")):
+        period = period_ending(end)
+        raw_period = end
+    if period:
+        shared.append((T["period"], iri(period.iri)))
+        related.append((period.iri, period_description(period)))
+        facts["dates"] = (period.start, period.end)
+    elif raw_period is not None:
+        shared.append((T["period"], literal(raw_period.strip())))
+    if raw := values.get("social_value_code"):
+        shared += [(T["contributes"], measure) for measure in contributions(ctx, raw)]
+
+    cells: list[tuple[str, str, str | None, str | None, str | None]] = []
+    if "value" in values or "indicator" in values:
+        cells.append((iri(f"{ctx.dataset}/obs/{row}"), values.get("value", ""), values.get("indicator"),
+                      values.get("measure"), values.get("unit")))
+    for name, meta in measure_columns(ctx):
+        if (raw := values.get(name)) is not None:
+            cells.append((iri(f"{ctx.dataset}/obs/{row}/{cv.slug(name)}"), raw, meta["sv:indicator"],
+                          meta.get("sv:measure"), meta.get("sv:unit")))
+    out: list[Triple] = []
+    for obs, raw_value, indicator, measure, unit in cells:
+        out.append((obs, A, T["observation"]))
+        out += [(obs, p, o) for p, o in shared]
+        if raw_value.strip():
+            out.append((obs, T["value"], decimal_or_raw(raw_value)[1]))
+        for field, label in (("indicator", indicator), ("measure", measure), ("unit", unit)):
+            if label and cv.text(label):
+                node, description = council_concept(ctx, field, label)
+                out.append((obs, T[field], node))
+                related.append((node, description))
+    subject = cells[0][0] if cells else iri(f"{ctx.dataset}/obs/{row}")
+    return RowTriples(subject, out, related, facts)

@@ -249,5 +249,11 @@ def demo(ctx, host, port, no_serve):
         ctx.invoke(serve, host=host, port=port)
 
 
+from catalogue.commands.backup import backup, restore  # noqa: E402
+
+cli.add_command(backup)
+cli.add_command(restore)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     cli(obj={})

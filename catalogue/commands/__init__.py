@@ -1,0 +1,1 @@
+"""Groups of ``svcat`` commands, each in its own module, registered in ``catalogue.cli``."""

@@ -228,6 +228,9 @@ def demo(ctx, host, port, no_serve):
     """Load the real sample files shipped in the repository, then serve them."""
     from catalogue.ingest import load_file
 
+    from catalogue.commands.assets import ensure_for_demo
+
+    click.echo(ensure_for_demo())
     store = _store(ctx, "write")
     failures = 0
     try:
@@ -249,10 +252,12 @@ def demo(ctx, host, port, no_serve):
         ctx.invoke(serve, host=host, port=port)
 
 
+from catalogue.commands.assets import assets  # noqa: E402
 from catalogue.commands.backup import backup, restore  # noqa: E402
 
 cli.add_command(backup)
 cli.add_command(restore)
+cli.add_command(assets)
 
 
 def main() -> None:  # pragma: no cover - console entry point

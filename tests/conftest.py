@@ -107,9 +107,9 @@ def served(disk_store_path):
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            if requests.get(url + "/", timeout=2).status_code == 200:
+            if requests.get(url + "/", timeout=10).status_code == 200:
                 break
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.2)
     else:
         proc.kill()

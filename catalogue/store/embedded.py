@@ -16,6 +16,7 @@ import io
 import os
 import queue
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO
@@ -44,6 +45,7 @@ class EmbeddedStore:
         self._hold_fd: int | None = None
         self._stamp = None
         self._local = threading.Lock()
+        self._writes, self._written_at = 0, time.time()
         if path is None:
             self.url = "memory:"
             self.layout = None
@@ -154,6 +156,25 @@ class EmbeddedStore:
                              graph_type=graph_type)
         return RawResult.of(answer)
 
+    def version(self) -> tuple[str, float] | None:
+        """What readers see now, for HTTP validators: (an opaque tag, when it was published).
+
+        On disk that is the current snapshot (its name starts with its publish time in
+        ns); in memory, a count of the writes made so far.
+        """
+        if self.layout is None:
+            return f"memory-{id(self)}-{self._writes}", self._written_at
+        try:
+            name = self.layout.current_file.read_text(encoding="ascii").strip()
+        except FileNotFoundError:
+            return None
+        stamp = name.split("-", 1)[0]
+        return name, int(stamp) / 1e9 if stamp.isdigit() else 0.0
+
+    def _wrote(self) -> None:
+        self._writes += 1
+        self._written_at = time.time()
+
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._reader().named_graphs() if isinstance(g, ox.NamedNode))
 
@@ -173,6 +194,7 @@ class EmbeddedStore:
     # ------------------------------------------------------------ writes
 
     def update(self, sparql: str) -> None:
+        self._wrote()
         try:
             self._writer().update(sparql)
         except SyntaxError as exc:
@@ -182,6 +204,7 @@ class EmbeddedStore:
 
     def bulk_add(self, chunks: Iterable[bytes]) -> None:
         store = self._writer()
+        self._wrote()
         if self.layout is None:
             for chunk in chunks:
                 store.load(chunk, format=ox.RdfFormat.N_QUADS)
@@ -214,6 +237,7 @@ class EmbeddedStore:
 
     def drop_graph(self, graph: str) -> None:
         store = self._writer()
+        self._wrote()
         node = ox.NamedNode(graph)
         if store.contains_named_graph(node):
             store.remove_graph(node)

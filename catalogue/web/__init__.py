@@ -42,12 +42,23 @@ def base_uri() -> str:
 
 
 def init_app(app: Flask) -> None:
-    from catalogue.web import errors, home, resources, sparql
+    from catalogue.web import (
+        catalogue_page, conditional, councils, datasets, errors, formatting, home, query, resources, search,
+        social_value, sparql,
+    )
 
     errors.register(app)
+    formatting.init_app(app)
+    conditional.init_app(app)
     app.register_blueprint(home.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(resources.bp)
+    app.register_blueprint(councils.bp)
+    app.register_blueprint(datasets.bp)
+    app.register_blueprint(catalogue_page.bp)
+    app.register_blueprint(query.bp)
+    app.register_blueprint(search.bp)
+    app.register_blueprint(social_value.bp)
     app.after_request(_cors_and_security)
 
 

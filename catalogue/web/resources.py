@@ -8,6 +8,9 @@ resource as HTML, Turtle, JSON-LD, N-Triples or RDF/XML (by Accept, or by a ``.t
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from rdflib import Graph, Literal, URIRef
 
@@ -16,12 +19,22 @@ from catalogue.store.sparql_text import iri as sparql_iri
 from catalogue.vocab import DCTERMS, PREFIXES, RDF, RDFS, SKOS, compact, sparql_prologue
 from catalogue.web import base_uri, get_store
 from catalogue.web import negotiate as ng
+from catalogue.web.formatting import local_href  # noqa: F401  (re-exported for other views)
 
 bp = Blueprint("resources", __name__)
 
 #: Incoming links shown on a page (the full list is one SPARQL query away).
 INCOMING_LIMIT = 50
 SERIALIZERS = {"turtle": "turtle", "json-ld": "json-ld", "n-triples": "nt", "rdf/xml": "xml"}
+
+#: Richer HTML pages for some kinds of resource (a council's dashboard, a dataset's page),
+#: by the pattern of the IRI's path after ``id/``. RDF formats stay the generic description.
+PAGES: list[tuple[re.Pattern, Callable]] = []
+
+
+def register_page(pattern: str, page: Callable) -> None:
+    """``page(iri, graph, match)`` renders the HTML of resources whose path matches ``pattern``."""
+    PAGES.append((re.compile(f"^{pattern}$"), page))
 
 
 @bp.route("/id/<path:path>")
@@ -80,6 +93,12 @@ def document(path: str):
     if choice is None:
         choice = ng.TURTLE
     if choice is ng.HTML:
+        for pattern, page in PAGES:
+            match = pattern.match(path)
+            if match:
+                response = Response(page(iri, graph, match), mimetype="text/html")
+                response.headers["Vary"] = "Accept"
+                return response
         return _html(iri, graph)
     body = graph.serialize(format=SERIALIZERS[choice.name], base=None)
     response = Response(body, mimetype=choice.media_type)
@@ -96,20 +115,22 @@ def _label(graph: Graph, node) -> str | None:
     return None
 
 
-def local_href(node) -> str | None:
-    """Where a browser can follow a node: our own IRIs become local /doc/ paths."""
-    text = str(node)
-    base = base_uri()
-    if text.startswith(base + "id/"):
-        return "/doc/" + text[len(base) + 3:]
-    if text.startswith(base):
-        return "/" + text[len(base):]
-    if text.startswith(("http://", "https://")):
-        return text
-    return None
-
-
 def _html(iri: str, graph: Graph):
+    subject = URIRef(iri)
+    types = [compact(str(t)) for t in graph.objects(subject, RDF.type)]
+    links, total = incoming(iri)
+    incoming_rows = [{"href": local_href(r["s"]), "label": str(r.get("label") or compact(str(r["s"]))),
+                      "predicate": compact(str(r["p"]))} for r in links]
+    response = Response(render_template(
+        "resources/doc.html", iri=iri, title=_label(graph, subject) or compact(iri), types=types,
+        rows=statements(iri, graph), incoming=incoming_rows, more_incoming=total > len(incoming_rows)),
+        mimetype="text/html")
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def statements(iri: str, graph: Graph) -> list[dict]:
+    """What the graph says about ``iri``, as rows for a table (labels for linked things)."""
     subject = URIRef(iri)
     rows = []
     for predicate, obj in sorted(graph.predicate_objects(subject), key=lambda po: (compact(po[0]), str(po[1]))):
@@ -120,10 +141,4 @@ def _html(iri: str, graph: Graph):
             "href": None if isinstance(obj, Literal) else local_href(obj),
             "datatype": compact(str(obj.datatype)) if isinstance(obj, Literal) and obj.datatype else None,
         })
-    types = [compact(str(t)) for t in graph.objects(subject, RDF.type)]
-    links, total = incoming(iri)
-    incoming_rows = [{"href": local_href(r["s"]), "label": str(r.get("label") or compact(str(r["s"]))),
-                      "predicate": compact(str(r["p"]))} for r in links]
-    return render_template("resources/doc.html", iri=iri, title=_label(graph, subject) or compact(iri),
-                           types=types, rows=rows, incoming=incoming_rows,
-                           more_incoming=total > len(incoming_rows))
+    return rows

@@ -1,0 +1,106 @@
+"""What the pages show, as SPARQL over the catalogue graph and the spend summary cubes.
+
+Every figure on a page comes from one named query that a reader can see and run
+themselves on ``/sparql``: a ``Query`` holds the exact text that ran (with its
+``PREFIX`` lines), and ``run`` returns its rows as plain Python values together with
+whether the store cut the result. Pages read the summary cubes
+(``catalogue.summary``) and the catalogue records, never scan payment lines.
+
+This package knows nothing of Flask; the web layer and the benchmarks both call it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from rdflib import Literal, URIRef
+
+from catalogue.store import Store
+from catalogue.vocab import sparql_prologue
+
+#: Characters SPARQL forbids inside an IRI reference (SPARQL 1.1 grammar, IRIREF).
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+class UnsafeValue(ValueError):
+    """A value that cannot be put into a query safely."""
+
+
+def iri_ref(value: str) -> str:
+    """``<value>`` for a query, refusing anything that could break out of the brackets."""
+    if not value or _BAD_IRI.search(value):
+        raise UnsafeValue(f"not a usable IRI: {value!r}")
+    return f"<{value}>"
+
+
+def string_literal(value: str) -> str:
+    """A double-quoted SPARQL string with every special character escaped."""
+    escaped = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+               .replace("\r", "\\r").replace("\t", "\\t"))
+    return f'"{escaped}"'
+
+
+@dataclass(frozen=True)
+class Query:
+    """A query as it runs and as a reader sees it (``text`` includes its prologue)."""
+
+    name: str
+    title: str
+    body: str
+    prefixes: tuple[str, ...] = ("rdfs", "skos", "dcterms", "dcat", "qb", "sv", "pay", "org")
+
+    @property
+    def text(self) -> str:
+        return sparql_prologue(*self.prefixes) + "\n" + _dedent(self.body)
+
+
+def _dedent(body: str) -> str:
+    lines = body.strip("\n").splitlines()
+    indent = min((len(line) - len(line.lstrip()) for line in lines if line.strip()), default=0)
+    return "\n".join(line[indent:] for line in lines) + "\n"
+
+
+@dataclass
+class Result:
+    """Rows of a SELECT as Python values; ``truncated`` when the store cut them."""
+
+    query: Query
+    rows: list[dict] = field(default_factory=list)
+    truncated: bool = False
+    reason: str | None = None
+
+
+def python_value(term):
+    """An rdflib term as the value a page or CSV shows (IRIs stay strings)."""
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return str(term)
+    if isinstance(term, Literal):
+        value = term.toPython()
+        if isinstance(value, (int, Decimal, float, bool)):
+            return value
+        return str(term)
+    return str(term)
+
+
+def run(store: Store, query: Query) -> Result:
+    """Run a SELECT; rows as dicts of Python values.
+
+    A store that cuts results (a row cap, a time limit) marks its ``Bindings`` with
+    ``truncated`` (and ``truncation_reason``); the result carries that on so pages say so.
+    """
+    bindings = store.select(query.text)
+    rows = [{name: python_value(value) for name, value in row.items()} for row in bindings.rows]
+    truncated = bool(getattr(bindings, "truncated", False))
+    return Result(query, rows, truncated, getattr(bindings, "truncation_reason", None) if truncated else None)
+
+
+def to_decimal(value) -> Decimal:
+    if value is None:
+        return Decimal(0)
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(str(value))

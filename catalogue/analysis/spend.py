@@ -1,0 +1,161 @@
+"""One council's spend, from its summary cubes: by month, by category, by payee and class.
+
+Each function returns the ``Query`` it would run; ``catalogue.analysis.run`` runs it.
+Cubes are reached through the catalogue record of each *current* dataset
+(``?dataset sv:namedGraph ?graph``), so a graph left behind by an interrupted load is
+never counted. Labels are joined after the sums are taken, because the same supplier
+or concept is stated in every dataset graph that mentions it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from catalogue.analysis import Query, iri_ref, to_decimal
+from catalogue.vocab import SV
+
+NOT_STATED = str(SV.notStated)
+UNKNOWN = str(SV.unknownClass)
+
+#: Social-value classes in the order pages show them, with their labels.
+CLASSES = (
+    (str(SV.sme), "SME"),
+    (str(SV.vcse), "VCSE"),
+    (str(SV.publicBody), "Public body"),
+    (str(SV.largeEnterprise), "Large enterprise"),
+    (str(SV.individual), "Individual or sole trader"),
+    (UNKNOWN, "Unknown"),
+)
+CLASS_LABELS = dict(CLASSES)
+#: Why spend is unknown, as the class query's ``?status`` says.
+LINKED, NOT_LINKED, WITHHELD = "linked", "not linked", "withheld or not stated"
+
+
+def _cube(council: str, structure: str) -> str:
+    """The graph pattern of one council's current observations in one cube."""
+    return f"""
+      ?dataset dcterms:publisher {iri_ref(council)} ; sv:namedGraph ?graph .
+      ?cube sv:summaryOf ?dataset ; qb:structure sv:{structure} .
+      GRAPH ?graph {{
+        ?obs qb:dataSet ?cube ; sv:spendTotal ?spend ; sv:lineCount ?lines"""
+
+
+def months(council: str) -> Query:
+    return Query("months", "Spend by month", f"""
+        SELECT ?month (SUM(?spend) AS ?total) (SUM(?lines) AS ?lineCount) WHERE {{
+          {_cube(council, "spendByCategory")} ; sv:month ?month .
+          }}
+        }}
+        GROUP BY ?month
+        ORDER BY ?month""")
+
+
+def categories(council: str, dimension: str) -> Query:
+    """Spend by ``sv:expenseType`` or ``sv:serviceAreaDimension``."""
+    name, title = {"expenseType": ("expense-types", "Spend by expense type"),
+                   "serviceAreaDimension": ("service-areas", "Spend by service area")}[dimension]
+    return Query(name, title, f"""
+        SELECT ?category (SAMPLE(?name) AS ?label) ?total ?lineCount WHERE {{
+          {{ SELECT ?category (SUM(?spend) AS ?total) (SUM(?lines) AS ?lineCount) WHERE {{
+              {_cube(council, "spendByCategory")} ; sv:{dimension} ?category .
+              }}
+            }} GROUP BY ?category }}
+          OPTIONAL {{ ?category skos:prefLabel ?name }}
+        }}
+        GROUP BY ?category ?total ?lineCount
+        ORDER BY DESC(?total)""")
+
+
+def payees(council: str) -> Query:
+    """Every payee with its total, its canonical organisation and classes when linked."""
+    return Query("suppliers", "Spend by supplier", f"""
+        SELECT ?payee (SAMPLE(?name) AS ?label) ?organisation (SAMPLE(?orgName) AS ?organisationLabel)
+               (GROUP_CONCAT(DISTINCT STR(?class); separator=" ") AS ?classes) ?total ?lineCount
+        WHERE {{
+          {{ SELECT ?payee (SUM(?spend) AS ?total) (SUM(?lines) AS ?lineCount) WHERE {{
+              {_cube(council, "spendByPayee")} ; sv:payeeRecord ?payee .
+              }}
+            }} GROUP BY ?payee }}
+          OPTIONAL {{ ?payee rdfs:label ?name }}
+          OPTIONAL {{ ?payee sv:canonicalOrganisation ?organisation .
+                     OPTIONAL {{ ?organisation rdfs:label ?orgName }}
+                     OPTIONAL {{ ?organisation sv:socialValueClass ?class }} }}
+        }}
+        GROUP BY ?payee ?organisation ?total ?lineCount
+        ORDER BY DESC(?total)""")
+
+
+def class_shares(council: str) -> Query:
+    """Spend by social-value class of the payee's canonical organisation, and why unknown."""
+    return Query("classes", "Spend by social-value class", f"""
+        SELECT ?class ?status (SUM(?spend) AS ?total) (SUM(?lines) AS ?lineCount) WHERE {{
+          {_cube(council, "spendByPayee")} ; sv:payeeRecord ?payee .
+          }}
+          OPTIONAL {{ ?payee sv:canonicalOrganisation ?organisation .
+                     OPTIONAL {{ ?organisation sv:socialValueClass ?knownClass }} }}
+          BIND(COALESCE(?knownClass, sv:unknownClass) AS ?class)
+          BIND(IF(BOUND(?organisation), "{LINKED}",
+                  IF(?payee = sv:notStated || EXISTS {{ ?payee a pay:Redaction }},
+                     "{WITHHELD}", "{NOT_LINKED}")) AS ?status)
+        }}
+        GROUP BY ?class ?status
+        ORDER BY ?class ?status""")
+
+
+# ---------------------------------------------------------------- figures from rows
+
+def share_table(rows: list[dict], total: Decimal) -> list[dict]:
+    """One row per class (all of them, unknown included), with its share of ``total``."""
+    by_class: dict[str, Decimal] = {iri: Decimal(0) for iri, _ in CLASSES}
+    lines: dict[str, int] = {iri: 0 for iri, _ in CLASSES}
+    unknown_why: dict[str, Decimal] = {LINKED: Decimal(0), NOT_LINKED: Decimal(0), WITHHELD: Decimal(0)}
+    for row in rows:
+        cls = row.get("class") or UNKNOWN
+        by_class[cls] = by_class.get(cls, Decimal(0)) + to_decimal(row.get("total"))
+        lines[cls] = lines.get(cls, 0) + int(row.get("lineCount") or 0)
+        if cls == UNKNOWN:
+            unknown_why[row.get("status") or NOT_LINKED] += to_decimal(row.get("total"))
+    out = []
+    for iri, amount in by_class.items():
+        out.append({"class": iri, "label": CLASS_LABELS.get(iri, iri.rsplit("#", 1)[-1]),
+                    "spend": amount, "lines": lines.get(iri, 0), "share": ratio(amount, total),
+                    "known": iri != UNKNOWN})
+    for status in (LINKED, NOT_LINKED, WITHHELD):
+        label = {LINKED: "linked, no class evidence", NOT_LINKED: "supplier not linked to an organisation",
+                 WITHHELD: "payee withheld or not stated"}[status]
+        out.append({"class": f"{UNKNOWN}?status={status}", "label": f"Unknown: {label}",
+                    "spend": unknown_why[status], "lines": None, "share": ratio(unknown_why[status], total),
+                    "known": False})
+    return out
+
+
+def ratio(part: Decimal, whole: Decimal) -> float | None:
+    return float(part / whole) if whole else None
+
+
+def concentration(payee_rows: list[dict], top: int = 10) -> dict:
+    """Top-``top`` share and Herfindahl-Hirschman index of spend across recipients.
+
+    A recipient is the canonical organisation when the payee is linked, else the payee
+    record as published; withheld and unstated payees are left out (they are not one
+    recipient). Only positive totals count (a net credit is not market share). HHI is
+    the sum of squared percentage shares: 10,000 when one recipient gets everything.
+    """
+    totals: dict[str, Decimal] = {}
+    for row in payee_rows:
+        payee = row["payee"]
+        if payee == NOT_STATED or "/id/redaction/" in payee:
+            continue
+        key = row.get("organisation") or payee
+        totals[key] = totals.get(key, Decimal(0)) + to_decimal(row.get("total"))
+    positive = sorted((v for v in totals.values() if v > 0), reverse=True)
+    whole = sum(positive, Decimal(0))
+    if not whole:
+        return {"recipients": 0, "top": top, "top_share": None, "hhi": None}
+    shares = [v / whole for v in positive]
+    return {
+        "recipients": len(positive),
+        "top": top,
+        "top_share": float(sum(shares[:top], Decimal(0))),
+        "hhi": float(sum((s * 100) ** 2 for s in shares)),
+    }

@@ -1,0 +1,82 @@
+"""``svcat assets``: install the query page's front-end packages (YASGUI) from npm.
+
+``package.json`` at the repository root declares them and, under ``svcat.vendor``, which
+built files to copy into ``catalogue/static/vendor/`` (git-ignored, like
+``node_modules/``). Nothing front-end is committed. ``svcat demo`` calls this when npm is
+on the PATH; without it the query page is a plain HTML form, which works the same.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import click
+
+from catalogue.paths import ROOT
+
+STATIC_VENDOR = ROOT / "catalogue" / "static" / "vendor"
+
+
+class AssetsUnavailable(Exception):
+    """npm is missing or failed; the caller decides whether that matters."""
+
+
+def vendor_files(root: Path = ROOT) -> dict[str, Path]:
+    """``{path under static/vendor: built file under node_modules}`` from package.json."""
+    manifest = json.loads((root / "package.json").read_text(encoding="utf-8"))
+    return {target: root / source for target, source in manifest["svcat"]["vendor"].items()}
+
+
+def installed(root: Path = ROOT) -> bool:
+    return all((STATIC_VENDOR / target).is_file() for target in vendor_files(root))
+
+
+def install(root: Path = ROOT, *, force: bool = False) -> list[Path]:
+    """Run npm (``ci`` when a lock file exists) and copy the built files into static/vendor."""
+    if not (root / "package.json").is_file():
+        raise AssetsUnavailable(f"no package.json in {root} (an installed copy has no front-end sources)")
+    npm = shutil.which("npm")
+    if npm is None:
+        raise AssetsUnavailable("npm is not installed")
+    files = vendor_files(root)
+    if force or not all(source.is_file() for source in files.values()):
+        command = [npm, "ci" if (root / "package-lock.json").is_file() else "install",
+                   "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"]
+        result = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=600)
+        if result.returncode != 0:
+            raise AssetsUnavailable(f"{' '.join(command[:2])} failed: {result.stderr.strip()[-500:]}")
+    copied = []
+    for target, source in files.items():
+        if not source.is_file():
+            raise AssetsUnavailable(f"npm did not produce {source.relative_to(root)}")
+        destination = STATIC_VENDOR / target
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, destination)
+        copied.append(destination)
+    return copied
+
+
+@click.command()
+@click.option("--force", is_flag=True, help="Run npm even if the packages are already there.")
+def assets(force: bool) -> None:
+    """Install the query page's YASGUI editor from npm into catalogue/static/vendor."""
+    try:
+        copied = install(force=force)
+    except AssetsUnavailable as exc:
+        raise click.ClickException(f"{exc}; the query page still works as a plain form") from exc
+    for path in copied:
+        click.echo(f"installed {path.relative_to(ROOT)}")
+
+
+def ensure_for_demo() -> str:
+    """Install YASGUI for ``svcat demo`` if npm is present; say what happened either way."""
+    if installed():
+        return "YASGUI is installed: the query page uses it."
+    try:
+        install()
+    except AssetsUnavailable as exc:
+        return f"YASGUI not installed ({exc}): the query page is a plain form."
+    return "Installed YASGUI from npm for the query page."

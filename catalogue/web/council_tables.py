@@ -1,0 +1,126 @@
+"""The tables of a council's dashboard, each built from one query over the summary cubes.
+
+``build(name, council)`` returns a ``tables.Table``; the dashboard shows the top rows of
+each, ``/council/<gss>/<name>`` the whole table (also ``.csv``/``.json``), and
+``/council/<gss>/<name>.svg`` its chart.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from catalogue.analysis import spend, to_decimal
+from catalogue.web.fetch import fetch
+from catalogue.web.tables import Column, Table
+
+NOT_STATED_LABEL = "Not stated"
+MONEY = Column("spend", "Spend", "money")
+LINES = Column("lines", "Lines", "int")
+SHARE = Column("share", "Share of spend", "share")
+
+
+def total_spend(council: str) -> Decimal:
+    return sum((to_decimal(r["total"]) for r in fetch(spend.months(council)).rows), Decimal(0))
+
+
+def _share(amount: Decimal, whole: Decimal) -> float | None:
+    return spend.ratio(amount, whole)
+
+
+def months(council: str) -> Table:
+    result = fetch(spend.months(council))
+    rows = [{"month": r["month"], "spend": to_decimal(r["total"]), "lines": r["lineCount"]} for r in result.rows]
+    return Table("months", "Spend by month", [Column("month", "Month"), MONEY, LINES], rows,
+                 query=result.query, sort="month", truncated=result.truncated,
+                 truncation_reason=result.reason)
+
+
+def categories(council: str, dimension: str) -> Table:
+    result = fetch(spend.categories(council, dimension))
+    whole = total_spend(council)
+    rows = []
+    for r in result.rows:
+        stated = r["category"] != spend.NOT_STATED
+        amount = to_decimal(r["total"])
+        rows.append({"label": (r.get("label") or r["category"]) if stated else NOT_STATED_LABEL,
+                     "category": r["category"] if stated else None, "spend": amount,
+                     "lines": r["lineCount"], "share": _share(amount, whole)})
+    title = {"expenseType": "Expense type", "serviceAreaDimension": "Service area"}[dimension]
+    return Table(result.query.name, result.query.title,
+                 [Column("label", title, href="category"), MONEY, SHARE, LINES], rows,
+                 query=result.query, sort="spend", desc=True, truncated=result.truncated,
+                 truncation_reason=result.reason)
+
+
+def _class_labels(classes: str | None) -> str:
+    found = [spend.CLASS_LABELS.get(c, c.rsplit("#", 1)[-1]) for c in (classes or "").split()]
+    return ", ".join(sorted(found)) if found else ""
+
+
+def suppliers(council: str) -> Table:
+    result = fetch(spend.payees(council))
+    whole = total_spend(council)
+    rows = []
+    for r in result.rows:
+        payee = r["payee"]
+        amount = to_decimal(r["total"])
+        rows.append({
+            "supplier": NOT_STATED_LABEL if payee == spend.NOT_STATED else (r.get("label") or payee),
+            "payee": None if payee == spend.NOT_STATED else payee,
+            "organisation_label": r.get("organisationLabel") or (r.get("organisation") and "linked organisation"),
+            "organisation": r.get("organisation"),
+            "classes": _class_labels(r.get("classes")) or ("Unknown" if r.get("organisation") else "Not linked"),
+            "spend": amount, "lines": r["lineCount"], "share": _share(amount, whole),
+        })
+    return Table("suppliers", "Spend by supplier",
+                 [Column("supplier", "Supplier (as published)", href="payee"),
+                  Column("organisation_label", "Organisation", href="organisation"),
+                  Column("classes", "Social-value class"), MONEY, SHARE, LINES], rows,
+                 query=result.query, sort="spend", desc=True, truncated=result.truncated,
+                 truncation_reason=result.reason,
+                 description="Each supplier as this council publishes it; linked records show the "
+                             "canonical organisation and its social-value classes.")
+
+
+def classes(council: str) -> Table:
+    result = fetch(spend.class_shares(council))
+    rows = spend.share_table(result.rows, total_spend(council))
+    return Table("classes", "Spend by social-value class",
+                 [Column("label", "Class"), MONEY, SHARE, LINES], rows, query=result.query,
+                 truncated=result.truncated, truncation_reason=result.reason, extra_keys=["class", "known"],
+                 description="Shares of the council's net spend by the class of the organisation paid. An "
+                             "organisation can be in two classes (SME and VCSE), so known classes can add up "
+                             "to more than their share; unknown is spend whose class no evidence gives yet.")
+
+
+def concentration(council: str) -> Table:
+    result = fetch(spend.payees(council))
+    figures = spend.concentration(result.rows)
+    rows = [
+        {"measure": "Recipients paid (net of credits)", "value": figures["recipients"], "kind": "int"},
+        {"measure": f"Share of spend to the top {figures['top']} recipients", "value": figures["top_share"],
+         "kind": "share"},
+        {"measure": "Herfindahl-Hirschman index (0-10,000)", "value": figures["hhi"], "kind": "number"},
+    ]
+    return Table("concentration", "Concentration of spend",
+                 [Column("measure", "Measure"), Column("value", "Value", "number")], rows,
+                 query=result.query, truncated=result.truncated, truncation_reason=result.reason,
+                 extra_keys=["kind"],
+                 description="How much of the spend goes to few recipients: a recipient is the canonical "
+                             "organisation when the supplier is linked, else the supplier as published; "
+                             "withheld payees and net credits are left out.")
+
+
+BUILDERS = {
+    "months": months,
+    "expense-types": lambda council: categories(council, "expenseType"),
+    "service-areas": lambda council: categories(council, "serviceAreaDimension"),
+    "suppliers": suppliers,
+    "classes": classes,
+    "concentration": concentration,
+}
+
+
+def build(name: str, council: str) -> Table | None:
+    builder = BUILDERS.get(name)
+    return builder(council) if builder else None

@@ -1,0 +1,152 @@
+"""Datasets: each one's page (its ``/doc/dataset/...`` HTML), its tables, and dumps.
+
+The page shows the DCAT record, the load history, the validation report, a page of
+rows and the downloads. Tables live at ``/dataset/<GSS>/<kind>/<key>/<table>`` (``rows``,
+``issues``, ``skipped``; ``.csv``/``.json`` too). Dumps are gzipped N-Quads streamed from
+the store: ``/dumps/<GSS>/<kind>/<key>.nq.gz`` (one dataset's graph) and
+``/dumps/all.nq.gz`` (everything).
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, render_template, url_for
+
+from catalogue import iris
+from catalogue.analysis import datasets as ds
+from catalogue.errors import NotFound
+from catalogue.web import base_uri, get_store
+from catalogue.web.dumps import gzip_stream
+from catalogue.web.fetch import fetch
+from catalogue.web.resources import register_page, statements
+from catalogue.web.tables import Column, Table, page_args, respond, split_format, view
+
+bp = Blueprint("datasets", __name__)
+SEGMENT = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+PAGE_PATTERN = rf"dataset/([EWSN]\d{{8}})/({SEGMENT})/({SEGMENT})"
+_SEGMENT = re.compile(f"^{SEGMENT}$")
+SAMPLE_ROWS = 20
+
+
+def record_or_404(gss: str, kind: str, key: str) -> dict:
+    if not (re.match(r"^[EWSN]\d{8}$", gss) and _SEGMENT.match(kind) and _SEGMENT.match(key)):
+        raise NotFound("not a dataset address: /dataset/<GSS code>/<kind>/<key>")
+    iri = iris.dataset(base_uri(), gss, kind, key)
+    rows = fetch(ds.dataset(base_uri(), iri)).rows
+    if not rows:
+        raise NotFound(f"no dataset {iri} is loaded")
+    record = dict(rows[0], iri=iri, gss=gss, kind_name=ds.kind_name(rows[0].get("kind")), key=key,
+                  kind_segment=kind)
+    record["dump"] = url_for("datasets.dump", gss=gss, kind=kind, key=key)
+    return record
+
+
+def issues_table(record: dict) -> Table:
+    result = fetch(ds.issues(base_uri(), record["iri"]))
+    rows = [dict(r, severity=str(r["severity"]).rsplit("#", 1)[-1]) for r in result.rows]
+    return Table("issues", "Validation report", [
+        Column("row", "Row", "int"), Column("column", "Column"), Column("value", "Value"),
+        Column("severity", "Severity"), Column("problem", "Problem"), Column("message", "What is wrong"),
+        Column("fix", "How to fix it")], rows, query=result.query, sort="row",
+        description="Problems found when the file was loaded, by CSV row (the header is row 1) and "
+                    "column as the file spells it. Warnings leave the row loaded.")
+
+
+def skipped_table(record: dict) -> Table:
+    result = fetch(ds.skipped(base_uri(), record["iri"]))
+    return Table("skipped", "Rows not loaded", [Column("row", "Row", "int"), Column("reason", "Reason")],
+                 result.rows, query=result.query, sort="row")
+
+
+def rows_table(record: dict, size: int | None = None, page: int = 1) -> Table:
+    """One page of payment lines, by CSV row number (a window of row numbers per page)."""
+    last_row = int(record.get("sourceRows") or record.get("rows") or 0) + 1
+    size = size or SAMPLE_ROWS
+    start = 1 + (page - 1) * size
+    result = fetch(ds.lines(record["iri"], str(record["graph"]), range(start, min(last_row, start + size - 1) + 1)))
+    rows = []
+    for r in result.rows:
+        number = int(r["line"].rsplit("/", 1)[-1])
+        rows.append({"row": number, "line": r["line"], "date": r.get("date"), "amount": r.get("amount"),
+                     "payee_label": r.get("payeeLabel") or r.get("payee"), "payee": r.get("payee"),
+                     "expense_type": r.get("expenseType"), "service_area": r.get("serviceArea")})
+    rows.sort(key=lambda r: r["row"])
+    return Table("rows", "Payment lines", [
+        Column("row", "Row", "int", href="line"), Column("date", "Date"),
+        Column("payee_label", "Payee", href="payee"), Column("amount", "Net amount", "money"),
+        Column("expense_type", "Expense type"), Column("service_area", "Service area")], rows,
+        query=result.query, total=last_row, page_size=size,
+        description="The file's rows as loaded, numbered as in the CSV (header = row 1). Each page is a "
+                    "window of row numbers: skipped rows and the header leave gaps. The whole dataset "
+                    "is in the N-Quads dump.")
+
+
+TABLES = {"issues": issues_table, "skipped": skipped_table}
+
+
+@bp.route("/dataset/<gss>/<kind>/<key>/<name>")
+def table(gss: str, kind: str, key: str, name: str):
+    record = record_or_404(gss, kind, key)
+    stem, suffix = split_format(name)
+    path = url_for("datasets.table", gss=gss, kind=kind, key=key, name=stem)
+    if stem == "rows":
+        holder = Table("rows", "", [], [], total=0, page_size=50)
+        page, size = page_args(holder)
+        built = rows_table(record, size=size, page=page)
+    elif stem in TABLES:
+        built = TABLES[stem](record)
+    else:
+        raise NotFound(f"no table {stem!r}; the tables are rows, {', '.join(TABLES)}")
+    return respond(built, path, suffix, heading=str(record["title"]),
+                   breadcrumbs=[("Home", url_for("home.index")), ("Catalogue", url_for("catalogue.index")),
+                                (str(record["title"]), _doc(record))])
+
+
+def _doc(record: dict) -> str:
+    return url_for("resources.document", path=f"dataset/{record['gss']}/{record['kind_segment']}/{record['key']}")
+
+
+def history(record: dict) -> list[dict]:
+    """What happened to the dataset, newest first: loads and any recorded changes."""
+    events = [{"when": record.get("loadEnded") or record.get("modified"), "what": "Current version loaded",
+               "detail": f"{int(record.get('rows') or 0):,} rows from {record.get('file') or 'the source file'}"
+                         + (f", sha256 {str(record['sha256'])[:12]}…" if record.get("sha256") else "")}]
+    if record.get("issued") and record.get("issued") != record.get("modified"):
+        events.append({"when": record["issued"], "what": "First published", "detail": ""})
+    return events
+
+
+def page(iri: str, graph, match) -> str:
+    record = record_or_404(*match.groups())
+    base_path = url_for("datasets.table", gss=record["gss"], kind=record["kind_segment"], key=record["key"],
+                        name="")
+    tables = {}
+    for name, built in (("issues", issues_table(record)), ("skipped", skipped_table(record)),
+                        ("rows", rows_table(record))):
+        tables[name] = {"v": view(built, base_path + name), "full_url": base_path + name}
+    return render_template("datasets/page.html", iri=iri, record=record, panels=tables,
+                           history=history(record), statements=statements(iri, graph),
+                           council_href=url_for("resources.document", path=f"council/{record['gss']}"))
+
+
+@bp.route("/dumps/<gss>/<kind>/<key>.nq.gz")
+def dump(gss: str, kind: str, key: str):
+    record = record_or_404(gss, kind, key)
+    store = get_store()
+    return _gzip_response(lambda out: store.dump(out, str(record["graph"])), f"{gss}-{kind}-{key}.nq.gz")
+
+
+@bp.route("/dumps/all.nq.gz")
+def dump_all():
+    store = get_store()
+    return _gzip_response(lambda out: store.dump(out), "svcat-all.nq.gz")
+
+
+def _gzip_response(write, filename: str) -> Response:
+    response = Response(gzip_stream(write), mimetype="application/gzip")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+register_page(PAGE_PATTERN, page)

@@ -11,35 +11,17 @@ This package knows nothing of Flask; the web layer and the benchmarks both call 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from rdflib import Literal, URIRef
 
-from catalogue.store import Store
+from catalogue.store import Store, sparql_text
 from catalogue.vocab import sparql_prologue
 
-#: Characters SPARQL forbids inside an IRI reference (SPARQL 1.1 grammar, IRIREF).
-_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-
-
-class UnsafeValue(ValueError):
-    """A value that cannot be put into a query safely."""
-
-
-def iri_ref(value: str) -> str:
-    """``<value>`` for a query, refusing anything that could break out of the brackets."""
-    if not value or _BAD_IRI.search(value):
-        raise UnsafeValue(f"not a usable IRI: {value!r}")
-    return f"<{value}>"
-
-
-def string_literal(value: str) -> str:
-    """A double-quoted SPARQL string with every special character escaped."""
-    escaped = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-               .replace("\r", "\\r").replace("\t", "\\t"))
-    return f'"{escaped}"'
+#: Values enter queries only through the store's one escaping helper (``sparql_text``).
+iri_ref = sparql_text.iri
+string_literal = sparql_text.literal
 
 
 @dataclass(frozen=True)
@@ -89,13 +71,17 @@ def python_value(term):
 def run(store: Store, query: Query) -> Result:
     """Run a SELECT; rows as dicts of Python values.
 
-    A store that cuts results (a row cap, a time limit) marks its ``Bindings`` with
-    ``truncated`` (and ``truncation_reason``); the result carries that on so pages say so.
+    A store that cuts results at its row limit marks its ``Bindings`` ``truncated`` (with
+    the ``limit``); the result carries that on, in words, so that pages say so.
     """
     bindings = store.select(query.text)
     rows = [{name: python_value(value) for name, value in row.items()} for row in bindings.rows]
-    truncated = bool(getattr(bindings, "truncated", False))
-    return Result(query, rows, truncated, getattr(bindings, "truncation_reason", None) if truncated else None)
+    if not getattr(bindings, "truncated", False):
+        return Result(query, rows)
+    limit = getattr(bindings, "limit", None)
+    reason = getattr(bindings, "truncation_reason", None) or (
+        f"the store returns at most {limit:,} rows to a query" if limit else "the store cut the result")
+    return Result(query, rows, True, reason)
 
 
 def to_decimal(value) -> Decimal:

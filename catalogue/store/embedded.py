@@ -164,12 +164,7 @@ class EmbeddedStore:
         """
         if self.layout is None:
             return f"memory-{id(self)}-{self._writes}", self._written_at
-        try:
-            name = self.layout.current_file.read_text(encoding="ascii").strip()
-        except FileNotFoundError:
-            return None
-        stamp = name.split("-", 1)[0]
-        return name, int(stamp) / 1e9 if stamp.isdigit() else 0.0
+        return snap.published_version(self.layout)
 
     def _wrote(self) -> None:
         self._writes += 1

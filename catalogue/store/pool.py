@@ -259,6 +259,12 @@ class GuardedStore:
     def graphs(self) -> list[str]:
         return self._reader().graphs()
 
+    def version(self) -> tuple[str, float] | None:
+        """The published snapshot readers see (for HTTP validators), without a query."""
+        from catalogue.store.snapshots import Layout, published_version
+
+        return published_version(Layout(self.path))
+
     def triple_count(self, graph: str | None = None) -> int:
         return self._reader().triple_count(graph)
 

@@ -54,6 +54,16 @@ class Layout:
         return st.st_ino, st.st_mtime_ns
 
 
+def published_version(layout: Layout) -> tuple[str, float] | None:
+    """(current snapshot name, its publish time in epoch seconds), or ``None`` before any."""
+    try:
+        name = layout.current_file.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return None
+    stamp = name.split("-", 1)[0]
+    return name, int(stamp) / 1e9 if stamp.isdigit() else 0.0
+
+
 def new_snapshot_name() -> str:
     return f"{time.time_ns():020d}-{os.getpid()}"
 

@@ -23,6 +23,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from flask import Flask, current_app, g, request
 
 from catalogue import __version__, iris
+from catalogue.store.sparql_text import iri
 from catalogue.vocab import DCTERMS, SV
 from catalogue.web import get_store
 
@@ -50,8 +51,8 @@ def data_version() -> tuple[str, datetime]:
 def _catalogue_version(store) -> tuple[str, float]:
     """For stores that cannot name their version: newest record change and record count."""
     cat = iris.catalogue_graph(current_app.config["SVCAT_BASE_URI"])
-    rows = store.select(f"""SELECT (MAX(STR(?m)) AS ?last) (COUNT(?d) AS ?n) (SAMPLE(?g) AS ?any)
-        WHERE {{ GRAPH <{cat}> {{ ?d <{SV.namedGraph}> ?g ; <{DCTERMS.modified}> ?m }} }}""").rows
+    rows = store.select(f"""SELECT (MAX(STR(?m)) AS ?last) (COUNT(?d) AS ?n)
+        WHERE {{ GRAPH {iri(cat)} {{ ?d {iri(SV.namedGraph)} ?g ; {iri(DCTERMS.modified)} ?m }} }}""").rows
     last = str(rows[0].get("last") or "") if rows else ""
     count = str(rows[0].get("n") or 0) if rows else "0"
     try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 
 from catalogue import iris
+from catalogue.store.sparql_text import iri
 from catalogue.vocab import DCAT, DCTERMS, FOAF, ORG, PREFIXES, RDF, RDFS, SV, VOID, XSD
 from catalogue.web import get_store
 
@@ -45,9 +46,10 @@ def catalogue_rdf(base: str) -> Graph:
     store = get_store()
     graph = _graph()
     for triple in store.construct(f"""
-        CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{cat_graph}> {{ ?s ?p ?o
-          FILTER(?p NOT IN (<{SV.issue}>, <{SV.skippedRow}>))
-          FILTER NOT EXISTS {{ ?s a ?bookkeeping FILTER(?bookkeeping IN (<{SV.ValidationIssue}>, <{SV.SkippedRow}>)) }}
+        CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri(cat_graph)} {{ ?s ?p ?o
+          FILTER(?p NOT IN ({iri(SV.issue)}, {iri(SV.skippedRow)}))
+          FILTER NOT EXISTS {{ ?s a ?bookkeeping
+                               FILTER(?bookkeeping IN ({iri(SV.ValidationIssue)}, {iri(SV.SkippedRow)})) }}
         }} }}"""):
         graph.add(triple)
     catalogue = URIRef(iris.catalogue(base))
@@ -103,8 +105,8 @@ def void_rdf(base: str) -> Graph:
     graph.add((whole, VOID.rootResource, URIRef(iris.catalogue(base))))
     for prefix in ("pay", "org", "dcat", "dcterms", "prov", "skos", "qb", "sv"):
         graph.add((whole, VOID.vocabulary, URIRef(PREFIXES[prefix])))
-    rows = get_store().select(f"""SELECT ?d ?t WHERE {{ GRAPH <{cat_graph}> {{ ?d <{SV.namedGraph}> ?g ;
-        <{VOID.triples}> ?t }} }}""").rows
+    rows = get_store().select(f"""SELECT ?d ?t WHERE {{ GRAPH {iri(cat_graph)} {{ ?d {iri(SV.namedGraph)} ?g ;
+        {iri(VOID.triples)} ?t }} }}""").rows
     total = 0
     for row in rows:
         graph.add((whole, VOID.subset, row["d"]))
@@ -123,7 +125,7 @@ def void_rdf(base: str) -> Graph:
         graph.add((whole, VOID.classPartition, node))
         graph.add((node, VOID["class"], cls))
         graph.add((node, VOID.entities, Literal(_count(
-            f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{cls}> }}"), datatype=XSD.integer)))
+            f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {iri(cls)} }}"), datatype=XSD.integer)))
     _linkset(graph, whole, URIRef(f"{base}void#supplier-links"), SV.canonicalOrganisation, suppliers,
              organisations, "Supplier records linked to their canonical organisation")
     geographies = URIRef(f"{base}void#ons-geography")
@@ -143,5 +145,5 @@ def _linkset(graph: Graph, whole, node, predicate, subjects, objects, label: str
     graph.add((node, VOID.subjectsTarget, subjects))
     graph.add((node, VOID.objectsTarget, objects))
     graph.add((node, VOID.triples, Literal(_count(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?o WHERE {{ ?s <{predicate}> ?o }} }}"),
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?o WHERE {{ ?s {iri(predicate)} ?o }} }}"),
         datatype=XSD.integer)))

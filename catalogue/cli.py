@@ -259,6 +259,10 @@ cli.add_command(backup)
 cli.add_command(restore)
 cli.add_command(assets)
 
+from catalogue.commands.inspect import inspect  # noqa: E402
+
+cli.add_command(inspect)
+
 
 def main() -> None:  # pragma: no cover - console entry point
     cli(obj={})

@@ -120,6 +120,8 @@ class _Stream:
             if not isinstance(event, RowEvent):
                 report.add(LoadIssue("skipped-row", INFO, event.row, None, None, event.reason))
                 continue
+            for problem in event.problems:
+                report.add(problem)
             triples = list(event.triples)
             for key, description in event.related:
                 if key in seen:
@@ -144,6 +146,8 @@ class _Stream:
                     buffer, rows_in_buffer = [], 0
         if self.progress is not None:
             self.progress.update(report.rows_read % 1000)
+        for note in source.notes():
+            report.add(note)
         if self.graph and not report.violations and self.summary:
             summary = self.summary.triples(source.dataset, iris.council(source.base, source.council.gss),
                                            source.council.name)

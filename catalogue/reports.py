@@ -58,6 +58,12 @@ def as_table(report: LoadReport, max_rows: int = MAX_ROWS) -> str:
         hidden = report.violations + report.warnings - len(problems)
         if hidden > 0:
             lines.append(f"  … and {hidden:,} more; use --format json for the full list.")
+    if report.notes:
+        lines.append("")
+        lines.append("  Notes on the file:")
+        for note in report.notes[:10]:
+            lines.append(textwrap.fill(note.message, width=min(width, 110), initial_indent="    ",
+                                       subsequent_indent="      "))
     skipped = report.skipped[:10]
     if skipped:
         rows = ", ".join(f"{i.row} ({i.message})" for i in skipped)

@@ -19,9 +19,10 @@ from catalogue import iris
 from loaders import contracts, framework, grants, outcomes, spend, suppliers
 from loaders.converters import slug
 from loaders.councils import Council, UnknownCouncil, register
-from loaders.mapping import Dialect, DialectError, TableMap, choose, parse_dialect
+from loaders.header import ColumnWatch, find_header, header_notes
+from loaders.mapping import Dialect, DialectError, TableMap, user_dialect
 from loaders.read import FileInfo, is_blank, records, sniff
-from loaders.report import LoadReport
+from loaders.report import LoadIssue, LoadReport
 from loaders.terms import Triple
 
 __all__ = [
@@ -49,7 +50,9 @@ class RowEvent(NamedTuple):
     subject: str
     triples: list[Triple]
     related: list[tuple[str, tuple[Triple, ...]]]
-    facts: dict | None = None  # what the row adds to summaries (see spend.RowTriples)
+    facts: dict | None = None  # what the row adds to summaries (see common.RowTriples)
+    problems: tuple = ()  # LoadIssues found reading the record itself (a ragged row)
+    cells: tuple = ()  # the record as published (for digests and reports)
 
 
 class SkipEvent(NamedTuple):
@@ -72,6 +75,13 @@ class SourceFile:
     source: str  # source file IRI
     handler: ModuleType
     _records: Iterator[tuple[int, list[str]]] = field(repr=False)
+    preamble_rows: list[tuple[int, list[str]]] = field(default_factory=list, repr=False)
+    watch: ColumnWatch | None = field(default=None, repr=False)
+
+    def notes(self) -> list[LoadIssue]:
+        """What a publisher may want to know about the file's header and columns (after
+        ``events()`` has run, so that unnamed columns are known to be empty or not)."""
+        return header_notes(self.table, self.preamble_rows) + (self.watch.notes() if self.watch else [])
 
     @property
     def filename(self) -> str:
@@ -107,17 +117,20 @@ class SourceFile:
         to_triples = self.handler.row_to_triples
         skip_reason = self.handler.skip_reason
         values_of = self.table.values
+        self.watch = watch = ColumnWatch(self.table)
         for number, cells in self._records:
             if is_blank(cells):
                 yield SkipEvent(number, "blank row" if not cells else "all cells empty", cells)
                 continue
+            problems = watch.row(number, cells)
             values = values_of(cells)
             reason = skip_reason(values, cells)
             if reason:
                 yield SkipEvent(number, reason, cells)
                 continue
             result = to_triples(values, number, ctx)
-            yield RowEvent(number, values, result.subject, result.triples, result.related, result.facts)
+            yield RowEvent(number, values, result.subject, result.triples, result.related, result.facts,
+                           tuple(problems), tuple(cells))
 
     def context(self):
         return self.handler.make_context(self.base, self.council, self.dataset, self.source, self.table)
@@ -133,9 +146,8 @@ def open_source(kind: str, path: str | Path, *, base: str, publisher: str | None
         raise LoadError(f"{path}: no such file")
     info = sniff(path)
     stream = records(info)
-    header_row, header = _header(stream, path)
-    dialect: Dialect | None = parse_dialect(Path(mapping)) if mapping else None
-    table = choose(kind, header, header_row, dialect)
+    dialect: Dialect | None = user_dialect(kind, Path(mapping)) if mapping else None
+    table, preamble_rows = find_header(kind, stream, path, dialect)
     lookahead = list(itertools.islice(stream, DETECT_ROWS))
     council = _council(publisher, table, lookahead, path)
     key = dataset_key or slug(path.stem, 80)
@@ -146,17 +158,8 @@ def open_source(kind: str, path: str | Path, *, base: str, publisher: str | None
         source=iris.source_file(base, council.gss, kind, key, slug(path.stem, 80) + path.suffix.lower()),
         handler=KINDS[kind],
         _records=itertools.chain(lookahead, stream),
+        preamble_rows=preamble_rows,
     )
-
-
-def _header(stream: Iterator[tuple[int, list[str]]], path: Path) -> tuple[int, list[str]]:
-    try:
-        for number, cells in stream:
-            if not is_blank(cells):
-                return number, cells
-    except UnicodeDecodeError as exc:
-        raise LoadError(f"{path}: cannot decode the file ({exc}); save it as UTF-8 or Windows-1252") from exc
-    raise LoadError(f"{path}: the file is empty (no header row)")
 
 
 def _council(publisher: str | None, table: TableMap, rows: list[tuple[int, list[str]]], path: Path) -> Council:

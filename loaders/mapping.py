@@ -178,10 +178,86 @@ def choose(kind: str, header: list[str], header_row: int = 1, dialect: Dialect |
     fallback = best or (bind(candidates[0], header, header_row) if candidates else None)
     missing = missing_fields(kind, fallback) if fallback else ["a mapping for this kind"]
     seen = [h for h in header if h.strip()]
+    examples = _examples(fallback.dialect, missing) if fallback else ""
     raise DialectError(
-        f"cannot read this file as {kind}: no column for {', '.join(missing)}. "
+        f"cannot read this file as {kind}: no column for {', '.join(missing)}{examples}. "
         f"Headers seen: {', '.join(repr(h) for h in seen)}. Rename the column, or pass a "
         f"CSVW mapping file with --mapping that names it.",
         missing=missing,
         seen=seen,
     )
+
+
+def _examples(dialect: Dialect, missing: list[str]) -> str:
+    """`` (a column titled e.g. 'Net Amount', 'Amount')`` for the fields a header lacks."""
+    titles = []
+    for group in missing:
+        for name in group.split(" or "):
+            if column := dialect.column(name):
+                titles += [repr(t) for t in column.titles[:3]]
+    return f" (a column titled e.g. {', '.join(titles)})" if titles else ""
+
+
+def _generic(kind: str) -> Dialect | None:
+    """The kind's generic dialect (lowest priority): every field it knows, with all synonyms."""
+    found = dialects(kind)
+    return found[-1] if found else None
+
+
+def user_dialect(kind: str, path: Path) -> Dialect:
+    """A publisher's ``--mapping`` file, read as a CSV on the Web metadata document.
+
+    Only ``tableSchema.columns[]`` with ``titles`` and ``propertyUrl`` (and, where a
+    property feeds two fields, ``datatype`` or ``name``) are needed: a column's field is
+    its ``name`` when that is one of the kind's fields, else the field of the kind's own
+    mapping with the same ``propertyUrl``. The kind's own synonyms still apply to the
+    columns the file does not mention, so a mapping need only name the unusual ones.
+    """
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DialectError(f"{path.name}: not a readable CSVW metadata file ({exc})", missing=[], seen=[]) from exc
+    if doc.get("sv:kind", kind) != kind:
+        raise DialectError(f"{path.name} is a mapping for {doc['sv:kind']}, not {kind}", missing=[], seen=[])
+    generic = _generic(kind)
+    known = {c.name: c for c in generic.columns} if generic else {}
+    columns = []
+    for number, col in enumerate((doc.get("tableSchema") or {}).get("columns", []), start=1):
+        titles = col.get("titles") or []
+        if isinstance(titles, dict):  # natural-language titles: {"en": [...]}
+            titles = [t for v in titles.values() for t in ([v] if isinstance(v, str) else v)]
+        titles = (titles,) if isinstance(titles, str) else tuple(titles)
+        prop = col.get("propertyUrl")
+        datatype = col.get("datatype", "string")
+        datatype = datatype.get("base", "string") if isinstance(datatype, dict) else datatype
+        name = col.get("name") if col.get("name") in known else _field_for(kind, known, prop, datatype, titles, path)
+        base = known[name]
+        columns.append(ColumnMap(name, titles or base.titles, base.property_url, base.datatype,
+                                 col.get("dc:description", ""), dict(base.extra)))
+    mapped = {c.name for c in columns}
+    columns += [c for c in (generic.columns if generic else ()) if c.name not in mapped]
+    nulls = doc.get("null", sorted(generic.nulls) if generic else [""])
+    nulls = [nulls] if isinstance(nulls, str) else nulls
+    return Dialect(
+        id=doc.get("@id") or f"mapping:{path.name}", title=doc.get("dc:title", path.stem), kind=kind,
+        priority=100, match=(), nulls=frozenset(n.strip().lower() for n in nulls), columns=tuple(columns),
+        source=path, required=generic.required if generic else None,
+    )
+
+
+def _field_for(kind: str, known: dict, prop: str | None, datatype: str, titles: tuple, path: Path) -> str:
+    """The field a user's column feeds, from its propertyUrl (and datatype)."""
+    label = f"{path.name}: the column titled {', '.join(repr(t) for t in titles) or '(no titles)'}"
+    if not prop:
+        raise DialectError(f"{label} has neither a propertyUrl nor a name that is a {kind} field "
+                           f"({', '.join(sorted(known))})", missing=[], seen=[])
+    wanted = str(expand(prop))
+    candidates = [c for c in known.values() if c.property_url and str(expand(c.property_url)) == wanted]
+    if len(candidates) > 1:
+        candidates = [c for c in candidates if c.datatype == datatype] or candidates
+    if len(candidates) == 1:
+        return candidates[0].name
+    if not candidates:
+        raise DialectError(f"{label}: {prop} is not a property {kind} files are read into", missing=[], seen=[])
+    raise DialectError(f"{label}: {prop} feeds several fields ({', '.join(c.name for c in candidates)}); "
+                       f"say which with \"name\"", missing=[], seen=[])

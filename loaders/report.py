@@ -13,7 +13,8 @@ from dataclasses import asdict, dataclass, field
 
 VIOLATION = "violation"
 WARNING = "warning"
-INFO = "info"
+INFO = "info"  # a skipped row
+NOTE = "note"  # something about the file a publisher may want to know (preamble, unnamed columns)
 
 #: How many issues a report keeps in full; the rest are only counted.
 DEFAULT_KEEP = 1000
@@ -22,7 +23,7 @@ DEFAULT_KEEP = 1000
 @dataclass(frozen=True)
 class LoadIssue:
     kind: str  # slug: "bad-amount", "missing-date", "missing-supplier", "skipped-row"...
-    severity: str  # violation | warning | info
+    severity: str  # violation | warning | info (a skipped row) | note
     row: int | None  # RFC 7111 record number, header = 1
     column: str | None  # the header as published
     value: str | None  # the raw cell
@@ -46,6 +47,7 @@ class LoadReport:
     counts: Counter = field(default_factory=Counter)  # (severity, kind) -> n
     messages: dict = field(default_factory=dict)  # kind -> first message, for summaries
     skipped: list[LoadIssue] = field(default_factory=list)
+    notes: list[LoadIssue] = field(default_factory=list)
     rows_read: int = 0
     rows_loaded: int = 0
     triples: int = 0
@@ -59,7 +61,10 @@ class LoadReport:
     def add(self, issue: LoadIssue) -> None:
         self.counts[(issue.severity, issue.kind)] += 1
         self.messages.setdefault(issue.kind, issue.message)
-        if issue.severity == INFO:
+        if issue.severity == NOTE:
+            if len(self.notes) < self.keep:
+                self.notes.append(issue)
+        elif issue.severity == INFO:
             if len(self.skipped) < self.keep:
                 self.skipped.append(issue)
         elif len(self.issues) < self.keep:
@@ -90,7 +95,7 @@ class LoadReport:
 
     def summary(self) -> list[dict]:
         """One entry per (severity, kind) with its count, worst first."""
-        order = {VIOLATION: 0, WARNING: 1, INFO: 2}
+        order = {VIOLATION: 0, WARNING: 1, INFO: 2, NOTE: 3}
         return [
             {"severity": sev, "kind": kind, "count": n, "message": self.messages.get(kind, "")}
             for (sev, kind), n in sorted(self.counts.items(), key=lambda kv: (order[kv[0][0]], -kv[1]))
@@ -114,5 +119,6 @@ class LoadReport:
             "summary": self.summary(),
             "issues": [asdict(i) for i in self.issues],
             "skipped": [asdict(i) for i in self.skipped],
+            "notes": [asdict(i) for i in self.notes],
             "truncated": len(self.issues) < self.violations + self.warnings,
         }

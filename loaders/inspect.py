@@ -1,0 +1,88 @@
+"""What the loaders would make of a file, without loading it (``svcat inspect``).
+
+``inspect_file`` sniffs the file, finds its header for each kind (or the kind given),
+picks the kind whose dialect reads it best, and describes the result: encoding, line
+endings, header row, every column with the field and property it feeds, the council,
+the first rows as fields, and the notes a load would print about the header.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import asdict
+from pathlib import Path
+
+from loaders.councils import UnknownCouncil
+from loaders.header import find_header, header_notes
+from loaders.mapping import DialectError, TableMap, missing_fields, user_dialect
+from loaders.read import is_blank, records, sniff
+
+#: Fields that only identify the publisher: they say nothing about which kind a file is.
+_PUBLISHER_FIELDS = {"body", "body_name"}
+
+
+def _read_as(kind: str, path: Path, mapping: Path | None):
+    info = sniff(path)
+    stream = records(info)
+    dialect = user_dialect(kind, mapping) if mapping else None
+    table, preamble = find_header(kind, stream, path, dialect)
+    return info, table, preamble, stream
+
+
+def candidates(path: Path, kinds: list[str], mapping: Path | None = None) -> list[dict]:
+    """For each kind: how many fields its best dialect reads from the file, or why it cannot."""
+    out = []
+    for kind in kinds:
+        try:
+            _, table, _, _ = _read_as(kind, path, mapping)
+        except DialectError as exc:
+            out.append({"kind": kind, "readable": False, "fields": 0, "missing": exc.missing, "problem": str(exc)})
+            continue
+        fields = len(set(table.fields) - _PUBLISHER_FIELDS)
+        out.append({"kind": kind, "readable": True, "fields": fields, "missing": [], "problem": None})
+    return out
+
+
+def inspect_file(path: str | Path, kinds: list[str], *, kind: str | None = None, publisher: str | None = None,
+                 mapping: str | Path | None = None, rows: int = 5) -> dict:
+    """A description of the file as the loaders see it (see the README for its shape)."""
+    from loaders import _council  # the same council detection a load uses
+
+    path = Path(path)
+    mapping = Path(mapping) if mapping else None
+    found = candidates(path, [kind] if kind else kinds, mapping)
+    readable = sorted((c for c in found if c["readable"]), key=lambda c: -c["fields"])
+    info = sniff(path)
+    result = {
+        "file": str(path), "size": info.size, "sha256": info.sha256, "encoding": info.encoding,
+        "newline": info.newline, "kind": None, "candidates": found, "dialect": None, "header_row": None,
+        "preamble_rows": [], "columns": [], "council": None, "council_problem": None, "sample": [], "notes": [], "missing": [],
+    }
+    if not readable:
+        return result
+    chosen = readable[0]["kind"]
+    info, table, preamble, stream = _read_as(chosen, path, mapping)
+    data = list(itertools.islice(((n, c) for n, c in stream if not is_blank(c)), max(rows, 50)))
+    result.update(kind=chosen, dialect={"id": table.dialect.id, "title": table.dialect.title},
+                  header_row=table.header_row, preamble_rows=[n for n, _ in preamble],
+                  columns=describe_columns(table), notes=[asdict(n) for n in header_notes(table, preamble)],
+                  missing=missing_fields(chosen, table))
+    try:
+        council = _council(publisher, table, data, path)
+        result["council"] = {"gss": council.gss, "name": council.name}
+    except UnknownCouncil as exc:
+        result["council_problem"] = str(exc)
+    result["sample"] = [{"row": n, "values": table.values(cells)} for n, cells in data[:rows]]
+    return result
+
+
+def describe_columns(table: TableMap) -> list[dict]:
+    """Every header cell: its position, title, and the field and property it feeds (if any)."""
+    by_index = {index: name for name, index in table.fields.items()}
+    out = []
+    for index, title in enumerate(table.header):
+        name = by_index.get(index)
+        column = table.dialect.column(name) if name else None
+        out.append({"column": index + 1, "header": title, "field": name,
+                    "property": column.property_url if column else None})
+    return out

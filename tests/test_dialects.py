@@ -1,0 +1,129 @@
+"""Dialect detection and overrides, each on a sample file named after its defect."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Literal, URIRef
+
+from catalogue.cli import cli
+from catalogue.ingest import validate_file
+from loaders import open_source
+from loaders.mapping import DialectError, user_dialect
+from tests.conftest import BASE, DATA
+from tests.golden import loader_graph
+
+D = DATA / "dialects"
+LEEDS = {"publisher": "E08000035"}
+PAY = "http://reference.data.gov.uk/def/payment#"
+RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+
+
+def lines(graph) -> set[str]:
+    return {str(s).rsplit("/", 1)[-1] for s in graph.subjects(URIRef(PAY + "netAmount"), None)}
+
+
+def test_header_after_preamble_lines_is_found():
+    report = validate_file("spend", D / "preamble-lines.csv", base=BASE, **LEEDS)
+    assert report.valid and report.header_row == 5 and report.rows_loaded == 2
+    assert [(n.kind, n.row, n.value) for n in report.notes] == [("preamble", 1, "Leeds City Council")]
+    assert lines(loader_graph("spend", D / "preamble-lines.csv", **LEEDS)) == {"6", "7"}
+
+
+def test_duplicate_header_names_read_the_first_and_say_so():
+    report = validate_file("spend", D / "duplicate-header-names.csv", base=BASE, **LEEDS)
+    assert [(n.kind, n.column) for n in report.notes] == [
+        ("duplicate-header", "Supplier name"), ("duplicate-header", "Procurement Classification")]
+    assert "only column 2 is read" in report.notes[0].message
+    labels = {str(o) for o in loader_graph("spend", D / "duplicate-header-names.csv", **LEEDS).objects(None, RDFS_LABEL)}
+    assert "A & A ELECTRICAL DISTRIBUTORS LTD" in labels and "AAED" not in labels
+
+
+def test_unnamed_columns_with_values_and_spacer_columns_are_reported():
+    report = validate_file("spend", D / "unnamed-column-and-spacer-column.csv", base=BASE, **LEEDS)
+    assert report.valid
+    assert [(n.kind, n.row, n.column, n.value) for n in report.notes] == [
+        ("spacer-column", 1, "(column 3)", None), ("unnamed-column", 3, "(column 5)", "checked by JB")]
+
+
+def test_ragged_rows_warn_with_the_extra_cells():
+    report = validate_file("spend", D / "ragged-rows.csv", base=BASE, **LEEDS)
+    assert report.flatten(["row", "kind", "value", "severity"]) == [
+        [3, "ragged-row", "A & SONS", "warning"],
+        [4, "missing-supplier", None, "warning"],  # a short row: its missing cells are just empty
+    ]
+    assert report.valid and report.rows_loaded == 3
+
+
+def test_quoted_line_breaks_keep_record_numbers():
+    graph = loader_graph("spend", D / "quoted-line-breaks.csv", **LEEDS)
+    assert lines(graph) == {"2", "3"}  # RFC 7111 counts records, not physical lines
+    assert Literal("A & A ELECTRICAL\r\nDISTRIBUTORS LTD") in set(graph.objects(None, RDFS_LABEL))
+    assert Literal("Cable,\nand conduit") in set(graph.objects(None, URIRef(PAY + "narrative")))
+
+
+def test_bare_cr_line_endings_are_records():
+    source = open_source("spend", D / "bare-cr-line-endings.csv", base=BASE, **LEEDS)
+    assert source.info.newline == "CR"
+    assert lines(loader_graph("spend", D / "bare-cr-line-endings.csv", **LEEDS)) == {"2", "3"}
+
+
+def test_null_markers_are_not_values():
+    graph = loader_graph("spend", D / "null-markers.csv", **LEEDS)
+    text = graph.serialize(format="nt")
+    for marker in ("#N/A", '"NA"', '"Nil"', "Not yet available"):
+        assert marker not in text
+    assert '"S123"' in text and '"GB-COH-01234567"' in text
+    assert validate_file("spend", D / "null-markers.csv", base=BASE, **LEEDS).warnings == 0
+
+
+def test_unrecognised_dialect_names_missing_fields_and_headers_seen():
+    report = validate_file("spend", D / "unrecognised-headers.csv", base=BASE, **LEEDS)
+    assert not report.valid
+    assert "no column for net_amount, date or period" in report.fatal
+    assert "'Net Amount'" in report.fatal  # what we would have recognised
+    assert "Headers seen: 'When', 'Who', 'How much'" in report.fatal and "--mapping" in report.fatal
+
+
+def test_a_csvw_mapping_reads_an_unknown_dialect():
+    mapping = D / "unrecognised-headers-metadata.json"
+    report = validate_file("spend", D / "unrecognised-headers.csv", base=BASE, mapping=str(mapping), **LEEDS)
+    assert report.valid and report.rows_loaded == 2
+    assert report.columns == {"date": "When", "supplier_name": "Who", "net_amount": "How much"}
+    graph = loader_graph("spend", D / "unrecognised-headers.csv", mapping=str(mapping), **LEEDS)
+    assert {str(o) for o in graph.objects(None, URIRef(PAY + "netAmount"))} == {"1616.23", "780.80"}
+
+
+def test_a_mapping_says_what_it_cannot_resolve(tmp_path):
+    def mapping(columns):
+        path = tmp_path / "m.json"
+        path.write_text(json.dumps({"tableSchema": {"columns": columns}}), encoding="utf-8")
+        return path
+    with pytest.raises(DialectError, match="not a property spend files are read into"):
+        user_dialect("spend", mapping([{"titles": "X", "propertyUrl": "dcterms:title"}]))
+    with pytest.raises(DialectError, match="neither a propertyUrl nor a name"):
+        user_dialect("spend", mapping([{"titles": "X"}]))
+    with pytest.raises(DialectError, match="feeds several fields"):
+        user_dialect("spend", mapping([{"titles": "X", "propertyUrl": "org:identifier"}]))
+    named = user_dialect("spend", mapping([{"titles": "X", "name": "charity_number", "propertyUrl": "org:identifier"}]))
+    assert named.columns[0].name == "charity_number"
+
+
+def test_inspect_describes_a_file_without_loading_it(tmp_path):
+    runner = CliRunner()
+    store = tmp_path / "store"
+    result = runner.invoke(cli, ["--store", str(store), "inspect", str(D / "preamble-lines.csv"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    assert (found["kind"], found["header_row"], found["preamble_rows"]) == ("spend", 5, [1, 2, 3])
+    assert [c["field"] for c in found["columns"]] == ["date", "supplier_name", "net_amount", "transaction"]
+    assert found["sample"][0] == {"row": 6, "values": {
+        "date": "24/12/2013", "supplier_name": "A & A ELECTRICAL DISTRIBUTORS LTD", "net_amount": "1616.23",
+        "transaction": "1312-00001"}}
+    assert not store.exists()  # nothing was loaded, not even a store created
+    table = runner.invoke(cli, ["inspect", str(DATA / "real/trafford/prompt_payment.csv")])
+    assert table.exit_code == 0 and "kind outcomes" in table.output and "E08000009 Trafford Council" in table.output
+    unknown = runner.invoke(cli, ["inspect", str(D / "unrecognised-headers.csv")])
+    assert unknown.exit_code == 1 and "Headers seen: 'When', 'Who', 'How much'" in unknown.output

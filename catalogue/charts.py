@@ -145,3 +145,38 @@ def share_bands(series: dict[str, list[tuple[str, float, float]]], title: str, w
         fig.legend(handles, labels, loc="outside lower center", ncol=2, frameon=False)
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
         return _svg(fig, title)
+
+
+def peer_lines(periods: list[str], series: dict[str, list], highlight: str | None, reference: str | None,
+               title: str, unit: str = "") -> str:
+    """An indicator over time: the council's own line in colour, England dashed, peers in grey.
+
+    ``series`` maps an area label to one value (or ``None``) per period in ``periods``.
+    """
+    with _LOCK, matplotlib.rc_context(STYLE):
+        fig = _figure(8, 3.6)
+        ax = fig.add_subplot()
+        xs = list(range(len(periods)))
+        peers = [name for name in series if name not in (highlight, reference)]
+        for index, name in enumerate(sorted(peers)):
+            ax.plot(xs, _nullable(series[name]), color="#BBBBBB", linewidth=1, marker=".", markersize=3,
+                    label=f"other areas in the file ({len(peers)})" if index == 0 else None)
+        if reference and reference in series:
+            ax.plot(xs, _nullable(series[reference]), color="#333333", linewidth=1.5, linestyle="--",
+                    marker="o", markersize=3, label=reference)
+        if highlight and highlight in series:
+            ax.plot(xs, _nullable(series[highlight]), color="#D55E00", linewidth=2.5, marker="o", markersize=4,
+                    label=highlight)
+        step = max(1, len(periods) // 10)
+        ax.set_xticks(xs[::step], periods[::step], rotation=45 if len(periods) > 6 else 0,
+                      ha="right" if len(periods) > 6 else "center")
+        if unit:
+            ax.set_ylabel(unit)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"))
+        ax.set_title(title, loc="left")
+        ax.legend(frameon=False, fontsize=8)
+        return _svg(fig, title)
+
+
+def _nullable(values: list) -> list[float]:
+    return [float("nan") if v is None else float(v) for v in values]

@@ -51,7 +51,10 @@ def test_sparql_protocol_conformance(served):
     "council/E08000035",
     "dataset/E08000035/spend/2013-12",
     "dataset/E08000035/spend/2013-12/line/2",
+    "dataset/E08000035/spend/2013-12/payment/1312-00001-9f1054",
     "supplier/E08000033/mott-macdonald-ltd-bb513d9c",
+    "concept/E08000009/indicator/claimant-count",
+    "catalogue",
 ])
 def test_linked_data_conformance(served, path):
     result = _checker("linked_data.py", served, f"{BASE}id/{path}", "--fetch-url", f"{served}/id/{path}")

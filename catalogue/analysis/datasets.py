@@ -120,3 +120,28 @@ def lines(dataset_iri: str, graph: str, rows: range) -> Query:
 
 def kind_name(kind_iri: str | None) -> str:
     return kind_iri.rsplit("#", 1)[-1] if kind_iri else ""
+
+
+def derived(graph: str, source: str, rows: range) -> Query:
+    """What each CSV row of a file became, for any kind: resources derived from ``source#row=N``."""
+    values = " ".join(iri_ref(f"{source}#row={n}") for n in rows)
+    return Query("rows", "Rows", f"""
+        SELECT ?source ?thing (SAMPLE(?type) AS ?kind) (SAMPLE(?name) AS ?label) WHERE {{
+          VALUES ?source {{ {values} }}
+          GRAPH {iri_ref(graph)} {{
+            ?thing prov:wasDerivedFrom ?source .
+            OPTIONAL {{ ?thing a ?type }}
+            OPTIONAL {{ ?thing rdfs:label|dcterms:title|skos:prefLabel ?name }}
+          }}
+        }}
+        GROUP BY ?source ?thing""", prefixes=("rdfs", "skos", "dcterms", "prov"))
+
+
+def changes(base: str, dataset_iri: str) -> Query:
+    """The dataset's change records (loads, reloads, withdrawals), every property of each."""
+    return Query("history", "Change history", f"""
+        SELECT ?change ?property ?value WHERE {{
+          GRAPH {iri_ref(iris.catalogue_graph(base))} {{
+            ?change sv:changeOf {iri_ref(dataset_iri)} ; ?property ?value .
+          }}
+        }}""", prefixes=("sv",))

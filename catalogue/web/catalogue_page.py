@@ -98,8 +98,8 @@ def well_known_void():
 def sitemap():
     """Every page worth indexing: the lists, each council's dashboard and each dataset."""
     base = base_uri()
-    urls = [base, f"{base}catalogue", f"{base}councils", f"{base}social-value", f"{base}query",
-            f"{base}queries", f"{base}search"]
+    urls = [base, f"{base}catalogue", f"{base}councils", f"{base}social-value", f"{base}outcomes",
+            f"{base}query", f"{base}queries", f"{base}search"]
     urls += [page_url(base, c["council"]) for c in council_rows()]
     urls += [page_url(base, d["dataset"]) for d in catalogue_rows()]
     body = ['<?xml version="1.0" encoding="UTF-8"?>',

@@ -59,6 +59,8 @@ def council_rows() -> list[dict]:
                                           "gss": d["council"].rsplit("/", 1)[-1], "datasets": 0, "rows": 0,
                                           "start": None, "end": None})
         c["datasets"] += 1
+        if d["kind"] != "spend":
+            continue  # payment lines and the spend period come from spend files only
         c["rows"] += d["rows"] or 0
         if d["start"] and (c["start"] is None or d["start"] < c["start"]):
             c["start"] = d["start"]
@@ -71,7 +73,7 @@ def councils_table() -> Table:
     return Table("councils", "Councils", [
         Column("name", "Council", href="council"), Column("gss", "GSS code"),
         Column("datasets", "Datasets", "int"), Column("rows", "Payment lines", "int"),
-        Column("start", "From"), Column("end", "To")], council_rows(), sort="name",
+        Column("start", "Spend from"), Column("end", "Spend to")], council_rows(), sort="name",
         query=ds.datasets(base_uri()))
 
 

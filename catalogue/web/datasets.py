@@ -16,6 +16,7 @@ from flask import Blueprint, Response, render_template, url_for
 from catalogue import iris
 from catalogue.analysis import datasets as ds
 from catalogue.errors import NotFound
+from catalogue.vocab import compact
 from catalogue.web import base_uri, get_store
 from catalogue.web.dumps import gzip_stream
 from catalogue.web.fetch import fetch
@@ -60,11 +61,14 @@ def skipped_table(record: dict) -> Table:
 
 
 def rows_table(record: dict, size: int | None = None, page: int = 1) -> Table:
-    """One page of payment lines, by CSV row number (a window of row numbers per page)."""
+    """One page of the file's rows, by CSV row number (a window of row numbers per page)."""
     last_row = int(record.get("sourceRows") or record.get("rows") or 0) + 1
     size = size or SAMPLE_ROWS
     start = 1 + (page - 1) * size
-    result = fetch(ds.lines(record["iri"], str(record["graph"]), range(start, min(last_row, start + size - 1) + 1)))
+    window = range(start, min(last_row, start + size - 1) + 1)
+    if record["kind_name"] != "spend":
+        return derived_table(record, window, last_row, size)
+    result = fetch(ds.lines(record["iri"], str(record["graph"]), window))
     rows = []
     for r in result.rows:
         number = int(r["line"].rsplit("/", 1)[-1])
@@ -80,6 +84,22 @@ def rows_table(record: dict, size: int | None = None, page: int = 1) -> Table:
         description="The file's rows as loaded, numbered as in the CSV (header = row 1). Each page is a "
                     "window of row numbers: skipped rows and the header leave gaps. The whole dataset "
                     "is in the N-Quads dump.")
+
+
+def derived_table(record: dict, window: range, last_row: int, size: int) -> Table:
+    """Any kind: what each row became (resources derived from ``source#row=N``)."""
+    result = fetch(ds.derived(str(record["graph"]), str(record.get("download") or ""), window))
+    rows = []
+    for r in result.rows:
+        rows.append({"row": int(r["source"].rsplit("=", 1)[-1]), "thing": r["thing"],
+                     "label": r.get("label") or r["thing"].rsplit("/", 1)[-1],
+                     "kind": compact(r["kind"]) if r.get("kind") else None})
+    rows.sort(key=lambda r: (r["row"], r["thing"]))
+    return Table("rows", "Rows and what they became", [
+        Column("row", "Row", "int"), Column("label", "Resource", href="thing"), Column("kind", "Type")], rows,
+        query=result.query, total=last_row, page_size=size,
+        description="The file's rows as loaded, numbered as in the CSV (header = row 1), each with the "
+                    "resources made from it. The whole dataset is in the N-Quads dump.")
 
 
 TABLES = {"issues": issues_table, "skipped": skipped_table}
@@ -107,14 +127,32 @@ def _doc(record: dict) -> str:
     return url_for("resources.document", path=f"dataset/{record['gss']}/{record['kind_segment']}/{record['key']}")
 
 
+#: Properties of a change record, in the order the history shows them.
+WHEN = ("date", "endedAtTime", "issued", "modified", "atTime")
+WHAT = ("type",)
+
+
 def history(record: dict) -> list[dict]:
-    """What happened to the dataset, newest first: loads and any recorded changes."""
-    events = [{"when": record.get("loadEnded") or record.get("modified"), "what": "Current version loaded",
-               "detail": f"{int(record.get('rows') or 0):,} rows from {record.get('file') or 'the source file'}"
-                         + (f", sha256 {str(record['sha256'])[:12]}…" if record.get("sha256") else "")}]
-    if record.get("issued") and record.get("issued") != record.get("modified"):
-        events.append({"when": record["issued"], "what": "First published", "detail": ""})
-    return events
+    """What happened to the dataset, newest first: its change records, else its load."""
+    changes: dict[str, dict] = {}
+    for row in fetch(ds.changes(base_uri(), record["iri"])).rows:
+        local = compact(row["property"]).split(":", 1)[-1]
+        value = row["value"]
+        changes.setdefault(row["change"], {})[local] = compact(value) if str(value).startswith("http") else value
+    events = []
+    for facts in changes.values():
+        when = next((facts[k] for k in WHEN if facts.get(k)), None)
+        what = next((str(facts[k]).split(":", 1)[-1] for k in WHAT if facts.get(k)), "change")
+        detail = ", ".join(f"{key} {value}" for key, value in sorted(facts.items())
+                           if key not in WHEN + WHAT + ("changeOf",) and key != "type")
+        events.append({"when": when, "what": what, "detail": detail})
+    if not events:
+        events.append({"when": record.get("loadEnded") or record.get("modified"), "what": "loaded",
+                       "detail": f"{int(record.get('rows') or 0):,} rows from {record.get('file') or 'the file'}"
+                                 + (f", sha256 {str(record['sha256'])[:12]}…" if record.get("sha256") else "")})
+        if record.get("issued") and record.get("issued") != record.get("modified"):
+            events.append({"when": record["issued"], "what": "first published", "detail": ""})
+    return sorted(events, key=lambda e: str(e["when"] or ""), reverse=True)
 
 
 def page(iri: str, graph, match) -> str:

@@ -108,8 +108,8 @@ def ordered(table: Table) -> tuple[list[dict], str | None, bool]:
         sort, desc = request.args["_sort"], False
     if sort is None or table.total is not None:
         return table.rows, sort, desc
-    if table.column(sort) is None:
-        raise BadRequest(f"cannot sort by {sort!r}: the columns are {', '.join(c.key for c in table.columns)}")
+    if sort not in table.data_keys:
+        raise BadRequest(f"cannot sort by {sort!r}: the columns are {', '.join(table.data_keys)}")
     present = [r for r in table.rows if r.get(sort) is not None]
     missing = [r for r in table.rows if r.get(sort) is None]
     return sorted(present, key=lambda r: _sort_key(r.get(sort)), reverse=desc) + missing, sort, desc

@@ -73,11 +73,15 @@ def _check_licence(value: str | None) -> str | None:
     return value
 
 
-def _print_report(report, fmt: str) -> None:
+def _print_report(report, fmt: str, extra: dict | None = None) -> None:
     from catalogue.reports import as_table
 
     if fmt == "json":
-        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        click.echo(json.dumps({**report.to_json(), **(extra or {})}, indent=2, ensure_ascii=False))
+    elif fmt == "turtle":
+        from catalogue.reports import as_shacl_report
+
+        click.echo(as_shacl_report(report).serialize(format="turtle"))
     else:
         click.echo(as_table(report))
 
@@ -95,8 +99,15 @@ publisher_option = click.option("--publisher", metavar="COUNCIL",
                                 help="The publishing council (GSS code or name) when the file does not say.")
 mapping_option = click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
                               help="A CSV on the Web metadata file mapping this file's columns.")
-format_option = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-                             show_default=True, help="How to print the report.")
+format_option = click.option("--format", "fmt", type=click.Choice(["table", "json", "turtle"]), default="table",
+                             show_default=True,
+                             help="How to print the report: a table, JSON, or the SHACL validation report in Turtle.")
+licence_option = click.option("--licence", callback=lambda ctx, param, value: _check_licence(value),
+                               help="Licence IRI for the dataset (default: SVCAT_LICENCE, OGL v3.0).")
+title_option = click.option("--title", help="Dataset title (default: council, kind and file name).")
+skip_option = click.option("--skip-invalid-rows", "skip_invalid", is_flag=True,
+                           help="Load the valid rows and leave out (and list, in the dataset's record) the rows "
+                                "with violations, instead of refusing the file.")
 
 
 @cli.command()
@@ -104,17 +115,18 @@ format_option = click.option("--format", "fmt", type=click.Choice(["table", "jso
 @file_argument
 @publisher_option
 @mapping_option
-@click.option("--licence", callback=lambda ctx, param, value: _check_licence(value),
-              help="Licence IRI for the dataset (default: SVCAT_LICENCE, OGL v3.0).")
-@click.option("--title", help="Dataset title (default: council, kind and file name).")
+@licence_option
+@title_option
+@skip_option
 @format_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.pass_context
-def load(ctx, kind, file, publisher, mapping, licence, title, fmt, quiet):
+def load(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt, quiet):
     """Validate FILE and, if it has no violations, load it as one dataset.
 
-    Loading the same file again replaces its dataset in one atomic step; a refused file
-    changes nothing.
+    Loading the same file again replaces its dataset in one atomic step (and keeps a
+    change record); a refused file changes nothing. Exit 0 loaded, 1 refused, 2 could
+    not run.
     """
     from catalogue.ingest import load_file
 
@@ -123,12 +135,14 @@ def load(ctx, kind, file, publisher, mapping, licence, title, fmt, quiet):
     try:
         with _progress(quiet) as bar:
             outcome = load_file(store, kind, file, base=ctx.obj["base"], publisher=publisher, mapping=mapping,
-                                licence=licence or ctx.obj["config"]["LICENCE"], title=title, progress=bar)
+                                licence=licence or ctx.obj["config"]["LICENCE"], title=title, progress=bar,
+                                skip_invalid=skip_invalid)
     except CatalogueError as exc:
         raise UsageProblem(exc.message) from exc
     finally:
         store.close()
-    _print_report(outcome.report, fmt)
+    _print_report(outcome.report, fmt, {"loaded": outcome.loaded, "dataset": outcome.dataset if outcome.loaded else None,
+                                        "replaced": bool(outcome.replaced_graph)})
     if not outcome.loaded:
         ctx.exit(1)
     if fmt == "table":
@@ -141,18 +155,27 @@ def load(ctx, kind, file, publisher, mapping, licence, title, fmt, quiet):
 @file_argument
 @publisher_option
 @mapping_option
+@licence_option
+@title_option
+@skip_option
 @format_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.pass_context
-def validate(ctx, kind, file, publisher, mapping, fmt, quiet):
-    """Check FILE without loading it: exit 0 valid, 1 invalid, 2 could not run."""
+def validate(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt, quiet):
+    """Check FILE without loading it: exit 0 valid, 1 invalid, 2 could not run.
+
+    Takes the options of `svcat load` (--licence and --title are checked, not used); with
+    --skip-invalid-rows, exit 0 means the valid rows would load, and the report lists the
+    rows that would be left out.
+    """
     from catalogue.ingest import validate_file
 
     _check_publisher(publisher)
     with _progress(quiet) as bar:
-        report = validate_file(kind, file, base=ctx.obj["base"], publisher=publisher, mapping=mapping, progress=bar)
+        report = validate_file(kind, file, base=ctx.obj["base"], publisher=publisher, mapping=mapping, progress=bar,
+                               skip_invalid=skip_invalid)
     _print_report(report, fmt)
-    ctx.exit(0 if report.valid else 1)
+    ctx.exit(0 if report.loadable else 1)
 
 
 @cli.command()
@@ -260,8 +283,11 @@ cli.add_command(restore)
 cli.add_command(assets)
 
 from catalogue.commands.inspect import inspect  # noqa: E402
+from catalogue.commands.datasets import history, remove  # noqa: E402
 
 cli.add_command(inspect)
+cli.add_command(remove)
+cli.add_command(history)
 
 
 def main() -> None:  # pragma: no cover - console entry point

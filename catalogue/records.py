@@ -9,7 +9,7 @@ are built here as rdflib graphs; ``catalogue.ingest`` writes them in one transac
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from rdflib import Graph, Literal, URIRef
@@ -57,14 +57,20 @@ class RecordInput:
     last_date: str | None
     skipped: list  # LoadIssue (info)
     issues: list  # LoadIssue (warnings, and violations of skipped rows)
+    series: str | None = None  # the council's dcat:DatasetSeries of this kind
+    invalid_rows: list = field(default_factory=list)  # LoadIssue: rows left out by --skip-invalid-rows
 
 
 def now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
-def _dt(value: datetime) -> Literal:
+def timestamp(value: datetime) -> Literal:
+    """An xsd:dateTime literal in UTC (``...Z``)."""
     return Literal(value.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)
+
+
+_dt = timestamp
 
 
 def _date_literal(lexical: str) -> Literal:
@@ -128,7 +134,10 @@ def record_graph(r: RecordInput) -> Graph:
         g.add((load, PROV.used, ONTOLOGY_VERSION))
     g.add((load, PROV.wasAssociatedWith, URIRef(iris.software(r.base))))
 
-    for issue in r.skipped:
+    if r.series:
+        g.add((ds, DCAT.inSeries, URIRef(r.series)))
+    g.add((ds, SV.invalidRowCount, Literal(len(r.invalid_rows))))
+    for issue in [*r.skipped, *r.invalid_rows]:
         node = URIRef(f"{r.dataset}#skipped-{issue.row}")
         g.add((ds, SV.skippedRow, node))
         g.add((node, RDF.type, SV.SkippedRow))

@@ -48,6 +48,7 @@ class ShapeResult:
     kind: str  # the shape's local name: the problem's slug
     message: str
     fix: str
+    term: str | None = None  # the offending value as an N-Triples term (for the SHACL report)
 
     def key(self) -> tuple:
         return (self.focus, self.path, self.component, self.severity, self.value)
@@ -173,7 +174,7 @@ def _run(check: PropertyCheck, subject: Term, values: list[Term]) -> list[ShapeR
 
     def result(component: str, value: Term | None) -> ShapeResult:
         return ShapeResult(focus, check.path[1:-1], lexical(value) if value else None, check.severity,
-                           component, check.shape, check.kind, check.message, check.fix)
+                           component, check.shape, check.kind, check.message, check.fix, value)
 
     if check.min_count is not None and len(values) < check.min_count:
         out.append(result("MinCountConstraintComponent", None))

@@ -31,6 +31,9 @@ class LoadIssue:
     fix: str = ""  # what to do about it
     focus: str | None = None  # the RDF node the SHACL result is about
     path: str | None = None  # the SHACL path
+    component: str | None = None  # the SHACL constraint component, e.g. "MinCountConstraintComponent"
+    shape: str | None = None  # the property shape (its local name is ``kind``)
+    term: str | None = None  # the offending RDF term in N-Triples syntax (``value`` is the raw cell)
 
     def flat(self, keys: list[str]) -> list:
         return [getattr(self, k) for k in keys]
@@ -57,6 +60,10 @@ class LoadReport:
     columns: dict = field(default_factory=dict)  # field -> header as published
     council: str = ""
     fatal: str = ""  # set when the file could not be read at all
+    skip_invalid: bool = False  # --skip-invalid-rows: rows with violations are left out, not the file
+    #: Every row left out by --skip-invalid-rows, with its reasons (never capped: each one
+    #: goes into the dataset's catalogue record, so nothing is lost silently).
+    invalid_rows: list[LoadIssue] = field(default_factory=list)
 
     def add(self, issue: LoadIssue) -> None:
         self.counts[(issue.severity, issue.kind)] += 1
@@ -69,6 +76,12 @@ class LoadReport:
                 self.skipped.append(issue)
         elif len(self.issues) < self.keep:
             self.issues.append(issue)
+
+    def add_invalid_row(self, issue: LoadIssue) -> None:
+        """A row left out by --skip-invalid-rows (counted as skipped, kept in full)."""
+        self.counts[(issue.severity, issue.kind)] += 1
+        self.messages.setdefault(issue.kind, "rows with violations were left out (--skip-invalid-rows)")
+        self.invalid_rows.append(issue)
 
     def count(self, severity: str) -> int:
         return sum(n for (sev, _), n in self.counts.items() if sev == severity)
@@ -83,11 +96,19 @@ class LoadReport:
 
     @property
     def rows_skipped(self) -> int:
+        """Rows not loaded: blank, footer and total rows, and rows left out as invalid."""
         return self.count(INFO)
 
     @property
     def valid(self) -> bool:
         return not self.fatal and self.violations == 0
+
+    @property
+    def loadable(self) -> bool:
+        """Would (or did) the file load: valid, or invalid rows skipped and some rows left."""
+        if self.fatal:
+            return False
+        return self.violations == 0 or (self.skip_invalid and self.rows_loaded > 0)
 
     def flatten(self, keys: list[str]) -> list[list]:
         """Issues as lists of the given attributes, for compact assertions in tests."""
@@ -113,12 +134,15 @@ class LoadReport:
             "encoding": self.encoding,
             "header_row": self.header_row,
             "columns": self.columns,
-            "rows": {"read": self.rows_read, "loaded": self.rows_loaded, "skipped": self.rows_skipped},
+            "loadable": self.loadable,
+            "skip_invalid_rows": self.skip_invalid,
+            "rows": {"read": self.rows_read, "loaded": self.rows_loaded, "skipped": self.rows_skipped,
+                     "invalid": len(self.invalid_rows)},
             "triples": self.triples,
             "counts": {"violations": self.violations, "warnings": self.warnings},
             "summary": self.summary(),
             "issues": [asdict(i) for i in self.issues],
-            "skipped": [asdict(i) for i in self.skipped],
+            "skipped": [asdict(i) for i in self.skipped] + [asdict(i) for i in self.invalid_rows],
             "notes": [asdict(i) for i in self.notes],
             "truncated": len(self.issues) < self.violations + self.warnings,
         }

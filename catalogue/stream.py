@@ -1,0 +1,180 @@
+"""One pass over a source file: every row validated, the valid ones turned into N-Quads chunks.
+
+``RowStream.chunks()`` streams a ``loaders.SourceFile`` through the compiled shapes. Each
+SHACL result becomes a ``LoadIssue`` tied back to the row, the column as published and
+the raw cell. By default a single violation stops the writing (the file will be refused
+whole, so nothing more is worth sending to the store) while validation goes on to the
+end, so the report lists every problem. With ``skip_invalid`` a row with a violation is
+left out instead, with its reasons, and the rest are written.
+
+Every written row's main resource carries ``sv:rowDigest`` (a hash of its cells), so
+that a reload can say how many rows were added and removed (``catalogue.history``).
+Summaries (``catalogue.summary``) add up only the rows actually written.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator
+from typing import Protocol
+
+from catalogue import iris
+from catalogue.shacl import compiled
+from catalogue.summary import SpendSummary
+from catalogue.vocab import SV
+from loaders import RowEvent, SourceFile
+from loaders.converters import short_hash
+from loaders.report import INFO, VIOLATION, LoadIssue, LoadReport
+from loaders.terms import iri, literal, nquads
+
+CHUNK_ROWS = 20_000
+SEEN_LIMIT = 200_000
+#: Kinds whose loads also write summaries into the dataset's graph (catalogue/summary.py).
+SUMMARIES = {"spend": SpendSummary}
+ROW_DIGEST = iri(str(SV.rowDigest))
+_TYPE_COMPONENTS = {"DatatypeConstraintComponent", "OrConstraintComponent"}
+
+
+class Progress(Protocol):
+    """What a stream needs of a progress bar (a ``tqdm`` object fits)."""
+
+    def reset(self, total: int | None = None) -> None: ...
+
+    def update(self, n: int = 1) -> None: ...
+
+
+def row_digest(cells) -> str:
+    """A row's content, hashed: equal rows in two versions of a file have equal digests."""
+    return short_hash(*(c.strip() for c in cells), length=16)
+
+
+def issue_from(result, row: int, source: SourceFile, values: dict) -> LoadIssue:
+    """A SHACL result as a publisher's issue: the row, the column as published, the raw cell."""
+    column = source.column_for(result.path, values, result.value)
+    raw = None
+    if column is not None:
+        for name, index in source.table.fields.items():
+            if source.table.header[index] == column:
+                raw = values.get(name)
+                break
+    value = raw.strip() if raw is not None else result.value
+    return LoadIssue(result.kind, result.severity, row, column, value, result.message, result.fix,
+                     focus=result.focus, path=result.path, component=result.component, shape=result.shape,
+                     term=result.term)
+
+
+def without_echoes(results: list) -> list:
+    """SHACL results minus those that only repeat another one: a value that is not a number
+    fails ``sh:minInclusive`` too, but the publisher needs to hear once that it is not a number."""
+    wrong_type = {(r.focus, r.path, r.value) for r in results if r.component in _TYPE_COMPONENTS}
+    if not wrong_type:
+        return results
+    return [r for r in results if not (r.component == "MinInclusiveConstraintComponent"
+                                       and (r.focus, r.path, r.value) in wrong_type)]
+
+
+def invalid_row(row: int, issues: list[LoadIssue]) -> LoadIssue:
+    """The record of a row left out by --skip-invalid-rows, with every reason."""
+    reasons = "; ".join(f"{i.column or i.path or 'row'}: {i.message}"
+                        + (f" ({i.value!r})" if i.value is not None else "") for i in issues)
+    return LoadIssue("invalid-row", INFO, row, None, None, f"not loaded (--skip-invalid-rows): {reasons}")
+
+
+class RowStream:
+    """Validates every row of a source; ``chunks()`` yields what to write into ``graph``."""
+
+    def __init__(self, source: SourceFile, report: LoadReport, graph: str | None,
+                 progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS, skip_invalid: bool = False):
+        self.source = source
+        self.report = report
+        self.graph = iri(graph) if graph else None
+        self.progress = progress
+        self.chunk_rows = chunk_rows
+        self.skip_invalid = skip_invalid
+        report.skip_invalid = skip_invalid
+        self.shapes = compiled(source.handler.SHAPES)
+        self.first_date: str | None = None
+        self.last_date: str | None = None
+        self.emitted = 0
+        self.digests: set[str] = set()
+        self.summary = SUMMARIES[source.kind]() if source.kind in SUMMARIES else None
+
+    def _writing(self) -> bool:
+        return self.graph is not None and (self.skip_invalid or not self.report.violations)
+
+    def chunks(self) -> Iterator[bytes]:
+        source, report, shapes = self.source, self.report, self.shapes
+        ctx = source.context()
+        seen: OrderedDict = OrderedDict()
+        buffer: list[str] = []
+        preamble = source.preamble(ctx)
+        for result in shapes.check_triples(preamble):
+            report.add(LoadIssue(result.kind, result.severity, None, None, result.value, result.message, result.fix))
+        if self.graph:
+            buffer.append(nquads(preamble, self.graph))
+        rows_in_buffer = 0
+        if self.progress is not None:
+            self.progress.reset(total=max(source.info.lines - source.table.header_row, 0))
+        for event in source.events():
+            report.rows_read += 1
+            if self.progress is not None and report.rows_read % 1000 == 0:
+                self.progress.update(1000)
+            if not isinstance(event, RowEvent):
+                report.add(LoadIssue("skipped-row", INFO, event.row, None, None, event.reason))
+                continue
+            for problem in event.problems:
+                report.add(problem)
+            triples = list(event.triples)
+            fresh = []
+            for key, description in event.related:
+                if key in seen:
+                    seen.move_to_end(key)
+                    continue
+                seen[key] = None
+                fresh.append(key)
+                if len(seen) > SEEN_LIMIT:
+                    seen.popitem(last=False)
+                triples.extend(description)
+            issues = [issue_from(r, event.row, source, event.values)
+                      for r in without_echoes(shapes.check_triples(triples))]
+            for issue in issues:
+                report.add(issue)
+            if self.skip_invalid and any(i.severity == VIOLATION for i in issues):
+                report.add_invalid_row(invalid_row(event.row, [i for i in issues if i.severity == VIOLATION]))
+                for key in fresh:  # its descriptions were not written: let a later row write them
+                    seen.pop(key, None)
+                continue
+            report.rows_loaded += 1
+            if not self._writing():
+                continue
+            digest = row_digest(event.cells)
+            self.digests.add(digest)
+            triples.append((event.subject, ROW_DIGEST, literal(digest)))
+            if self.summary is not None:
+                self.summary.add(event.facts)
+            self._note_dates(event.facts)
+            buffer.append(nquads(triples, self.graph))
+            self.emitted += len(triples)
+            rows_in_buffer += 1
+            if rows_in_buffer >= self.chunk_rows:
+                yield "".join(buffer).encode("utf-8")
+                buffer, rows_in_buffer = [], 0
+        if self.progress is not None:
+            self.progress.update(report.rows_read % 1000)
+        for note in source.notes():
+            report.add(note)
+        if self._writing() and self.summary:
+            summary = self.summary.triples(source.dataset, iris.council(source.base, source.council.gss),
+                                           source.council.name)
+            buffer.append(nquads(summary, self.graph))
+            self.emitted += len(summary)
+        if self._writing() and buffer:
+            yield "".join(buffer).encode("utf-8")
+
+    def _note_dates(self, facts: dict | None) -> None:
+        """Track the first and last date rows give, for the record's temporal coverage."""
+        for value in (facts or {}).get("dates", ()):
+            if self.first_date is None or value < self.first_date:
+                self.first_date = value
+            if self.last_date is None or value > self.last_date:
+                self.last_date = value

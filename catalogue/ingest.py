@@ -109,7 +109,7 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
     graph = iris.dataset_graph(base, source.council.gss, kind, source.key, version)
     stream = RowStream(source, report, graph, progress, chunk_rows, skip_invalid=skip_invalid)
     try:
-        store.bulk_add(stream.chunks())
+        store.bulk_add(stream.chunks(), graph)
     except UnicodeDecodeError as exc:
         report.fatal = f"cannot decode the file: {exc}"
     except BaseException:
@@ -121,7 +121,7 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
             report.fatal = "no row is valid: nothing to load (every row has a violation)"
         return LoadOutcome(report, dataset=source.dataset, seconds=time.monotonic() - started_clock)
 
-    report.triples = count_triples(store, graph)
+    report.triples = stream.emitted - stream.repeats if stream.exact else count_triples(store, graph)
     previous = previous_record(store, base, source.dataset)
     council_iri = iris.council(base, source.council.gss)
     change = history.change_for_load(store, source.dataset, previous.get("graph"), stream.digests,

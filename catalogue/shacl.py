@@ -149,23 +149,60 @@ class CompiledShapes:
         return results
 
     def check_triples(self, triples) -> list[ShapeResult]:
-        """Group triples by subject and check every typed node among them."""
-        nodes: dict[Term, list[tuple[Term, Term]]] = defaultdict(list)
-        types: dict[Term, list[Term]] = defaultdict(list)
-        rdf_type = f"<{RDF.type}>"
-        for s, p, o in dict.fromkeys(triples):  # a graph is a set: repeated triples count once
-            nodes[s].append((p, o))
-            if p == rdf_type:
-                types[s].append(o)
-        results = []
-        for subject, node_types in types.items():
-            if any(t in self.by_class for t in node_types):
-                results.extend(self.check_node(subject, node_types, nodes[subject]))
+        """Group triples by subject and check every typed node among them.
+
+        Runs once per CSV row, so the common case (one typed node, every check passing)
+        allocates little beyond one dict per typed node. A graph is a set: repeated
+        triples count once.
+        """
+        by_class = self.by_class
+        typed: dict[Term, None] = {}
+        for s, p, o in triples:
+            if p == _RDF_TYPE and o in by_class:
+                typed[s] = None
+        if not typed:
+            return []
+        unique = dict.fromkeys(triples)
+        results: list[ShapeResult] = []
+        for subject in typed:
+            by_path: dict[Term, list[Term]] = {}
+            for s, p, o in unique:
+                if s == subject:
+                    by_path.setdefault(p, []).append(o)
+            for cls in by_path[_RDF_TYPE]:
+                for check in by_class.get(cls, ()):
+                    values = by_path.get(check.path, ())
+                    if not _passes(check, values):
+                        results.extend(_run(check, subject, values))
         return results
 
     @property
     def classes(self) -> set[str]:
         return set(self.by_class)
+
+
+_RDF_TYPE = f"<{RDF.type}>"
+
+
+def _passes(check: PropertyCheck, values) -> bool:
+    """The quick answer for the common case: every constraint of the check holds."""
+    n = len(values)
+    if check.min_count is not None and n < check.min_count:
+        return False
+    if check.max_count is not None and n > check.max_count:
+        return False
+    for value in values:
+        if check.datatypes is not None and datatype_of(value) not in check.datatypes:
+            return False
+        if check.node_kind is not None and not _has_kind(value, check.node_kind):
+            return False
+        if check.allowed is not None and value not in check.allowed:
+            return False
+        if check.pattern is not None and not check.pattern.search(lexical(value)):
+            return False
+        if check.min_inclusive is not None and not _at_least(value, check.min_inclusive):
+            return False
+    return True
 
 
 def _run(check: PropertyCheck, subject: Term, values: list[Term]) -> list[ShapeResult]:

@@ -1,4 +1,4 @@
-"""One pass over a source file: every row validated, the valid ones turned into N-Quads chunks.
+"""One pass over a source file: every row validated, the valid ones turned into N-Triples chunks.
 
 ``RowStream.chunks()`` streams a ``loaders.SourceFile`` through the compiled shapes. Each
 SHACL result becomes a ``LoadIssue`` tied back to the row, the column as published and
@@ -10,6 +10,12 @@ left out instead, with its reasons, and the rest are written.
 Every written row's main resource carries ``sv:rowDigest`` (a hash of its cells), so
 that a reload can say how many rows were added and removed (``catalogue.history``).
 Summaries (``catalogue.summary``) add up only the rows actually written.
+
+The stream also counts the distinct triples it writes, so that a load need not scan its
+graph afterwards (a second pass over millions of quads): a row's own triples are distinct
+from every other row's when the kind says so (``ROW_SUBJECTS_UNIQUE``: spend lines);
+shared descriptions (suppliers, concepts, payments) may repeat one another's triples, so
+their hashes are remembered, up to ``COUNT_LIMIT``, beyond which the store counts.
 """
 
 from __future__ import annotations
@@ -25,10 +31,12 @@ from catalogue.vocab import SV
 from loaders import RowEvent, SourceFile
 from loaders.converters import short_hash
 from loaders.report import INFO, VIOLATION, LoadIssue, LoadReport
-from loaders.terms import iri, literal, nquads
+from loaders.terms import iri, literal, ntriples
 
-CHUNK_ROWS = 20_000
+CHUNK_ROWS = 10_000
 SEEN_LIMIT = 200_000
+#: Most description triples remembered (as hashes) to count the graph while writing it.
+COUNT_LIMIT = 1_000_000
 #: Kinds whose loads also write summaries into the dataset's graph (catalogue/summary.py).
 SUMMARIES = {"spend": SpendSummary}
 ROW_DIGEST = iri(str(SV.rowDigest))
@@ -95,7 +103,10 @@ class RowStream:
         self.shapes = compiled(source.handler.SHAPES)
         self.first_date: str | None = None
         self.last_date: str | None = None
-        self.emitted = 0
+        self.emitted = 0  # triples written
+        self.repeats = 0  # of which repeated an earlier description's triple
+        #: True while ``emitted - repeats`` is known to be the graph's size.
+        self.exact = bool(graph) and bool(getattr(source.handler, "ROW_SUBJECTS_UNIQUE", False))
         self.digests: set[str] = set()
         self.summary = SUMMARIES[source.kind]() if source.kind in SUMMARIES else None
 
@@ -110,8 +121,11 @@ class RowStream:
         preamble = source.preamble(ctx)
         for result in shapes.check_triples(preamble):
             report.add(LoadIssue(result.kind, result.severity, None, None, result.value, result.message, result.fix))
+        described: set[int] = set()
         if self.graph:
-            buffer.append(nquads(preamble, self.graph))
+            buffer.append(ntriples(preamble))
+            self.emitted += len(preamble)
+            described.update(hash(t) for t in preamble)
         rows_in_buffer = 0
         if self.progress is not None:
             self.progress.reset(total=max(source.info.lines - source.table.header_row, 0))
@@ -153,7 +167,9 @@ class RowStream:
             if self.summary is not None:
                 self.summary.add(event.facts)
             self._note_dates(event.facts)
-            buffer.append(nquads(triples, self.graph))
+            if self.exact:
+                self._count_descriptions(event.related, fresh, described)
+            buffer.append(ntriples(triples))
             self.emitted += len(triples)
             rows_in_buffer += 1
             if rows_in_buffer >= self.chunk_rows:
@@ -166,10 +182,27 @@ class RowStream:
         if self._writing() and self.summary:
             summary = self.summary.triples(source.dataset, iris.council(source.base, source.council.gss),
                                            source.council.name)
-            buffer.append(nquads(summary, self.graph))
+            buffer.append(ntriples(summary))
             self.emitted += len(summary)
         if self._writing() and buffer:
             yield "".join(buffer).encode("utf-8")
+
+    def _count_descriptions(self, related, fresh: list, described: set[int]) -> None:
+        """Note which triples of the descriptions just written repeat earlier ones."""
+        fresh_keys = set(fresh)
+        for key, description in related:
+            if key not in fresh_keys:
+                continue
+            fresh_keys.discard(key)  # written once even if the row names it twice
+            for triple in description:
+                digest = hash(triple)
+                if digest in described:
+                    self.repeats += 1
+                else:
+                    described.add(digest)
+        if len(described) > COUNT_LIMIT:
+            self.exact = False
+            described.clear()
 
     def _note_dates(self, facts: dict | None) -> None:
         """Track the first and last date rows give, for the record's temporal coverage."""

@@ -31,6 +31,7 @@ from loaders.common import (
 from loaders.councils import Council
 from loaders.terms import Triple, iri, literal
 
+DATE_TYPES = {"date": str(XSD.date), "gYearMonth": str(XSD.gYearMonth)}
 T = {name: term(node) for name, node in {
     "line": PAY.ExpenditureLine, "payment_class": PAY.Payment, "redaction": PAY.Redaction,
     "netAmount": PAY.netAmount, "grossAmount": PAY.grossAmount, "date": PAY.date,
@@ -74,7 +75,7 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
         facts["month"] = parsed[0][:7] if parsed else None
         if parsed:
             facts["dates"] = (parsed[0],)
-        out.append((line, T["date"], literal(parsed[0], str(XSD[parsed[1]])) if parsed else literal(raw_date.strip())))
+        out.append((line, T["date"], literal(parsed[0], DATE_TYPES[parsed[1]]) if parsed else literal(raw_date.strip())))
 
     name = cv.text(get("supplier_name", ""))
     if name and cv.is_redacted(name):
@@ -130,6 +131,10 @@ def _redaction(base: str, gss: str, label: str) -> tuple[str, tuple[Triple, ...]
 # ---------------------------------------------------------------- the kind's other hooks
 
 SHAPES = ("spend.ttl", "suppliers.ttl")
+
+#: Every triple of a row's own (``RowTriples.triples``) is about that row's line, which no
+#: other row shares, so the loader can count what it writes without asking the store.
+ROW_SUBJECTS_UNIQUE = True
 
 #: Which canonical fields explain a SHACL result on a path (for reporting a column).
 FIELDS_FOR_PATH = {

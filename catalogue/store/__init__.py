@@ -144,10 +144,12 @@ class Store(Protocol):
     def update(self, sparql: str) -> None:
         """Run a SPARQL Update atomically (write mode only)."""
 
-    def bulk_add(self, chunks: Iterable[bytes]) -> None:
-        """Add N-Quads chunks as fast as the engine can; not atomic (write mode only)."""
+    def bulk_add(self, chunks: Iterable[bytes], graph: str | None = None) -> None:
+        """Add N-Quads chunks, or N-Triples chunks into ``graph``, as fast as the engine
+        can; not atomic (write mode only)."""
 
-    def drop_graph(self, graph: str) -> None: ...
+    def drop_graph(self, graph: str) -> None:
+        """Remove a named graph (in bounded steps: it may hold millions of triples)."""
 
     def graphs(self) -> list[str]: ...
 

@@ -110,12 +110,12 @@ def test_a_file_failing_at_row_9000_of_10000_leaves_the_store_exactly_as_before(
         written = []
         bulk_add = store.bulk_add
 
-        def counting(chunks):  # prove that rows were written before the bad one was met
+        def counting(chunks, graph=None):  # prove that rows were written before the bad one was met
             def spy():
                 for chunk in chunks:
                     written.append(chunk.count(b"\n"))
                     yield chunk
-            bulk_add(spy())
+            bulk_add(spy(), graph)
         store.bulk_add = counting
         outcome = load_file(store, "spend", path, base=BASE, licence=OGL, chunk_rows=1_000)
         assert not outcome.loaded

@@ -9,7 +9,9 @@
   may be called (``SVCAT_FEDERATION``); then only those, named by a literal IRI: 403;
 - Virtuoso pragmas (``DEFINE get:soft ...`` makes Virtuoso fetch IRIs from the web) and
   prefixed names whose prefix the query does not declare (``bif:``, ``sql:`` built-ins
-  of Virtuoso, which can read files): 400.
+  of Virtuoso, which can read files): 400;
+- brackets nested deeper than ``MAX_NESTING``: Oxigraph recurses on them and a few
+  thousand levels crash it (a stack overflow): 400.
 
 It reads the query with ``sparql_text.tokens`` (the grammar's own terminals), so text
 inside strings, IRIs and comments is never mistaken for a keyword. Oxigraph matches
@@ -24,6 +26,10 @@ from urllib.parse import urljoin
 
 from catalogue.errors import BadQuery, FederationRefused, UpdateRefused
 from catalogue.store.sparql_text import Token, tokens
+
+#: Deepest nesting of (), {} and [] accepted: the engine recurses on nesting, and a few
+#: thousand levels overflow its stack. Real queries stay far below this.
+MAX_NESTING = 128
 
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE",
                              "ADD", "WITH", "USING"})
@@ -82,6 +88,15 @@ def service_targets(query: str, base_iri: str | None = None) -> list[str]:
 def check_public_query(query: str, federation: Sequence[str] = (), base_iri: str | None = None) -> None:
     """Refuse what the public endpoint must not run (see the module docstring)."""
     found = [t for t in tokens(query) if t.kind != "comment"]
+    depth = deepest = 0
+    for token in found:
+        if token.kind == "other" and token.text in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.kind == "other" and token.text in ")}]":
+            depth -= 1
+    if deepest > MAX_NESTING:
+        raise BadQuery(f"the query nests brackets {deepest} deep; at most {MAX_NESTING} are accepted")
     for token in found:
         if token.kind != "word":
             continue

@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 HARD_LIMIT_FACTOR, HARD_LIMIT_GRACE = 1.5, 5.0
 #: How long a new worker may take to open the store before it counts as failed.
 START_TIMEOUT = 60.0
+#: Exit statuses of a worker that the engine itself brought down (stack overflow, abort).
+ENGINE_CRASHES = (-signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS, -signal.SIGILL)
 
 
 class _Timeout(Exception):
@@ -183,11 +185,14 @@ class QueryPool:
                 f"the query was stopped after {timeout:g} s (SVCAT_QUERY_TIMEOUT); narrow it down "
                 "(fewer unbound patterns, a LIMIT) or ask the summary cubes instead of raw lines") from None
         except _Died:
-            code = worker.proc.poll()
+            code = worker.proc.wait()
             self._replace(worker)
             log.warning("query worker %s died (exit status %s) on a query", worker.pid, code)
+            if code in ENGINE_CRASHES:
+                raise errors.BadQuery("the query engine crashed on this query (nested or chained too "
+                                      "deeply?); simplify it") from None
             raise StoreUnavailable("the query worker stopped unexpectedly (the query may need more "
-                                   "memory than allowed); it has been replaced") from None
+                                   "memory than the machine has); it has been replaced") from None
         except BaseException:
             self._replace(worker)
             raise

@@ -28,10 +28,12 @@ import pickle
 import signal
 import struct
 import sys
+import threading
 
 HEADER = struct.Struct("!Q")
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
+STACK_BYTES = 512 << 20
 
 
 def isolate_network() -> bool:
@@ -93,8 +95,19 @@ def main(argv: list[str]) -> int:
     path, sandbox = argv[0], "--sandbox" in argv
     out_fd = os.dup(1)
     os.dup2(2, 1)  # stray prints go to the log, never into the reply stream
-    sandboxed = isolate_network() if sandbox else False
+    sandboxed = isolate_network() if sandbox else False  # before any thread exists
+    # Oxigraph's parser and evaluator recurse: a deeply nested query overflows an 8 MB
+    # stack and kills the process. Serve from a thread with a large stack (only the
+    # pages a query touches are used), so that only absurd queries crash a worker.
+    threading.stack_size(STACK_BYTES)
+    status: list[int] = []
+    thread = threading.Thread(target=lambda: status.append(serve(path, out_fd, sandboxed)), name="queries")
+    thread.start()
+    thread.join()
+    return status[0] if status else 1
 
+
+def serve(path: str, out_fd: int, sandboxed: bool) -> int:
     from catalogue.store.embedded import EmbeddedStore
 
     store = EmbeddedStore(path, mode="read")

@@ -123,7 +123,10 @@ def serve(path: str, out_fd: int, sandboxed: bool) -> int:
             reply = handle(store, request)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-        send(out_fd, reply)
+        try:
+            send(out_fd, reply)
+        except BrokenPipeError:  # the parent went away: nobody to answer
+            return 0
 
 
 if __name__ == "__main__":

@@ -43,6 +43,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_QUERY_BYTES", 1_000_000, "Largest SPARQL request body accepted."),
     Setting("STORE_USER", "", "User name for a remote store that asks for HTTP authentication."),
     Setting("STORE_PASSWORD", "", "Password for a remote store that asks for HTTP authentication."),
+    Setting("TOKENS_FILE", "",
+            "File holding the publishing tokens (sha256 hashes only), made with svcat token; default "
+            "tokens.json in the store folder (svcat-tokens.json in the working directory for other stores)."),
+    Setting("AUDIT_LOG", "",
+            "JSON-lines log of every upload (who, when, file, sha256, dataset, outcome; never a token); "
+            "default audit.log in the store folder (svcat-audit.log for other stores)."),
+    Setting("MAX_UPLOAD_BYTES", 50_000_000,
+            "Largest file /publish accepts; a bigger upload is refused (413) before its body is read."),
+    Setting("UPLOAD_TIMEOUT", 900.0, "Seconds an upload's validation and load may take before it is stopped."),
 )
 
 DEFAULTS = {s.name: s.default for s in SETTINGS}

@@ -138,6 +138,7 @@ class RowStream:
                 continue
             for problem in event.problems:
                 report.add(problem)
+                report.keep_row(event.row, event.cells)
             triples = list(event.triples)
             fresh = []
             for key, description in event.related:
@@ -153,6 +154,8 @@ class RowStream:
                       for r in without_echoes(shapes.check_triples(triples))]
             for issue in issues:
                 report.add(issue)
+            if issues:
+                report.keep_row(event.row, event.cells)
             if self.skip_invalid and any(i.severity == VIOLATION for i in issues):
                 report.add_invalid_row(invalid_row(event.row, [i for i in issues if i.severity == VIOLATION]))
                 for key in fresh:  # its descriptions were not written: let a later row write them

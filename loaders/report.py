@@ -18,6 +18,8 @@ NOTE = "note"  # something about the file a publisher may want to know (preamble
 
 #: How many issues a report keeps in full; the rest are only counted.
 DEFAULT_KEEP = 1000
+#: How many rows with issues a report keeps the cells of.
+ROWS_KEPT = 200
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,9 @@ class LoadReport:
     #: Every row left out by --skip-invalid-rows, with its reasons (never capped: each one
     #: goes into the dataset's catalogue record, so nothing is lost silently).
     invalid_rows: list[LoadIssue] = field(default_factory=list)
+    header: list = field(default_factory=list)  # the header row as published
+    #: The cells of the first rows that have issues, so a report can show them (row -> cells).
+    row_cells: dict = field(default_factory=dict)
 
     def add(self, issue: LoadIssue) -> None:
         self.counts[(issue.severity, issue.kind)] += 1
@@ -76,6 +81,11 @@ class LoadReport:
                 self.skipped.append(issue)
         elif len(self.issues) < self.keep:
             self.issues.append(issue)
+
+    def keep_row(self, row: int, cells) -> None:
+        """Remember the cells of a row that has issues (the first ``ROWS_KEPT``)."""
+        if len(self.row_cells) < ROWS_KEPT and row not in self.row_cells:
+            self.row_cells[row] = list(cells)
 
     def add_invalid_row(self, issue: LoadIssue) -> None:
         """A row left out by --skip-invalid-rows (counted as skipped, kept in full)."""
@@ -144,5 +154,7 @@ class LoadReport:
             "issues": [asdict(i) for i in self.issues],
             "skipped": [asdict(i) for i in self.skipped] + [asdict(i) for i in self.invalid_rows],
             "notes": [asdict(i) for i in self.notes],
+            "header": self.header,
+            "rows_with_issues": {str(row): cells for row, cells in self.row_cells.items()},
             "truncated": len(self.issues) < self.violations + self.warnings,
         }

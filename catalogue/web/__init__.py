@@ -43,8 +43,8 @@ def base_uri() -> str:
 
 def init_app(app: Flask) -> None:
     from catalogue.web import (
-        catalogue_page, conditional, councils, datasets, errors, formatting, home, outcomes, query, resources,
-        search, social_value, sparql,
+        catalogue_page, conditional, councils, datasets, errors, formatting, home, outcomes, publish, query,
+        resources, search, social_value, sparql,
     )
 
     errors.register(app)
@@ -60,6 +60,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(search.bp)
     app.register_blueprint(social_value.bp)
     app.register_blueprint(outcomes.bp)
+    app.register_blueprint(publish.bp)
     app.after_request(_cors_and_security)
 
 

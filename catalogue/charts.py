@@ -20,6 +20,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
 
 STYLE = {
     "svg.fonttype": "none", "svg.hashsalt": "svcat", "font.family": "sans-serif", "font.size": 10,
+    "text.parse_math": False,  # names are text: "$5 and $6" is not TeX (and must not crash)
     "axes.spines.top": False, "axes.spines.right": False, "axes.titlesize": 11, "axes.titleweight": "bold",
 }
 #: Colours readable by people with the common colour-vision deficiencies (Okabe-Ito),

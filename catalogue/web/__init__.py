@@ -78,4 +78,7 @@ def _cors_and_security(response):
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
             "script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+    elif response.mimetype == "image/svg+xml":  # opened on its own, an SVG is a document
+        response.headers.setdefault("Content-Security-Policy",
+                                    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
     return response

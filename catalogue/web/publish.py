@@ -23,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, make_response, render_template, request
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import secure_filename
 
 from catalogue import audit
@@ -74,7 +75,14 @@ def upload():
     request.max_content_length = limit + FORM_OVERHEAD  # and a body without Content-Length stops there
     tokens = TokenFile(tokens_path(_config()))
     bearer = _bearer()
-    who = tokens.verify(bearer) if bearer else tokens.verify(request.form.get("token"))
+    try:  # a chunked body (no Content-Length) is only found too large while the form is read
+        who = tokens.verify(bearer) if bearer else tokens.verify(request.form.get("token"))
+        if who is not None:
+            request.files.get("file")
+    except RequestEntityTooLarge:
+        _audit(who=tokens.verify(bearer) if bearer else None, outcome="too-large", size=None)
+        raise PayloadTooLarge(f"the upload is larger than the limit, {limit:,} bytes (SVCAT_MAX_UPLOAD_BYTES)") \
+            from None
     if who is None:
         _audit(who=None, outcome="unauthorized")
         response = make_response(*error_response(
@@ -99,7 +107,8 @@ def _publish(who: str):
     if current_app.config.get("SVCAT_STORE_OBJECT") is not None or store == "memory:":
         raise StoreUnavailable("publishing needs a store that the load process can open (a folder or a URL)")
     folder = Path(tempfile.mkdtemp(prefix="svcat-upload-"))
-    name = secure_filename(upload.filename) or "upload.csv"
+    stem, ext = os.path.splitext(secure_filename(upload.filename) or "upload.csv")
+    name = stem[:120] + ext[:16]  # a file system takes 255 bytes; the dataset key uses the first 80
     try:
         path = folder / name
         upload.save(path)

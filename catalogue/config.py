@@ -37,6 +37,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("QUERY_WORKERS", 2,
             "Query worker processes per web process (embedded on-disk store); a query that outlives "
             "SVCAT_QUERY_TIMEOUT is stopped by killing its worker."),
+    Setting("QUERY_MEMORY_MB", 2048,
+            "Megabytes of memory a query worker may hold while it runs a query; past it the query is "
+            "stopped (503). 0: no limit."),
     Setting("FEDERATION", "",
             "Space-separated SPARQL endpoint URLs that SERVICE may call; empty (the default) turns "
             "federated queries off."),
@@ -83,4 +86,5 @@ def query_limits(config: dict):
     limit = int(config["RESULT_LIMIT"])
     return QueryLimits(timeout=float(config["QUERY_TIMEOUT"]), result_limit=limit if limit > 0 else None,
                        workers=int(config["QUERY_WORKERS"]),
+                       memory_mb=int(config.get("QUERY_MEMORY_MB", 2048)),
                        federation=tuple(str(config["FEDERATION"]).split()))

@@ -11,6 +11,7 @@
     │   └── ReadOnlyStore (403)        a write on a store opened for reading
     ├── PayloadTooLarge (413)
     ├── QueryTimeout (503)           a query stopped at its time limit
+    ├── QueryTooLarge (503)          a query stopped at its memory limit
     └── StoreUnavailable (503)       the store cannot be opened or reached
 
 The CLI turns them into ``click.ClickException``; the web layer into one JSON shape
@@ -73,6 +74,11 @@ class PayloadTooLarge(CatalogueError):
 class QueryTimeout(CatalogueError):
     status = 503
     title = "Query timed out"
+
+
+class QueryTooLarge(CatalogueError):
+    status = 503
+    title = "Query used too much memory"
 
 
 class StoreUnavailable(CatalogueError):

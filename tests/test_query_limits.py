@@ -163,3 +163,21 @@ def test_pool_store_answers_like_the_store_itself(store_path):
     finally:
         guarded.close()
         plain.close()
+
+
+def test_a_query_past_the_memory_limit_is_stopped(store_path):
+    """A sorted cross product would fill the machine's memory; it is stopped at the limit."""
+    app = create_app({"TESTING": True, "SVCAT_STORE": store_path, "SVCAT_BASE_URI": BASE,
+                      "SVCAT_QUERY_TIMEOUT": 300.0, "SVCAT_QUERY_MEMORY_MB": 300, "SVCAT_QUERY_WORKERS": 1})
+    client = app.test_client()
+    hungry = "SELECT ?a ?c WHERE { ?a ?p ?b . ?c ?q ?d } ORDER BY ?b ?d LIMIT 1"
+    response = client.get("/sparql", query_string={"query": hungry}, headers={"Accept": "application/json"})
+    assert response.status_code == 503 and response.get_json()["title"] == "Query used too much memory"
+    assert _count(client.get("/sparql", query_string={"query": LINES})) == HARROGATE_LINES
+    with app.app_context():
+        from catalogue.web import get_store
+
+        store = get_store()
+        assert store.pool.killed == 1
+        store.close()
+    assert procs.query_workers(store_path) == set()

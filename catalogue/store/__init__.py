@@ -27,7 +27,8 @@ UNION = {"union": True}
 
 @dataclass(frozen=True)
 class QueryLimits:
-    """What a public query may use: seconds, result rows, worker processes, SERVICE targets.
+    """What a public query may use: seconds, result rows, worker processes, SERVICE targets,
+    and memory (MB a query worker may hold; 0 for no limit).
 
     ``federation`` lists the only endpoints SERVICE may call; empty means federation is off.
     """
@@ -36,6 +37,7 @@ class QueryLimits:
     result_limit: int | None = 10_000
     workers: int = 2
     federation: tuple[str, ...] = ()
+    memory_mb: int = 2048
 
 
 @dataclass

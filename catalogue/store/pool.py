@@ -2,7 +2,9 @@
 
 ``GuardedStore`` is the embedded on-disk store as the web tier sees it. Every query
 (from ``/sparql`` and from pages) goes to a ``catalogue.store.worker`` process; the
-caller waits at most ``limits.timeout`` seconds. When a query outlives it, the worker
+caller waits at most ``limits.timeout`` seconds, and a query may hold at most
+``limits.memory_mb`` of memory (its worker's resident set, looked at five times a
+second while it runs). When a query outlives its time or memory, the worker
 is killed (SIGKILL: Oxigraph cannot be interrupted any other way), its CPU is freed
 at once, a fresh worker is started in its place, and the caller gets ``QueryTimeout``
 (503). Other workers, and the queries after, are not affected.
@@ -27,7 +29,7 @@ import time
 from collections.abc import Sequence
 
 from catalogue import errors
-from catalogue.errors import CatalogueError, QueryTimeout, ReadOnlyStore, StoreUnavailable
+from catalogue.errors import CatalogueError, QueryTimeout, QueryTooLarge, ReadOnlyStore, StoreUnavailable
 from catalogue.store import (
     BOOLEAN, GRAPH, UNION, Bindings, QueryLimits, RawResult, Triples, bindings_from, protocol_dataset,
     triples_from,
@@ -53,10 +55,20 @@ class _Died(Exception):
     pass
 
 
+class _TooBig(Exception):
+    pass
+
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+#: How often a running query's memory is looked at.
+WATCH_INTERVAL = 0.2
+
+
 class QueryWorker:
     """One worker process and its pipes."""
 
-    def __init__(self, path: str, *, sandbox: bool):
+    def __init__(self, path: str, *, sandbox: bool, memory_limit: int = 0):
+        self.memory_limit = memory_limit  # bytes of resident memory; 0 for none
         args = [sys.executable, "-m", "catalogue.store.worker", path] + (["--sandbox"] if sandbox else [])
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True,
                                      start_new_session=True)
@@ -69,8 +81,12 @@ class QueryWorker:
         chunks, remaining = [], size
         while remaining:
             wait = deadline - time.monotonic()
-            if wait <= 0 or not select.select([fd], [], [], wait)[0]:
+            if wait <= 0:
                 raise _Timeout()
+            if not select.select([fd], [], [], min(wait, WATCH_INTERVAL))[0]:
+                if self.memory_limit and self.resident() > self.memory_limit:
+                    raise _TooBig()
+                continue
             chunk = os.read(fd, min(remaining, 1 << 20))
             if not chunk:
                 raise _Died()
@@ -97,6 +113,14 @@ class QueryWorker:
             raise _Died() from exc
         return self.receive(deadline)
 
+    def resident(self) -> int:
+        """Bytes of memory the worker holds now (its resident set)."""
+        try:
+            with open(f"/proc/{self.pid}/statm", "rb") as handle:
+                return int(handle.read().split()[1]) * PAGE
+        except (OSError, IndexError, ValueError):
+            return 0
+
     def kill(self) -> None:
         """SIGKILL the worker (and anything it started) and reap it."""
         try:
@@ -117,8 +141,8 @@ class QueryWorker:
 class QueryPool:
     """At most ``size`` workers for one web process; a killed worker is replaced at once."""
 
-    def __init__(self, path: str, size: int, *, sandbox: bool):
-        self.path, self.size, self.sandbox = path, max(1, size), sandbox
+    def __init__(self, path: str, size: int, *, sandbox: bool, memory_limit: int = 0):
+        self.path, self.size, self.sandbox, self.memory_limit = path, max(1, size), sandbox, memory_limit
         self._idle: list[QueryWorker] = []
         self._count = 0
         self._cond = threading.Condition()
@@ -141,7 +165,7 @@ class QueryPool:
                     raise StoreUnavailable("every query worker is busy; try again in a moment")
                 self._cond.wait(wait)
         try:
-            return QueryWorker(self.path, sandbox=self.sandbox)
+            return QueryWorker(self.path, sandbox=self.sandbox, memory_limit=self.memory_limit)
         except OSError as exc:
             self._release_slot()
             raise StoreUnavailable(f"cannot start a query worker: {exc}") from exc
@@ -161,7 +185,7 @@ class QueryPool:
         worker.kill()
         self.killed += 1
         try:
-            fresh = QueryWorker(self.path, sandbox=self.sandbox)
+            fresh = QueryWorker(self.path, sandbox=self.sandbox, memory_limit=self.memory_limit)
         except OSError:
             self._release_slot()
             return
@@ -184,6 +208,11 @@ class QueryPool:
             raise QueryTimeout(
                 f"the query was stopped after {timeout:g} s (SVCAT_QUERY_TIMEOUT); narrow it down "
                 "(fewer unbound patterns, a LIMIT) or ask the summary cubes instead of raw lines") from None
+        except _TooBig:
+            self._replace(worker)
+            raise QueryTooLarge(
+                f"the query was stopped when it held more than {self.memory_limit >> 20} MB of memory "
+                "(SVCAT_QUERY_MEMORY_MB); narrow it down or aggregate the summary cubes") from None
         except _Died:
             code = worker.proc.wait()
             self._replace(worker)
@@ -225,7 +254,8 @@ class GuardedStore:
     def __init__(self, path: str, limits: QueryLimits):
         self.path, self.limits = path, limits
         self.url = f"oxigraph:{path}"
-        self.pool = QueryPool(path, limits.workers, sandbox=not limits.federation)
+        self.pool = QueryPool(path, limits.workers, sandbox=not limits.federation,
+                              memory_limit=limits.memory_mb << 20)
         self._local = None
 
     def _answer(self, sparql: str, dataset: dict, **types) -> Answer:

@@ -34,7 +34,7 @@ def limits() -> QueryLimits:
     """The query limits of this app (``SVCAT_QUERY_TIMEOUT``, ``SVCAT_RESULT_LIMIT``, ...)."""
     config = current_app.config
     return query_limits({name: config[f"SVCAT_{name}"] for name in
-                         ("QUERY_TIMEOUT", "RESULT_LIMIT", "QUERY_WORKERS", "FEDERATION")})
+                         ("QUERY_TIMEOUT", "RESULT_LIMIT", "QUERY_WORKERS", "FEDERATION", "QUERY_MEMORY_MB")})
 
 
 def base_uri() -> str:

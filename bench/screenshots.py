@@ -37,6 +37,7 @@ PAGES = (
     ("05-supplier", "{supplier}"),
     ("06-organisation", "{organisation}"),
     ("07-social-value", "/social-value"),
+    ("07b-outcome-indicator", "/doc/concept/E08000009/indicator/household-waste-sent-for-reuse-recycling-or-composting"),
     ("08-catalogue", "/catalogue"),
     ("09-dataset", "{dataset}"),
     ("10-query-gallery", "/queries"),

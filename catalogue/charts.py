@@ -175,7 +175,7 @@ def peer_lines(periods: list[str], series: dict[str, list], highlight: str | Non
             ax.set_ylabel(unit)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"))
         ax.set_title(title, loc="left")
-        ax.legend(frameon=False, fontsize=8)
+        fig.legend(loc="outside lower center", ncol=3, frameon=False, fontsize=8)
         return _svg(fig, title)
 
 

@@ -62,12 +62,13 @@ def skipped_table(record: dict) -> Table:
 
 def rows_table(record: dict, size: int | None = None, page: int = 1) -> Table:
     """One page of the file's rows, by CSV row number (a window of row numbers per page)."""
-    last_row = int(record.get("sourceRows") or record.get("rows") or 0) + 1
+    records = int(record.get("sourceRows") or record.get("rows") or 0)
+    last_row = records + 1  # the header is row 1
     size = size or SAMPLE_ROWS
-    start = 1 + (page - 1) * size
+    start = 2 + (page - 1) * size
     window = range(start, min(last_row, start + size - 1) + 1)
     if record["kind_name"] != "spend":
-        return derived_table(record, window, last_row, size)
+        return derived_table(record, window, records, size)
     result = fetch(ds.lines(record["iri"], str(record["graph"]), window))
     rows = []
     for r in result.rows:
@@ -80,13 +81,12 @@ def rows_table(record: dict, size: int | None = None, page: int = 1) -> Table:
         Column("row", "Row", "int", href="line"), Column("date", "Date"),
         Column("payee_label", "Payee", href="payee"), Column("amount", "Net amount", "money"),
         Column("expense_type", "Expense type"), Column("service_area", "Service area")], rows,
-        query=result.query, total=last_row, page_size=size,
-        description="The file's rows as loaded, numbered as in the CSV (header = row 1). Each page is a "
-                    "window of row numbers: skipped rows and the header leave gaps. The whole dataset "
-                    "is in the N-Quads dump.")
+        query=result.query, total=records, page_size=size,
+        description="The file's records as loaded, numbered as in the CSV (the header is row 1, so the "
+                    "first record is row 2). Skipped rows leave gaps. The whole dataset is in the N-Quads dump.")
 
 
-def derived_table(record: dict, window: range, last_row: int, size: int) -> Table:
+def derived_table(record: dict, window: range, records: int, size: int) -> Table:
     """Any kind: what each row became (resources derived from ``source#row=N``)."""
     result = fetch(ds.derived(str(record["graph"]), str(record.get("download") or ""), window))
     rows = []
@@ -97,7 +97,7 @@ def derived_table(record: dict, window: range, last_row: int, size: int) -> Tabl
     rows.sort(key=lambda r: (r["row"], r["thing"]))
     return Table("rows", "Rows and what they became", [
         Column("row", "Row", "int"), Column("label", "Resource", href="thing"), Column("kind", "Type")], rows,
-        query=result.query, total=last_row, page_size=size,
+        query=result.query, total=records, page_size=size,
         description="The file's rows as loaded, numbered as in the CSV (header = row 1), each with the "
                     "resources made from it. The whole dataset is in the N-Quads dump.")
 

@@ -16,6 +16,7 @@ from catalogue.analysis import outcomes as oc
 from catalogue.errors import NotFound
 from catalogue.web import base_uri
 from catalogue.web.conditional import cached
+from catalogue.web.councils import council_rows
 from catalogue.web.fetch import fetch
 from catalogue.web.resources import register_page
 from catalogue.web.tables import Column, Table, respond, split_format, view
@@ -64,10 +65,13 @@ def values_table(gss: str, indicator_key: str, measure_key: str) -> tuple[Table,
                      "is_council": r["area"] == home})
     labels = {k: (fetch(oc.concept_label(iri)).rows or [{}])[0].get("label") or k
               for k, iri in (("indicator", indicator), ("measure", measure))}
+    rows.sort(key=lambda r: (not r["is_council"], str(r["start"] or ""), r["gss"]))  # the council first
     table = Table(f"{indicator_key}--{measure_key}", f"{labels['indicator']}: {labels['measure'].lower()}", [
         Column("area_name", "Area"), Column("gss", "GSS code"), Column("period", "Period"),
         Column("value", "Value", "number"), Column("unit", "Unit")], rows, query=result.query,
-        sort="start", extra_keys=["area", "period_iri", "start", "is_council"])
+        extra_keys=["area", "period_iri", "start", "is_council"],
+        description="The publishing council's own values first, then every other area in the file. Areas "
+                    "that are not councils with data here are named by their GSS code.")
     return table, {"indicator": indicator, "measure": measure, "home": home, "labels": labels}
 
 
@@ -129,7 +133,9 @@ def indicator_page(iri: str, graph, match) -> str:
         path = url_for("outcomes.values", gss=gss, indicator=key, name=measure_key)
         panels.append({"v": view(table, path), "full_url": path, "chart": path + ".svg", "facts": facts})
     title = panels[0]["facts"]["labels"]["indicator"]
-    return render_template("outcomes/indicator.html", iri=iri, title=title, panels=panels, gss=gss)
+    names = {c["gss"]: c["name"] for c in council_rows()}
+    return render_template("outcomes/indicator.html", iri=iri, title=title, panels=panels, gss=gss,
+                           council_name=names.get(gss, gss))
 
 
 register_page(r"concept/([EWSN]\d{8})/indicator/([a-z0-9-]+)", indicator_page)

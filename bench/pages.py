@@ -7,11 +7,11 @@
 The synthetic spend files come from ``bench/synth.py`` (the scale benchmark's generator:
 real Leeds dialect, fixed seed, suppliers shared across councils) and are loaded with
 ``svcat load`` into ``bench/out/pages-store-<lines>`` once; later runs reuse the store.
-Then gunicorn serves it (2 workers, query workers and limits as in production) and each
-page is fetched over HTTP on 127.0.0.1:
+Then, for each page, a fresh gunicorn (one worker, query workers and limits as in
+production) serves it and the page is fetched over HTTP on 127.0.0.1:
 
-- *first* — the first request for that page after the server started: every query runs
-  (what a reader sees right after a new load);
+- *first* — the first request after the server started: every query the page needs runs
+  (what the first reader sees after a new load);
 - *again* — the median of the next ``--repeat`` requests (results cached per data version);
 - *304* — a revalidation with ``If-None-Match``.
 
@@ -49,16 +49,16 @@ def build_store(lines: int, councils: int) -> Path:
     except ImportError as exc:  # pragma: no cover - needs the scale benchmark's generator
         raise SystemExit("bench/synth.py (the scale benchmark's generator) is needed to make the files") from exc
     store = OUT / f"pages-store-{lines}-{councils}"
-    done = store / "LOADED"
-    if done.exists():
-        return store
     env = dict(os.environ, SVCAT_STORE=str(store), SVCAT_BASE_URI=BASE)
     for council, path in synthetic_files(OUT / "synthetic", lines, councils):
+        done = store / f"LOADED-{path.name}"  # an interrupted build resumes where it stopped
+        if done.exists():
+            continue
         started = time.perf_counter()
         subprocess.run([sys.executable, "-m", "catalogue", "load", "spend", str(path), "--publisher", council.gss,
                         "--quiet"], env=env, check=True, stdout=subprocess.DEVNULL)
         print(f"loaded {path.name} in {time.perf_counter() - started:.0f}s", file=sys.stderr)
-    done.write_text("ok\n")
+        done.write_text("ok\n")
     return store
 
 
@@ -96,25 +96,33 @@ def fetch(url: str, headers: dict | None = None) -> tuple[float, requests.Respon
     return (time.perf_counter() - started) * 1000, response
 
 
-def measure(url: str, repeat: int) -> list[tuple]:
+def measure(store: Path, repeat: int) -> list[tuple]:
+    with serve(store) as url:
+        found = pages(url)
     rows = []
-    for name, path in pages(url):
+    for name, path in found:
         if not path.startswith("/"):
             rows.append((name, path, None, [], None, ""))
             continue
-        first, response = fetch(url + path)
-        again = [fetch(url + path)[0] for _ in range(repeat)]
-        etag = response.headers.get("ETag")
-        revalidate = fetch(url + path, {"Accept": "text/html", "If-None-Match": etag})[0] if etag else None
-        note = "" if response.status_code == 200 else f"HTTP {response.status_code}"
-        if response.headers.get("X-SVCAT-Truncated"):
-            note += f" cut: {response.headers['X-SVCAT-Truncated']}"
-        rows.append((name, path, first, again, revalidate, note))
+        with serve(store, workers=1) as url:
+            rows.append(measure_page(url, name, path, repeat))
     return rows
 
 
+def measure_page(url: str, name: str, path: str, repeat: int) -> tuple:
+    first, response = fetch(url + path)
+    again = [fetch(url + path)[0] for _ in range(repeat)]
+    etag = response.headers.get("ETag")
+    revalidate = fetch(url + path, {"Accept": "text/html", "If-None-Match": etag})[0] if etag else None
+    note = "" if response.status_code == 200 else f"HTTP {response.status_code}"
+    if response.headers.get("X-SVCAT-Truncated"):
+        note += f" cut: {response.headers['X-SVCAT-Truncated']}"
+    return name, path, first, again, revalidate, note
+
+
 def report(rows: list[tuple], store: Path) -> None:
-    print(f"Page render times, store {store} (HTTP on 127.0.0.1, gunicorn 2 workers; shared machine: noisy)")
+    print(f"Page render times, store {store} (HTTP on 127.0.0.1, a fresh gunicorn worker per page; "
+          "shared machine: noisy)")
     print(f"{'page':42} {'first ms':>9} {'again ms (median, min-max)':>28} {'304 ms':>7}  {'< 300 ms':>8}  note")
     for name, path, first, again, revalidate, note in rows:
         if first is None:
@@ -134,9 +142,7 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
     store = args.store or build_store(args.lines, args.councils)
-    with serve(store) as url:
-        rows = measure(url, args.repeat)
-    report(rows, store)
+    report(measure(store, args.repeat), store)
     return 0
 
 

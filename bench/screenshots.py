@@ -56,10 +56,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(store: Path):
+def serve(store: Path, workers: int = 2):
     port = free_port()
     env = dict(os.environ, SVCAT_STORE=str(store), SVCAT_BASE_URI=BASE)
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+                             "wsgi:app"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -145,3 +145,20 @@ def test_cors_on_data_urls(client):
         response = client.get(url, headers={"Origin": "https://example.org"})
         assert response.headers["Access-Control-Allow-Origin"] == "*", url
         assert "ETag" in response.headers["Access-Control-Expose-Headers"]
+
+
+def test_dataset_history_lists_loads_and_reloads(memory_store):
+    from catalogue.app import create_app
+    from catalogue.ingest import load_file
+
+    for _ in range(2):
+        load_file(memory_store, "spend", REAL / "calderdale" / "2022-08.csv", base=BASE, publisher="E08000033",
+                  licence=OGL)
+    client = create_app({"TESTING": True, "SVCAT_STORE_OBJECT": memory_store, "SVCAT_BASE_URI": BASE}).test_client()
+    history = client.get("/dataset/E08000033/spend/2022-08/history.json").get_json()
+    assert [r["what"] for r in history["rows"]] == ["reload", "firstLoad"]
+    assert history["rows"][0]["rowsAdded"] == 0 and history["rows"][0]["rowsRemoved"] == 0
+    assert history["rows"][1]["rowsAdded"] == 1956
+    soup = BeautifulSoup(client.get("/doc/dataset/E08000033/spend/2022-08", headers={"Accept": "text/html"}).data,
+                         "html.parser")
+    assert "reload" in soup.select_one("#table-history").get_text()

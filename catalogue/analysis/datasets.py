@@ -104,8 +104,8 @@ def lines(dataset_iri: str, graph: str, rows: range) -> Query:
         SELECT ?line ?date ?amount ?payee (SAMPLE(?payeeName) AS ?payeeLabel)
                (SAMPLE(?typeName) AS ?expenseType) (SAMPLE(?areaName) AS ?serviceArea) ?source
         WHERE {{
-          VALUES ?line {{ {values} }}
           GRAPH {iri_ref(graph)} {{
+            VALUES ?line {{ {values} }}
             ?line pay:netAmount ?amount .
             OPTIONAL {{ ?line pay:date ?date }}
             OPTIONAL {{ ?line pay:payee ?payee . OPTIONAL {{ ?payee rdfs:label ?payeeName }} }}
@@ -127,8 +127,8 @@ def derived(graph: str, source: str, rows: range) -> Query:
     values = " ".join(iri_ref(f"{source}#row={n}") for n in rows)
     return Query("rows", "Rows", f"""
         SELECT ?source ?thing (SAMPLE(?type) AS ?kind) (SAMPLE(?name) AS ?label) WHERE {{
-          VALUES ?source {{ {values} }}
           GRAPH {iri_ref(graph)} {{
+            VALUES ?source {{ {values} }}
             ?thing prov:wasDerivedFrom ?source .
             OPTIONAL {{ ?thing a ?type }}
             OPTIONAL {{ ?thing rdfs:label|dcterms:title|skos:prefLabel ?name }}
@@ -138,10 +138,16 @@ def derived(graph: str, source: str, rows: range) -> Query:
 
 
 def changes(base: str, dataset_iri: str) -> Query:
-    """The dataset's change records (loads, reloads, withdrawals), every property of each."""
+    """The dataset's change records (first load, reloads, withdrawal), newest first."""
     return Query("history", "Change history", f"""
-        SELECT ?change ?property ?value WHERE {{
+        SELECT ?change ?type ?date ?rowsAdded ?rowsRemoved ?rowsAfter ?file ?sha256 WHERE {{
           GRAPH {iri_ref(iris.catalogue_graph(base))} {{
-            ?change sv:changeOf {iri_ref(dataset_iri)} ; ?property ?value .
+            ?change sv:changeOf {iri_ref(dataset_iri)} ; dcterms:type ?type ; dcterms:date ?date .
+            OPTIONAL {{ ?change sv:rowsAdded ?rowsAdded }}
+            OPTIONAL {{ ?change sv:rowsRemoved ?rowsRemoved }}
+            OPTIONAL {{ ?change sv:loadedRowCount ?rowsAfter }}
+            OPTIONAL {{ ?change dcterms:source ?file }}
+            OPTIONAL {{ ?change spdx:checksum/spdx:checksumValue ?sha256 }}
           }}
-        }}""", prefixes=("sv",))
+        }}
+        ORDER BY DESC(?date)""", prefixes=("dcterms", "sv", "spdx"))

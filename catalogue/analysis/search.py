@@ -13,31 +13,37 @@ from catalogue import iris
 from catalogue.analysis import Query, iri_ref, string_literal
 
 KINDS = ("council", "organisation", "dataset", "supplier")
-#: Matches fetched at most; more means the search was cut, and the page says so.
+#: Matches shown at most; more means the search was cut, and the page says so.
 MAX_MATCHES = 1000
+#: Labels matched at most before they are typed (cubes and concepts have labels too).
+CANDIDATES = 5000
 
 
 def search(base: str, text: str, kind: str | None = None) -> Query:
+    """Things whose name, title or identifier contains ``text``, at most ``MAX_MATCHES`` + 1 of them.
+
+    The names are matched first, in one pass over the labels; only those matches are then
+    typed and described. ``CANDIDATES`` caps the matches looked at, and says so when hit.
+    """
     needle = string_literal(text.strip().casefold())
-    parts = {
-        "council": "{ ?thing a org:FormalOrganization ; skos:prefLabel ?name . BIND(\"council\" AS ?kind) }",
-        "organisation": "{ ?thing a org:Organization ; rdfs:label ?name . BIND(\"organisation\" AS ?kind) }",
-        "supplier": "{ ?thing a sv:Supplier ; rdfs:label ?name . BIND(\"supplier\" AS ?kind) }",
-        "dataset": f"{{ GRAPH {iri_ref(iris.catalogue_graph(base))} {{ ?thing a dcat:Dataset ; dcterms:title ?name }}"
-                   " BIND(\"dataset\" AS ?kind) }",
-    }
-    chosen = [parts[kind]] if kind in parts else list(parts.values())
-    union = "\n          UNION ".join(chosen)
+    kinds = {"council": "org:FormalOrganization", "organisation": "org:Organization", "supplier": "sv:Supplier",
+             "dataset": "dcat:Dataset"}
+    chosen = {kind: kinds[kind]} if kind in kinds else kinds
+    values = " ".join(f'({cls} "{name}")' for name, cls in chosen.items())
     return Query("search", "Search", f"""
         SELECT ?thing ?kind (SAMPLE(?name) AS ?label) (SAMPLE(?id) AS ?identifier) (SAMPLE(?by) AS ?council)
         WHERE {{
-          {union}
+          {{ SELECT DISTINCT ?thing WHERE {{
+              {{ ?thing rdfs:label|skos:prefLabel|dcterms:title ?text }} UNION {{ ?thing org:identifier ?text }}
+              FILTER(CONTAINS(LCASE(STR(?text)), {needle}))
+            }} LIMIT {CANDIDATES} }}
+          VALUES (?type ?kind) {{ {values} }}
+          ?thing a ?type .
+          OPTIONAL {{ ?thing rdfs:label|skos:prefLabel|dcterms:title ?name }}
           OPTIONAL {{ ?thing org:identifier ?id }}
           OPTIONAL {{ ?thing sv:recordedBy|dcterms:publisher ?by }}
-          FILTER(CONTAINS(LCASE(STR(?name)), {needle}) || (BOUND(?id) && CONTAINS(LCASE(STR(?id)), {needle})))
         }}
-        GROUP BY ?thing ?kind
-        LIMIT {MAX_MATCHES + 1}""")
+        GROUP BY ?thing ?kind""")
 
 
 def rank(rows: list[dict], text: str) -> list[dict]:

@@ -70,12 +70,12 @@ def suppliers(council: str) -> Table:
             "organisation_label": r.get("organisationLabel") or (r.get("organisation") and "linked organisation"),
             "organisation": r.get("organisation"),
             "classes": _class_labels(r.get("classes")) or ("Unknown" if r.get("organisation") else "Not linked"),
-            "spend": amount, "lines": r["lineCount"], "share": _share(amount, whole),
+            "spend": amount, "share": _share(amount, whole),
         })
     return Table("suppliers", "Spend by supplier",
                  [Column("supplier", "Supplier (as published)", href="payee"),
                   Column("organisation_label", "Organisation", href="organisation"),
-                  Column("classes", "Social-value class"), MONEY, SHARE, LINES], rows,
+                  Column("classes", "Social-value class"), MONEY, SHARE], rows,
                  query=result.query, sort="spend", desc=True, truncated=result.truncated,
                  truncation_reason=result.reason,
                  description="Each supplier as this council publishes it; linked records show the "
@@ -83,14 +83,15 @@ def suppliers(council: str) -> Table:
 
 
 def classes(council: str) -> Table:
-    result = fetch(spend.class_shares(council))
-    rows = spend.share_table(result.rows, total_spend(council))
+    result = fetch(spend.payees(council))
+    rows = spend.share_table(spend.class_rows(result.rows), total_spend(council))
     return Table("classes", "Spend by social-value class",
-                 [Column("label", "Class"), MONEY, SHARE, LINES], rows, query=result.query,
+                 [Column("label", "Class"), MONEY, SHARE], rows, query=result.query,
                  truncated=result.truncated, truncation_reason=result.reason, extra_keys=["class", "known"],
-                 description="Shares of the council's net spend by the class of the organisation paid. An "
-                             "organisation can be in two classes (SME and VCSE), so known classes can add up "
-                             "to more than their share; unknown is spend whose class no evidence gives yet.")
+                 description="Shares of the council's net spend by the class of the organisation paid (the "
+                             "supplier query below, summed by class). An organisation can be in two classes "
+                             "(SME and VCSE), so known classes can add up to more than their share; unknown is "
+                             "spend whose class no evidence gives yet, and the rows after it say why.")
 
 
 def concentration(council: str) -> Table:

@@ -102,9 +102,6 @@ def derived_table(record: dict, window: range, records: int, size: int) -> Table
                     "resources made from it. The whole dataset is in the N-Quads dump.")
 
 
-TABLES = {"issues": issues_table, "skipped": skipped_table}
-
-
 @bp.route("/dataset/<gss>/<kind>/<key>/<name>")
 def table(gss: str, kind: str, key: str, name: str):
     record = record_or_404(gss, kind, key)
@@ -127,32 +124,20 @@ def _doc(record: dict) -> str:
     return url_for("resources.document", path=f"dataset/{record['gss']}/{record['kind_segment']}/{record['key']}")
 
 
-#: Properties of a change record, in the order the history shows them.
-WHEN = ("date", "endedAtTime", "issued", "modified", "atTime")
-WHAT = ("type",)
+def history_table(record: dict) -> Table:
+    """The dataset's change records: when, what, rows added and removed, which file."""
+    result = fetch(ds.changes(base_uri(), record["iri"]))
+    rows = [dict(r, what=str(r["type"]).rsplit("#", 1)[-1]) for r in result.rows]
+    return Table("history", "Change history", [
+        Column("date", "When"), Column("what", "What"), Column("rowsAdded", "Rows added", "int"),
+        Column("rowsRemoved", "Rows removed", "int"), Column("rowsAfter", "Rows after", "int"),
+        Column("file", "File"), Column("sha256", "sha256")], rows, query=result.query, sort="date", desc=True,
+        extra_keys=["change"],
+        description="Every load, reload and withdrawal of this dataset. Rows added and removed compare the "
+                    "rows' content with the version before.")
 
 
-def history(record: dict) -> list[dict]:
-    """What happened to the dataset, newest first: its change records, else its load."""
-    changes: dict[str, dict] = {}
-    for row in fetch(ds.changes(base_uri(), record["iri"])).rows:
-        local = compact(row["property"]).split(":", 1)[-1]
-        value = row["value"]
-        changes.setdefault(row["change"], {})[local] = compact(value) if str(value).startswith("http") else value
-    events = []
-    for facts in changes.values():
-        when = next((facts[k] for k in WHEN if facts.get(k)), None)
-        what = next((str(facts[k]).split(":", 1)[-1] for k in WHAT if facts.get(k)), "change")
-        detail = ", ".join(f"{key} {value}" for key, value in sorted(facts.items())
-                           if key not in WHEN + WHAT + ("changeOf",) and key != "type")
-        events.append({"when": when, "what": what, "detail": detail})
-    if not events:
-        events.append({"when": record.get("loadEnded") or record.get("modified"), "what": "loaded",
-                       "detail": f"{int(record.get('rows') or 0):,} rows from {record.get('file') or 'the file'}"
-                                 + (f", sha256 {str(record['sha256'])[:12]}…" if record.get("sha256") else "")})
-        if record.get("issued") and record.get("issued") != record.get("modified"):
-            events.append({"when": record["issued"], "what": "first published", "detail": ""})
-    return sorted(events, key=lambda e: str(e["when"] or ""), reverse=True)
+TABLES = {"issues": issues_table, "skipped": skipped_table, "history": history_table}
 
 
 def page(iri: str, graph, match) -> str:
@@ -160,11 +145,11 @@ def page(iri: str, graph, match) -> str:
     base_path = url_for("datasets.table", gss=record["gss"], kind=record["kind_segment"], key=record["key"],
                         name="")
     tables = {}
-    for name, built in (("issues", issues_table(record)), ("skipped", skipped_table(record)),
-                        ("rows", rows_table(record))):
+    for name, built in (("history", history_table(record)), ("issues", issues_table(record)),
+                        ("skipped", skipped_table(record)), ("rows", rows_table(record))):
         tables[name] = {"v": view(built, base_path + name), "full_url": base_path + name}
     return render_template("datasets/page.html", iri=iri, record=record, panels=tables,
-                           history=history(record), statements=statements(iri, graph),
+                           statements=statements(iri, graph),
                            council_href=url_for("resources.document", path=f"council/{record['gss']}"))
 
 

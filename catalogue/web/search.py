@@ -33,7 +33,7 @@ def index(suffix: str | None = None):
     result = fetch(s.search(base_uri(), text, kind))
     names = {c["council"]: c["name"] for c in council_rows()}
     rows = [dict(r, council_name=names.get(r.get("council"), r.get("council"))) for r in s.rank(result.rows, text)]
-    cut = len(rows) > s.MAX_MATCHES or result.truncated
+    cut = len(rows) > s.MAX_MATCHES or result.truncated or len(result.rows) >= s.CANDIDATES
     table = Table("search", f"Matches for “{text}”", [
         Column("label", "Name", href="thing"), Column("kind", "Kind"), Column("identifier", "Identifier"),
         Column("council_name", "Council or publisher", href="council")], rows[: s.MAX_MATCHES],

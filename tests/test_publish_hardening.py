@@ -51,9 +51,9 @@ def site(tmp_path_factory):
     url = f"http://127.0.0.1:{port}"
     for _ in range(150):
         try:
-            requests.get(url + "/publish", timeout=2)
+            requests.get(url + "/publish", timeout=10)
             break
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # a loaded machine boots workers slowly
             time.sleep(0.2)
     yield {"url": url, "store": store, "token": token, "log": log, "folder": folder}
     proc.terminate()

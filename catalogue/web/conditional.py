@@ -23,6 +23,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from flask import Flask, current_app, g, request
 
 from catalogue import __version__, iris
+from catalogue.store.snapshots import Layout, published_version
 from catalogue.store.sparql_text import iri
 from catalogue.vocab import DCTERMS, SV
 from catalogue.web import get_store
@@ -37,15 +38,27 @@ def data_version() -> tuple[str, datetime]:
     """(tag, last modified) of the data this request sees, computed once per request."""
     if "svcat_version" in g:
         return g.svcat_version
-    store = get_store()
-    version = getattr(store, "version", None)
-    found = version() if callable(version) else None
+    found = _published_snapshot()
     if found is None:
-        found = _catalogue_version(store)
+        store = get_store()
+        version = getattr(store, "version", None)
+        found = version() if callable(version) else None
+        if found is None:
+            found = _catalogue_version(store)
     tag, seconds = found
     modified = datetime.fromtimestamp(int(seconds), tz=timezone.utc)
     g.svcat_version = (str(tag), modified)
     return g.svcat_version
+
+
+def _published_snapshot() -> tuple[str, float] | None:
+    """An on-disk store's published snapshot, read without opening the store (or its query workers)."""
+    config = current_app.config
+    url = str(config.get("SVCAT_STORE") or "")
+    if config.get("SVCAT_STORE_OBJECT") is not None or url == "memory:" or url.startswith(("http://", "https://")):
+        return None
+    path = url[len("oxigraph:"):] if url.startswith("oxigraph:") else url
+    return published_version(Layout(path))
 
 
 def _catalogue_version(store) -> tuple[str, float]:

@@ -13,11 +13,14 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-from catalogue.tokens import beside_store
+from catalogue.paths import beside_store
+
+#: The audit log's name in an embedded store's folder.
+FILE_NAME = "audit.log"
 
 
 def audit_path(config: dict) -> Path:
-    return beside_store(config, "AUDIT_LOG", "audit.log", "svcat-audit.log")
+    return beside_store(config, "AUDIT_LOG", FILE_NAME, "svcat-audit.log")
 
 
 def record(path: Path, **fields) -> dict:

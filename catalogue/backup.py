@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalogue import __version__
+from catalogue import __version__, audit, tokens
 from catalogue.errors import BadRequest, CatalogueError
 from catalogue.store import open_store
 
@@ -247,7 +247,20 @@ def restore(src: str | Path, store_url: str, *, replace: bool = False) -> tuple[
     _load_and_check(str(target), src, manifest)
     if manifest.sources:
         shutil.copytree(src / SOURCES, target / SOURCES, dirs_exist_ok=True)
+    if target != root:
+        _carry_operator_files(root, target)
     return manifest, (_swap(root, target) if target != root else None)
+
+
+#: Files in a store folder that are the operator's, not the data's: a restore of the data
+#: must not revoke every publishing token or drop the audit trail.
+OPERATOR_FILES = (tokens.FILE_NAME, audit.FILE_NAME)
+
+
+def _carry_operator_files(old: Path, fresh: Path) -> None:
+    for name in OPERATOR_FILES:
+        if (old / name).is_file() and not (fresh / name).exists():
+            shutil.copy2(old / name, fresh / name)  # keeps the tokens file's 0600 mode
 
 
 def _swap(root: Path, fresh: Path) -> Path:

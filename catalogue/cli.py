@@ -38,6 +38,13 @@ def _store(ctx: click.Context, mode: str):
         raise UsageProblem(exc.message) from exc
 
 
+def _sources(ctx: click.Context):
+    """The folder that keeps loaded source files, for the store in use (``catalogue.sources``)."""
+    from catalogue.sources import sources_dir
+
+    return sources_dir(dict(ctx.obj["config"], STORE=ctx.obj["store"]))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="svcat")
 @click.option("--store", envvar="SVCAT_STORE", show_envvar=True,
@@ -136,7 +143,7 @@ def load(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt,
         with _progress(quiet) as bar:
             outcome = load_file(store, kind, file, base=ctx.obj["base"], publisher=publisher, mapping=mapping,
                                 licence=licence or ctx.obj["config"]["LICENCE"], title=title, progress=bar,
-                                skip_invalid=skip_invalid)
+                                skip_invalid=skip_invalid, sources=_sources(ctx))
     except CatalogueError as exc:
         raise UsageProblem(exc.message) from exc
     finally:
@@ -261,7 +268,7 @@ def demo(ctx, host, port, no_serve):
             with _progress(False) as bar:
                 outcome = load_file(store, entry["kind"], entry["file"], base=ctx.obj["base"],
                                     publisher=entry["gss_code"], licence=ctx.obj["config"]["LICENCE"],
-                                    progress=bar)
+                                    progress=bar, sources=_sources(ctx))
             report = outcome.report
             status = "loaded" if outcome.loaded else "REFUSED"
             click.echo(f"{status:8} {entry['path']:<58} {report.rows_loaded:>7,} rows "

@@ -52,6 +52,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("AUDIT_LOG", "",
             "JSON-lines log of every upload (who, when, file, sha256, dataset, outcome; never a token); "
             "default audit.log in the store folder (svcat-audit.log for other stores)."),
+    Setting("SOURCES_DIR", "",
+            "Folder that keeps each loaded source file (content-addressed by sha256) so that its download "
+            "URL and row citations resolve; default sources/ in the store folder (svcat-sources for a remote "
+            "store; not kept for memory:)."),
     Setting("MAX_UPLOAD_BYTES", 50_000_000,
             "Largest file /publish accepts; a bigger upload is refused (413) before its body is read."),
     Setting("UPLOAD_TIMEOUT", 900.0, "Seconds an upload's validation and load may take before it is stopped."),

@@ -19,6 +19,7 @@ from pathlib import Path
 from catalogue import history, iris
 from catalogue.errors import BadRequest
 from catalogue.records import RecordInput, now, record_graph
+from catalogue.sources import keep as keep_source
 from catalogue.store import Store
 from catalogue.store import sparql_text as q
 from catalogue.vocab import DCTERMS, SV
@@ -87,11 +88,13 @@ def validate_file(kind: str, path: str | Path, *, base: str, publisher: str | No
 def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher: str | None = None,
               mapping: str | None = None, licence: str, title: str | None = None, keep: int = 1000,
               progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS,
-              skip_invalid: bool = False) -> LoadOutcome:
+              skip_invalid: bool = False, sources: Path | None = None) -> LoadOutcome:
     """Validate and load a file as one dataset, replacing its previous version atomically.
 
     With ``skip_invalid`` the rows with violations are left out (each listed, with its
-    reasons, in the dataset's record) and the rest are loaded."""
+    reasons, in the dataset's record) and the rest are loaded. With ``sources`` (a folder,
+    see ``catalogue.sources``) the file itself is kept there, so its download URL and row
+    citations resolve."""
     if not iris.is_absolute_iri(licence):
         raise BadRequest(f"the licence must be an absolute IRI (https://...), not {licence!r}")
     started_clock = time.monotonic()
@@ -122,6 +125,8 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
             report.fatal = "no row is valid: nothing to load (every row has a violation)"
         return LoadOutcome(report, dataset=source.dataset, seconds=time.monotonic() - started_clock)
 
+    if sources is not None:
+        keep_source(path, source.info.sha256, sources)  # before the record names it
     report.triples = stream.emitted - stream.repeats if stream.exact else count_triples(store, graph)
     previous = previous_record(store, base, source.dataset)
     council_iri = iris.council(base, source.council.gss)

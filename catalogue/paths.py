@@ -30,3 +30,18 @@ def written_samples_dir() -> Path:
     """Small sample files this project wrote (a supplier list, a social-value framework),
     for kinds of which no real council file is shipped; loaded by ``svcat demo`` too."""
     return ROOT / "tests" / "data" / "samples"
+
+
+def store_folder(store: str) -> Path | None:
+    """The embedded store's folder, or ``None`` for ``memory:`` and remote stores."""
+    if store == "memory:" or store.startswith(("http://", "https://")):
+        return None
+    return Path(store[len("oxigraph:"):] if store.startswith("oxigraph:") else store)
+
+
+def beside_store(config: dict, setting: str, name: str, fallback: str) -> Path:
+    """A setting's file, else ``name`` in the store folder, else ``fallback`` in the working directory."""
+    if config.get(setting):
+        return Path(config[setting])
+    folder = store_folder(str(config["STORE"]))
+    return folder / name if folder is not None else Path(fallback)

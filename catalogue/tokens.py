@@ -21,27 +21,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from catalogue.errors import BadRequest
+from catalogue.paths import beside_store
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 
 
-def store_folder(store: str) -> Path | None:
-    """The embedded store's folder, or ``None`` for ``memory:`` and remote stores."""
-    if store == "memory:" or store.startswith(("http://", "https://")):
-        return None
-    return Path(store[len("oxigraph:"):] if store.startswith("oxigraph:") else store)
-
-
-def beside_store(config: dict, setting: str, name: str, fallback: str) -> Path:
-    """A setting's file, else ``name`` in the store folder, else ``fallback`` in the working directory."""
-    if config.get(setting):
-        return Path(config[setting])
-    folder = store_folder(str(config["STORE"]))
-    return folder / name if folder is not None else Path(fallback)
+#: The tokens file's name in an embedded store's folder.
+FILE_NAME = "tokens.json"
 
 
 def tokens_path(config: dict) -> Path:
-    return beside_store(config, "TOKENS_FILE", "tokens.json", "svcat-tokens.json")
+    return beside_store(config, "TOKENS_FILE", FILE_NAME, "svcat-tokens.json")
 
 
 def digest(token: str) -> str:

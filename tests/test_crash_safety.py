@@ -157,6 +157,8 @@ def test_restore_replaces_a_store_only_when_asked_and_readers_follow(source_stor
     small = REAL / "calderdale" / "2022-08.csv"
     assert _svcat(target, "load", "spend", str(small), "-q").exit_code == 0
     reader = open_store(str(target), "read")  # a web worker reading the old store
+    assert _svcat(target, "token", "create", "publisher-1").exit_code == 0
+    tokens = (target / "tokens.json").read_bytes()
     before = _counts(target)
 
     refused = _svcat(target, "restore", str(tmp_path / "bk"))
@@ -170,3 +172,5 @@ def test_restore_replaces_a_store_only_when_asked_and_readers_follow(source_stor
     kept = [p for p in tmp_path.iterdir() if p.name.startswith("target.replaced-")]
     assert len(kept) == 1 and not any(p.name.startswith("target.restoring") for p in tmp_path.iterdir())
     assert os.path.isdir(kept[0] / "primary")
+    assert (target / "tokens.json").read_bytes() == tokens  # publishing tokens survive the restore
+    assert (target / "tokens.json").stat().st_mode & 0o077 == 0

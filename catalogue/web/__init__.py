@@ -43,8 +43,8 @@ def base_uri() -> str:
 
 def init_app(app: Flask) -> None:
     from catalogue.web import (
-        catalogue_page, conditional, councils, datasets, errors, formatting, home, outcomes, publish, query,
-        resources, search, social_value, sparql,
+        catalogue_page, conditional, councils, datasets, errors, files, formatting, home, outcomes, publish,
+        query, resources, search, social_value, sparql,
     )
 
     errors.register(app)
@@ -55,6 +55,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(resources.bp)
     app.register_blueprint(councils.bp)
     app.register_blueprint(datasets.bp)
+    app.register_blueprint(files.bp)
     app.register_blueprint(catalogue_page.bp)
     app.register_blueprint(query.bp)
     app.register_blueprint(search.bp)

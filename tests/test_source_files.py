@@ -1,0 +1,77 @@
+"""Source files are kept when loaded, and their download URLs and row citations resolve."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+from catalogue.app import create_app
+from catalogue.cli import cli
+from tests.conftest import BASE, DATA
+
+GOOD = DATA / "spend" / "leeds-2010-excerpt.csv"
+CITATIONS = """
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
+PREFIX spdx: <http://spdx.org/rdf/terms#>
+SELECT ?row ?sha WHERE {
+  <https://data.example.gov.uk/id/dataset/E08000035/spend/2013-12/line/2> prov:wasDerivedFrom ?row .
+  ?dist dcat:downloadURL ?file ; spdx:checksum/spdx:checksumValue ?sha .
+  FILTER(STRSTARTS(STR(?row), CONCAT(STR(?file), "#row=")))
+}"""
+
+
+def test_a_cited_row_leads_to_the_published_bytes_over_real_http(served):
+    """Follow a line's prov:wasDerivedFrom to its file: the bytes hash to the record's sha256."""
+    response = requests.get(served + "/sparql", params={"query": CITATIONS},
+                            headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    binding = response.json()["results"]["bindings"][0]
+    citation, sha = binding["row"]["value"], binding["sha"]["value"]
+    assert citation.endswith("#row=2")
+    path = citation.split("#", 1)[0][len(BASE) - 1:]
+    download = requests.get(served + path, timeout=30)
+    assert download.status_code == 200 and download.headers["Content-Type"].startswith("text/csv")
+    assert hashlib.sha256(download.content).hexdigest() == sha
+    assert download.headers["ETag"].strip('"') == sha
+    again = requests.get(served + path, headers={"If-None-Match": download.headers["ETag"]}, timeout=30)
+    assert again.status_code == 304
+
+
+@pytest.fixture
+def store_dir(tmp_path):
+    return tmp_path / "store"
+
+
+def _load(store_dir, path, *extra):
+    return CliRunner().invoke(cli, ["--store", str(store_dir), "--base-uri", BASE, "load", "spend", str(path),
+                                    "--publisher", "E08000035", *extra], catch_exceptions=False)
+
+
+def test_a_refused_reload_keeps_serving_the_previous_file(store_dir, tmp_path):
+    published = tmp_path / "upload" / GOOD.name
+    published.parent.mkdir()
+    shutil.copy(GOOD, published)
+    assert _load(store_dir, published).exit_code == 0
+    original = published.read_bytes()
+    published.write_bytes(original.replace(b"24/12/2010", b"31/02/2010", 1))  # now refused
+    assert published.read_bytes() != original
+    assert _load(store_dir, published).exit_code == 1
+
+    client = create_app({"TESTING": True, "SVCAT_STORE": str(store_dir), "SVCAT_BASE_URI": BASE}).test_client()
+    url = f"/file/E08000035/spend/{GOOD.stem}/{GOOD.name}"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.data == original
+    assert client.get("/file/E08000035/spend/nothing/here.csv").status_code == 404
+
+
+def test_a_memory_store_keeps_no_copies_and_says_so(tmp_path):
+    from catalogue.sources import sources_dir
+
+    assert sources_dir({"STORE": "memory:"}) is None
+    assert sources_dir({"STORE": str(tmp_path / "s")}) == tmp_path / "s" / "sources"
+    assert sources_dir({"STORE": "memory:", "SOURCES_DIR": str(tmp_path / "k")}) == tmp_path / "k"

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import csv
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
+
+from tests.servers import free_port, gunicorn  # noqa: F401 (free_port: used by test modules)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -35,12 +34,6 @@ def manifest(folder: Path, kind: str | None = None) -> list[dict]:
 def real_files(kind: str) -> list[dict]:
     """Every file of a kind: ../shared/data/real when present, else the repository copies."""
     return manifest(SHARED_REAL if (SHARED_REAL / "manifest.csv").exists() else REAL, kind)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -98,28 +91,8 @@ def disk_store_path(tmp_path_factory):
 @pytest.fixture(scope="session")
 def served(disk_store_path):
     """gunicorn serving the disk store on 127.0.0.1 with 2 workers; yields its root URL."""
-    port = free_port()
-    env = dict(os.environ, SVCAT_STORE=str(disk_store_path), SVCAT_BASE_URI=BASE)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url + "/", timeout=10).status_code == 200:
-                break
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        raise RuntimeError("gunicorn did not start: " + proc.stdout.read().decode(errors="replace"))
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with gunicorn({"SVCAT_STORE": str(disk_store_path), "SVCAT_BASE_URI": BASE}) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,6 @@ follow a problem to its cell, fix the file, upload it again and see it listed.""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 
 import pytest
 import requests
@@ -18,7 +14,8 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from catalogue.cli import cli
 from catalogue.store.embedded import EmbeddedStore
 from tests.browser import screenshot
-from tests.conftest import BASE, DATA, ROOT, free_port
+from tests.conftest import BASE, DATA
+from tests.servers import gunicorn
 
 BAD = DATA / "spend" / "bad-date-bad-amount-missing-supplier.csv"
 
@@ -31,27 +28,8 @@ def publish_site(tmp_path_factory):
     EmbeddedStore(str(store), mode="write").close()
     made = CliRunner().invoke(cli, ["--store", str(store), "token", "create", "leeds-transparency-officer"])
     token = made.stdout.strip().splitlines()[0]
-    port = free_port()
-    env = dict(os.environ, SVCAT_STORE=str(store), SVCAT_BASE_URI=BASE)
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url + "/publish", timeout=10).status_code == 200:
-                break
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        raise RuntimeError("gunicorn did not start: " + proc.stdout.read().decode(errors="replace"))
-    yield {"url": url, "token": token, "folder": folder, "store": store}
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with gunicorn({"SVCAT_STORE": str(store), "SVCAT_BASE_URI": BASE}, ready_path="/publish") as url:
+        yield {"url": url, "token": token, "folder": folder, "store": store}
 
 
 def fill_and_upload(browser, token: str, path) -> None:

@@ -4,7 +4,6 @@ oversized uploads refused whatever their framing, and a failed upload changes no
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -17,7 +16,8 @@ import requests
 from catalogue import audit
 from catalogue.backup import store_digest
 from catalogue.store import open_store
-from tests.conftest import BASE, DATA, REAL, ROOT, free_port
+from tests.conftest import BASE, DATA, REAL, ROOT
+from tests.servers import gunicorn
 from tests.test_crash_safety import _version, visible_version
 from tests.test_page_safety import _assert_inert
 
@@ -40,24 +40,12 @@ def site(tmp_path_factory):
     made = _svcat(store, "token", "create", "leeds-open-data")
     assert made.returncode == 0
     token = made.stdout.strip().splitlines()[0]
-    port = free_port()
     log = folder / "gunicorn.log"
-    env = dict(os.environ, SVCAT_STORE=str(store), SVCAT_BASE_URI=BASE, SVCAT_MAX_UPLOAD_BYTES=str(LIMIT),
-               TMPDIR=str(folder))
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
-                                 "--access-logfile", "-", "--log-level", "debug", "wsgi:app"],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            requests.get(url + "/publish", timeout=10)
-            break
-        except (requests.ConnectionError, requests.Timeout):  # a loaded machine boots workers slowly
-            time.sleep(0.2)
-    yield {"url": url, "store": store, "token": token, "log": log, "folder": folder}
-    proc.terminate()
-    proc.wait(timeout=30)
+    env = {"SVCAT_STORE": str(store), "SVCAT_BASE_URI": BASE, "SVCAT_MAX_UPLOAD_BYTES": str(LIMIT),
+           "TMPDIR": str(folder)}
+    with gunicorn(env, ready_path="/publish", log=log,
+                  extra_args=("--access-logfile", "-", "--log-level", "debug")) as url:
+        yield {"url": url, "store": store, "token": token, "log": log, "folder": folder}
 
 
 def snapshot(store: Path) -> tuple:

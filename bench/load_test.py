@@ -188,30 +188,32 @@ def main() -> int:
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
                                "--timeout", "120", "wsgi:app"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=open(tmp / "gunicorn.log", "wb"))
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            requests.get(url + "/", timeout=5)
-            break
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    pages = discover_pages(url)
-    print(f"{len(pages)} pages found; {args.clients} clients for {args.seconds:g} s ...", flush=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(150):
+            try:
+                requests.get(url + "/", timeout=5)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        pages = discover_pages(url)
+        print(f"{len(pages)} pages found; {args.clients} clients for {args.seconds:g} s ...", flush=True)
 
-    tally, samples, load_results = Tally(), [], {}
-    stop = time.monotonic() + args.seconds
-    threads = [threading.Thread(target=client, args=(url, pages, stop, tally, i)) for i in range(args.clients)]
-    threads += [threading.Thread(target=pathological, args=(url, stop, tally, 3.0)),
-                threading.Thread(target=sample_memory, args=(server.pid, stop, samples)),
-                threading.Thread(target=loads, args=(store, new_file, reload_file, load_results))]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - started
-    server.terminate()
-    server.wait()
+        tally, samples, load_results = Tally(), [], {}
+        stop = time.monotonic() + args.seconds
+        threads = [threading.Thread(target=client, args=(url, pages, stop, tally, i)) for i in range(args.clients)]
+        threads += [threading.Thread(target=pathological, args=(url, stop, tally, 3.0)),
+                    threading.Thread(target=sample_memory, args=(server.pid, stop, samples)),
+                    threading.Thread(target=loads, args=(store, new_file, reload_file, load_results))]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - started
+    finally:  # never leave a server behind, whatever happened
+        server.terminate()
+        server.wait()
 
     after = datasets(store)
     new_dataset = f"{BASE}id/dataset/E08000035/spend/{new_file.stem.lower()}"

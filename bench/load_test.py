@@ -190,11 +190,12 @@ def main() -> int:
                               stdout=subprocess.DEVNULL, stderr=open(tmp / "gunicorn.log", "wb"))
     try:
         url = f"http://127.0.0.1:{port}"
-        for _ in range(150):
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
             try:
-                requests.get(url + "/", timeout=5)
+                requests.get(url + "/", timeout=10)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.2)
         pages = discover_pages(url)
         print(f"{len(pages)} pages found; {args.clients} clients for {args.seconds:g} s ...", flush=True)

@@ -78,11 +78,12 @@ def start_gunicorn(path: str, timeout: str, port: int) -> subprocess.Popen:
     env = dict(os.environ, SVCAT_STORE=path, SVCAT_BASE_URI=BASE, SVCAT_QUERY_TIMEOUT=timeout)
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
         try:
-            requests.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK {}"}, timeout=2)
+            requests.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK {}"}, timeout=10)
             return proc
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("gunicorn did not start")

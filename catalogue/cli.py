@@ -30,10 +30,11 @@ class UsageProblem(click.ClickException):
 
 
 def _store(ctx: click.Context, mode: str):
+    from catalogue.config import remote_options
     from catalogue.store import open_store
 
     try:
-        return open_store(ctx.obj["store"], mode=mode)
+        return open_store(ctx.obj["store"], mode=mode, remote=remote_options(ctx.obj["config"]))
     except CatalogueError as exc:
         raise UsageProblem(exc.message) from exc
 

@@ -59,6 +59,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_UPLOAD_BYTES", 50_000_000,
             "Largest file /publish accepts; a bigger upload is refused (413) before its body is read."),
     Setting("UPLOAD_TIMEOUT", 900.0, "Seconds an upload's validation and load may take before it is stopped."),
+    Setting("STORE_UPDATE_URL", "",
+            "SPARQL 1.1 Update endpoint of a remote store; default the query endpoint (Virtuoso: its "
+            "/sparql-auth)."),
+    Setting("STORE_GRAPH_STORE_URL", "",
+            "SPARQL 1.1 Graph Store Protocol endpoint of a remote store, for bulk writes; default the query "
+            "endpoint (Virtuoso: its /sparql-graph-crud-auth); none to write with INSERT DATA instead."),
 )
 
 DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -92,3 +98,12 @@ def query_limits(config: dict):
                        workers=int(config["QUERY_WORKERS"]),
                        memory_mb=int(config.get("QUERY_MEMORY_MB", 2048)),
                        federation=tuple(str(config["FEDERATION"]).split()))
+
+
+def remote_options(config: dict):
+    """How to reach a remote store's endpoints (keys without the prefix)."""
+    from catalogue.store.remote_http import RemoteOptions
+
+    return RemoteOptions(user=str(config.get("STORE_USER") or ""), password=str(config.get("STORE_PASSWORD") or ""),
+                         update_url=str(config.get("STORE_UPDATE_URL") or ""),
+                         graph_store_url=str(config.get("STORE_GRAPH_STORE_URL") or ""))

@@ -57,6 +57,49 @@ def load_samples(store) -> list:
 
 
 @pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    """A real OpenLink Virtuoso on 127.0.0.1 with a throw-away database (tests/virtuoso.py)."""
+    from tests.virtuoso import start_virtuoso, stop_virtuoso
+
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    yield server
+    stop_virtuoso(server)
+
+
+def remote_options(server):
+    from catalogue.store.remote_http import RemoteOptions
+
+    return RemoteOptions(user=server.user, password=server.password)
+
+
+def drop_test_graphs(store) -> None:
+    for graph in store.graphs():
+        if graph.startswith(BASE):
+            store.drop_graph(graph)
+
+
+@pytest.fixture(params=["embedded", "virtuoso"])
+def store(request, tmp_path):
+    """An empty writable store of each backend: the store tests run against both.
+
+    ``store.reader()`` opens a read-only view of the same data, as a web worker would.
+    """
+    from catalogue.store import open_store
+
+    if request.param == "embedded":
+        url, options = str(tmp_path / "store"), None
+    else:
+        server = request.getfixturevalue("virtuoso")
+        url, options = server.sparql, remote_options(server)
+    writer = open_store(url, "write", remote=options)
+    writer.reader = lambda: open_store(url, "read", remote=options)
+    yield writer
+    if request.param == "virtuoso":
+        drop_test_graphs(writer)
+    writer.close()
+
+
+@pytest.fixture(scope="session")
 def loaded_store():
     from catalogue.store.embedded import EmbeddedStore
 
@@ -93,6 +136,14 @@ def served(disk_store_path):
     """gunicorn serving the disk store on 127.0.0.1 with 2 workers; yields its root URL."""
     with gunicorn({"SVCAT_STORE": str(disk_store_path), "SVCAT_BASE_URI": BASE}) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def served(disk_store_path):
+    """gunicorn serving the disk store on 127.0.0.1 with 2 workers; yields its root URL."""
+    url, proc = start_gunicorn(dict(os.environ, SVCAT_STORE=str(disk_store_path), SVCAT_BASE_URI=BASE))
+    yield url
+    stop_gunicorn(proc)
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,9 @@
-"""The embedded store: atomic replace, snapshots for readers, orphan collection."""
+"""The embedded store's own behaviour: snapshots for readers (the contract both backends
+share is in test_store_backends.py)."""
 
 from __future__ import annotations
 
-from catalogue.ingest import collect_orphans, load_file
+from catalogue.ingest import load_file
 from catalogue.store import open_store
 from tests.conftest import BASE, DATA, OGL
 
@@ -12,16 +13,6 @@ LINES = "PREFIX pay: <http://reference.data.gov.uk/def/payment#> SELECT (COUNT(*
 
 def count(store) -> int:
     return int(store.select(LINES).rows[0]["n"])
-
-
-def test_reload_replaces_the_dataset_graph(tmp_path):
-    path = str(tmp_path / "store")
-    with open_store(path, "write") as writer:
-        first = load_file(writer, "spend", EXCERPT, base=BASE, licence=OGL)
-        second = load_file(writer, "spend", EXCERPT, base=BASE, licence=OGL)
-        assert second.replaced_graph == first.graph != second.graph
-        assert first.graph not in writer.graphs() and second.graph in writer.graphs()
-        assert count(writer) == 5
 
 
 def test_readers_see_published_data_without_restart(tmp_path):
@@ -45,16 +36,6 @@ def test_a_load_in_progress_is_invisible_to_readers(tmp_path):
     assert count(reader) == 0  # not published
     writer.close()
     reader.close()
-
-
-def test_orphan_graphs_from_a_killed_load_are_collected(tmp_path):
-    path = str(tmp_path / "store")
-    with open_store(path, "write") as writer:
-        load_file(writer, "spend", EXCERPT, base=BASE, licence=OGL)
-        orphan = f"{BASE}graph/E08000035/spend/leeds-2010-excerpt/19990101T000000-deadbeef"
-        writer.bulk_add([f"<{BASE}id/x> <{BASE}id/p> <{BASE}id/y> <{orphan}> .\n".encode()])
-        assert collect_orphans(writer, BASE) == [orphan]
-        assert orphan not in writer.graphs() and count(writer) == 5
 
 
 def test_export_dumps_n_quads(tmp_path, memory_store):

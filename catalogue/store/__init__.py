@@ -164,7 +164,7 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-def open_store(url: str, mode: str = "read", limits: QueryLimits | None = None) -> Store:
+def open_store(url: str, mode: str = "read", limits: QueryLimits | None = None, *, remote=None) -> Store:
     """The store at ``url``: ``memory:``, ``oxigraph:PATH``, ``PATH`` or ``http(s)://``.
 
     With ``limits`` (the web tier's read stores), queries are held to them: an on-disk
@@ -172,13 +172,15 @@ def open_store(url: str, mode: str = "read", limits: QueryLimits | None = None) 
     (``pool.GuardedStore``); an in-memory store applies the row limit only (it cannot be
     shared with another process); a remote store passes both on to its server. A timeout
     of 0 turns the worker processes off (queries run in-process, with no time limit).
+    ``remote`` (``remote_http.RemoteOptions``) says how to reach and authenticate to a
+    remote store's update and graph store endpoints.
     """
     if mode not in ("read", "write"):
         raise ValueError(f"mode must be 'read' or 'write', not {mode!r}")
     if url.startswith(("http://", "https://")):
         from catalogue.store.remote import RemoteStore
 
-        return RemoteStore(url, mode=mode, limits=limits) if limits else RemoteStore(url, mode=mode)
+        return RemoteStore(url, mode=mode, limits=limits, options=remote)
     from catalogue.store.embedded import EmbeddedStore
 
     result_limit = limits.result_limit if limits else None

@@ -10,7 +10,7 @@ import os
 
 from flask import Flask, current_app
 
-from catalogue.config import query_limits
+from catalogue.config import query_limits, remote_options
 from catalogue.store import QueryLimits, Store, open_store
 
 STORE_KEY = "svcat.store"
@@ -26,7 +26,9 @@ def get_store() -> Store:
     store = holder.get(pid)
     if store is None:
         holder.clear()
-        store = holder[pid] = open_store(current_app.config["SVCAT_STORE"], mode="read", limits=limits())
+        store = holder[pid] = open_store(current_app.config["SVCAT_STORE"], mode="read", limits=limits(),
+                                         remote=remote_options({k[6:]: v for k, v in current_app.config.items()
+                                                                if k.startswith("SVCAT_")}))
     return store
 
 

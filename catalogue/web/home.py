@@ -18,7 +18,7 @@ def loaded_datasets() -> list[dict]:
     """Every dataset in the catalogue graph with its council and counts."""
     cat = iris.catalogue_graph(base_uri())
     rows = get_store().select(sparql_prologue("dcat", "dcterms", "sv", "void", "rdfs") + f"""
-        SELECT ?dataset ?title ?council ?councilName ?kind ?rows ?skipped ?warnings ?triples ?modified
+        SELECT DISTINCT ?dataset ?title ?council ?councilName ?kind ?rows ?skipped ?warnings ?triples ?modified
         WHERE {{ GRAPH {iri(cat)} {{
             ?dataset a dcat:Dataset ; dcterms:title ?title ; dcterms:publisher ?council ;
                      sv:loadedRowCount ?rows ; sv:skippedRowCount ?skipped ;

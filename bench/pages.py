@@ -81,7 +81,10 @@ def pages(url: str) -> list[tuple[str, str]]:
         ("supplier record", "/doc/" + supplier[len(BASE) + 3:]),
         ("dataset page", "/doc/" + datasets[0]["dataset"][len(BASE) + 3:]),
         ("social value (all councils)", "/social-value"),
+        ("social value chart: shares", "/social-value/shares.svg"),
         ("search", "/search?q=care"),
+        ("VoID", "/void"),
+        ("sitemap", "/sitemap.xml"),
     ]
     if organisation:
         out.insert(7, ("organisation", "/doc/" + organisation[len(BASE) + 3:]))

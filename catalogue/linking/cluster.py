@@ -53,9 +53,12 @@ def cluster_records(records: dict[str, SupplierRecord], constraints: Constraints
     for iri, org in constraints.pinned.items():
         if iri in records:
             by_org[org].append(iri)
-    for members in by_org.values():
+    for org, members in by_org.items():
         for other in members[1:]:
             forest.union(members[0], other, Link("manual", 1.0, evidence="assigned to this organisation"))
+        for record in members:
+            if record in constraints.detached:  # a person's assignment, not a pin kept by an incremental link
+                forest.note(record, Link("manual", 1.0, evidence=f"assigned to {org} by a person"))
 
     say("identifiers")
     for method, getter, label in (("companyNumber", lambda r: r.company_numbers, "company number"),

@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from catalogue import iris
-from catalogue.linking.records import csv_rows
+from catalogue.linking.records import all_rows, linkset_graph
+from catalogue.store.sparql_text import iri as q
 from catalogue.store import Store
 from catalogue.vocab import DCTERMS, RDFS, SKOS, SV, ontology_graph
 
@@ -33,13 +34,14 @@ def method_notations() -> dict[str, str]:
 def rows(store: Store, base: str) -> list[tuple[str, str, str, str, str, str]]:
     """Every (council, supplier name, supplier id, organisation, method, score), sorted."""
     council_prefix = iris.council(base, "")
-    found = csv_rows(store, f"""SELECT DISTINCT ?council ?name ?id ?org ?method ?score WHERE {{
+    graph = linkset_graph(store, base)
+    links = "" if graph is None else f"""OPTIONAL {{ GRAPH {q(graph)} {{ ?s <{SV.organisationLink}> ?link .
+        ?link <{SV.linkedOrganisation}> ?org ; <{SV.linkMethod}> ?method ; <{SV.linkScore}> ?score }} }}"""
+    found = all_rows(store, f"""SELECT DISTINCT ?council ?name ?id ?org ?method ?score WHERE {{
         GRAPH <{iris.catalogue_graph(base)}> {{ ?ds <{SV.namedGraph}> ?g }}
         GRAPH ?g {{ ?s a <{SV.Supplier}> ; <{SV.recordedBy}> ?council .
                    OPTIONAL {{ ?s <{RDFS.label}> ?name }} OPTIONAL {{ ?s <{DCTERMS.identifier}> ?id }} }}
-        OPTIONAL {{ GRAPH <{iris.catalogue_graph(base)}> {{ <{iris.linkset(base)}> <{SV.namedGraph}> ?lg }}
-                   GRAPH ?lg {{ ?s <{SV.organisationLink}> ?link . ?link <{SV.linkedOrganisation}> ?org ;
-                                <{SV.linkMethod}> ?method ; <{SV.linkScore}> ?score }} }} }}""")
+        {links} }}""", order="?council ?name ?id ?org")
     notations = method_notations()
     out = []
     for r in found:

@@ -82,7 +82,7 @@ def read_decisions(path: str | Path, records_by_reference: dict[tuple[str, str, 
             record = _record(get, "", records_by_reference, known_records)
             other = _record(get, "other_", records_by_reference, known_records)
             organisation = get("organisation")
-            if record is None:
+            if not record:
                 problems.append((row_number, "no such supplier record: give council, supplier_name and "
                                              "supplier_id exactly as the crosswalk has them (or supplier)"))
                 continue

@@ -57,6 +57,19 @@ class Evaluation:
     labels: Counter = field(default_factory=Counter)
 
 
+#: Crosswalk method notations -> clustering methods.
+NOTATIONS = {"manual": "manual", "company-number": "companyNumber", "charity-number": "charityNumber",
+             "vat-number": "vatNumber", "exact-name": "exactName", "fuzzy-name": "fuzzyName",
+             "unmatched": "unmatched"}
+
+
+def from_crosswalk(rows) -> tuple[dict, dict]:
+    """(record reference -> organisation, -> method) from crosswalk rows."""
+    organisation = {(r[0], r[1], r[2]): r[3] for r in rows if r[3]}
+    method = {(r[0], r[1], r[2]): NOTATIONS.get(r[4], r[4]) for r in rows if r[3]}
+    return organisation, method
+
+
 def read_pairs(path: str | Path) -> list[LabelledPair]:
     with open(path, encoding="utf-8", newline="") as handle:
         return [LabelledPair((r["council_a"], r["supplier_name_a"], r["supplier_id_a"]),

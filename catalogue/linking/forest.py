@@ -105,12 +105,12 @@ class Forest:
                 sets[ra] |= sets.pop(rb)
             if rb in self.rejects:
                 self.rejects[ra] |= self.rejects.pop(rb)
-        self._note(a, Link(link.method, link.score, b, link.matched_value, link.evidence))
+        self.note(a, Link(link.method, link.score, b, link.matched_value, link.evidence))
         other = link_b or link
-        self._note(b, Link(other.method, other.score, a, other.matched_value, other.evidence))
+        self.note(b, Link(other.method, other.score, a, other.matched_value, other.evidence))
         return True
 
-    def _note(self, record: str, link: Link) -> None:
+    def note(self, record: str, link: Link) -> None:
         best = self.links.get(record)
         if best is None or (RANK[link.method], link.score) > (RANK[best.method], best.score):
             self.links[record] = link

@@ -80,7 +80,7 @@ class Organisation:
 
 
 def best_label(records: list[SupplierRecord]) -> str:
-    """The name to show: most used, preferring names with an identifier and mixed case."""
+    """The name to show: from a record with an identifier, in mixed case, the most used."""
     names: dict[str, list] = {}
     for record in records:
         if not record.name:
@@ -91,7 +91,7 @@ def best_label(records: list[SupplierRecord]) -> str:
         entry[2] = int(not record.name.isupper())
     if not names:
         return records[0].supplier_id or "Unnamed supplier"
-    return max(names, key=lambda n: (names[n][1], names[n][0], names[n][2], -len(n), n))
+    return max(names, key=lambda n: (names[n][1], names[n][2], names[n][0], -len(n), n))
 
 
 def organisation_triples(base: str, org: Organisation, activity: str) -> list[Triple]:
@@ -116,7 +116,9 @@ def organisation_triples(base: str, org: Organisation, activity: str) -> list[Tr
     out += [(node, _t(SV.nameKey), literal(k)) for k in sorted(org.name_keys)]
     out += [(node, _t(SV.blockKey), literal(k)) for k in sorted(org.block_keys)]
     out.append((node, _t(SV.recordCount), literal(str(len(org.records)), INTEGER)))
-    out.append((node, _t(SV.councilCount), literal(str(len({r.council for r in org.records})), INTEGER)))
+    councils = sorted({r.council for r in org.records})
+    out.append((node, _t(SV.councilCount), literal(str(len(councils)), INTEGER)))
+    out += [(node, _t(SV.paidBy), iri(iris.council(base, gss))) for gss in councils]
     out += [(node, _t(SV.socialValueClass), _t(SV[c])) for c in org.classes]
     for n, evidence in enumerate(org.evidence, start=1):
         out += _evidence_triples(node, f"{org.iri}#evidence-{n}", evidence)

@@ -81,8 +81,9 @@ def assign(base: str, clusters: list[list[str]], derived: list[str], previous: d
         if chosen[index] is not None:
             continue
         for org, count in Counter(previous[m] for m in members if m in previous).items():
-            claims.append((-count, org, index))
-    for _, org, index in sorted(claims):
+            # On a tie, the cluster whose own identifier names the IRI keeps it.
+            claims.append((-count, org != iris.organisation(base, derived[index]), org, index))
+    for _, _, org, index in sorted(claims):
         if chosen[index] is None and org not in taken and org not in retired_before:
             chosen[index] = org
             taken.add(org)

@@ -107,9 +107,21 @@ def _join_initials(tokens: list[str]) -> list[str]:
 
 
 def _strip_forms(folded: str) -> tuple[str, frozenset[str]]:
-    forms = {_FORM_OF[m.group(1)] for m in _FORM_ANYWHERE.finditer(folded)}
+    if folded.endswith(" the"):  # "AWARD SCHEME LTD THE": Devon puts The last
+        folded = folded[:-4]
+    forms = {_FORM_OF[m.group(1)] for m in _FORM_ANYWHERE.finditer(folded)
+             if not _is_acronym_of_words_before(folded, m)}
     stripped = _FORM_SUFFIX.sub("", " " + folded).strip()
     return (stripped or folded), frozenset(forms)
+
+
+def _is_acronym_of_words_before(folded: str, match: re.Match) -> bool:
+    """"Capita Intelligent Communications (CIC)": CIC spells the words before it, not a legal form."""
+    form = match.group(1).replace(" ", "")
+    if len(form) != 3 or form not in ("cic", "cio"):
+        return False
+    words = folded[:match.start()].split()[-3:]
+    return len(words) == 3 and "".join(w[0] for w in words) == form
 
 
 def _key(folded: str) -> str:

@@ -86,7 +86,7 @@ class CouncilIndex:
 
 
 def _council_key(key: str) -> str:
-    return " ".join(_COUNCIL_WORDS.get(t, t) for t in key.split())
+    return " ".join(_COUNCIL_WORDS.get(t, t) for t in key.split() if t != "the")
 
 
 def public_body_kind(parsed: ParsedName) -> tuple[str, float] | None:

@@ -53,10 +53,39 @@ class SupplierRecord:
         return {i for i in self.org_ids if i.startswith(CHARITY_SCHEMES)}
 
 
+class Truncated(Exception):
+    """A result the store cut at its row limit (the web tier's stores have one)."""
+
+
 def csv_rows(store: Store, sparql: str) -> list[dict[str, str]]:
     """A SELECT as plain strings (SPARQL CSV results: fast, and all linking needs)."""
-    _, _, body = store.query_raw(sparql, results_type="text/csv", graph_type="text/turtle")
-    return list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
+    raw = store.query_raw(sparql, results_type="text/csv", graph_type="text/turtle")
+    if getattr(raw, "truncated", False):
+        raise Truncated(sparql)
+    return list(csv.DictReader(io.StringIO(raw[2].decode("utf-8"))))
+
+
+def all_rows(store: Store, sparql: str, order: str, page: int = 5000) -> list[dict[str, str]]:
+    """Every row of a SELECT: in one go, or, when the store's row limit cuts it, in pages
+    sorted by ``order`` (sorting costs more than the query, so it is done only then)."""
+    try:
+        return csv_rows(store, sparql)
+    except Truncated:
+        pass
+    out: list[dict[str, str]] = []
+    offset = 0
+    while True:
+        try:
+            rows = csv_rows(store, f"{sparql}\nORDER BY {order} LIMIT {page} OFFSET {offset}")
+        except Truncated:
+            if page <= 100:
+                raise
+            page //= 2
+            continue
+        out += rows
+        if len(rows) < page:
+            return out
+        offset += page
 
 
 def _live(base: str) -> str:

@@ -126,7 +126,10 @@ def link_all(store: Store, base: str, *, licence: str, decisions_file: str | Pat
     constraints = dec.constraints(decisions, previous, retired_before)
     say(f"clustering {len(records):,} records")
     clustering = cluster_records(records, constraints, (councils or council_index()).find, progress=say)
-    organisations, retired, links = build(base, records, clustering, previous, retired_before)
+    # A record a person took out of an organisation does not pass that organisation's IRI on.
+    rejected = {(d.record, retired_before.get(d.target, d.target)) for d in decisions if d.action == "reject"}
+    inherited = {r: o for r, o in previous.items() if (r, o) not in rejected}
+    organisations, retired, links = build(base, records, clustering, inherited, retired_before)
     org_of = {r.iri: o.iri for o in organisations for r in o.records}
 
     say(f"writing {len(organisations):,} organisations")

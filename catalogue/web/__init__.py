@@ -43,7 +43,11 @@ def base_uri() -> str:
 
 def init_app(app: Flask) -> None:
     from catalogue.web import (
+<<<<<<< HEAD
         catalogue_page, conditional, councils, datasets, errors, formatting, home, outcomes, publish, query,
+=======
+        catalogue_page, conditional, councils, datasets, errors, formatting, home, organisations, query, reconcile,
+>>>>>>> 9d357ea (Linking: organisation pages, crosswalk CSV, W3C reconciliation service 0.2, decisions, incremental link on load, tests, labelled pairs, bench, README)
         resources, search, social_value, sparql,
     )
 
@@ -58,6 +62,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(catalogue_page.bp)
     app.register_blueprint(query.bp)
     app.register_blueprint(search.bp)
+    app.register_blueprint(organisations.bp)
+    app.register_blueprint(reconcile.bp)
     app.register_blueprint(social_value.bp)
     app.register_blueprint(outcomes.bp)
     app.register_blueprint(publish.bp)
@@ -72,7 +78,8 @@ def _cors_and_security(response):
                                 "X-SVCAT-Truncated, X-SVCAT-Result-Limit, X-SVCAT-Message")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     if response.mimetype == "text/html":
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        if "frame-ancestors" not in response.headers.get("Content-Security-Policy", ""):
+            response.headers.setdefault("X-Frame-Options", "DENY")  # unless a view allows framing
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault(
             "Content-Security-Policy",

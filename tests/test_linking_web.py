@@ -15,8 +15,8 @@ from catalogue.cli import cli
 from catalogue.linking import crosswalk
 from catalogue.linking.profile import profile
 from catalogue.linking.records import csv_rows
-from catalogue.web.formatting import money
 from catalogue.vocab import PAY, SV
+from catalogue.web.formatting import money
 from tests.conftest import BASE, REAL
 
 MOTT_KEY = "GB-COH-01243967"

@@ -14,8 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from catalogue.linking.forest import METHODS, RANK, SCORES, Constraints, Forest, Link
-from catalogue.linking.matchers import (block_keys, described, index_by, is_scoped, link_similar,
-                                        link_supplier_ids, link_vat)
+from catalogue.linking.matchers import (
+    block_keys,
+    described,
+    index_by,
+    is_scoped,
+    link_similar,
+    link_supplier_ids,
+    link_vat,
+)
 from catalogue.linking.names import ParsedName, parse
 from catalogue.linking.records import SupplierRecord
 

@@ -17,8 +17,8 @@ from functools import lru_cache
 
 from catalogue import iris
 from catalogue.linking.records import all_rows, linkset_graph
-from catalogue.store.sparql_text import iri as q
 from catalogue.store import Store
+from catalogue.store.sparql_text import iri as q
 from catalogue.vocab import DCTERMS, RDFS, SKOS, SV, ontology_graph
 
 COLUMNS = ("council", "supplier_name", "supplier_id", "organisation", "method", "score")
@@ -35,12 +35,12 @@ def rows(store: Store, base: str) -> list[tuple[str, str, str, str, str, str]]:
     """Every (council, supplier name, supplier id, organisation, method, score), sorted."""
     council_prefix = iris.council(base, "")
     graph = linkset_graph(store, base)
-    links = "" if graph is None else f"""OPTIONAL {{ GRAPH {q(graph)} {{ ?s <{SV.organisationLink}> ?link .
-        ?link <{SV.linkedOrganisation}> ?org ; <{SV.linkMethod}> ?method ; <{SV.linkScore}> ?score }} }}"""
+    links = "" if graph is None else f"""OPTIONAL {{ GRAPH {q(graph)} {{ ?s {q(SV.organisationLink)} ?link .
+        ?link {q(SV.linkedOrganisation)} ?org ; {q(SV.linkMethod)} ?method ; {q(SV.linkScore)} ?score }} }}"""
     found = all_rows(store, f"""SELECT DISTINCT ?council ?name ?id ?org ?method ?score WHERE {{
-        GRAPH <{iris.catalogue_graph(base)}> {{ ?ds <{SV.namedGraph}> ?g }}
-        GRAPH ?g {{ ?s a <{SV.Supplier}> ; <{SV.recordedBy}> ?council .
-                   OPTIONAL {{ ?s <{RDFS.label}> ?name }} OPTIONAL {{ ?s <{DCTERMS.identifier}> ?id }} }}
+        GRAPH {q(iris.catalogue_graph(base))} {{ ?ds {q(SV.namedGraph)} ?g }}
+        GRAPH ?g {{ ?s a {q(SV.Supplier)} ; {q(SV.recordedBy)} ?council .
+                   OPTIONAL {{ ?s {q(RDFS.label)} ?name }} OPTIONAL {{ ?s {q(DCTERMS.identifier)} ?id }} }}
         {links} }}""", order="?council ?name ?id ?org")
     notations = method_notations()
     out = []

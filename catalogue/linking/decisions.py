@@ -27,6 +27,7 @@ from pathlib import Path
 
 from catalogue import iris
 from catalogue.linking.cluster import Constraints
+from catalogue.store.sparql_text import iri as q
 
 ACTIONS = ("confirm", "reject", "assign", "forget")
 
@@ -163,7 +164,7 @@ def stored_decisions(store, graph: str) -> list[Decision]:
     from catalogue.linking.records import csv_rows
     from catalogue.vocab import DCTERMS, RDFS, SV
 
-    rows = csv_rows(store, f"""SELECT ?action ?record ?target ?note ?date WHERE {{ GRAPH <{graph}> {{
-        ?d a <{SV.LinkDecision}> ; <{SV.decision}> ?action ; <{SV.decisionRecord}> ?record ; <{DCTERMS.date}> ?date .
-        OPTIONAL {{ ?d <{SV.decisionTarget}> ?target }} OPTIONAL {{ ?d <{RDFS.comment}> ?note }} }} }}""")
+    rows = csv_rows(store, f"""SELECT ?action ?record ?target ?note ?date WHERE {{ GRAPH {q(graph)} {{
+        ?d a {q(SV.LinkDecision)} ; {q(SV.decision)} ?action ; {q(SV.decisionRecord)} ?record ; {q(DCTERMS.date)} ?date .
+        OPTIONAL {{ ?d {q(SV.decisionTarget)} ?target }} OPTIONAL {{ ?d {q(RDFS.comment)} ?note }} }} }}""")
     return [Decision(r["action"], r["record"], r.get("target") or None, r.get("note") or "", r["date"]) for r in rows]

@@ -16,7 +16,20 @@ from catalogue.linking.cluster import Link, block_keys
 from catalogue.linking.decisions import Decision
 from catalogue.linking.names import parse
 from catalogue.linking.records import SupplierRecord
-from catalogue.vocab import DCAT, DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, SV, VOID, XSD
+from catalogue.store.sparql_text import iri as q
+from catalogue.vocab import (
+    DCAT,
+    DCTERMS,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    SV,
+    VOID,
+    XSD,
+)
 from loaders.terms import Triple
 from loaders.terms import iri as checked_iri
 from loaders.terms import literal as escaped_literal
@@ -40,7 +53,7 @@ _PLAIN = re.compile(r'[\x00-\x1f\x7f"\\]')
 @lru_cache(maxsize=500_000)
 def iri(value: str) -> str:
     """``loaders.terms.iri``, memoised, with a fast path: linking repeats IRIs many times."""
-    return f"<{value}>" if value and not _NOT_IN_IRI.search(value) else checked_iri(value)
+    return q(value) if value and not _NOT_IN_IRI.search(value) else checked_iri(value)
 
 
 def literal(text: str, datatype: str | None = None, lang: str | None = None) -> str:
@@ -49,7 +62,7 @@ def literal(text: str, datatype: str | None = None, lang: str | None = None) -> 
         return escaped_literal(text, datatype, lang)
     if lang:
         return f'"{text}"@{lang}'
-    return f'"{text}"^^<{datatype}>' if datatype else f'"{text}"'
+    return f'"{text}"^^{q(datatype)}' if datatype else f'"{text}"'
 
 
 def decimal(value: float) -> str:

@@ -19,15 +19,24 @@ from collections.abc import Callable
 
 from catalogue import iris
 from catalogue.linking import decisions as dec
+from catalogue.linking import graph as g
 from catalogue.linking import write
 from catalogue.linking.cluster import block_keys, cluster_records
 from catalogue.linking.names import parse
 from catalogue.linking.publicbodies import CouncilIndex
 from catalogue.linking.records import csv_rows, linkset_graph, read_records
-from catalogue.linking.run import (LinkOutcome, _outcome, build, council_index, group_pairs, link_all, now_text,
-                                   organisation_blocks)
-from catalogue.linking import graph as g
+from catalogue.linking.run import (
+    LinkOutcome,
+    _outcome,
+    build,
+    council_index,
+    group_pairs,
+    link_all,
+    now_text,
+    organisation_blocks,
+)
 from catalogue.store import Store
+from catalogue.store.sparql_text import iri as q
 from catalogue.vocab import DCTERMS, ORG, SV, VOID, XSD
 
 BATCH = 1500
@@ -36,9 +45,9 @@ BATCH = 1500
 def unlinked(store: Store, base: str, graph: str) -> list[str]:
     """Supplier records of live datasets that the links graph does not hold."""
     rows = csv_rows(store, f"""SELECT DISTINCT ?s WHERE {{
-        GRAPH <{iris.catalogue_graph(base)}> {{ ?ds <{SV.namedGraph}> ?g }}
-        GRAPH ?g {{ ?s a <{SV.Supplier}> }}
-        FILTER NOT EXISTS {{ GRAPH <{graph}> {{ ?s <{SV.canonicalOrganisation}> ?o }} }} }}""")
+        GRAPH {q(iris.catalogue_graph(base))} {{ ?ds {q(SV.namedGraph)} ?g }}
+        GRAPH ?g {{ ?s a {q(SV.Supplier)} }}
+        FILTER NOT EXISTS {{ GRAPH {q(graph)} {{ ?s {q(SV.canonicalOrganisation)} ?o }} }} }}""")
     return sorted(r["s"] for r in rows)
 
 
@@ -46,7 +55,7 @@ def _select_in(store: Store, template: str, values: list[str], literal: bool) ->
     rows = []
     for start in range(0, len(values), BATCH):
         chunk = values[start:start + BATCH]
-        terms = " ".join(('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"') if literal else f"<{v}>"
+        terms = " ".join(('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"') if literal else q(v)
                          for v in chunk)
         rows += csv_rows(store, template.replace("$VALUES", terms))
     return rows
@@ -65,11 +74,11 @@ def candidate_organisations(store: Store, graph: str, records) -> dict[str, str]
     for prop, values in ((SV.nameKey, sorted(k[2:] for k in keys if k.startswith("n:"))),
                          (SV.blockKey, sorted(k[2:] for k in keys if k.startswith("b:"))),
                          (ORG.identifier, sorted(ids)), (SV.vatNumber, sorted(vats))):
-        found = _select_in(store, f"SELECT DISTINCT ?org WHERE {{ GRAPH <{graph}> {{ VALUES ?v {{ $VALUES }} "
-                                  f"?org <{prop}> ?v }} }}", values, literal=True)
+        found = _select_in(store, f"SELECT DISTINCT ?org WHERE {{ GRAPH {q(graph)} {{ VALUES ?v {{ $VALUES }} "
+                                  f"?org {q(prop)} ?v }} }}", values, literal=True)
         orgs |= {r["org"] for r in found}
-    members = _select_in(store, f"SELECT ?rec ?org WHERE {{ GRAPH <{graph}> {{ VALUES ?org {{ $VALUES }} "
-                                f"?rec <{SV.canonicalOrganisation}> ?org }} }}", sorted(orgs), literal=False)
+    members = _select_in(store, f"SELECT ?rec ?org WHERE {{ GRAPH {q(graph)} {{ VALUES ?org {{ $VALUES }} "
+                                f"?rec {q(SV.canonicalOrganisation)} ?org }} }}", sorted(orgs), literal=False)
     return {r["rec"]: r["org"] for r in members}
 
 
@@ -116,7 +125,7 @@ def link_new(store: Store, base: str, *, licence: str, councils: CouncilIndex | 
 def _unclash(store: Store, graph: str, organisations: list[g.Organisation], existing: set[str]):
     """New organisations whose derived IRI another organisation already has get a suffix."""
     fresh = [o for o in organisations if o.iri not in existing]
-    taken = {r["o"] for r in _select_in(store, f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ VALUES ?o {{ $VALUES }} "
+    taken = {r["o"] for r in _select_in(store, f"SELECT ?o WHERE {{ GRAPH {q(graph)} {{ VALUES ?o {{ $VALUES }} "
                                               f"?o ?p ?x }} }}", sorted(o.iri for o in fresh), literal=False)}
     used = {o.iri for o in organisations}
     for org in fresh:
@@ -133,16 +142,16 @@ def _unclash(store: Store, graph: str, organisations: list[g.Organisation], exis
 def _touch_record(base: str, graph: str, added: int) -> str:
     """Bring the linkset record's modified time and organisation count up to date."""
     node, cat = iris.linkset(base), iris.catalogue_graph(base)
-    return (f"DELETE {{ GRAPH <{cat}> {{ <{node}> <{DCTERMS.modified}> ?m }} }} INSERT {{ GRAPH <{cat}> {{ "
-            f"<{node}> <{DCTERMS.modified}> \"{now_text()}\"^^<{XSD.dateTime}> }} }} "
-            f"WHERE {{ GRAPH <{cat}> {{ <{node}> <{DCTERMS.modified}> ?m }} }};\n"
-            f"DELETE {{ GRAPH <{cat}> {{ <{node}> <{VOID.entities}> ?n }} }} INSERT {{ GRAPH <{cat}> {{ "
-            f"<{node}> <{VOID.entities}> ?m }} }} WHERE {{ GRAPH <{cat}> {{ <{node}> <{VOID.entities}> ?n }} "
+    return (f"DELETE {{ GRAPH {q(cat)} {{ {q(node)} {q(DCTERMS.modified)} ?m }} }} INSERT {{ GRAPH {q(cat)} {{ "
+            f"{q(node)} {q(DCTERMS.modified)} \"{now_text()}\"^^{q(XSD.dateTime)} }} }} "
+            f"WHERE {{ GRAPH {q(cat)} {{ {q(node)} {q(DCTERMS.modified)} ?m }} }};\n"
+            f"DELETE {{ GRAPH {q(cat)} {{ {q(node)} {q(VOID.entities)} ?n }} }} INSERT {{ GRAPH {q(cat)} {{ "
+            f"{q(node)} {q(VOID.entities)} ?m }} }} WHERE {{ GRAPH {q(cat)} {{ {q(node)} {q(VOID.entities)} ?n }} "
             f"BIND(?n + {added} AS ?m) }}")
 
 
 def _recount(base: str, graph: str) -> str:
     node, cat = iris.linkset(base), iris.catalogue_graph(base)
-    return (f"DELETE {{ GRAPH <{cat}> {{ <{node}> <{VOID.triples}> ?old }} }} INSERT {{ GRAPH <{cat}> {{ "
-            f"<{node}> <{VOID.triples}> ?n }} }} WHERE {{ GRAPH <{cat}> {{ <{node}> <{VOID.triples}> ?old }} "
-            f"{{ SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} }} }}")
+    return (f"DELETE {{ GRAPH {q(cat)} {{ {q(node)} {q(VOID.triples)} ?old }} }} INSERT {{ GRAPH {q(cat)} {{ "
+            f"{q(node)} {q(VOID.triples)} ?n }} }} WHERE {{ GRAPH {q(cat)} {{ {q(node)} {q(VOID.triples)} ?old }} "
+            f"{{ SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {q(graph)} {{ ?s ?p ?o }} }} }} }}")

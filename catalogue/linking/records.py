@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from catalogue import iris
 from catalogue.store import Store
+from catalogue.store.sparql_text import iri as q
 from catalogue.vocab import DCTERMS, ORG, RDFS, SV
 
 COMPANY = "GB-COH-"
@@ -89,14 +90,14 @@ def all_rows(store: Store, sparql: str, order: str, page: int = 5000) -> list[di
 
 
 def _live(base: str) -> str:
-    return (f"GRAPH <{iris.catalogue_graph(base)}> {{ ?ds <{SV.namedGraph}> ?g . "
-            f"OPTIONAL {{ ?ds <{DCTERMS.type}> ?kind }} }}")
+    return (f"GRAPH {q(iris.catalogue_graph(base))} {{ ?ds {q(SV.namedGraph)} ?g . "
+            f"OPTIONAL {{ ?ds {q(DCTERMS.type)} ?kind }} }}")
 
 
 def _values(name: str, iris_: list[str] | None) -> str:
     if iris_ is None:
         return ""
-    return f"VALUES ?{name} {{ {' '.join(f'<{i}>' for i in iris_)} }}"
+    return f"VALUES ?{name} {{ {' '.join(q(i) for i in iris_)} }}"
 
 
 def read_records(store: Store, base: str, only: list[str] | None = None) -> dict[str, SupplierRecord]:
@@ -104,8 +105,8 @@ def read_records(store: Store, base: str, only: list[str] | None = None) -> dict
     council_prefix = iris.council(base, "")
     records: dict[str, SupplierRecord] = {}
     rows = csv_rows(store, f"""SELECT ?s ?council ?name ?id ?ds WHERE {{ {_values('s', only)} {_live(base)}
-        GRAPH ?g {{ ?s a <{SV.Supplier}> ; <{SV.recordedBy}> ?council .
-                   OPTIONAL {{ ?s <{RDFS.label}> ?name }} OPTIONAL {{ ?s <{DCTERMS.identifier}> ?id }} }} }}""")
+        GRAPH ?g {{ ?s a {q(SV.Supplier)} ; {q(SV.recordedBy)} ?council .
+                   OPTIONAL {{ ?s {q(RDFS.label)} ?name }} OPTIONAL {{ ?s {q(DCTERMS.identifier)} ?id }} }} }}""")
     for row in rows:
         record = records.get(row["s"])
         if record is None:
@@ -114,8 +115,8 @@ def read_records(store: Store, base: str, only: list[str] | None = None) -> dict
             record = records[row["s"]] = SupplierRecord(row["s"], gss, row.get("name") or "", row.get("id") or "")
         record.datasets.add(row["ds"])
     facts = csv_rows(store, f"""SELECT ?s ?p ?o ?ds ?kind WHERE {{ {_values('s', only)} {_live(base)}
-        GRAPH ?g {{ VALUES ?p {{ <{ORG.identifier}> <{SV.vatNumber}> <{SV.postcode}> <{SV.smeFlag}> <{SV.vcseFlag}> }}
-                   ?s ?p ?o . ?s a <{SV.Supplier}> }} }}""")
+        GRAPH ?g {{ VALUES ?p {{ {q(ORG.identifier)} {q(SV.vatNumber)} {q(SV.postcode)} {q(SV.smeFlag)} {q(SV.vcseFlag)} }}
+                   ?s ?p ?o . ?s a {q(SV.Supplier)} }} }}""")
     kinds: dict[str, str] = {}
     for row in facts:
         record = records.get(row["s"])
@@ -137,7 +138,7 @@ def read_records(store: Store, base: str, only: list[str] | None = None) -> dict
 
 def linked_records(store: Store, graph: str) -> dict[str, str]:
     """Record IRI -> canonical organisation IRI, as the links graph ``graph`` has them."""
-    rows = csv_rows(store, f"SELECT ?s ?o WHERE {{ GRAPH <{graph}> {{ ?s <{SV.canonicalOrganisation}> ?o }} }}")
+    rows = csv_rows(store, f"SELECT ?s ?o WHERE {{ GRAPH {q(graph)} {{ ?s {q(SV.canonicalOrganisation)} ?o }} }}")
     return {r["s"]: r["o"] for r in rows}
 
 
@@ -158,11 +159,11 @@ def group_by(values, key) -> dict:
 
 def linkset_graph(store: Store, base: str) -> str | None:
     """The named graph that holds the current links (``None`` before the first link)."""
-    rows = csv_rows(store, f"SELECT ?g WHERE {{ GRAPH <{iris.catalogue_graph(base)}> "
-                           f"{{ <{iris.linkset(base)}> <{SV.namedGraph}> ?g }} }}")
+    rows = csv_rows(store, f"SELECT ?g WHERE {{ GRAPH {q(iris.catalogue_graph(base))} "
+                           f"{{ {q(iris.linkset(base))} {q(SV.namedGraph)} ?g }} }}")
     return rows[0]["g"] if rows else None
 
 
 def retired_organisations(store: Store, graph: str) -> dict[str, str]:
-    rows = csv_rows(store, f"SELECT ?old ?new WHERE {{ GRAPH <{graph}> {{ ?old <{DCTERMS.isReplacedBy}> ?new }} }}")
+    rows = csv_rows(store, f"SELECT ?old ?new WHERE {{ GRAPH {q(graph)} {{ ?old {q(DCTERMS.isReplacedBy)} ?new }} }}")
     return {r["old"]: r["new"] for r in rows}

@@ -27,11 +27,19 @@ from catalogue.linking.cluster import RANK, Clustering, Link, cluster_records
 from catalogue.linking.identity import assign, derived_key
 from catalogue.linking.names import parse
 from catalogue.linking.publicbodies import CouncilIndex
-from catalogue.linking.records import (CHARITY_SCHEMES, SupplierRecord, csv_rows, linked_records, linkset_graph,
-                                       read_records, records_by_council_name, retired_organisations)
+from catalogue.linking.records import (
+    CHARITY_SCHEMES,
+    SupplierRecord,
+    csv_rows,
+    linked_records,
+    linkset_graph,
+    read_records,
+    records_by_council_name,
+    retired_organisations,
+)
 from catalogue.store import Store
+from catalogue.store.sparql_text import iri as q
 from loaders.terms import Triple, ntriples
-
 
 
 @dataclass
@@ -210,15 +218,15 @@ def _outcome(mode, records, organisations, links, retired, decisions, graph, clo
 def replace_linkset_record(base: str, record: list[Triple]) -> str:
     """One SPARQL Update that swaps the linkset's record in the catalogue graph."""
     cat, node = iris.catalogue_graph(base), iris.linkset(base)
-    return (f"DELETE {{ GRAPH <{cat}> {{ <{node}> ?p ?o }} }} WHERE {{ GRAPH <{cat}> {{ <{node}> ?p ?o }} }};\n"
-            f"INSERT DATA {{ GRAPH <{cat}> {{\n{ntriples(record)}}} }}")
+    return (f"DELETE {{ GRAPH {q(cat)} {{ {q(node)} ?p ?o }} }} WHERE {{ GRAPH {q(cat)} {{ {q(node)} ?p ?o }} }};\n"
+            f"INSERT DATA {{ GRAPH {q(cat)} {{\n{ntriples(record)}}} }}")
 
 
 def _issued(store: Store, base: str) -> str | None:
     from catalogue.vocab import DCTERMS
 
-    rows = csv_rows(store, f"SELECT ?d WHERE {{ GRAPH <{iris.catalogue_graph(base)}> "
-                           f"{{ <{iris.linkset(base)}> <{DCTERMS.issued}> ?d }} }}")
+    rows = csv_rows(store, f"SELECT ?d WHERE {{ GRAPH {q(iris.catalogue_graph(base))} "
+                           f"{{ {q(iris.linkset(base))} {q(DCTERMS.issued)} ?d }} }}")
     return rows[0]["d"] if rows else None
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from catalogue.linking.records import csv_rows
 from catalogue.store import Store
+from catalogue.store.sparql_text import iri as q
 from catalogue.vocab import DCTERMS, SV
 from loaders.terms import Triple
 
@@ -41,11 +42,11 @@ class Block:
 def block(key: str, triples: Iterable[Triple]) -> Block:
     lines = [f"{s} {p} {o} ." for s, p, o in triples]
     digest = hashlib.sha1("\n".join(sorted(lines)).encode("utf-8")).hexdigest()
-    return Block(key, [*lines, f"<{key}> <{SV.digest}> \"{digest}\" ."], digest)
+    return Block(key, [*lines, f"{q(key)} {q(SV.digest)} \"{digest}\" ."], digest)
 
 
 def stored_digests(store: Store, graph: str) -> dict[str, str]:
-    rows = csv_rows(store, f"SELECT ?o ?d WHERE {{ GRAPH <{graph}> {{ ?o <{SV.digest}> ?d }} }}")
+    rows = csv_rows(store, f"SELECT ?o ?d WHERE {{ GRAPH {q(graph)} {{ ?o {q(SV.digest)} ?d }} }}")
     return {r["o"]: r["d"] for r in rows}
 
 
@@ -54,9 +55,9 @@ def stored_digests_of(store: Store, graph: str, organisations: list[str]) -> dic
     out = {}
     names = sorted(set(organisations))
     for start in range(0, len(names), VALUES_BATCH):
-        values = " ".join(f"<{o}>" for o in names[start:start + VALUES_BATCH])
+        values = " ".join(q(o) for o in names[start:start + VALUES_BATCH])
         rows = csv_rows(store, f"SELECT ?o ?d WHERE {{ VALUES ?o {{ {values} }} "
-                               f"GRAPH <{graph}> {{ ?o <{SV.digest}> ?d }} }}")
+                               f"GRAPH {q(graph)} {{ ?o {q(SV.digest)} ?d }} }}")
         out |= {r["o"]: r["d"] for r in rows}
     return out
 
@@ -86,34 +87,34 @@ def delete_blocks(graph: str, organisations: set[str]) -> list[str]:
     out = []
     names = sorted(organisations)
     for start in range(0, len(names), VALUES_BATCH):
-        values = f"VALUES ?org {{ {' '.join(f'<{o}>' for o in names[start:start + VALUES_BATCH])} }}"
+        values = f"VALUES ?org {{ {' '.join(q(o) for o in names[start:start + VALUES_BATCH])} }}"
         out += [
-            f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?x }} }} WHERE {{ {values} GRAPH <{graph}> {{ "
-            f"?org <{SV.classEvidence}> ?s . ?s ?p ?x }} }}",
-            f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?x }} }} WHERE {{ {values} GRAPH <{graph}> {{ "
-            f"?r <{SV.canonicalOrganisation}> ?org ; <{SV.organisationLink}> ?s . ?s ?p ?x }} }}",
-            f"DELETE {{ GRAPH <{graph}> {{ ?r <{SV.canonicalOrganisation}> ?org ; <{SV.organisationLink}> ?l }} }} "
-            f"WHERE {{ {values} GRAPH <{graph}> {{ ?r <{SV.canonicalOrganisation}> ?org ; "
-            f"<{SV.organisationLink}> ?l }} }}",
-            f"DELETE {{ GRAPH <{graph}> {{ ?org ?p ?x }} }} WHERE {{ {values} GRAPH <{graph}> {{ ?org ?p ?x }} }}",
+            f"DELETE {{ GRAPH {q(graph)} {{ ?s ?p ?x }} }} WHERE {{ {values} GRAPH {q(graph)} {{ "
+            f"?org {q(SV.classEvidence)} ?s . ?s ?p ?x }} }}",
+            f"DELETE {{ GRAPH {q(graph)} {{ ?s ?p ?x }} }} WHERE {{ {values} GRAPH {q(graph)} {{ "
+            f"?r {q(SV.canonicalOrganisation)} ?org ; {q(SV.organisationLink)} ?s . ?s ?p ?x }} }}",
+            f"DELETE {{ GRAPH {q(graph)} {{ ?r {q(SV.canonicalOrganisation)} ?org ; {q(SV.organisationLink)} ?l }} }} "
+            f"WHERE {{ {values} GRAPH {q(graph)} {{ ?r {q(SV.canonicalOrganisation)} ?org ; "
+            f"{q(SV.organisationLink)} ?l }} }}",
+            f"DELETE {{ GRAPH {q(graph)} {{ ?org ?p ?x }} }} WHERE {{ {values} GRAPH {q(graph)} {{ ?org ?p ?x }} }}",
         ]
     return out
 
 
 def delete_shared(graph: str, linkset: str) -> str:
     """Remove the shared block: the activity, stored decisions and retired IRIs."""
-    return (f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o .\n"
-            f"  FILTER(STRSTARTS(STR(?s), \"{linkset}#\") || EXISTS {{ ?s <{DCTERMS.isReplacedBy}> ?any }}) }} }}")
+    return (f"DELETE {{ GRAPH {q(graph)} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {q(graph)} {{ ?s ?p ?o .\n"
+            f"  FILTER(STRSTARTS(STR(?s), \"{linkset}#\") || EXISTS {{ ?s {q(DCTERMS.isReplacedBy)} ?any }}) }} }}")
 
 
 def insert(graph: str, lines: Iterable[str]) -> str:
     body = "\n".join(lines)
-    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}" if body else ""
+    return f"INSERT DATA {{ GRAPH {q(graph)} {{\n{body}\n}} }}" if body else ""
 
 
 def quads(lines: Iterable[str], graph: str) -> Iterator[bytes]:
     """N-Triples lines as N-Quads chunks for the bulk loader."""
-    term = f" <{graph}> .\n"
+    term = f" {q(graph)} .\n"
     batch: list[str] = []
     for line in lines:
         batch.append(line[:-2] + term)

@@ -65,6 +65,7 @@ def test_spellings_of_one_name_align_strictly(a, b):
 
 @pytest.mark.parametrize("a, b", [
     ("Old Earth Primary School", "Old Earth Junior School"),
+    ("THE WHITE HORSE", "WHITE HOUSE"),  # one letter apart, two places
     ("Randstad Solutions Ltd", "RANDSTAD EDUCATION LIMITED"),
     ("Excel Care (UK) Ltd", "EXCEL CHILDCARE C.I.C."),  # "care" is not short for "childcare"
     ("Lifeways Paragon Ltd", "Lifeways Community Care Limited"),
@@ -79,7 +80,7 @@ def test_containment_and_initials_are_weaker_evidence_than_a_strict_match():
     peters = align(parse("Peters Limited").core, parse("PETERS BOOKSELLING SERVICES").core)
     assert peters.containment and not peters.strict
     nyas = align(parse("National Youth Adv Service").core, parse("N Y A S").core)
-    assert nyas.strict and nyas.paired == 1
+    assert nyas.containment and not nyas.strict and nyas.initials == 1  # initials need other evidence
     assert "name_similarity" in peters.features() and peters.score < 0.95
 
 

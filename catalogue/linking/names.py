@@ -46,6 +46,7 @@ ABBREVIATIONS = {
     "pship": "partnership", "grp": "group", "centre": "center",
     "cntr": "center", "ctr": "center", "hlth": "health", "res": "residential",
     "govt": "government", "yorks": "yorkshire", "sch": "school", "schl": "school",
+    "sw": "south west", "se": "south east", "ne": "north east", "nw": "north west",
 }
 _INITIAL_DOT = re.compile(r"\b([a-z])\.(?=[a-z])")
 _TRADING_AS = re.compile(r"(?:^|[\s(])(?:t\s*/\s*as?|trading\s+as|t/a:?)(?=\s|$)")

@@ -148,7 +148,8 @@ def link_all(store: Store, base: str, *, licence: str, decisions_file: str | Pat
         g.retired_triples(retired), g.decision_triples(iris.linkset(base), decisions),
         g.activity_triples(activity, started, now_text(), iris.software(base), "full", datasets))]
     graph = save(store, base, previous_graph, blocks, shared, licence, len(organisations), started, say)
-    new = sum(1 for o in organisations if o.iri not in set(previous.values()))
+    known = set(previous.values())
+    new = sum(1 for o in organisations if o.iri not in known)
     return _outcome("full", records, organisations, links, retired, decisions, graph, clock, new=new)
 
 

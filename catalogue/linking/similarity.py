@@ -41,10 +41,13 @@ class Alignment:
     left_b: tuple[str, ...]
     ratio: float  # rapidfuzz ratio of the keys, 0..1
     truncated: bool  # one name is the other cut short
+    initials: int = 0  # pairs made from initials ("bt" / "british telecommunications")
 
     @property
     def strict(self) -> bool:
-        if self.common + self.paired == 0:
+        """Names alone may link: nothing left over, and no word read as initials
+        ("Tcs Services" is not "T O B Care Services" without other evidence)."""
+        if self.common + self.paired == 0 or self.initials:
             return False
         return self.truncated or not (self.left_a or self.left_b)
 
@@ -52,7 +55,7 @@ class Alignment:
     def containment(self) -> bool:
         if self.common + self.paired == 0:
             return False
-        return self.strict or not (self.left_a and self.left_b)
+        return self.truncated or not (self.left_a and self.left_b)
 
     @property
     def score(self) -> float:
@@ -84,7 +87,7 @@ def _is_abbreviation(short: str, long: str) -> bool:
 
 
 def _is_typo(a: str, b: str) -> bool:
-    if a.isdigit() or b.isdigit() or min(len(a), len(b)) < 5:
+    if a.isdigit() or b.isdigit() or min(len(a), len(b)) < 6:  # "horse" is not "house"
         return False
     limit = 2 if min(len(a), len(b)) >= 9 else 1
     return Levenshtein.distance(a, b, score_cutoff=limit) <= limit
@@ -129,7 +132,7 @@ def align(a: str, b: str, published_a: int = 0, published_b: int = 0, registered
             common += 1
         else:
             left_a.append(token)
-    paired = 0
+    paired = initials = 0
     for token in list(left_a):
         for other in rest_b:
             if _is_typo(token, other) or _is_abbreviation(token, other) or _is_abbreviation(other, token):
@@ -148,6 +151,7 @@ def align(a: str, b: str, published_a: int = 0, published_b: int = 0, registered
             n, used_i, used_w = _pair_initials(shorter, words)
             if n:
                 paired += n
+                initials += n
                 shorter[:] = [t for i, t in enumerate(shorter) if i not in used_i]
                 gone = [words[i] for i in used_w]
                 for word in gone:
@@ -155,7 +159,7 @@ def align(a: str, b: str, published_a: int = 0, published_b: int = 0, registered
                         longer.remove(word)
     ratio = fuzz.ratio(a, b) / 100.0
     return Alignment(common, paired, tuple(left_a), tuple(rest_b), ratio,
-                     _truncated(a, b, published_a, published_b))
+                     _truncated(a, b, published_a, published_b), initials)
 
 
 def _truncated(a: str, b: str, published_a: int, published_b: int) -> bool:

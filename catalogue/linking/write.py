@@ -102,9 +102,13 @@ def delete_blocks(graph: str, organisations: set[str]) -> list[str]:
 
 
 def delete_shared(graph: str, linkset: str) -> str:
-    """Remove the shared block: the activity, stored decisions and retired IRIs."""
-    return (f"DELETE {{ GRAPH {q(graph)} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {q(graph)} {{ ?s ?p ?o .\n"
-            f"  FILTER(STRSTARTS(STR(?s), \"{linkset}#\") || EXISTS {{ ?s {q(DCTERMS.isReplacedBy)} ?any }}) }} }}")
+    """Remove the shared block: the activity, stored decisions and retired IRIs (each by an index)."""
+    g = q(graph)
+    return ";\n".join((
+        f"DELETE WHERE {{ GRAPH {g} {{ {q(linkset + '#activity')} ?p ?o }} }}",
+        f"DELETE {{ GRAPH {g} {{ ?d ?p ?o }} }} WHERE {{ GRAPH {g} {{ ?d a {q(SV.LinkDecision)} ; ?p ?o }} }}",
+        f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {g} {{ ?s {q(DCTERMS.isReplacedBy)} ?x ; ?p ?o }} }}",
+    ))
 
 
 def insert(graph: str, lines: Iterable[str]) -> str:

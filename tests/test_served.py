@@ -53,13 +53,10 @@ def test_sparql_protocol_conformance(served):
     "dataset/E08000035/spend/2013-12/line/2",
     "dataset/E08000035/spend/2013-12/payment/1312-00001-9f1054",
     "supplier/E08000033/mott-macdonald-ltd-bb513d9c",
-<<<<<<< HEAD
     "concept/E08000009/indicator/claimant-count",
     "catalogue",
-=======
     "organisation/GB-COH-01243967",
     "organisation/council-E08000034",
->>>>>>> 9d357ea (Linking: organisation pages, crosswalk CSV, W3C reconciliation service 0.2, decisions, incremental link on load, tests, labelled pairs, bench, README)
 ])
 def test_linked_data_conformance(served, path):
     result = _checker("linked_data.py", served, f"{BASE}id/{path}", "--fetch-url", f"{served}/id/{path}")

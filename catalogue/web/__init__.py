@@ -43,12 +43,8 @@ def base_uri() -> str:
 
 def init_app(app: Flask) -> None:
     from catalogue.web import (
-<<<<<<< HEAD
-        catalogue_page, conditional, councils, datasets, errors, formatting, home, outcomes, publish, query,
-=======
-        catalogue_page, conditional, councils, datasets, errors, formatting, home, organisations, query, reconcile,
->>>>>>> 9d357ea (Linking: organisation pages, crosswalk CSV, W3C reconciliation service 0.2, decisions, incremental link on load, tests, labelled pairs, bench, README)
-        resources, search, social_value, sparql,
+        catalogue_page, conditional, councils, datasets, errors, formatting, home, organisations, outcomes, publish,
+        query, reconcile, resources, search, social_value, sparql,
     )
 
     errors.register(app)

@@ -128,23 +128,29 @@ skip_option = click.option("--skip-invalid-rows", "skip_invalid", is_flag=True,
 @skip_option
 @format_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--no-link", is_flag=True, help="Do not link the file's suppliers to organisations now.")
 @click.pass_context
-def load(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt, quiet):
+def load(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt, quiet, no_link):
     """Validate FILE and, if it has no violations, load it as one dataset.
 
     Loading the same file again replaces its dataset in one atomic step (and keeps a
-    change record); a refused file changes nothing. Exit 0 loaded, 1 refused, 2 could
-    not run.
+    change record); a refused file changes nothing. The file's new supplier records are
+    then linked to canonical organisations (an incremental link; see `svcat link`)
+    unless --no-link. Exit 0 loaded, 1 refused, 2 could not run.
     """
+    from catalogue.commands.linking import link_after_load
     from catalogue.ingest import load_file
 
     _check_publisher(publisher)
     store = _store(ctx, "write")
+    linked = None
     try:
         with _progress(quiet) as bar:
             outcome = load_file(store, kind, file, base=ctx.obj["base"], publisher=publisher, mapping=mapping,
                                 licence=licence or ctx.obj["config"]["LICENCE"], title=title, progress=bar,
                                 skip_invalid=skip_invalid, sources=_sources(ctx))
+        if outcome.loaded and not no_link:
+            linked = link_after_load(store, ctx.obj["base"], ctx.obj["config"]["LICENCE"], quiet=True)
     except CatalogueError as exc:
         raise UsageProblem(exc.message) from exc
     finally:
@@ -156,6 +162,8 @@ def load(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt,
     if fmt == "table":
         click.echo(f"Loaded as {outcome.dataset} in {outcome.seconds:.1f}s"
                    + (" (replaced the previous version)." if outcome.replaced_graph else "."))
+        if linked:
+            click.echo(linked)
 
 
 @cli.command()
@@ -187,15 +195,24 @@ def validate(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, 
 
 
 @cli.command()
+@click.argument("what", type=click.Choice(["store", "crosswalk"]), default="store", required=False)
 @click.option("--graph", help="Export one named graph only.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (gzip if it ends in .gz); default standard output.")
 @click.pass_context
-def export(ctx, graph, output):
-    """Write the store (or one graph) as N-Quads."""
+def export(ctx, what, graph, output):
+    """Write the store (or one graph) as N-Quads, or the supplier crosswalk as CSV.
+
+    `svcat export crosswalk` writes one row per supplier as each council publishes it:
+    council,supplier_name,supplier_id,organisation,method,score.
+    """
     store = _store(ctx, "read")
     try:
-        if output is None:
+        if what == "crosswalk":
+            from catalogue.commands.linking import export_crosswalk
+
+            export_crosswalk(store, ctx.obj["base"], output)
+        elif output is None:
             store.dump(sys.stdout.buffer, graph)
         elif output.suffix == ".gz":
             with gzip.open(output, "wb") as handle:
@@ -275,6 +292,11 @@ def demo(ctx, host, port, no_serve):
             click.echo(f"{status:8} {entry['path']:<58} {report.rows_loaded:>7,} rows "
                        f"{report.warnings:>5,} warnings {outcome.seconds:5.1f}s")
             failures += not outcome.loaded
+        if not failures:
+            from catalogue.commands.linking import summary
+            from catalogue.linking.run import link_all
+
+            click.echo(summary(link_all(store, ctx.obj["base"], licence=ctx.obj["config"]["LICENCE"])))
     finally:
         store.close()
     if failures:
@@ -289,6 +311,9 @@ from catalogue.commands.backup import backup, restore  # noqa: E402
 cli.add_command(backup)
 cli.add_command(restore)
 cli.add_command(assets)
+from catalogue.commands.linking import link  # noqa: E402
+
+cli.add_command(link)
 
 from catalogue.commands.inspect import inspect  # noqa: E402
 from catalogue.commands.datasets import history, remove  # noqa: E402

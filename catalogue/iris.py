@@ -88,3 +88,32 @@ def service(base: str) -> str:
 
 def software(base: str) -> str:
     return f"{base}id/software/svcat"
+
+
+# ---------------------------------------------------------------- linking (catalogue.linking)
+
+def organisation(base: str, key: str) -> str:
+    """A canonical organisation: ``key`` is ``GB-COH-01234567``, ``council-E08000035``, ``name-...``."""
+    return f"{base}id/organisation/{key}"
+
+
+def organisation_key(base: str, iri: str) -> str | None:
+    """The ``key`` of an organisation IRI minted by ``organisation``, else ``None``."""
+    prefix = f"{base}id/organisation/"
+    return iri[len(prefix):] if iri.startswith(prefix) and len(iri) > len(prefix) else None
+
+
+def supplier_link(base: str, supplier_iri: str) -> str:
+    """The link of a supplier record to its organisation: ``{base}id/link/{GSS}/{key}``."""
+    prefix = f"{base}id/supplier/"
+    tail = supplier_iri[len(prefix):] if supplier_iri.startswith(prefix) else supplier_iri.rsplit("/id/", 1)[-1]
+    return f"{base}id/link/{tail}"
+
+
+def linkset(base: str) -> str:
+    """The dataset of canonical organisations and links (a void:Linkset), in the catalogue."""
+    return f"{base}id/linkset/organisations"
+
+
+def linkset_graph(base: str, version: str) -> str:
+    return f"{base}graph/linkset/organisations/{version}"

@@ -154,3 +154,47 @@ def browser():
     driver = start_browser()
     yield driver
     stop_browser(driver)
+
+
+# ---------------------------------------------------------------- linking (issue 4)
+
+def copy_store(source):
+    """A new in-memory store holding everything ``source`` holds (fast: one dump, one load)."""
+    import io
+
+    from catalogue.store.embedded import EmbeddedStore
+
+    buffer = io.BytesIO()
+    source.dump(buffer)
+    store = EmbeddedStore(None, mode="write")
+    store.bulk_add([buffer.getvalue()])
+    return store
+
+
+@pytest.fixture(scope="session")
+def linked_store(loaded_store):
+    """The sample spend files (a copy of ``loaded_store``) plus the contracts register and
+    the grants file, with every supplier record linked (``svcat link``)."""
+    from catalogue.ingest import load_file
+    from catalogue.linking.run import link_all
+
+    store = copy_store(loaded_store)
+    for entry in manifest(REAL):
+        if entry["kind"] in ("contracts", "grants"):
+            outcome = load_file(store, entry["kind"], entry["file"], base=BASE, publisher=entry["gss_code"],
+                                licence=OGL)
+            assert outcome.loaded, outcome.report.to_json()
+    link_all(store, BASE, licence=OGL)
+    return store
+
+
+@pytest.fixture(scope="session")
+def linked_app(linked_store):
+    from catalogue.app import create_app
+
+    return create_app({"TESTING": True, "SVCAT_STORE_OBJECT": linked_store, "SVCAT_BASE_URI": BASE})
+
+
+@pytest.fixture
+def linked_client(linked_app):
+    return linked_app.test_client()

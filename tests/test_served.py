@@ -55,7 +55,28 @@ def test_sparql_protocol_conformance(served):
     "supplier/E08000033/mott-macdonald-ltd-bb513d9c",
     "concept/E08000009/indicator/claimant-count",
     "catalogue",
+    "organisation/GB-COH-01243967",
+    "organisation/council-E08000034",
 ])
 def test_linked_data_conformance(served, path):
     result = _checker("linked_data.py", served, f"{BASE}id/{path}", "--fetch-url", f"{served}/id/{path}")
     assert result.returncode == 0, result.stdout
+
+
+def test_reconciliation_service_conformance(served):
+    """The W3C Reconciliation API 0.2 checker, against gunicorn serving the linked demo store."""
+    result = _checker("reconcile.py", served + "/reconcile", "Mott MacDonald Ltd")
+    summary = result.stdout.strip().splitlines()[-1]
+    assert result.returncode == 0 and " 0 failed" in summary, result.stdout
+    assert "SKIP preview" not in result.stdout and "SKIP extend_query" not in result.stdout
+
+
+def test_the_crosswalk_is_served_to_researchers(served):
+    import requests
+
+    response = requests.get(served + "/organisations/crosswalk.csv", timeout=60)
+    table = list(csv.reader(io.StringIO(response.text)))
+    assert response.status_code == 200 and table[0] == ["council", "supplier_name", "supplier_id", "organisation",
+                                                         "method", "score"]
+    mott = [r for r in table if r[3] == f"{BASE}id/organisation/GB-COH-01243967"]
+    assert {r[0] for r in mott} >= {"E08000033", "E08000036", "E08000035"}

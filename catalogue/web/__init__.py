@@ -45,8 +45,8 @@ def base_uri() -> str:
 
 def init_app(app: Flask) -> None:
     from catalogue.web import (
-        catalogue_page, conditional, councils, datasets, errors, files, formatting, home, outcomes, publish,
-        query, resources, search, social_value, sparql,
+        catalogue_page, conditional, councils, datasets, errors, files, formatting, home, organisations, outcomes,
+        publish, query, reconcile, resources, search, social_value, sparql,
     )
 
     errors.register(app)
@@ -61,6 +61,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(catalogue_page.bp)
     app.register_blueprint(query.bp)
     app.register_blueprint(search.bp)
+    app.register_blueprint(organisations.bp)
+    app.register_blueprint(reconcile.bp)
     app.register_blueprint(social_value.bp)
     app.register_blueprint(outcomes.bp)
     app.register_blueprint(publish.bp)
@@ -75,7 +77,8 @@ def _cors_and_security(response):
                                 "X-SVCAT-Truncated, X-SVCAT-Result-Limit, X-SVCAT-Message")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     if response.mimetype == "text/html":
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        if "frame-ancestors" not in response.headers.get("Content-Security-Policy", ""):
+            response.headers.setdefault("X-Frame-Options", "DENY")  # unless a view allows framing
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault(
             "Content-Security-Policy",

@@ -1,0 +1,88 @@
+"""``svcat link`` and the linking steps other commands run (after a load, in the demo)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from catalogue.errors import CatalogueError
+
+
+def _say(quiet: bool):
+    if quiet:
+        return lambda message: None
+    return lambda message: click.echo(f"  {message}", err=True)
+
+
+def summary(outcome) -> str:
+    """A few lines a person can read."""
+    methods = ", ".join(f"{m} {n:,}" for m, n in outcome.methods.most_common())
+    classes = ", ".join(f"{c} {n:,}" for c, n in outcome.classes.most_common())
+    lines = [f"{outcome.mode} link: {outcome.records:,} supplier records -> {outcome.organisations:,} organisations "
+             f"({outcome.new_organisations:,} new, {outcome.multi_council:,} paid by more than one council) "
+             f"in {outcome.seconds:.1f}s"]
+    if methods:
+        lines.append(f"  links by method: {methods}")
+    if classes:
+        lines.append(f"  organisations by class: {classes}")
+    if outcome.decisions or outcome.retired:
+        lines.append(f"  manual decisions applied: {outcome.decisions:,}; retired organisation IRIs: {outcome.retired:,}")
+    return "\n".join(lines)
+
+
+@click.command()
+@click.option("--decisions", "decisions_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV of manual decisions (confirm, reject, assign, forget) to add before linking.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="How to print the summary.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
+@click.pass_context
+def link(ctx, decisions_file, fmt, quiet):
+    """Link every council's supplier records to canonical organisations (a full re-link).
+
+    Organisation IRIs stay as they were; manual decisions given before are applied
+    again. `svcat load` links the records of each new file on its own (incrementally).
+    """
+    from catalogue.cli import UsageProblem, _store
+    from catalogue.linking.decisions import DecisionError
+    from catalogue.linking.run import link_all
+
+    store = _store(ctx, "write")
+    try:
+        outcome = link_all(store, ctx.obj["base"], licence=ctx.obj["config"]["LICENCE"],
+                           decisions_file=decisions_file, say=_say(quiet or fmt == "json"))
+    except DecisionError as exc:
+        for row, message in exc.problems:
+            click.echo(f"{decisions_file}: row {row}: {message}", err=True)
+        click.echo("Nothing was changed: fix the decisions file and run svcat link again.", err=True)
+        ctx.exit(1)
+    except CatalogueError as exc:
+        raise UsageProblem(exc.message) from exc
+    finally:
+        store.close()
+    click.echo(json.dumps(outcome.to_json(), indent=2) if fmt == "json" else summary(outcome))
+
+
+def link_after_load(store, base: str, licence: str, quiet: bool) -> str:
+    """The incremental link ``svcat load`` runs; returns a one-line summary."""
+    from catalogue.linking.incremental import link_new
+
+    outcome = link_new(store, base, licence=licence, say=_say(quiet))
+    return summary(outcome).splitlines()[0]
+
+
+def export_crosswalk(store, base: str, output: Path | None) -> None:
+    """Write the crosswalk CSV to ``output`` (or standard output)."""
+    from catalogue.linking.crosswalk import as_csv, rows
+
+    chunks = as_csv(rows(store, base))
+    if output is None:
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        return
+    with open(output, "w", encoding="utf-8", newline="") as handle:
+        for chunk in chunks:
+            handle.write(chunk)

@@ -1,0 +1,166 @@
+"""The evidence steps of clustering, each feeding merges to the ``Forest``.
+
+Identifiers (company and charity numbers, councils), VAT numbers and one council's own
+supplier id when the names agree, exact name keys, and similar names found by blocking:
+similar names are only compared within blocks (first word, longest word of the name),
+each name against the rest of its block by rapidfuzz in C++, so the cost grows with the
+number of names times the (bounded) block size, not with its square.
+
+Names of people and of local establishments (schools, parish councils, churches,
+pre-schools, care homes...) are *scoped* to their council: "St John's Primary School"
+paid by Leeds and by Devon are two schools. Only an identifier joins them across councils.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz, process
+
+from catalogue.linking.forest import COMPANY_FORMS, SCORES, Forest, Link
+from catalogue.linking.names import ParsedName, parse
+from catalogue.linking.records import SupplierRecord
+from catalogue.linking.similarity import align
+
+BLOCK_LIMIT = 4000  # distinct names in one block; larger blocks are too common a word to block on
+CANDIDATE_CUTOFF = 80  # rapidfuzz token_set_ratio a pair needs before it is aligned word by word
+JUNK_IDS = frozenset({"redacted", "n/a", "na", "none", "unknown", "various", "0", "-", "tbc"})
+_ESTABLISHMENT = re.compile(
+    r"\b(primary|infants?|juniors?|academy|school|pre ?school|nursery|playgroup|play group|"
+    r"parish|town council|church|chapel|parochial|surgery|medical (practice|centre|center)|"
+    r"health (centre|center)|scouts?|guides|brownies|childrens (centre|center)|"
+    r"community (centre|center|association)|village hall|youth club|cricket club|football club|"
+    r"bowling club|tenants|residents association|pta|friends of|citizens advice|home start|"
+    r"care home|nursing home|residential home|rest home|residential care home)\b")
+
+
+def is_scoped(parsed: ParsedName) -> bool:
+    """People and local establishments are only matched by name within one council."""
+    if parsed.person:
+        return True
+    return bool(_ESTABLISHMENT.search(parsed.key)) and not (parsed.forms & COMPANY_FORMS)
+
+
+def described(record: SupplierRecord) -> str:
+    return f"{record.name or record.supplier_id!r} ({record.council})"
+
+
+def index_by(records: Iterable[SupplierRecord], getter) -> dict[str, list[SupplierRecord]]:
+    out = defaultdict(list)
+    for record in records:
+        for value in getter(record):
+            out[value].append(record)
+    return {k: v for k, v in out.items() if len(v) > 1}
+
+
+def _compatible(a: SupplierRecord, b: SupplierRecord):
+    """Names that agree well enough for records already sharing a VAT number or supplier id.
+
+    Words may be left over on one side ("Peters" / "Peters Bookselling Services"), but
+    not when both names are registered names with a legal form: "Xerox (UK) Ltd" and
+    "Xerox Finance Ltd" are two companies in one VAT group. A trading name after "t/a"
+    counts as a name of the record ("Ocean Healthcare" / "Taher Ltd t/a Ocean Healthcare").
+    """
+    pa, pb = parse(a.name), parse(b.name)
+    if not pa.key or not pb.key or not _digits_agree(pa.core, pb.core):
+        return None
+    registered = bool(COMPANY_FORMS & pa.forms and COMPANY_FORMS & pb.forms)
+    best = None
+    for x, y in ((pa.key, pb.key), (pa.core, pb.core)):
+        alignment = align(x, y, len(a.name), len(b.name), registered)
+        if alignment.strict:
+            return alignment
+        if alignment.containment and best is None:
+            best = alignment
+    if best is not None and not registered:
+        return best
+    for x, y in ((pa.trading_name, pb.key), (pa.key, pb.trading_name)):
+        if x and x == y:
+            return align(x, y)
+    return None
+
+
+def link_vat(forest: Forest, records: dict[str, SupplierRecord]) -> list[tuple[str, str, str]]:
+    """Same VAT number and names that agree: one organisation. Otherwise a VAT-group peer."""
+    peers = []
+    for vat, members in index_by(records.values(), lambda r: r.vat_numbers).items():
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                if _compatible(a, b) is not None and forest.union(a.iri, b.iri, Link(
+                        "vatNumber", SCORES["vatNumber"], matched_value=vat,
+                        evidence=f"both publish VAT number {vat} and their names agree")):
+                    continue
+                peers.append((a.iri, b.iri, vat))
+    return peers
+
+
+def link_supplier_ids(forest: Forest, records: dict[str, SupplierRecord]) -> None:
+    """One council's own supplier id used with two spellings of a name that agree."""
+    by_id = defaultdict(list)
+    for record in records.values():
+        if record.supplier_id and record.supplier_id.lower() not in JUNK_IDS and record.name:
+            by_id[(record.council, record.supplier_id)].append(record)
+    for (council, sid), members in by_id.items():
+        if not 1 < len(members) <= 10:
+            continue
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                alignment = _compatible(a, b)
+                if alignment is not None:
+                    forest.union(a.iri, b.iri, Link(
+                        "fuzzyName", alignment.score, matched_value=sid,
+                        evidence=f"{council} uses supplier id {sid} for both and the names agree"))
+
+
+def block_keys(core: str) -> set[str]:
+    tokens = [t for t in core.split() if len(t) > 1]
+    if not tokens:
+        return set()
+    longest = max(tokens, key=lambda t: (len(t), [-ord(c) for c in t]))
+    return {"f:" + tokens[0], "l:" + longest}
+
+
+def _candidate_pairs(texts: list[str]):
+    """Index pairs (r < c) of a block whose token-set similarity passes the cut-off."""
+    for r in range(len(texts) - 1):
+        rest = texts[r + 1:]
+        for _, _, c in process.extract(texts[r], rest, scorer=fuzz.token_set_ratio,
+                                       score_cutoff=CANDIDATE_CUTOFF, limit=None):
+            yield r, r + 1 + c
+
+
+def link_similar(forest: Forest, records, cores) -> None:
+    """Compare distinct core names within blocks; join the pairs whose words align strictly."""
+    names = list(cores)  # (core, scope)
+    # A name may have been cut by a field length only if it was published as it stands.
+    published = {unit: max((len(records[i].name) for i in members if parse(records[i].name).key == unit[0]),
+                           default=0) for unit, members in cores.items()}
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, (core, scope) in enumerate(names):
+        for key in block_keys(core):
+            blocks[(key, scope)].append(index)
+    seen: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) < 2 or len(members) > BLOCK_LIMIT:
+            continue
+        for r, c in _candidate_pairs([names[i][0] for i in members]):
+            pair = (members[r], members[c])
+            if pair in seen:
+                continue
+            seen.add(pair)
+            a, b = names[pair[0]], names[pair[1]]
+            alignment = align(a[0], b[0], published[a], published[b])
+            if not alignment.strict or not _digits_agree(a[0], b[0]):
+                continue
+            forest.union(cores[a][0], cores[b][0], Link(
+                "fuzzyName", alignment.score, matched_value=b[0],
+                evidence=f"similar names {a[0]!r} and {b[0]!r}" + (
+                    " (one cut short by a field length)" if alignment.truncated else "")))
+
+
+def _digits_agree(a: str, b: str) -> bool:
+    da = {t for t in a.split() if t.isdigit()}
+    db = {t for t in b.split() if t.isdigit()}
+    return da == db

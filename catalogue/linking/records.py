@@ -1,0 +1,169 @@
+"""Supplier records as linking sees them, read from the live dataset graphs.
+
+Only graphs that a catalogue record points at (``sv:namedGraph``) are read, so a
+half-written or refused load never takes part. A record can be stated by several
+datasets of its council (one per file); its facts are the union, and each flag keeps
+the dataset and kind of file that stated it, because a council's own spend flag and a
+contracts register's self-declaration deserve different trust.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from catalogue import iris
+from catalogue.store import Store
+from catalogue.store.sparql_text import iri as q
+from catalogue.vocab import DCTERMS, ORG, RDFS, SV
+
+COMPANY = "GB-COH-"
+CHARITY_SCHEMES = ("GB-CHC-", "GB-SC-", "GB-NIC-")
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A yes/no a file states about a supplier (``sme`` or ``vcse``)."""
+
+    name: str
+    value: bool
+    dataset: str
+    kind: str  # the dataset's kind notation: spend, suppliers, contracts, grants...
+
+
+@dataclass
+class SupplierRecord:
+    iri: str
+    council: str  # GSS code
+    name: str = ""
+    supplier_id: str = ""
+    org_ids: set[str] = field(default_factory=set)  # GB-COH-..., GB-CHC-... (org-id.guide)
+    vat_numbers: set[str] = field(default_factory=set)
+    postcodes: set[str] = field(default_factory=set)
+    flags: set[Flag] = field(default_factory=set)
+    datasets: set[str] = field(default_factory=set)
+
+    @property
+    def company_numbers(self) -> set[str]:
+        return {i for i in self.org_ids if i.startswith(COMPANY)}
+
+    @property
+    def charity_numbers(self) -> set[str]:
+        return {i for i in self.org_ids if i.startswith(CHARITY_SCHEMES)}
+
+
+class Truncated(Exception):
+    """A result the store cut at its row limit (the web tier's stores have one)."""
+
+
+def csv_rows(store: Store, sparql: str) -> list[dict[str, str]]:
+    """A SELECT as plain strings (SPARQL CSV results: fast, and all linking needs)."""
+    raw = store.query_raw(sparql, results_type="text/csv", graph_type="text/turtle")
+    if getattr(raw, "truncated", False):
+        raise Truncated(sparql)
+    return list(csv.DictReader(io.StringIO(raw[2].decode("utf-8"))))
+
+
+def all_rows(store: Store, sparql: str, order: str, page: int = 5000) -> list[dict[str, str]]:
+    """Every row of a SELECT: in one go, or, when the store's row limit cuts it, in pages
+    sorted by ``order`` (sorting costs more than the query, so it is done only then)."""
+    try:
+        return csv_rows(store, sparql)
+    except Truncated:
+        pass
+    out: list[dict[str, str]] = []
+    offset = 0
+    while True:
+        try:
+            rows = csv_rows(store, f"{sparql}\nORDER BY {order} LIMIT {page} OFFSET {offset}")
+        except Truncated:
+            if page <= 100:
+                raise
+            page //= 2
+            continue
+        out += rows
+        if len(rows) < page:
+            return out
+        offset += page
+
+
+def _live(base: str) -> str:
+    return (f"GRAPH {q(iris.catalogue_graph(base))} {{ ?ds {q(SV.namedGraph)} ?g . "
+            f"OPTIONAL {{ ?ds {q(DCTERMS.type)} ?kind }} }}")
+
+
+def _values(name: str, iris_: list[str] | None) -> str:
+    if iris_ is None:
+        return ""
+    return f"VALUES ?{name} {{ {' '.join(q(i) for i in iris_)} }}"
+
+
+def read_records(store: Store, base: str, only: list[str] | None = None) -> dict[str, SupplierRecord]:
+    """Every supplier record in the live datasets (or only the given record IRIs)."""
+    council_prefix = iris.council(base, "")
+    records: dict[str, SupplierRecord] = {}
+    rows = csv_rows(store, f"""SELECT ?s ?council ?name ?id ?ds WHERE {{ {_values('s', only)} {_live(base)}
+        GRAPH ?g {{ ?s a {q(SV.Supplier)} ; {q(SV.recordedBy)} ?council .
+                   OPTIONAL {{ ?s {q(RDFS.label)} ?name }} OPTIONAL {{ ?s {q(DCTERMS.identifier)} ?id }} }} }}""")
+    for row in rows:
+        record = records.get(row["s"])
+        if record is None:
+            council = row["council"]
+            gss = council[len(council_prefix):] if council.startswith(council_prefix) else council
+            record = records[row["s"]] = SupplierRecord(row["s"], gss, row.get("name") or "", row.get("id") or "")
+        record.datasets.add(row["ds"])
+    facts = csv_rows(store, f"""SELECT ?s ?p ?o ?ds ?kind WHERE {{ {_values('s', only)} {_live(base)}
+        GRAPH ?g {{ VALUES ?p {{ {q(ORG.identifier)} {q(SV.vatNumber)} {q(SV.postcode)} {q(SV.smeFlag)} {q(SV.vcseFlag)} }}
+                   ?s ?p ?o . ?s a {q(SV.Supplier)} }} }}""")
+    kinds: dict[str, str] = {}
+    for row in facts:
+        record = records.get(row["s"])
+        if record is None:
+            continue
+        p, o = row["p"], row["o"]
+        if p == str(ORG.identifier):
+            record.org_ids.add(o)
+        elif p == str(SV.vatNumber):
+            record.vat_numbers.add(o)
+        elif p == str(SV.postcode):
+            record.postcodes.add(o)
+        else:
+            kind = kinds.setdefault(row["kind"], row["kind"].rsplit("#", 1)[-1] if row["kind"] else "")
+            name = "sme" if p == str(SV.smeFlag) else "vcse"
+            record.flags.add(Flag(name, o in ("true", "1"), row["ds"], kind))
+    return {iri: records[iri] for iri in sorted(records)}  # a stable order makes linking repeatable
+
+
+def linked_records(store: Store, graph: str) -> dict[str, str]:
+    """Record IRI -> canonical organisation IRI, as the links graph ``graph`` has them."""
+    rows = csv_rows(store, f"SELECT ?s ?o WHERE {{ GRAPH {q(graph)} {{ ?s {q(SV.canonicalOrganisation)} ?o }} }}")
+    return {r["s"]: r["o"] for r in rows}
+
+
+def records_by_council_name(records: dict[str, SupplierRecord]) -> dict[tuple[str, str, str], str]:
+    """(GSS, name as published, supplier id) -> record IRI, for crosswalk-style references."""
+    index: dict[tuple[str, str, str], str] = {}
+    for record in records.values():
+        index[(record.council, record.name, record.supplier_id)] = record.iri
+    return index
+
+
+def group_by(values, key) -> dict:
+    out = defaultdict(list)
+    for value in values:
+        out[key(value)].append(value)
+    return out
+
+
+def linkset_graph(store: Store, base: str) -> str | None:
+    """The named graph that holds the current links (``None`` before the first link)."""
+    rows = csv_rows(store, f"SELECT ?g WHERE {{ GRAPH {q(iris.catalogue_graph(base))} "
+                           f"{{ {q(iris.linkset(base))} {q(SV.namedGraph)} ?g }} }}")
+    return rows[0]["g"] if rows else None
+
+
+def retired_organisations(store: Store, graph: str) -> dict[str, str]:
+    rows = csv_rows(store, f"SELECT ?old ?new WHERE {{ GRAPH {q(graph)} {{ ?old {q(DCTERMS.isReplacedBy)} ?new }} }}")
+    return {r["old"]: r["new"] for r in rows}

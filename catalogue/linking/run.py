@@ -1,0 +1,248 @@
+"""``svcat link``: read every supplier record, cluster, name, classify, write, swap.
+
+A full link writes the canonical organisations into a fresh named graph, then in one
+small transaction points the linkset's catalogue record at it and drops the previous
+graph, then publishes: readers see the old links or the new ones, never a mix (the same
+pattern as dataset loads). Organisation IRIs are inherited from the previous links
+(``identity``) and manual decisions stored with them are applied again (``decisions``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from catalogue import iris
+from catalogue.linking import decisions as dec
+from catalogue.linking import graph as g
+from catalogue.linking import write
+from catalogue.linking.classify import classify
+from catalogue.linking.cluster import RANK, Clustering, Link, cluster_records
+from catalogue.linking.identity import assign, derived_key
+from catalogue.linking.names import parse
+from catalogue.linking.publicbodies import CouncilIndex
+from catalogue.linking.records import (
+    CHARITY_SCHEMES,
+    SupplierRecord,
+    csv_rows,
+    linked_records,
+    linkset_graph,
+    read_records,
+    records_by_council_name,
+    retired_organisations,
+)
+from catalogue.store import Store
+from catalogue.store.sparql_text import iri as q
+from loaders.terms import Triple, ntriples
+
+
+@dataclass
+class LinkOutcome:
+    mode: str  # full | incremental
+    records: int = 0
+    organisations: int = 0
+    new_organisations: int = 0
+    multi_council: int = 0
+    methods: Counter = field(default_factory=Counter)
+    classes: Counter = field(default_factory=Counter)
+    retired: int = 0
+    decisions: int = 0
+    graph: str | None = None
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        return {"mode": self.mode, "records": self.records, "organisations": self.organisations,
+                "new_organisations": self.new_organisations, "multi_council_organisations": self.multi_council,
+                "methods": dict(self.methods), "classes": dict(self.classes), "retired": self.retired,
+                "decisions": self.decisions, "graph": self.graph, "seconds": round(self.seconds, 2)}
+
+
+def now_text() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def council_index() -> CouncilIndex:
+    """The register of councils (loaders/data/councils.csv) as a name index."""
+    from loaders.councils import register
+
+    return CouncilIndex((c.gss, (c.name, c.short_name, *c.aliases)) for c in register().councils)
+
+
+def build(base: str, records: dict[str, SupplierRecord], clustering: Clustering, previous: dict[str, str],
+          retired_before: dict[str, str]) -> tuple[list[g.Organisation], dict[str, str], dict[str, Link]]:
+    """Organisations with IRIs, classes and keys; the retired IRIs; each record's final link."""
+    derived = []
+    for index, members in enumerate(clustering.clusters):
+        rows = [records[m] for m in members]
+        named = sorted((parse(r.name).key for r in rows if r.name), key=lambda k: (-len(k), k))
+        scope = rows[0].council if len({r.council for r in rows}) == 1 else ""
+        derived.append(derived_key(rows, clustering.councils.get(index), named[0] if named else rows[0].iri, scope))
+    identities = assign(base, clustering.clusters, derived, previous, retired_before, clustering.pinned)
+    organisations, links = [], dict(clustering.links)
+    for index, members in enumerate(clustering.clusters):
+        rows = [records[m] for m in members]
+        classes, evidence = classify(rows, clustering.councils.get(index))
+        names, blocks = g.keys_of(rows)
+        org = g.Organisation(identities.iris[index], rows, g.best_label(rows), classes, evidence,
+                             clustering.councils.get(index), names, blocks)
+        organisations.append(org)
+        for record in rows:
+            links[record.iri] = _final_link(record, derived[index], links[record.iri])
+    return organisations, identities.retired, links
+
+
+def _final_link(record: SupplierRecord, key: str, link: Link) -> Link:
+    """A record that publishes its organisation's own identifier is linked by that identifier."""
+    if link.method == "manual":
+        return link
+    if key in record.org_ids:
+        method = "companyNumber" if not key.startswith(CHARITY_SCHEMES) else "charityNumber"
+        if RANK[method] > RANK[link.method]:
+            return Link(method, 1.0, None, key, f"publishes the organisation's identifier {key}")
+    return link
+
+
+def group_pairs(clustering_peers, org_of: dict[str, str]) -> set[tuple[str, str]]:
+    pairs = set()
+    for a, b, _ in clustering_peers:
+        if a in org_of and b in org_of and org_of[a] != org_of[b]:
+            pairs.add(tuple(sorted((org_of[a], org_of[b]))))
+    return pairs
+
+
+def link_all(store: Store, base: str, *, licence: str, decisions_file: str | Path | None = None,
+             councils: CouncilIndex | None = None, say: Callable[[str], None] | None = None) -> LinkOutcome:
+    """Link every supplier record from scratch (keeping organisation IRIs and decisions)."""
+    clock, started, say = time.monotonic(), now_text(), say or (lambda _: None)
+    base = iris.normalise_base(base)
+    collect_link_orphans(store, base)
+    previous_graph = linkset_graph(store, base)
+    previous = linked_records(store, previous_graph) if previous_graph else {}
+    retired_before = retired_organisations(store, previous_graph) if previous_graph else {}
+    stored = dec.stored_decisions(store, previous_graph) if previous_graph else []
+    say("reading supplier records")
+    records = read_records(store, base)
+    given = dec.read_decisions(decisions_file, records_by_council_name(records), set(records), base) \
+        if decisions_file else []
+    decisions = dec.current(stored + given)
+    constraints = dec.constraints(decisions, previous, retired_before)
+    say(f"clustering {len(records):,} records")
+    clustering = cluster_records(records, constraints, (councils or council_index()).find, progress=say)
+    # A record a person took out of an organisation does not pass that organisation's IRI on.
+    rejected = {(d.record, retired_before.get(d.target, d.target)) for d in decisions if d.action == "reject"}
+    inherited = {r: o for r, o in previous.items() if (r, o) not in rejected}
+    organisations, retired, links = build(base, records, clustering, inherited, retired_before)
+    org_of = {r.iri: o.iri for o in organisations for r in o.records}
+
+    say(f"writing {len(organisations):,} organisations")
+    activity = f"{iris.linkset(base)}#activity"
+    datasets = {d for r in records.values() for d in r.datasets}
+    blocks = organisation_blocks(base, organisations, links, group_pairs(clustering.vat_peers, org_of), activity)
+    shared = [f"{s} {p} {o} ." for s, p, o in itertools.chain(
+        g.retired_triples(retired), g.decision_triples(iris.linkset(base), decisions),
+        g.activity_triples(activity, started, now_text(), iris.software(base), "full", datasets))]
+    graph = save(store, base, previous_graph, blocks, shared, licence, len(organisations), started, say)
+    known = set(previous.values())
+    new = sum(1 for o in organisations if o.iri not in known)
+    return _outcome("full", records, organisations, links, retired, decisions, graph, clock, new=new)
+
+
+def organisation_blocks(base: str, organisations: list[g.Organisation], links: dict[str, Link],
+                        groups: set[tuple[str, str]], activity: str) -> list[write.Block]:
+    """One block per organisation: its description, evidence, group links and record links."""
+    peers: dict[str, list[str]] = {}
+    for a, b in groups:
+        peers.setdefault(a, []).append(b)
+        peers.setdefault(b, []).append(a)
+    out = []
+    for org in organisations:
+        triples = g.organisation_triples(base, org, activity) + g.group_triples(
+            {(org.iri, other) for other in peers.get(org.iri, ())}, both=False)
+        for record in org.records:
+            triples += g.link_triples(base, record, org.iri, links[record.iri], activity)
+        out.append(write.block(org.iri, triples))
+    return out
+
+
+def save(store: Store, base: str, previous_graph: str | None, blocks: list[write.Block], shared: list[str],
+         licence: str, organisations: int, started: str, say: Callable[[str], None]) -> str:
+    """Make the blocks the links: changed blocks only when that is small, else a fresh graph."""
+    activity = f"{iris.linkset(base)}#activity"
+    issued = _issued(store, base) or started
+    if previous_graph:
+        changed, dropped = write.changes(blocks, write.stored_digests(store, previous_graph), complete=True)
+        size = sum(len(b.lines) for b in changed)
+        if size <= write.DIFF_LIMIT:
+            say(f"updating the links: {len(changed):,} organisations rewritten, "
+                f"{len(dropped) - sum(b.key in dropped for b in changed):,} removed")
+            triples = sum(len(b.lines) for b in blocks) + len(shared)
+            record = g.linkset_record(base, previous_graph, activity, issued, now_text(), licence, triples,
+                                      organisations)
+            store.update(write.combine(
+                *write.delete_blocks(previous_graph, dropped), write.delete_shared(previous_graph, iris.linkset(base)),
+                write.insert(previous_graph, (line for b in changed for line in b.lines)),
+                write.insert(previous_graph, shared), replace_linkset_record(base, record)))
+            store.publish()
+            return previous_graph
+    version = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{uuid.uuid4().hex[:8]}"
+    graph = iris.linkset_graph(base, version)
+    lines = [line for b in blocks for line in b.lines] + shared
+    say(f"writing {len(lines):,} triples into a fresh graph")
+    try:
+        store.bulk_add(write.quads(lines, graph))
+    except BaseException:
+        _drop(store, graph)
+        raise
+    record = g.linkset_record(base, graph, activity, issued, now_text(), licence, len(lines), organisations)
+    store.update(replace_linkset_record(base, record))
+    if previous_graph and previous_graph != graph:
+        say("dropping the previous links graph")
+        _drop(store, previous_graph)
+    store.publish()
+    return graph
+
+
+def _outcome(mode, records, organisations, links, retired, decisions, graph, clock, new=None) -> LinkOutcome:
+    return LinkOutcome(
+        mode, len(records), len(organisations), len(organisations) if new is None else new,
+        sum(1 for o in organisations if len({r.council for r in o.records}) > 1),
+        Counter(links[r].method for r in records), Counter(c for o in organisations for c in o.classes),
+        len(retired), len(decisions), graph, time.monotonic() - clock)
+
+
+def replace_linkset_record(base: str, record: list[Triple]) -> str:
+    """One SPARQL Update that swaps the linkset's record in the catalogue graph."""
+    cat, node = iris.catalogue_graph(base), iris.linkset(base)
+    return (f"DELETE {{ GRAPH {q(cat)} {{ {q(node)} ?p ?o }} }} WHERE {{ GRAPH {q(cat)} {{ {q(node)} ?p ?o }} }};\n"
+            f"INSERT DATA {{ GRAPH {q(cat)} {{\n{ntriples(record)}}} }}")
+
+
+def _issued(store: Store, base: str) -> str | None:
+    from catalogue.vocab import DCTERMS
+
+    rows = csv_rows(store, f"SELECT ?d WHERE {{ GRAPH {q(iris.catalogue_graph(base))} "
+                           f"{{ {q(iris.linkset(base))} {q(DCTERMS.issued)} ?d }} }}")
+    return rows[0]["d"] if rows else None
+
+
+def collect_link_orphans(store: Store, base: str) -> list[str]:
+    """Drop links graphs no record points at (left by a link that was killed)."""
+    live = linkset_graph(store, base)
+    prefix = iris.linkset_graph(base, "")
+    orphans = [name for name in store.graphs() if name.startswith(prefix) and name != live]
+    for name in orphans:
+        _drop(store, name)
+    return orphans
+
+
+def _drop(store: Store, graph: str) -> None:
+    try:
+        store.drop_graph(graph)
+    except Exception:  # collected by the next link
+        pass

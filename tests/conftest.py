@@ -139,14 +139,6 @@ def served(disk_store_path):
 
 
 @pytest.fixture(scope="session")
-def served(disk_store_path):
-    """gunicorn serving the disk store on 127.0.0.1 with 2 workers; yields its root URL."""
-    url, proc = start_gunicorn(dict(os.environ, SVCAT_STORE=str(disk_store_path), SVCAT_BASE_URI=BASE))
-    yield url
-    stop_gunicorn(proc)
-
-
-@pytest.fixture(scope="session")
 def browser():
     """A real headless Chromium (tests/browser.py), shared by the session's page tests."""
     from tests.browser import start_browser, stop_browser

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 
 from rdflib import Graph, Literal, URIRef
 
-from catalogue import iris
+from catalogue import class_summary, iris
 from catalogue.errors import NotFound
 from catalogue.records import KIND_TERMS, timestamp
 from catalogue.store import Store
@@ -137,6 +137,7 @@ def remove_dataset(store: Store, base: str, dataset: str) -> Change:
     if series:
         update += (f"DELETE {{ GRAPH {q.iri(cat)} {{ {series} ?p ?o }} }} WHERE {{ GRAPH {q.iri(cat)} {{ {series} ?p ?o "
                    f"FILTER NOT EXISTS {{ ?member {q.iri(DCAT.inSeries)} {series} }} }} }};\n")
+    update += class_summary.forget(dataset, base) + ";\n"
     update += f"INSERT DATA {{ GRAPH {q.iri(cat)} {{\n{body}}} }}"
     store.update(update)
     store.drop_graph(graph)

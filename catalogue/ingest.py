@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalogue import history, iris
+from catalogue import class_summary, history, iris
 from catalogue.errors import BadRequest
 from catalogue.records import RecordInput, now, record_graph
 from catalogue.sources import keep as keep_source
@@ -151,6 +151,8 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
     store.update(replace_record_update(base, source.dataset, catalogued))
     if previous.get("graph") and previous["graph"] != graph:
         _drop_quietly(store, previous["graph"])
+    if kind == "spend":
+        class_summary.refresh(store, base, [source.dataset])
     store.publish()
     return LoadOutcome(report, source.dataset, graph, previous.get("graph"), time.monotonic() - started_clock)
 

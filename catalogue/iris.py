@@ -117,3 +117,13 @@ def linkset(base: str) -> str:
 
 def linkset_graph(base: str, version: str) -> str:
     return f"{base}graph/linkset/organisations/{version}"
+
+
+def class_summary_graph(base: str) -> str:
+    """The graph of spend by social-value class (``catalogue.class_summary``)."""
+    return f"{base}graph/summary/social-value"
+
+
+def class_summary(base: str, name: str) -> str:
+    """One of the social-value summary cubes (``by-class``, ``by-month``)."""
+    return f"{base}id/summary/social-value/{name}"

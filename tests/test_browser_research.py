@@ -116,7 +116,7 @@ def test_yasgui_runs_the_example_on_our_endpoint(browser, served):
     wait(browser, lambda b: "yasgui-ready" in b.execute_script("return document.documentElement.className"))
     assert not browser.find_element(By.ID, "query-form").is_displayed()
     editor = browser.execute_script("return document.querySelector('.CodeMirror').CodeMirror.getValue()")
-    assert "sv:spendByPayee" in editor
+    assert "sv:spendByClass" in editor
     browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
     wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, ".yasr table tbody tr")))
     rows = browser.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr")

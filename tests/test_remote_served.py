@@ -33,7 +33,8 @@ def remote(tmp_path_factory):
 
     server = start_virtuoso(tmp_path_factory.mktemp("virtuoso-served"))
     env = dict(os.environ, SVCAT_STORE=server.sparql, SVCAT_BASE_URI=BASE, SVCAT_STORE_USER=server.user,
-               SVCAT_STORE_PASSWORD=server.password)
+               SVCAT_STORE_PASSWORD=server.password,
+               SVCAT_SOURCES_DIR=str(tmp_path_factory.mktemp("virtuoso-sources")))
     result = subprocess.run([sys.executable, "-m", "catalogue", "demo", "--no-serve"], env=env, cwd=ROOT,
                             capture_output=True, text=True, timeout=1200)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,11 +1,11 @@
 """Councils side by side: shares of spend by social-value class, over time, unknown shown.
 
-Three queries: every council's total spend (from the small by-category cubes), the
-spend to payees whose canonical organisation has a known class, by class, and the same
-spend counted once per payee (from the by-payee cubes, starting at the classified
-records). Unknown is the rest: no link, no class
-evidence, or no named payee. Spend to an organisation with two classes (SME and VCSE)
-counts in each class but once in the known share. The true share of a class lies between its known share and its known share
+Two queries, both over the small social-value summary that loading and linking keep
+(``catalogue.class_summary``): spend by council (and month) and class, where
+``sv:unknownClass`` is spend with no known class (no link, no class evidence, or no
+named payee), and every council's total. Spend to an organisation with two classes (SME
+and VCSE) counts in each class but once in the known share, which is total minus
+unknown. The true share of a class lies between its known share and its known share
 plus the unknown share; pages draw that range.
 """
 
@@ -13,64 +13,42 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from catalogue.analysis import Query, to_decimal
+from catalogue.analysis import Query, iri_ref, to_decimal
 from catalogue.analysis.spend import CLASSES, UNKNOWN, ratio
+from catalogue.iris import class_summary, class_summary_graph
 
-def _classified(by_month: bool, keys: str, condition: str) -> str:
-    """Spend of payees whose organisation meets ``condition``, starting from those payees.
 
-    Written flat, so the engine starts from the (few) classified records and never makes
-    a pass over every payment.
-    """
-    month = " ; sv:month ?month" if by_month else ""
+def _summary(base: str, cube: str, keys: str, pattern: str) -> str:
     return f"""
-        SELECT {keys} (SUM(?spend) AS ?total) WHERE {{
-          ?payee sv:canonicalOrganisation ?organisation .
-          {condition}
-          GRAPH ?graph {{ ?obs sv:payeeRecord ?payee ; sv:spendTotal ?spend{month} }}
-          ?dataset sv:namedGraph ?graph ; dcterms:publisher ?council .
+        SELECT {keys} (SUM(?spend) AS ?total) (SUM(?lines) AS ?lineCount) WHERE {{
+          GRAPH {iri_ref(class_summary_graph(base))} {{
+            ?obs qb:dataSet {iri_ref(class_summary(base, cube))} ; sv:council ?council ; sv:month ?month ;
+                 sv:spendTotal ?spend ; sv:lineCount ?lines{pattern} }}
         }}
         GROUP BY {keys}
         ORDER BY {keys}"""
 
 
-def class_spend(by_month: bool) -> Query:
-    """Spend to payees whose canonical organisation has a known class, by class.
+def class_spend(base: str, by_month: bool) -> Query:
+    """Spend by council (and month) and class: known classes and sv:unknownClass.
 
     A payee whose organisation has two classes (SME and VCSE) counts in each.
     """
     keys = "?council ?month ?class" if by_month else "?council ?class"
     return Query("class-spend" + ("-by-month" if by_month else ""),
-                 "Spend by council" + (", month" if by_month else "") + " and known social-value class",
-                 _classified(by_month, keys, "?organisation sv:socialValueClass ?class "
-                                                 "FILTER(?class != sv:unknownClass)"))
+                 "Spend by council" + (", month" if by_month else "") + " and social-value class",
+                 _summary(base, "by-class", keys, " ; sv:classDimension ?class"))
 
 
-def known_spend(by_month: bool) -> Query:
-    """Spend to payees with at least one known class, each counted once (the known share)."""
-    keys = "?council ?month" if by_month else "?council"
-    return Query("known-spend" + ("-by-month" if by_month else ""),
-                 "Spend by council" + (" and month" if by_month else "") + " with a known social-value class",
-                 _classified(by_month, keys, "FILTER EXISTS { ?organisation sv:socialValueClass ?known "
-                                                 "FILTER(?known != sv:unknownClass) }"))
-
-
-def total_spend(by_month: bool) -> Query:
-    """Every council's total spend (from the small by-category cubes)."""
-    month = " ; sv:month ?month" if by_month else ""
+def total_spend(base: str, by_month: bool) -> Query:
+    """Every council's total spend (and lines), from the same summary."""
     keys = "?council ?month" if by_month else "?council"
     return Query("total-spend" + ("-by-month" if by_month else ""),
-                 "Total spend by council" + (" and month" if by_month else ""), f"""
-        SELECT {keys} (SUM(?spend) AS ?total) (SUM(?lines) AS ?lineCount) WHERE {{
-          ?dataset dcterms:publisher ?council ; sv:namedGraph ?graph .
-          ?cube sv:summaryOf ?dataset ; qb:structure sv:spendByCategory .
-          GRAPH ?graph {{ ?obs qb:dataSet ?cube ; sv:spendTotal ?spend ; sv:lineCount ?lines{month} }}
-        }}
-        GROUP BY {keys}
-        ORDER BY {keys}""")
+                 "Total spend by council" + (" and month" if by_month else ""),
+                 _summary(base, "by-month", keys, ""))
 
 
-def shares(class_rows: list[dict], known_rows: list[dict], total_rows: list[dict], by_month: bool) -> list[dict]:
+def shares(class_rows: list[dict], total_rows: list[dict], by_month: bool) -> list[dict]:
     """One row per council (and month): total, then spend and share per class, unknown included."""
     def key(row):
         return (row["council"], row.get("month")) if by_month else (row["council"],)
@@ -83,15 +61,13 @@ def shares(class_rows: list[dict], known_rows: list[dict], total_rows: list[dict
         for iri, _ in CLASSES:
             entry[_slug(iri)] = Decimal(0)
         out[key(row)] = entry
-    known = {key(row): to_decimal(row["total"]) for row in known_rows}
     for row in class_rows:
         entry = out.get(key(row))
         if entry is None:
             continue
         slug = _slug(row["class"])
         entry[slug] = entry.get(slug, Decimal(0)) + to_decimal(row["total"])
-    for k, entry in out.items():
-        entry[_slug(UNKNOWN)] = entry["total"] - known.get(k, Decimal(0))
+    for entry in out.values():
         for iri, _ in CLASSES:
             slug = _slug(iri)
             entry[slug + "_share"] = ratio(entry[slug], entry["total"])

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, render_template, url_for
 
 from catalogue.analysis import social_value as sv
 from catalogue.errors import NotFound
+from catalogue.web import base_uri
 from catalogue.web.conditional import cached
 from catalogue.web.councils import council_rows
 from catalogue.web.fetch import fetch
@@ -33,17 +34,17 @@ def _columns(by_month: bool) -> list[Column]:
 
 
 def shares_table(by_month: bool) -> Table:
-    classes, known, totals = (fetch(sv.class_spend(by_month)), fetch(sv.known_spend(by_month)),
-                              fetch(sv.total_spend(by_month)))
+    base = base_uri()
+    classes, totals = fetch(sv.class_spend(base, by_month)), fetch(sv.total_spend(base, by_month))
     names = {c["council"]: c["name"] for c in council_rows()}
     rows = [dict(r, council_name=names.get(r["council"], r["council"]))
-            for r in sv.shares(classes.rows, known.rows, totals.rows, by_month)]
+            for r in sv.shares(classes.rows, totals.rows, by_month)]
     name = "shares-by-month" if by_month else "shares"
     caption = "Shares of spend by social-value class" + (", by month" if by_month else "")
     return Table(name, caption, _columns(by_month), rows, query=totals.query,
-                 more_queries=[classes.query, known.query], sort="council_name",
-                 truncated=classes.truncated or known.truncated or totals.truncated,
-                 truncation_reason=classes.reason or known.reason or totals.reason,
+                 more_queries=[classes.query], sort="council_name",
+                 truncated=classes.truncated or totals.truncated,
+                 truncation_reason=classes.reason or totals.reason,
                  extra_keys=[slug for slug, _ in sv.class_slugs()] + ["lines"],
                  description="Each class's share of the council's net spend, by the canonical organisation "
                              "its suppliers are linked to. Unknown is spend with no class evidence yet: "

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, render_template, request
 from catalogue.errors import NotFound
 from catalogue.linking import crosswalk, profile
 from catalogue.web import base_uri, get_store
+from catalogue.web.conditional import cached
 from catalogue.web.formatting import local_href
 from catalogue.web.resources import register_page, statements
 
@@ -53,7 +54,7 @@ def crosswalk_csv():
 
 def organisation_page(iri: str, graph, match) -> str:
     """The HTML of ``/doc/organisation/<key>`` (``resources.register_page``)."""
-    data = profile.profile(get_store(), base_uri(), iri)
+    data = cached(f"organisation:{iri}", lambda: profile.profile(get_store(), base_uri(), iri))
     if data is None:
         raise NotFound(f"no organisation {iri} in the current links")
     return render_template("organisations/page.html", org=data, iri=iri, href=local_href,

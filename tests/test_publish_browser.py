@@ -39,7 +39,10 @@ def fill_and_upload(browser, token: str, path) -> None:
     publisher.clear()
     publisher.send_keys("E08000035")
     browser.find_element(By.ID, "file").send_keys(str(path))
+    previous = browser.find_elements(By.ID, "verdict")  # the last upload's report, when there was one
     browser.find_element(By.ID, "upload").click()
+    if previous:  # wait for the new page, not the old report still on screen
+        WebDriverWait(browser, 120).until(EC.staleness_of(previous[0]))
     WebDriverWait(browser, 120).until(EC.presence_of_element_located((By.ID, "verdict")))
 
 

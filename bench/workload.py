@@ -38,7 +38,7 @@ class RecordingStore:
 
 
 def biggest_council(store) -> str:
-    rows = store.select(social_value.total_spend(False).text).rows
+    rows = store.select(social_value.total_spend(BASE, False).text).rows
     return str(max(rows, key=lambda r: int(r["lineCount"]))["council"])
 
 
@@ -60,10 +60,10 @@ def canonical(store) -> tuple[dict[str, list[str]], str]:
     recorder = RecordingStore(store)
     assert organisations and profile.profile(recorder, BASE, organisations[0]) is not None, "nothing is linked"
     queries = {
-        "spend per council (summaries)": [social_value.total_spend(False).text],
+        "spend per council (summaries)": [social_value.total_spend(BASE, False).text],
         "spend per council (raw lines)": [raw_lines],
-        "SME/VCSE share, all councils (3 queries)": [q.text for q in (
-            social_value.class_spend(False), social_value.known_spend(False), social_value.total_spend(False))],
+        "SME/VCSE share, all councils (2 queries)": [q.text for q in (
+            social_value.class_spend(BASE, False), social_value.total_spend(BASE, False))],
         "suppliers paid by >= 5 councils": [shared],
         "top-10 share (one council's payees)": [spend.payees(council).text],
         f"organisation page ({len(recorder.texts)} queries)": recorder.texts,

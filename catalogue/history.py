@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from rdflib import Graph, Literal, URIRef
 
 from catalogue import class_summary, iris
+from catalogue.digests import RowDigests
 from catalogue.errors import NotFound
 from catalogue.records import KIND_TERMS, timestamp
 from catalogue.store import Store
@@ -39,19 +40,21 @@ class Change:
     rows_after: int
 
 
-def row_digests(store: Store, graph: str) -> set[str]:
-    """The distinct row digests of a dataset version (its rows, by content)."""
-    rows = store.select(f"SELECT DISTINCT ?d WHERE {{ GRAPH {q.iri(graph)} {{ ?s {q.iri(SV.rowDigest)} ?d }} }}").rows
-    return {str(r["d"]) for r in rows}
+def row_digests(store: Store, graph: str) -> RowDigests:
+    """The distinct row digests of a dataset version (its rows, by content), read as TSV
+    rather than as millions of rdflib terms."""
+    sparql = f"SELECT DISTINCT ?d WHERE {{ GRAPH {q.iri(graph)} {{ ?s {q.iri(SV.rowDigest)} ?d }} }}"
+    _, _, body = store.query_raw(sparql, results_type="text/tab-separated-values", graph_type="application/n-triples")
+    return RowDigests.from_tsv(body)
 
 
-def change_for_load(store: Store, dataset: str, previous_graph: str | None, digests: set[str], sha256: str,
+def change_for_load(store: Store, dataset: str, previous_graph: str | None, digests: RowDigests, sha256: str,
                     filename: str, rows_loaded: int) -> Change:
     """What a load changes: rows whose content is new, and rows of the old version now gone."""
     if not previous_graph:
         return Change(dataset, "firstLoad", sha256, filename, rows_loaded, 0, rows_loaded)
-    old = row_digests(store, previous_graph)
-    return Change(dataset, "reload", sha256, filename, len(digests - old), len(old - digests), rows_loaded)
+    added, removed = digests.changes(row_digests(store, previous_graph))
+    return Change(dataset, "reload", sha256, filename, added, removed, rows_loaded)
 
 
 def change_graph(change: Change) -> Graph:

@@ -138,6 +138,7 @@ class CompiledShapes:
             checks = [_compile_property(graph, p) for p in graph.objects(shape, SH.property)]
             for target in targets:
                 self.by_class[f"<{target}>"].extend(checks)
+        self.quick = {check: _quick(check) for checks in self.by_class.values() for check in checks}
 
     def check_node(self, subject: Term, types: list[Term], pairs: list[tuple[Term, Term]]) -> list[ShapeResult]:
         """Results for one node given its types and its (predicate, object) pairs."""
@@ -152,27 +153,29 @@ class CompiledShapes:
         """Group triples by subject and check every typed node among them.
 
         Runs once per CSV row, so the common case (one typed node, every check passing)
-        allocates little beyond one dict per typed node. A graph is a set: repeated
-        triples count once.
+        allocates little beyond one dict per typed node, and each check first tries its
+        quick test (``_quick``). A graph is a set: repeated triples count once.
         """
         by_class = self.by_class
-        typed: dict[Term, None] = {}
+        nodes: dict[Term, dict[Term, list[Term]]] = {}
         for s, p, o in triples:
             if p == _RDF_TYPE and o in by_class:
-                typed[s] = None
-        if not typed:
+                nodes[s] = {}
+        if not nodes:
             return []
-        unique = dict.fromkeys(triples)
+        for s, p, o in dict.fromkeys(triples):
+            if (by_path := nodes.get(s)) is not None:
+                if (values := by_path.get(p)) is None:
+                    by_path[p] = [o]
+                else:
+                    values.append(o)
         results: list[ShapeResult] = []
-        for subject in typed:
-            by_path: dict[Term, list[Term]] = {}
-            for s, p, o in unique:
-                if s == subject:
-                    by_path.setdefault(p, []).append(o)
+        quick = self.quick
+        for subject, by_path in nodes.items():
             for cls in by_path[_RDF_TYPE]:
                 for check in by_class.get(cls, ()):
                     values = by_path.get(check.path, ())
-                    if not _passes(check, values):
+                    if not quick[check](values) and not _passes(check, values):
                         results.extend(_run(check, subject, values))
         return results
 
@@ -182,6 +185,29 @@ class CompiledShapes:
 
 
 _RDF_TYPE = f"<{RDF.type}>"
+
+
+def _quick(check: PropertyCheck):
+    """A test that says True only when ``_passes`` would, cheaply, for the common checks
+    (counts, typed literals, IRIs); False means "ask ``_passes``", never "fails"."""
+    low, high = check.min_count, check.max_count
+    per_value = check.allowed is not None or check.pattern is not None or check.min_inclusive is not None
+    suffixes = tuple(f'"^^<{d}>' for d in check.datatypes) if check.datatypes else None
+    iri_only = check.node_kind == "IRI"
+    if per_value or (check.node_kind is not None and not iri_only):
+        return lambda values: False
+
+    def quick(values) -> bool:
+        n = len(values)
+        if (low is not None and n < low) or (high is not None and n > high):
+            return False
+        for value in values:
+            if suffixes is not None and not (value[0] == '"' and value.endswith(suffixes)):
+                return False
+            if iri_only and value[0] != "<":
+                return False
+        return True
+    return quick
 
 
 def _passes(check: PropertyCheck, values) -> bool:

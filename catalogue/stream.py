@@ -20,20 +20,26 @@ their hashes are remembered, up to ``COUNT_LIMIT``, beyond which the store count
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Protocol
 
 from catalogue import iris
+from catalogue.digests import RowDigests
 from catalogue.shacl import compiled
 from catalogue.summary import SpendSummary
 from catalogue.vocab import SV
 from loaders import RowEvent, SourceFile
-from loaders.converters import short_hash
 from loaders.report import INFO, VIOLATION, LoadIssue, LoadReport
 from loaders.terms import iri, literal, ntriples
 
-CHUNK_ROWS = 10_000
+#: Rows per chunk handed to the store's bulk loader (about 200,000 triples and 40 MB of
+#: N-Triples for spend). Each chunk becomes one batch of sorted files in Oxigraph: bigger
+#: batches leave RocksDB less compaction to do, but Oxigraph holds about 1.1 KB per
+#: triple of a batch while it sorts it, and two batches load at once (see
+#: ``EmbeddedStore.bulk_add``): 20,000 rows took a 100,000-line load to 850 MB.
+CHUNK_ROWS = 14_000
 SEEN_LIMIT = 200_000
 #: Most description triples remembered (as hashes) to count the graph while writing it.
 COUNT_LIMIT = 1_000_000
@@ -52,8 +58,9 @@ class Progress(Protocol):
 
 
 def row_digest(cells) -> str:
-    """A row's content, hashed: equal rows in two versions of a file have equal digests."""
-    return short_hash(*(c.strip() for c in cells), length=16)
+    """A row's content, hashed: equal rows in two versions of a file have equal digests
+    (``loaders.converters.short_hash`` of the stripped cells, inlined: it runs per row)."""
+    return hashlib.sha1("\x1f".join([c.strip() for c in cells]).encode("utf-8")).hexdigest()[:16]
 
 
 def issue_from(result, row: int, source: SourceFile, values: dict) -> LoadIssue:
@@ -107,7 +114,7 @@ class RowStream:
         self.repeats = 0  # of which repeated an earlier description's triple
         #: True while ``emitted - repeats`` is known to be the graph's size.
         self.exact = bool(graph) and bool(getattr(source.handler, "ROW_SUBJECTS_UNIQUE", False))
-        self.digests: set[str] = set()
+        self.digests = RowDigests()
         self.summary = SUMMARIES[source.kind]() if source.kind in SUMMARIES else None
 
     def _writing(self) -> bool:
@@ -117,28 +124,35 @@ class RowStream:
         source, report, shapes = self.source, self.report, self.shapes
         ctx = source.context()
         seen: OrderedDict = OrderedDict()
-        buffer: list[str] = []
+        buffer: list[bytes] = []  # rows encoded one by one: never a whole chunk as str and bytes at once
         preamble = source.preamble(ctx)
         for result in shapes.check_triples(preamble):
             report.add(LoadIssue(result.kind, result.severity, None, None, result.value, result.message, result.fix))
         described: set[int] = set()
         if self.graph:
-            buffer.append(ntriples(preamble))
+            buffer.append(ntriples(preamble).encode("utf-8"))
             self.emitted += len(preamble)
             described.update(hash(t) for t in preamble)
         rows_in_buffer = 0
-        if self.progress is not None:
-            self.progress.reset(total=max(source.info.lines - source.table.header_row, 0))
+        progress = self.progress
+        if progress is not None:
+            progress.reset(total=max(source.info.lines - source.table.header_row, 0))
+        # Hoisted out of the loop: it runs once per row of files with millions of rows.
+        writing = self._writing()
+        check, summary, exact, skip_invalid = shapes.check_triples, self.summary, self.exact, self.skip_invalid
+        digests, chunk_rows = self.digests, self.chunk_rows
         for event in source.events():
             report.rows_read += 1
-            if self.progress is not None and report.rows_read % 1000 == 0:
-                self.progress.update(1000)
+            if progress is not None and report.rows_read % 1000 == 0:
+                progress.update(1000)
             if not isinstance(event, RowEvent):
                 report.add(LoadIssue("skipped-row", INFO, event.row, None, None, event.reason))
                 continue
-            for problem in event.problems:
-                report.add(problem)
-                report.keep_row(event.row, event.cells)
+            if event.problems:
+                for problem in event.problems:
+                    report.add(problem)
+                    report.keep_row(event.row, event.cells)
+                writing = self._writing()
             triples = list(event.triples)
             fresh = []
             for key, description in event.related:
@@ -150,33 +164,37 @@ class RowStream:
                 if len(seen) > SEEN_LIMIT:
                     seen.popitem(last=False)
                 triples.extend(description)
-            issues = [issue_from(r, event.row, source, event.values)
-                      for r in without_echoes(shapes.check_triples(triples))]
-            for issue in issues:
-                report.add(issue)
-            if issues:
+            results = check(triples)
+            if results:
+                issues = [issue_from(r, event.row, source, event.values) for r in without_echoes(results)]
+                for issue in issues:
+                    report.add(issue)
                 report.keep_row(event.row, event.cells)
-            if self.skip_invalid and any(i.severity == VIOLATION for i in issues):
-                report.add_invalid_row(invalid_row(event.row, [i for i in issues if i.severity == VIOLATION]))
-                for key in fresh:  # its descriptions were not written: let a later row write them
-                    seen.pop(key, None)
-                continue
+                if skip_invalid and any(i.severity == VIOLATION for i in issues):
+                    report.add_invalid_row(invalid_row(event.row, [i for i in issues if i.severity == VIOLATION]))
+                    for key in fresh:  # its descriptions were not written: let a later row write them
+                        seen.pop(key, None)
+                    continue
+                writing = self._writing()
             report.rows_loaded += 1
-            if not self._writing():
+            if not writing:
                 continue
             digest = row_digest(event.cells)
-            self.digests.add(digest)
-            triples.append((event.subject, ROW_DIGEST, literal(digest)))
-            if self.summary is not None:
-                self.summary.add(event.facts)
-            self._note_dates(event.facts)
-            if self.exact:
+            digests.add(digest)
+            triples.append((event.subject, ROW_DIGEST, f'"{digest}"'))
+            facts = event.facts
+            if summary is not None:
+                summary.add(facts)
+            if facts and "dates" in facts:
+                self._note_dates(facts)
+            if exact:
                 self._count_descriptions(event.related, fresh, described)
-            buffer.append(ntriples(triples))
+                exact = self.exact
+            buffer.append("".join([f"{s} {p} {o} .\n" for s, p, o in triples]).encode("utf-8"))
             self.emitted += len(triples)
             rows_in_buffer += 1
-            if rows_in_buffer >= self.chunk_rows:
-                yield "".join(buffer).encode("utf-8")
+            if rows_in_buffer >= chunk_rows:
+                yield b"".join(buffer)
                 buffer, rows_in_buffer = [], 0
         if self.progress is not None:
             self.progress.update(report.rows_read % 1000)
@@ -185,13 +203,15 @@ class RowStream:
         if self._writing() and self.summary:
             summary = self.summary.triples(source.dataset, iris.council(source.base, source.council.gss),
                                            source.council.name)
-            buffer.append(ntriples(summary))
+            buffer.append(ntriples(summary).encode("utf-8"))
             self.emitted += len(summary)
         if self._writing() and buffer:
-            yield "".join(buffer).encode("utf-8")
+            yield b"".join(buffer)
 
     def _count_descriptions(self, related, fresh: list, described: set[int]) -> None:
         """Note which triples of the descriptions just written repeat earlier ones."""
+        if not fresh:
+            return
         fresh_keys = set(fresh)
         for key, description in related:
             if key not in fresh_keys:

@@ -10,7 +10,7 @@ typed cells) the same whichever file they come from, so their IRIs meet.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from catalogue import iris
@@ -50,9 +50,24 @@ class KindContext:
     def council_iri(self) -> str:
         return iris.council(self.base, self.council.gss)
 
+    @cached_property
+    def council_term(self) -> str:
+        """The council as an ``<iri>`` term (built once per file, not per row)."""
+        return iri(self.council_iri)
+
+    @cached_property
+    def line_prefix(self) -> str:
+        """``<{dataset}/line/``, checked once: a row's line term is this + its number + ``>``."""
+        return iri(f"{self.dataset}/line/")[:-1]
+
+    @cached_property
+    def row_prefix(self) -> str:
+        """``<{source}#row=``, checked once (see ``row``)."""
+        return iri(f"{self.source}#row=")[:-1]
+
     def row(self, number: int) -> str:
         """The source row as an ``<iri>`` term (RFC 7111 fragment)."""
-        return iri(f"{self.source}#row={number}")
+        return f"{self.row_prefix}{int(number)}>"
 
 
 class RowTriples(NamedTuple):

@@ -49,12 +49,13 @@ _concept = concept
 
 def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> RowTriples:
     """One spend record (canonical field -> raw cell) -> its triples."""
-    line = iri(f"{ctx.dataset}/line/{row}")
-    council = iri(ctx.council_iri)
+    # The prefixes were checked once per file; ``row`` is a number.
+    line = f"{ctx.line_prefix}{int(row)}>"
+    council = ctx.council_term
     out: list[Triple] = [
         (line, A, T["line"]),
         (line, T["payer"], council),
-        (line, T["derived"], iri(f"{ctx.source}#row={row}")),
+        (line, T["derived"], f"{ctx.row_prefix}{int(row)}>"),
     ]
     related: list[tuple[str, tuple[Triple, ...]]] = []
     get = values.get
@@ -64,7 +65,8 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
     if raw_amount is not None:
         amount = cv.money(raw_amount)
         facts["amount"] = amount
-        out.append((line, T["netAmount"], literal(amount, DECIMAL) if amount else literal(raw_amount.strip())))
+        # A converted amount is digits, a sign and a point: nothing to escape.
+        out.append((line, T["netAmount"], f'"{amount}"^^<{DECIMAL}>' if amount else literal(raw_amount.strip())))
     for name, key in (("gross_amount", "grossAmount"), ("irrecoverable_vat", "irrecoverable")):
         if (raw := get(name)) is not None and (value := cv.money(raw)) is not None:
             out.append((line, T[key], literal(value, DECIMAL)))
@@ -75,7 +77,7 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
         facts["month"] = parsed[0][:7] if parsed else None
         if parsed:
             facts["dates"] = (parsed[0],)
-        out.append((line, T["date"], literal(parsed[0], DATE_TYPES[parsed[1]]) if parsed else literal(raw_date.strip())))
+        out.append((line, T["date"], f'"{parsed[0]}"^^<{DATE_TYPES[parsed[1]]}>' if parsed else literal(raw_date.strip())))
 
     name = cv.text(get("supplier_name", ""))
     if name and cv.is_redacted(name):

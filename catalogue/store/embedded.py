@@ -203,8 +203,8 @@ class EmbeddedStore:
 
         On disk, ``LOADER_THREADS`` threads each run Oxigraph's bulk loader on one chunk
         at a time (it releases the GIL), while the caller's thread maps the next rows:
-        reading, mapping and writing overlap. The queue is short so that memory stays
-        bounded by a few chunks whatever the file size. ``lenient`` skips Oxigraph's
+        reading, mapping and writing overlap. The queue holds one chunk, so that memory
+        stays bounded by a few chunks (loading, waiting, being built) whatever the file size. ``lenient`` skips Oxigraph's
         IRI re-validation: every IRI was checked when it was minted (``loaders.terms``).
         """
         store = self._writer()
@@ -215,7 +215,7 @@ class EmbeddedStore:
             for chunk in chunks:
                 store.load(chunk, format=fmt, **target)
             return
-        work: queue.Queue = queue.Queue(maxsize=LOADER_THREADS)
+        work: queue.Queue = queue.Queue(maxsize=1)
         errors: list[BaseException] = []
 
         def loader():

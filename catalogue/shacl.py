@@ -192,7 +192,7 @@ def _quick(check: PropertyCheck):
     (counts, typed literals, IRIs); False means "ask ``_passes``", never "fails"."""
     low, high = check.min_count, check.max_count
     per_value = check.allowed is not None or check.pattern is not None or check.min_inclusive is not None
-    suffixes = tuple(f'"^^<{d}>' for d in check.datatypes) if check.datatypes else None
+    suffixes = tuple('"^^<' + d + '>' for d in check.datatypes) if check.datatypes else None  # N-Triples
     iri_only = check.node_kind == "IRI"
     if per_value or (check.node_kind is not None and not iri_only):
         return lambda values: False

@@ -201,10 +201,14 @@ class RowStream:
         for note in source.notes():
             report.add(note)
         if self._writing() and self.summary:
-            summary = self.summary.triples(source.dataset, iris.council(source.base, source.council.gss),
-                                           source.council.name)
-            buffer.append(ntriples(summary).encode("utf-8"))
-            self.emitted += len(summary)
+            observations = self.summary.triples(source.dataset, iris.council(source.base, source.council.gss),
+                                                source.council.name)
+            for number, triples in enumerate(observations, start=1):
+                buffer.append(ntriples(triples).encode("utf-8"))
+                self.emitted += len(triples)
+                if number % chunk_rows == 0:
+                    yield b"".join(buffer)
+                    buffer = []
         if self._writing() and buffer:
             yield b"".join(buffer)
 

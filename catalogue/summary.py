@@ -18,6 +18,7 @@ removed in the same atomic step as the lines, so they always agree with them.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
 
 from catalogue.vocab import DCTERMS, QB, RDF, RDFS, SV, XSD
@@ -54,9 +55,10 @@ class SpendSummary:
     def __len__(self) -> int:
         return len(self.by_payee) + len(self.by_category)
 
-    def triples(self, dataset: str, council: str, council_name: str = "") -> list[Triple]:
-        """Both cubes as N-Triples terms (``dataset`` and ``council`` are plain IRIs)."""
-        out: list[Triple] = []
+    def triples(self, dataset: str, council: str, council_name: str = "") -> Iterator[list[Triple]]:
+        """Both cubes as N-Triples terms (``dataset`` and ``council`` are plain IRIs), one
+        list per observation: a big file has hundreds of thousands of observations, which
+        are written out as they are made rather than held all at once."""
         council_term = iri(council)
         for name, structure, title, cells, dims in (
             (BY_PAYEE, SV.spendByPayee, "spend by month and payee", self.by_payee,
@@ -65,16 +67,17 @@ class SpendSummary:
              self.by_category, (SV.month, SV.expenseType, SV.serviceAreaDimension)),
         ):
             cube = iri(f"{dataset}/summary/{name}")
-            out += [
+            yield [
                 (cube, A, iri(str(QB.DataSet))),
                 (cube, iri(str(QB.structure)), iri(str(structure))),
                 (cube, iri(str(SV.summaryOf)), iri(dataset)),
                 (cube, iri(str(RDFS.label)), literal(f"{council_name or 'Council'} {title}".strip())),
                 (cube, iri(str(DCTERMS.publisher)), council_term),
             ]
-            for key, (total, lines) in sorted(cells.items()):
+            for key in sorted(cells):
+                total, lines = cells[key]
                 obs = iri(f"{dataset}/summary/{name}/{key[0]}-{short_hash(*key, length=12)}")
-                out += [
+                out = [
                     (obs, A, iri(str(QB.Observation))),
                     (obs, iri(str(QB.dataSet)), cube),
                     (obs, iri(str(SV.council)), council_term),
@@ -83,7 +86,7 @@ class SpendSummary:
                     (obs, iri(str(SV.lineCount)), literal(str(lines), str(XSD.integer))),
                 ]
                 out += [(obs, iri(str(dim)), value) for dim, value in zip(dims[1:], key[1:])]
-        return out
+                yield out
 
 
 def _decimal_text(value: Decimal) -> str:

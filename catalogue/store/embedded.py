@@ -182,8 +182,7 @@ class EmbeddedStore:
     def dump(self, out: IO[bytes], graph: str | None = None) -> None:
         store = self._reader()
         if graph:
-            store.dump(out, format=ox.RdfFormat.N_QUADS, from_graph=ox.NamedNode(graph)) \
-                if False else _dump_graph(store, out, graph)
+            _dump_graph(store, out, graph)
         else:
             store.dump(out, format=ox.RdfFormat.N_QUADS)
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 import shutil
-import statistics
 import subprocess
 import threading
 import time
 from dataclasses import dataclass
 
 import requests
+from latency import summary
 
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
 
@@ -84,5 +84,5 @@ def _threads(url: str, seconds: float, connections: int, accept: str) -> Load:
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - began
-    cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [float("nan")] * 99
-    return Load(len(latencies) / elapsed, cuts[49], cuts[98], errors[0], len(latencies), "python threads")
+    stats = summary(latencies)
+    return Load(len(latencies) / elapsed, stats["p50"], stats["p99"], errors[0], len(latencies), "python threads")

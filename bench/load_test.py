@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from latency import summary  # noqa: E402
 from synth import synthetic_files  # noqa: E402
 
 from catalogue.store import open_store  # noqa: E402
@@ -160,10 +160,6 @@ def loads(store: Path, new_file: Path, reload_file: Path, results: dict):
         results[label] = (done.returncode, time.monotonic() - started)
 
 
-def percentile(values: list[float], q: float) -> float:
-    return sorted(values)[min(len(values) - 1, int(q * len(values)))] if values else 0.0
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=120)
@@ -227,9 +223,9 @@ def main() -> int:
           f"(query timeout 10 s), 2 loads meanwhile\n")
     print(f"{'requests':<14}{'count':>7}{'per s':>7}{'p50 ms':>8}{'p95 ms':>8}{'max ms':>8}  statuses")
     for kind in ("page", "sparql", "pathological"):
-        lat = tally.latency[kind]
-        print(f"{kind:<14}{len(lat):>7}{len(lat) / elapsed:>7.1f}{percentile(lat, .5) * 1000:>8.0f}"
-              f"{percentile(lat, .95) * 1000:>8.0f}{max(lat, default=0) * 1000:>8.0f}  {dict(tally.status[kind])}")
+        stats = summary([s * 1000 for s in tally.latency[kind]])
+        print(f"{kind:<14}{stats['count']:>7}{stats['count'] / elapsed:>7.1f}{stats['p50']:>8.0f}"
+              f"{stats['p95']:>8.0f}{stats['max']:>8.0f}  {dict(tally.status[kind])}")
     print(f"\nunexpected answers: {len(tally.unexpected)} {tally.unexpected[:5]}")
     rss = [s[1] for s in samples]
     print(f"memory (all processes under gunicorn, sampled {len(samples)}x): first {rss[0] / 1024:.0f} MiB, "

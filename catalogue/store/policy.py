@@ -85,8 +85,25 @@ def service_targets(query: str, base_iri: str | None = None) -> list[str]:
     return targets
 
 
+#: Queries that passed ``check_public_query``, by (query, federation, base): an endpoint
+#: sees the same texts again and again, and reading one costs more than running a small one.
+_PASSED: dict[tuple, bool] = {}
+PASSED_MAX, PASSED_MAX_CHARS = 1024, 8192
+
+
 def check_public_query(query: str, federation: Sequence[str] = (), base_iri: str | None = None) -> None:
     """Refuse what the public endpoint must not run (see the module docstring)."""
+    key = (query, tuple(federation), base_iri)
+    if key in _PASSED:
+        return
+    _check_public_query(query, federation, base_iri)
+    if len(query) <= PASSED_MAX_CHARS:
+        if len(_PASSED) >= PASSED_MAX:
+            _PASSED.clear()
+        _PASSED[key] = True
+
+
+def _check_public_query(query: str, federation: Sequence[str], base_iri: str | None) -> None:
     found = [t for t in tokens(query) if t.kind != "comment"]
     depth = deepest = 0
     for token in found:

@@ -10,8 +10,8 @@ at once, a fresh worker is started in its place, and the caller gets ``QueryTime
 (503). Other workers, and the queries after, are not affected.
 
 Each web process (gunicorn worker) owns its own pool of ``limits.workers`` processes,
-started on first use; with sync gunicorn workers one is busy at a time, and the
-others take over at once while a killed one is replaced. Results are capped at
+started on first use; each of its threads (``gunicorn.conf.py``: two) uses one at a
+time, and the others take over at once while a killed one is replaced. Results are capped at
 ``limits.result_limit`` rows inside the worker, so a huge result never crosses the
 pipe; the answer says when it was cut.
 """
@@ -75,11 +75,16 @@ class QueryWorker:
         self.pid = self.proc.pid
         self.ready = False
         self.sandboxed = False
+        self._pending = bytearray()  # reply bytes read from the pipe but not yet used
 
     def _read(self, size: int, deadline: float) -> bytes:
+        """``size`` bytes of the reply, waiting at most until ``deadline``.
+
+        Reads whatever the pipe holds (up to 1 MB) at once into ``_pending``: a small
+        reply, header and body, comes in one read after one wait.
+        """
         fd = self.proc.stdout.fileno()
-        chunks, remaining = [], size
-        while remaining:
+        while len(self._pending) < size:
             wait = deadline - time.monotonic()
             if wait <= 0:
                 raise _Timeout()
@@ -87,12 +92,12 @@ class QueryWorker:
                 if self.memory_limit and self.resident() > self.memory_limit:
                     raise _TooBig()
                 continue
-            chunk = os.read(fd, min(remaining, 1 << 20))
+            chunk = os.read(fd, max(size - len(self._pending), 1 << 20))
             if not chunk:
                 raise _Died()
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        return b"".join(chunks)
+            self._pending += chunk
+        data, self._pending = bytes(self._pending[:size]), self._pending[size:]
+        return data
 
     def receive(self, deadline: float):
         import pickle
@@ -257,6 +262,7 @@ class GuardedStore:
         self.pool = QueryPool(path, limits.workers, sandbox=not limits.federation,
                               memory_limit=limits.memory_mb << 20)
         self._local = None
+        self._opening = threading.Lock()
 
     def _answer(self, sparql: str, dataset: dict, **types) -> Answer:
         request = {"op": "answer", "sparql": sparql, "dataset": dataset, "limit": self.limits.result_limit,
@@ -285,10 +291,11 @@ class GuardedStore:
 
     def _reader(self):
         """An in-process read view, for what needs no time limit (listing graphs, dumps)."""
-        if self._local is None:
-            from catalogue.store.embedded import EmbeddedStore
+        with self._opening:
+            if self._local is None:
+                from catalogue.store.embedded import EmbeddedStore
 
-            self._local = EmbeddedStore(self.path, mode="read")
+                self._local = EmbeddedStore(self.path, mode="read")
         return self._local
 
     def graphs(self) -> list[str]:

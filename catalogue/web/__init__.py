@@ -7,6 +7,7 @@ runs the ``svcat`` command in a subprocess instead). Import-linter enforces this
 from __future__ import annotations
 
 import os
+import threading
 
 from flask import Flask, current_app
 
@@ -14,6 +15,7 @@ from catalogue.config import query_limits, remote_options
 from catalogue.store import QueryLimits, Store, open_store
 
 STORE_KEY = "svcat.store"
+_OPENING = threading.Lock()  # gthread workers: two first requests must not open two stores
 
 
 def get_store() -> Store:
@@ -24,19 +26,34 @@ def get_store() -> Store:
         return given
     pid = os.getpid()
     store = holder.get(pid)
-    if store is None:
-        holder.clear()
-        store = holder[pid] = open_store(current_app.config["SVCAT_STORE"], mode="read", limits=limits(),
-                                         remote=remote_options({k[6:]: v for k, v in current_app.config.items()
-                                                                if k.startswith("SVCAT_")}))
+    if store is not None:
+        return store
+    with _OPENING:
+        store = holder.get(pid)
+        if store is None:
+            holder.clear()
+            store = holder[pid] = open_store(current_app.config["SVCAT_STORE"], mode="read", limits=limits(),
+                                             remote=remote_options({k[6:]: v for k, v in current_app.config.items()
+                                                                    if k.startswith("SVCAT_")}))
     return store
 
 
+LIMIT_SETTINGS = ("QUERY_TIMEOUT", "RESULT_LIMIT", "QUERY_WORKERS", "FEDERATION", "QUERY_MEMORY_MB")
+
+
 def limits() -> QueryLimits:
-    """The query limits of this app (``SVCAT_QUERY_TIMEOUT``, ``SVCAT_RESULT_LIMIT``, ...)."""
+    """The query limits of this app (``SVCAT_QUERY_TIMEOUT``, ``SVCAT_RESULT_LIMIT``, ...).
+
+    Asked on every query: built once per distinct setting values (tests change them).
+    """
     config = current_app.config
-    return query_limits({name: config[f"SVCAT_{name}"] for name in
-                         ("QUERY_TIMEOUT", "RESULT_LIMIT", "QUERY_WORKERS", "FEDERATION", "QUERY_MEMORY_MB")})
+    values = tuple(config[f"SVCAT_{name}"] for name in LIMIT_SETTINGS)
+    holder = current_app.extensions.setdefault("svcat.limits", {})
+    found = holder.get(values)
+    if found is None:
+        holder.clear()
+        found = holder[values] = query_limits(dict(zip(LIMIT_SETTINGS, values)))
+    return found
 
 
 def base_uri() -> str:
@@ -69,13 +86,24 @@ def init_app(app: Flask) -> None:
     app.after_request(_cors_and_security)
 
 
+EVERY_RESPONSE = (
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Expose-Headers", "Content-Type, Content-Length, ETag, Last-Modified, Link, Location, "
+                                      "X-SVCAT-Truncated, X-SVCAT-Result-Limit, X-SVCAT-Message"),
+    ("X-Content-Type-Options", "nosniff"),
+)
+
+
 def _cors_and_security(response):
-    """CORS on every response (data URLs are public) and safe defaults for pages."""
-    response.headers.setdefault("Access-Control-Allow-Origin", "*")
-    response.headers.setdefault("Access-Control-Expose-Headers",
-                                "Content-Type, Content-Length, ETag, Last-Modified, Link, Location, "
-                                "X-SVCAT-Truncated, X-SVCAT-Result-Limit, X-SVCAT-Message")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    """CORS on every response (data URLs are public) and safe defaults for pages.
+
+    Headers a view set itself are kept (one pass over the few headers there are, not a
+    scan per name: this runs on every request).
+    """
+    present = {name.lower() for name, _ in response.headers}
+    for name, value in EVERY_RESPONSE:
+        if name.lower() not in present:
+            response.headers.add(name, value)
     if response.mimetype == "text/html":
         if "frame-ancestors" not in response.headers.get("Content-Security-Policy", ""):
             response.headers.setdefault("X-Frame-Options", "DENY")  # unless a view allows framing

@@ -7,6 +7,7 @@ with q-values and wildcards; ties go to the server's order of preference.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,13 @@ def _matches(media_range: str, media_type: str) -> int:
     return -1
 
 
+@lru_cache(maxsize=512)
 def best(accept: str | None, offers: tuple[Format, ...]) -> Format | None:
-    """The offer the client prefers most; ``None`` when it accepts none of them."""
+    """The offer the client prefers most; ``None`` when it accepts none of them.
+
+    Cached: a pure function of two strings, asked on every request (clients send the same
+    few ``Accept`` values over and over).
+    """
     ranges = parse_accept(accept)
     scored = []
     for index, offer in enumerate(offers):

@@ -114,12 +114,13 @@ def endpoint():
     if not query.strip():
         raise BadQuery("the query is empty")
     results, graph = _formats(params)
-    check_public_query(query, limits().federation, request.base_url)
+    base = _base_url()
+    check_public_query(query, limits().federation, base)
     store = get_store()
     result = store.query_raw(
         query, results_type=results.media_type, graph_type=graph.media_type,
         default_graphs=params.get("default-graph-uri", []), named_graphs=params.get("named-graph-uri", []),
-        base_iri=request.base_url)
+        base_iri=base)
     kind, media_type, body = result
     response = Response(body, mimetype=media_type)
     if "charset" not in media_type and (media_type.startswith("text/") or media_type.endswith(("json", "xml"))):
@@ -129,6 +130,23 @@ def endpoint():
     if getattr(result, "truncated", False):
         mark_truncated(response, result.limit)
     return response
+
+
+#: ``request.base_url`` by the parts of the request it is made of: Werkzeug rebuilds it
+#: (IRI-decoding host and path) on every request, and the endpoint is asked on few URLs.
+_BASES: dict[tuple, str] = {}
+BASES_MAX = 256
+URL_PARTS = ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME", "PATH_INFO")
+
+
+def _base_url() -> str:
+    key = tuple(request.environ.get(name) for name in URL_PARTS)
+    found = _BASES.get(key)
+    if found is None:
+        if len(_BASES) >= BASES_MAX:
+            _BASES.clear()
+        found = _BASES[key] = request.base_url
+    return found
 
 
 def mark_truncated(response: Response, limit: int | None) -> None:

@@ -49,31 +49,38 @@ def spend_datasets(store: Store, base: str) -> list[tuple[str, str, str]]:
 def dataset_sums(store: Store, dataset: str, graph: str) -> dict[str, dict]:
     """month -> {"total", "lines", classes: {class: [spend, lines]}} for one dataset.
 
-    One query, aggregated in the engine down to (month, set of known classes): a payee
-    observation's classes are those of its record's canonical organisation.
+    Three queries, each aggregated in the engine down to months: the month totals; spend
+    by month and known class (a payee counts in each class its canonical organisation
+    has); and spend by month to payees with any known class. Unknown is total minus that.
+    One query that grouped every payee observation with its set of classes ran 20-25 times
+    longer at a million lines (a ``GROUP_CONCAT`` per observation); these join the
+    observations once to the few payees that have a known class.
     """
-    rows = store.select(sparql_prologue("sv", "qb") + f"""
-        SELECT ?month ?classes (SUM(?spend) AS ?total) (SUM(?lines) AS ?lineCount) WHERE {{
-          {{ SELECT ?obs ?month ?spend ?lines (GROUP_CONCAT(DISTINCT STR(?class); separator=" ") AS ?classes)
-             WHERE {{
-               GRAPH {q.iri(graph)} {{
-                 ?obs qb:dataSet {q.iri(dataset + "/summary/by-payee")} ; sv:month ?month ;
-                      sv:payeeRecord ?payee ; sv:spendTotal ?spend ; sv:lineCount ?lines }}
-               OPTIONAL {{ ?payee sv:canonicalOrganisation ?org . ?org sv:socialValueClass ?class
-                           FILTER(?class != sv:unknownClass) }}
-             }} GROUP BY ?obs ?month ?spend ?lines }}
-        }} GROUP BY ?month ?classes""").rows
-    out: dict[str, dict] = defaultdict(lambda: {"total": Decimal(0), "lines": 0,
-                                                "classes": defaultdict(lambda: [Decimal(0), 0])})
-    for row in rows:
-        month, spend, lines = str(row["month"]), Decimal(str(row["total"])), int(str(row["lineCount"]))
-        entry = out[month]
-        entry["total"] += spend
-        entry["lines"] += lines
-        known = sorted(set(str(row.get("classes") or "").split()))
-        for cls in known or [UNKNOWN]:
-            entry["classes"][cls][0] += spend
-            entry["classes"][cls][1] += lines
+    cube = q.iri(dataset + "/summary/by-payee")
+    observed = (f"GRAPH {q.iri(graph)} {{ ?obs qb:dataSet {cube} ; sv:month ?month ; "
+                f"sv:payeeRecord ?payee ; sv:spendTotal ?spend ; sv:lineCount ?lines }}")
+    classed = (f"SELECT DISTINCT ?payee ?class WHERE {{ GRAPH {q.iri(graph)} {{ ?payee a sv:Supplier }} "
+               f"?payee sv:canonicalOrganisation ?org . ?org sv:socialValueClass ?class "
+               f"FILTER(?class != sv:unknownClass) }}")
+    known = classed.replace("DISTINCT ?payee ?class", "DISTINCT ?payee")
+    sums = "(SUM(?spend) AS ?total) (SUM(?lines) AS ?lineCount)"
+    p = sparql_prologue("sv", "qb")
+    totals = store.select(f"{p}SELECT ?month {sums} WHERE {{ {observed} }} GROUP BY ?month").rows
+    by_class = store.select(
+        f"{p}SELECT ?month ?class {sums} WHERE {{ {{ {classed} }} {observed} }} GROUP BY ?month ?class").rows
+    known_any = store.select(f"{p}SELECT ?month {sums} WHERE {{ {{ {known} }} {observed} }} GROUP BY ?month").rows
+    out: dict[str, dict] = {}
+    for row in totals:
+        out[str(row["month"])] = {"total": Decimal(str(row["total"])), "lines": int(str(row["lineCount"])),
+                                  "classes": defaultdict(lambda: [Decimal(0), 0])}
+    for row in by_class:
+        out[str(row["month"])]["classes"][str(row["class"])] = [Decimal(str(row["total"])),
+                                                                int(str(row["lineCount"]))]
+    known_sums = {str(r["month"]): (Decimal(str(r["total"])), int(str(r["lineCount"]))) for r in known_any}
+    for month, entry in out.items():
+        spend, lines = known_sums.get(month, (Decimal(0), 0))
+        if entry["lines"] > lines:  # some observation's payee has no known class
+            entry["classes"][UNKNOWN] = [entry["total"] - spend, entry["lines"] - lines]
     return out
 
 

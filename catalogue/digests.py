@@ -47,3 +47,30 @@ class RowDigests:
         """``(added, removed)``: distinct rows here and not in ``old``, and the reverse."""
         new, before = self.distinct(), old.distinct()
         return len(np.setdiff1d(new, before, assume_unique=True)), len(np.setdiff1d(before, new, assume_unique=True))
+
+
+class TripleHashes:
+    """Hashes of the shared-description triples a load writes, to count them distinct.
+
+    Descriptions (suppliers, concepts, payments) may be written more than once in a file
+    (``catalogue.stream`` forgets old ones to bound its memory), and a graph is a set. One
+    signed 64-bit hash a triple, 8 bytes, where a ``set`` of them costs about 60: a
+    5,000,000-line file's 10,000,000 payment triples take 80 MB here, and are counted
+    distinct once, with numpy, after the rows. Python's string hashes are 64-bit; the
+    chance of two of ten million distinct triples colliding is about 3 in a million.
+    """
+
+    def __init__(self) -> None:
+        self._values = array("q")
+
+    def add(self, triples) -> None:
+        self._values.extend([hash(t) for t in triples])
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def repeats(self) -> int:
+        """How many of the hashes added repeat an earlier one."""
+        if not self._values:
+            return 0
+        return len(self._values) - len(np.unique(np.frombuffer(self._values, dtype=np.int64)))

@@ -139,6 +139,11 @@ class CompiledShapes:
             for target in targets:
                 self.by_class[f"<{target}>"].extend(checks)
         self.quick = {check: _quick(check) for checks in self.by_class.values() for check in checks}
+        # Per class, each check with its path and quick test already looked up: the row
+        # loop then hashes no ``PropertyCheck`` (a dataclass hash of all its fields).
+        self.plans: dict[str, tuple] = {
+            cls: tuple((check, check.path, self.quick[check]) for check in checks)
+            for cls, checks in self.by_class.items()}
 
     def check_node(self, subject: Term, types: list[Term], pairs: list[tuple[Term, Term]]) -> list[ShapeResult]:
         """Results for one node given its types and its (predicate, object) pairs."""
@@ -156,10 +161,10 @@ class CompiledShapes:
         allocates little beyond one dict per typed node, and each check first tries its
         quick test (``_quick``). A graph is a set: repeated triples count once.
         """
-        by_class = self.by_class
+        plans = self.plans
         nodes: dict[Term, dict[Term, list[Term]]] = {}
         for s, p, o in triples:
-            if p == _RDF_TYPE and o in by_class:
+            if p == _RDF_TYPE and o in plans:
                 nodes[s] = {}
         if not nodes:
             return []
@@ -170,12 +175,11 @@ class CompiledShapes:
                 else:
                     values.append(o)
         results: list[ShapeResult] = []
-        quick = self.quick
         for subject, by_path in nodes.items():
             for cls in by_path[_RDF_TYPE]:
-                for check in by_class.get(cls, ()):
-                    values = by_path.get(check.path, ())
-                    if not quick[check](values) and not _passes(check, values):
+                for check, path, quick in plans.get(cls, ()):
+                    values = by_path.get(path, ())
+                    if not quick(values) and not _passes(check, values):
                         results.extend(_run(check, subject, values))
         return results
 

@@ -318,11 +318,13 @@ cli.add_command(link)
 from catalogue.commands.inspect import inspect  # noqa: E402
 from catalogue.commands.datasets import history, remove  # noqa: E402
 from catalogue.commands.tokens import token  # noqa: E402
+from catalogue.commands.optimize import optimize  # noqa: E402
 
 cli.add_command(inspect)
 cli.add_command(remove)
 cli.add_command(history)
 cli.add_command(token)
+cli.add_command(optimize)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -76,3 +76,21 @@ def test_every_command_has_help():
         assert command.help, name
         result = CliRunner().invoke(cli, [name, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_optimize_compacts_and_republishes_the_same_quads(run, tmp_path):
+    assert run("load", "spend", GOOD).exit_code == 0
+    assert run("load", "spend", GOOD).exit_code == 0  # a reload leaves superseded entries
+    before, after = tmp_path / "before.nq.gz", tmp_path / "after.nq.gz"
+    assert run("export", "-o", str(before)).exit_code == 0
+    result = run("optimize")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Optimized ") and " MB -> " in result.output
+    assert run("export", "-o", str(after)).exit_code == 0  # read from the newly published snapshot
+    lines = [sorted(gzip.decompress(p.read_bytes()).decode().splitlines()) for p in (before, after)]
+    assert lines[0] == lines[1] and len(lines[0]) > 100
+
+
+def test_optimize_refuses_a_store_it_cannot_compact():
+    result = CliRunner().invoke(cli, ["--store", "memory:", "optimize"])
+    assert result.exit_code == 2 and "only an on-disk embedded store" in result.output

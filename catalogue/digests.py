@@ -58,13 +58,21 @@ class TripleHashes:
     5,000,000-line file's 10,000,000 payment triples take 80 MB here, and are counted
     distinct once, with numpy, after the rows. Python's string hashes are 64-bit; the
     chance of two of ten million distinct triples colliding is about 3 in a million.
+    Beyond ``limit`` hashes (64 MB by default, about 4,000,000 spend lines) ``add`` says
+    so and the caller counts in the store instead, so memory stays bounded.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = 8_000_000) -> None:
         self._values = array("q")
+        self.limit = limit
 
-    def add(self, triples) -> None:
+    def add(self, triples) -> bool:
+        """Remember the triples' hashes; False once over the limit (then nothing is kept)."""
         self._values.extend([hash(t) for t in triples])
+        if len(self._values) > self.limit:
+            self._values = array("q")
+            return False
+        return True
 
     def __len__(self) -> int:
         return len(self._values)

@@ -16,7 +16,8 @@ graph afterwards (a second pass over millions of quads: 80 s at 1,000,000 lines)
 own triples are distinct from every other row's when the kind says so
 (``ROW_SUBJECTS_UNIQUE``: spend lines); shared descriptions (suppliers, concepts,
 payments) may repeat one another's triples, so their hashes are kept compactly
-(``digests.TripleHashes``, 8 bytes a triple) and counted distinct after the rows.
+(``digests.TripleHashes``, 8 bytes a triple, up to ``COUNT_LIMIT``) and counted distinct
+after the rows; beyond the limit the store counts the graph.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ from loaders.terms import iri, literal, ntriples
 #: ``EmbeddedStore.bulk_add``): 20,000 rows took a 100,000-line load to 850 MB.
 CHUNK_ROWS = 14_000
 SEEN_LIMIT = 200_000
+#: Most shared-description triples whose hashes are kept to count the graph while writing.
+COUNT_LIMIT = 8_000_000
 #: Kinds whose loads also write summaries into the dataset's graph (catalogue/summary.py).
 SUMMARIES = {"spend": SpendSummary}
 ROW_DIGEST = iri(str(SV.rowDigest))
@@ -110,7 +113,7 @@ class RowStream:
         self.first_date: str | None = None
         self.last_date: str | None = None
         self.emitted = 0  # triples written
-        self.described = TripleHashes()  # the shared descriptions' triples among them
+        self.described = TripleHashes(COUNT_LIMIT)  # the shared descriptions' triples among them
         #: True while ``emitted - repeats`` is known to be the graph's size.
         self.exact = bool(graph) and bool(getattr(source.handler, "ROW_SUBJECTS_UNIQUE", False))
         self.digests = RowDigests()
@@ -131,7 +134,7 @@ class RowStream:
         if self.graph:
             buffer.append(ntriples(preamble).encode("utf-8"))
             self.emitted += len(preamble)
-            described.add(preamble)
+            self.exact = described.add(preamble) and self.exact
         rows_in_buffer = 0
         progress = self.progress
         if progress is not None:
@@ -186,8 +189,8 @@ class RowStream:
                 summary.add(facts)
             if facts and "dates" in facts:
                 self._note_dates(facts)
-            if exact and fresh:
-                self._count_descriptions(event.related, fresh, described)
+            if exact and fresh and not self._count_descriptions(event.related, fresh, described):
+                exact = self.exact = False
             buffer.append("".join([f"{s} {p} {o} .\n" for s, p, o in triples]).encode("utf-8"))
             self.emitted += len(triples)
             rows_in_buffer += 1
@@ -216,13 +219,16 @@ class RowStream:
         return self.described.repeats()
 
     @staticmethod
-    def _count_descriptions(related, fresh: list, described: TripleHashes) -> None:
-        """Remember the triples of the descriptions just written, to count them distinct."""
+    def _count_descriptions(related, fresh: list, described: TripleHashes) -> bool:
+        """Remember the triples of the descriptions just written, to count them distinct
+        (False when there are too many to remember)."""
         fresh_keys = set(fresh)
         for key, description in related:
             if key in fresh_keys:
                 fresh_keys.discard(key)  # written once even if the row names it twice
-                described.add(description)
+                if not described.add(description):
+                    return False
+        return True
 
     def _note_dates(self, facts: dict | None) -> None:
         """Track the first and last date rows give, for the record's temporal coverage."""

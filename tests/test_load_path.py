@@ -25,16 +25,22 @@ def recorded_triples(store, dataset: str) -> int:
     return int(rows[0]["n"])
 
 
-@pytest.mark.parametrize("seen_limit", [stream.SEEN_LIMIT, 5])
-def test_recorded_triple_count_is_the_graph_size(tmp_path, monkeypatch, seen_limit):
+@pytest.mark.parametrize("seen_limit,count_limit", [(stream.SEEN_LIMIT, stream.COUNT_LIMIT), (5, stream.COUNT_LIMIT),
+                                                     (5, 50)])
+def test_recorded_triple_count_is_the_graph_size(tmp_path, monkeypatch, seen_limit, count_limit):
     """Counted while writing, exactly, whether every shared description is remembered or
-    (``SEEN_LIMIT`` 5) most are forgotten and written again: repeats are not counted twice."""
+    (``SEEN_LIMIT`` 5) most are forgotten and written again: repeats are not counted twice;
+    and counted by the store when there are too many to remember (``COUNT_LIMIT`` 50)."""
     monkeypatch.setattr(stream, "SEEN_LIMIT", seen_limit)
+    monkeypatch.setattr(stream, "COUNT_LIMIT", count_limit)
+    scans = []
+    monkeypatch.setattr(ingest, "count_triples", lambda store, graph: scans.append(graph) or graph_size(store, graph))
     with open_store(str(tmp_path / "store"), "write") as store:
         outcome = ingest.load_file(store, "spend", LEEDS, base=BASE, licence=OGL, publisher="E08000035")
         assert outcome.loaded
         size = graph_size(store, outcome.graph)
         assert outcome.report.triples == size == recorded_triples(store, outcome.dataset)
+    assert scans == ([outcome.graph] if count_limit == 50 else [])
 
 
 def test_a_graph_bigger_than_a_drop_batch_is_removed_whole(tmp_path, monkeypatch):

@@ -152,7 +152,8 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
     if previous.get("graph") and previous["graph"] != graph:
         _drop_quietly(store, previous["graph"])
     if kind == "spend":
-        class_summary.refresh(store, base, [source.dataset])
+        cells = {source.dataset: stream.summary.payee_cells()} if stream.summary is not None else None
+        class_summary.refresh(store, base, [source.dataset], cells=cells)
     store.publish()
     return LoadOutcome(report, source.dataset, graph, previous.get("graph"), time.monotonic() - started_clock)
 

@@ -55,6 +55,12 @@ class SpendSummary:
     def __len__(self) -> int:
         return len(self.by_payee) + len(self.by_category)
 
+    def payee_cells(self) -> Iterator[tuple[str, str, Decimal, int]]:
+        """The by-payee cube's cells as (month, payee IRI, spend, lines), for the
+        social-value sums (``catalogue.class_summary.sums_from_cells``)."""
+        for (month, payee), (total, lines) in self.by_payee.items():
+            yield month, payee[1:-1], total, lines
+
     def triples(self, dataset: str, council: str, council_name: str = "") -> Iterator[list[Triple]]:
         """Both cubes as N-Triples terms (``dataset`` and ``council`` are plain IRIs), one
         list per observation: a big file has hundreds of thousands of observations, which

@@ -85,6 +85,25 @@ def test_after_a_real_link_classes_agree_with_the_lines(store):
         assert abs(summary.get((council, UNKNOWN), Decimal(0))) <= abs(summary[(council, "total")])
 
 
+def test_a_loads_own_cells_and_the_classes_give_what_the_cube_gives(store):
+    """The load's path (its by-payee cells in hand, classes from the store) and the
+    link's path (summing the cube in the store) agree month by month, class by class."""
+    checked = 0
+    for dataset, graph, _ in class_summary.spend_datasets(store, BASE):
+        rows = store.select(f"""SELECT ?month ?payee ?spend ?lines WHERE {{ GRAPH <{graph}> {{
+            ?obs <{QB.dataSet}> <{dataset}/summary/by-payee> ; <{SV.month}> ?month ;
+                 <{SV.payeeRecord}> ?payee ; <{SV.spendTotal}> ?spend ; <{SV.lineCount}> ?lines }} }}""").rows
+        cells = [(str(r["month"]), str(r["payee"]), Decimal(str(r["spend"])), int(str(r["lines"]))) for r in rows]
+        classes = class_summary.payee_classes(store, graph)
+        assert classes, "no payee of this dataset has a known class: nothing was checked"
+        in_hand = class_summary.sums_from_cells(cells, classes)
+        in_store = class_summary.dataset_sums(store, dataset, graph)
+        assert {m: (e["total"], e["lines"], dict(e["classes"])) for m, e in in_hand.items()} == \
+            {m: (e["total"], e["lines"], dict(e["classes"])) for m, e in in_store.items()}
+        checked += 1
+    assert checked == len(FILES)
+
+
 def test_after_a_reload_of_a_changed_file_it_still_agrees(store, tmp_path):
     from catalogue.ingest import load_file
 

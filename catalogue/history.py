@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 
 from rdflib import Graph, Literal, URIRef
 
-from catalogue import class_summary, iris
+from catalogue import class_summary, council_summary, iris
 from catalogue.digests import RowDigests
 from catalogue.errors import NotFound
 from catalogue.records import KIND_TERMS, timestamp
@@ -119,8 +119,9 @@ def resolve_dataset(base: str, name: str) -> str:
 def remove_dataset(store: Store, base: str, dataset: str) -> Change:
     """Withdraw a dataset: record and graph out, a withdrawal change record in."""
     cat = iris.catalogue_graph(base)
-    rows = store.select(f"""SELECT ?graph ?rows ?series WHERE {{ GRAPH {q.iri(cat)} {{
+    rows = store.select(f"""SELECT ?graph ?rows ?series ?council WHERE {{ GRAPH {q.iri(cat)} {{
         {q.iri(dataset)} {q.iri(SV.namedGraph)} ?graph .
+        OPTIONAL {{ {q.iri(dataset)} {q.iri(DCTERMS.publisher)} ?council }}
         OPTIONAL {{ {q.iri(dataset)} {q.iri(SV.loadedRowCount)} ?rows }}
         OPTIONAL {{ {q.iri(dataset)} {q.iri(DCAT.inSeries)} ?series }} }} }}""").rows
     if not rows:
@@ -144,5 +145,7 @@ def remove_dataset(store: Store, base: str, dataset: str) -> Change:
     update += f"INSERT DATA {{ GRAPH {q.iri(cat)} {{\n{body}}} }}"
     store.update(update)
     store.drop_graph(graph)
+    if rows[0].get("council"):  # its council's figures no longer count this dataset
+        council_summary.refresh(store, base, [str(rows[0]["council"])])
     store.publish()
     return change

@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalogue import class_summary, history, iris
+from catalogue import class_summary, council_summary, history, iris
 from catalogue.errors import BadRequest
 from catalogue.records import RecordInput, now, record_graph
 from catalogue.sources import keep as keep_source
@@ -154,6 +154,7 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
     if kind == "spend":
         cells = {source.dataset: stream.summary.payee_cells()} if stream.summary is not None else None
         class_summary.refresh(store, base, [source.dataset], cells=cells)
+        council_summary.refresh(store, base, [council_iri])
     store.publish()
     return LoadOutcome(report, source.dataset, graph, previous.get("graph"), time.monotonic() - started_clock)
 

@@ -127,3 +127,13 @@ def class_summary_graph(base: str) -> str:
 def class_summary(base: str, name: str) -> str:
     """One of the social-value summary cubes (``by-class``, ``by-month``)."""
     return f"{base}id/summary/social-value/{name}"
+
+
+def council_summary_graph(base: str, gss: str) -> str:
+    """The graph of one council's dashboard figures (``catalogue.council_summary``)."""
+    return f"{base}graph/summary/council/{gss}"
+
+
+def council_summary(base: str, gss: str, name: str) -> str:
+    """One of a council's summary cubes (``by-payee``, ``by-month``, ``concentration``...)."""
+    return f"{base}id/summary/council/{gss}/{name}"

@@ -3,7 +3,7 @@
 Linking is another part of the catalogue (``svcat link``); here a few supplier records are
 linked by hand, in the shape linking writes (``sv:canonicalOrganisation`` from the record,
 ``sv:socialValueClass`` on the organisation, in their own graph), and the social-value
-summary refreshed as linking refreshes it, so that the pages' sums can be checked
+and council summaries refreshed as linking refreshes them, so that the pages' sums can be checked
 against the raw lines.
 """
 
@@ -22,7 +22,7 @@ ORG = f"{BASE}id/organisation/"
 
 @pytest.fixture(scope="module")
 def linked_client():
-    from catalogue import class_summary
+    from catalogue import class_summary, council_summary
     from catalogue.app import create_app
     from catalogue.ingest import load_file
     from catalogue.store.embedded import EmbeddedStore
@@ -44,6 +44,7 @@ def linked_client():
         triples += [f"<{ORG}test-{n}> <{SV.socialValueClass}> <{SV[c]}> ." for c in found]
     store.update(f"INSERT DATA {{ GRAPH <{LINKS}> {{ {' '.join(triples)} }} }}")
     class_summary.refresh(store, BASE)  # as linking does once it has written links
+    council_summary.refresh(store, BASE)
     app = create_app({"TESTING": True, "SVCAT_STORE_OBJECT": store, "SVCAT_BASE_URI": BASE})
     return app.test_client(), store, dict(zip(payees, classes))
 

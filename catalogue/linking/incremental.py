@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from catalogue import class_summary, iris
+from catalogue import class_summary, council_summary, iris
 from catalogue.linking import decisions as dec
 from catalogue.linking import graph as g
 from catalogue.linking import write
@@ -117,7 +117,9 @@ def link_new(store: Store, base: str, *, licence: str, councils: CouncilIndex | 
         _touch_record(base, graph, len([o for o in touched if o.iri not in existing]))))
     store.update(_recount(base, graph))
     # only organisations that took new records can have changed class
-    class_summary.refresh(store, base, sorted({d for o in touched for r in o.records for d in r.datasets}))
+    datasets = sorted({d for o in touched for r in o.records for d in r.datasets})
+    class_summary.refresh(store, base, datasets)
+    council_summary.refresh(store, base, council_summary.spend_councils(store, base, datasets))
     store.publish()
     new_orgs = sum(1 for o in touched if o.iri not in existing)
     outcome = _outcome("incremental", new, touched, links, {}, [], graph, clock, new=new_orgs)

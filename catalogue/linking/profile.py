@@ -1,7 +1,9 @@
 """Everything an organisation's page shows, read from the links and the summary cubes.
 
-Totals per council and financial year come from each spend dataset's ``by-payee``
-summary cube joined through ``sv:canonicalOrganisation``, never from payment lines.
+Totals per council and financial year come from the councils' summaries
+(``catalogue.council_summary``: what each council paid each organisation per year), or,
+in a store written before those existed, from each spend dataset's ``by-payee`` cube
+joined through ``sv:canonicalOrganisation``; never from payment lines.
 Read-only and Flask-free: the web layer and the reconciliation service use it.
 """
 
@@ -18,7 +20,7 @@ from catalogue.linking.crosswalk import method_notations
 from catalogue.linking.records import all_rows, csv_rows, linkset_graph
 from catalogue.store import Store
 from catalogue.store.sparql_text import iri as q
-from catalogue.vocab import DCTERMS, ORG, RDFS, SKOS, SV, ontology_graph
+from catalogue.vocab import DCTERMS, ORG, QB, RDFS, SKOS, SV, ontology_graph
 
 
 @dataclass
@@ -115,17 +117,27 @@ def _records(store: Store, base: str, graph: str, org: str) -> list[dict]:
              "score": r["score"], "evidence": r["why"], "matched": r.get("matched") or ""} for r in rows]
 
 
-def _totals(store: Store, base: str, graph: str, org: str, records: list[dict]):
-    """Spend per council and financial year, from the by-payee summary cubes."""
+def _by_year(store: Store, base: str, graph: str, org: str) -> list[dict]:
+    """(council, year, total, lines) rows: from the councils' summaries (``council_summary``,
+    a few observations) when they are kept, else summed from every dataset's by-payee cube."""
+    if csv_rows(store, f"SELECT ?cube WHERE {{ ?cube {q(QB.structure)} {q(SV.spendByOrganisation)} }} LIMIT 1"):
+        return all_rows(store, f"""SELECT ?council ?year ?total ?lines WHERE {{ GRAPH ?g {{
+            ?obs {q(SV.organisationDimension)} {q(org)} ; {q(SV.council)} ?council ; {q(SV.financialYear)} ?year ;
+                 {q(SV.spendTotal)} ?total ; {q(SV.lineCount)} ?lines }} }}""", order="?council ?year")
     rows = all_rows(store, f"""SELECT ?council ?month (SUM(?t) AS ?total) (SUM(?n) AS ?lines) WHERE {{
         GRAPH {q(graph)} {{ ?rec {q(SV.canonicalOrganisation)} {q(org)} }}
         GRAPH {q(iris.catalogue_graph(base))} {{ ?ds {q(SV.namedGraph)} ?g }}
         GRAPH ?g {{ ?obs {q(SV.payeeRecord)} ?rec ; {q(SV.council)} ?council ; {q(SV.month)} ?month ;
                     {q(SV.spendTotal)} ?t ; {q(SV.lineCount)} ?n }} }}
         GROUP BY ?council ?month""", order="?council ?month")
+    return [dict(r, year=financial_year(r["month"])) for r in rows]
+
+
+def _totals(store: Store, base: str, graph: str, org: str, records: list[dict]):
+    """Spend per council and financial year."""
     by_year: dict[tuple[str, str], list] = defaultdict(lambda: [Decimal(0), 0])
-    for r in rows:
-        cell = by_year[(r["council"], financial_year(r["month"]))]
+    for r in _by_year(store, base, graph, org):
+        cell = by_year[(r["council"], r["year"])]
         cell[0] += Decimal(r["total"])
         cell[1] += int(r["lines"])
     names = {r["council"]: r["council_name"] for r in records}

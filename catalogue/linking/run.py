@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from catalogue import class_summary, iris
+from catalogue import class_summary, council_summary, iris
 from catalogue.linking import decisions as dec
 from catalogue.linking import graph as g
 from catalogue.linking import write
@@ -189,6 +189,7 @@ def save(store: Store, base: str, previous_graph: str | None, blocks: list[write
                 write.insert(previous_graph, (line for b in changed for line in b.lines)),
                 write.insert(previous_graph, shared), replace_linkset_record(base, record)))
             class_summary.refresh(store, base)
+            council_summary.refresh(store, base)
             store.publish()
             return previous_graph
     version = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{uuid.uuid4().hex[:8]}"
@@ -206,6 +207,7 @@ def save(store: Store, base: str, previous_graph: str | None, blocks: list[write
         say("dropping the previous links graph")
         _drop(store, previous_graph)
     class_summary.refresh(store, base)
+    council_summary.refresh(store, base)
     store.publish()
     return graph
 

@@ -3,13 +3,19 @@
 ``build(name, council)`` returns a ``tables.Table``; the dashboard shows the top rows of
 each, ``/council/<gss>/<name>`` the whole table (also ``.csv``/``.json``), and
 ``/council/<gss>/<name>.svg`` its chart.
+
+Tables read the council's own summary graph (``analysis.council``) when it is kept, so
+the first view after a load reads a few hundred observations; a store written before
+those summaries existed is read from the per-dataset cubes (``analysis.spend``).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from catalogue.analysis import council as summary
 from catalogue.analysis import spend, to_decimal
+from catalogue.web import base_uri
 from catalogue.web.fetch import fetch
 from catalogue.web.tables import Column, Table
 
@@ -19,8 +25,17 @@ LINES = Column("lines", "Lines", "int")
 SHARE = Column("share", "Share of spend", "share")
 
 
+def summarised(council: str) -> bool:
+    """Whether the council's summary graph is there (``catalogue.council_summary``)."""
+    return bool(fetch(summary.available(base_uri(), council)).rows)
+
+
+def _months(council: str):
+    return fetch(summary.months(base_uri(), council) if summarised(council) else spend.months(council))
+
+
 def total_spend(council: str) -> Decimal:
-    return sum((to_decimal(r["total"]) for r in fetch(spend.months(council)).rows), Decimal(0))
+    return sum((to_decimal(r["total"]) for r in _months(council).rows), Decimal(0))
 
 
 def _share(amount: Decimal, whole: Decimal) -> float | None:
@@ -28,7 +43,7 @@ def _share(amount: Decimal, whole: Decimal) -> float | None:
 
 
 def months(council: str) -> Table:
-    result = fetch(spend.months(council))
+    result = _months(council)
     rows = [{"month": r["month"], "spend": to_decimal(r["total"]), "lines": r["lineCount"]} for r in result.rows]
     return Table("months", "Spend by month", [Column("month", "Month"), MONEY, LINES], rows,
                  query=result.query, sort="month", truncated=result.truncated,
@@ -36,7 +51,8 @@ def months(council: str) -> Table:
 
 
 def categories(council: str, dimension: str) -> Table:
-    result = fetch(spend.categories(council, dimension))
+    result = fetch(summary.categories(base_uri(), council, dimension) if summarised(council)
+                   else spend.categories(council, dimension))
     whole = total_spend(council)
     rows = []
     for r in result.rows:
@@ -57,8 +73,15 @@ def _class_labels(classes: str | None) -> str:
     return ", ".join(sorted(found)) if found else ""
 
 
-def suppliers(council: str) -> Table:
-    result = fetch(spend.payees(council))
+def suppliers(council: str, top: int | None = None) -> Table:
+    """Every supplier, or only the ``top`` ones (with the count of all) when summarised."""
+    count = None
+    if summarised(council):
+        result = fetch(summary.payees(base_uri(), council, top))
+        if top is not None:
+            count = int(fetch(summary.payee_count(base_uri(), council)).rows[0]["n"])
+    else:
+        result = fetch(spend.payees(council))
     whole = total_spend(council)
     rows = []
     for r in result.rows:
@@ -77,14 +100,18 @@ def suppliers(council: str) -> Table:
                   Column("organisation_label", "Organisation", href="organisation"),
                   Column("classes", "Social-value class"), MONEY, SHARE], rows,
                  query=result.query, sort="spend", desc=True, truncated=result.truncated,
-                 truncation_reason=result.reason,
+                 truncation_reason=result.reason, total=count,
                  description="Each supplier as this council publishes it; linked records show the "
                              "canonical organisation and its social-value classes.")
 
 
 def classes(council: str) -> Table:
-    result = fetch(spend.payees(council))
-    rows = spend.share_table(spend.class_rows(result.rows), total_spend(council))
+    if summarised(council):
+        result = fetch(summary.classes(base_uri(), council))
+        rows = spend.share_table(result.rows, total_spend(council))
+    else:
+        result = fetch(spend.payees(council))
+        rows = spend.share_table(spend.class_rows(result.rows), total_spend(council))
     return Table("classes", "Spend by social-value class",
                  [Column("label", "Class"), MONEY, SHARE], rows, query=result.query,
                  truncated=result.truncated, truncation_reason=result.reason, extra_keys=["class", "known"],
@@ -95,8 +122,14 @@ def classes(council: str) -> Table:
 
 
 def concentration(council: str) -> Table:
-    result = fetch(spend.payees(council))
-    figures = spend.concentration(result.rows)
+    if summarised(council):
+        result = fetch(summary.concentration(base_uri(), council))
+        found = result.rows[0] if result.rows else {}
+        figures = {"recipients": found.get("recipients") or 0, "top": found.get("top") or 10,
+                   "top_share": found.get("topShare"), "hhi": found.get("hhi")}
+    else:
+        result = fetch(spend.payees(council))
+        figures = spend.concentration(result.rows)
     rows = [
         {"measure": "Recipients paid (net of credits)", "value": figures["recipients"], "kind": "int"},
         {"measure": f"Share of spend to the top {figures['top']} recipients", "value": figures["top_share"],
@@ -122,6 +155,9 @@ BUILDERS = {
 }
 
 
-def build(name: str, council: str) -> Table | None:
+def build(name: str, council: str, top: int | None = None) -> Table | None:
+    """The table ``name``; ``top`` asks for the first rows only where that is cheaper (suppliers)."""
     builder = BUILDERS.get(name)
-    return builder(council) if builder else None
+    if builder is None:
+        return None
+    return suppliers(council, top) if name == "suppliers" else builder(council)

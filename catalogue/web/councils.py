@@ -125,7 +125,7 @@ def chart(info: dict, name: str) -> Response:
 def draw(name: str, info: dict) -> str:
     from catalogue import charts  # matplotlib loads on the first chart, not with the app
 
-    built = ct.build(name, info["council"])
+    built = ct.build(name, info["council"], top=DASHBOARD_ROWS)
     rows = built.rows
     title = f"{info['name']}: {built.caption.lower()}"
     if name == "months":
@@ -145,7 +145,7 @@ def dashboard(iri: str, graph, match) -> str:
     gss = info["gss"]
     panels = []
     for name in ("months", "classes", "concentration", "suppliers", "expense-types", "service-areas"):
-        built = ct.build(name, info["council"])
+        built = ct.build(name, info["council"], top=DASHBOARD_ROWS)
         path = url_for("councils.table", gss=gss, name=name)
         panels.append({"name": name, "v": view(built, path), "full_url": path,
                        "chart": url_for("councils.table", gss=gss, name=name + ".svg") if name in CHARTED else None})

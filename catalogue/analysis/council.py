@@ -1,0 +1,108 @@
+"""One council's dashboard, read from its own summary graph (``catalogue.council_summary``).
+
+Why: these queries touch a few hundred observations at most (the top suppliers are ten
+lookups by IRI), where the same tables summed from every by-payee observation of every
+dataset took over a second on the first view at a million lines. ``available`` says
+whether the council has been summarised; a store written before the summaries existed
+is read the old way (``catalogue.analysis.spend``) until its next load or link.
+"""
+
+from __future__ import annotations
+
+from catalogue.analysis import Query, iri_ref
+from catalogue.iris import council_summary, council_summary_graph
+
+
+def _gss(council: str) -> str:
+    return council.rsplit("/", 1)[-1]
+
+
+def _graph(base: str, council: str) -> str:
+    return iri_ref(council_summary_graph(base, _gss(council)))
+
+
+def _cube(base: str, council: str, name: str) -> str:
+    return iri_ref(council_summary(base, _gss(council), name))
+
+
+def available(base: str, council: str) -> Query:
+    """One row when the council's summary is there."""
+    return Query("summarised", "Whether the council's summary is kept", f"""
+        SELECT ?structure WHERE {{
+          GRAPH {_graph(base, council)} {{ {_cube(base, council, "concentration")} qb:structure ?structure }}
+        }}""")
+
+
+def months(base: str, council: str) -> Query:
+    return Query("months", "Spend by month", f"""
+        SELECT ?month ?total ?lineCount WHERE {{
+          GRAPH {_graph(base, council)} {{
+            ?obs qb:dataSet {_cube(base, council, "by-month")} ; sv:month ?month ;
+                 sv:spendTotal ?total ; sv:lineCount ?lineCount }}
+        }}
+        ORDER BY ?month""")
+
+
+def categories(base: str, council: str, dimension: str) -> Query:
+    """Spend by ``sv:expenseType`` or ``sv:serviceAreaDimension``, labels joined on."""
+    name, title, cube = {"expenseType": ("expense-types", "Spend by expense type", "by-expense-type"),
+                         "serviceAreaDimension": ("service-areas", "Spend by service area", "by-service-area")}[dimension]
+    return Query(name, title, f"""
+        SELECT ?category (SAMPLE(?name) AS ?label) ?total ?lineCount WHERE {{
+          GRAPH {_graph(base, council)} {{
+            ?obs qb:dataSet {_cube(base, council, cube)} ; sv:{dimension} ?category ;
+                 sv:spendTotal ?total ; sv:lineCount ?lineCount }}
+          OPTIONAL {{ ?category skos:prefLabel ?name }}
+        }}
+        GROUP BY ?category ?total ?lineCount
+        ORDER BY DESC(?total)""")
+
+
+def payees(base: str, council: str, top: int | None = None) -> Query:
+    """Payees by rank with label, canonical organisation and classes (the ``top`` first only, when given)."""
+    cube = council_summary(base, _gss(council), "by-payee")
+    values = ""
+    if top is not None:
+        values = "VALUES ?obs { " + " ".join(iri_ref(f"{cube}/{n}") for n in range(1, top + 1)) + " }"
+    return Query("suppliers", "Spend by supplier", f"""
+        SELECT ?rank ?payee (SAMPLE(?name) AS ?label) ?organisation (SAMPLE(?orgName) AS ?organisationLabel)
+               (GROUP_CONCAT(DISTINCT STR(?class); separator=" ") AS ?classes) ?total
+        WHERE {{
+          {values}
+          GRAPH {_graph(base, council)} {{
+            ?obs qb:dataSet {iri_ref(cube)} ; sv:rank ?rank ; sv:payeeRecord ?payee ; sv:spendTotal ?total }}
+          OPTIONAL {{ ?payee rdfs:label ?name }}
+          OPTIONAL {{ ?payee sv:canonicalOrganisation ?organisation .
+                     OPTIONAL {{ ?organisation rdfs:label ?orgName }}
+                     OPTIONAL {{ ?organisation sv:socialValueClass ?class }} }}
+        }}
+        GROUP BY ?rank ?payee ?organisation ?total
+        ORDER BY ?rank""")
+
+
+def payee_count(base: str, council: str) -> Query:
+    return Query("supplier-count", "Number of suppliers", f"""
+        SELECT (COUNT(?obs) AS ?n) WHERE {{
+          GRAPH {_graph(base, council)} {{ ?obs qb:dataSet {_cube(base, council, "by-payee")} }}
+        }}""")
+
+
+def classes(base: str, council: str) -> Query:
+    """Spend by class and why (rows as ``analysis.spend.class_rows`` gives them)."""
+    return Query("classes", "Spend by social-value class", f"""
+        SELECT ?class ?status ?total WHERE {{
+          GRAPH {_graph(base, council)} {{
+            ?obs qb:dataSet {_cube(base, council, "by-class")} ; sv:classDimension ?class ;
+                 sv:classStatus ?status ; sv:spendTotal ?total }}
+        }}
+        ORDER BY ?class ?status""")
+
+
+def concentration(base: str, council: str) -> Query:
+    return Query("concentration", "Concentration of spend", f"""
+        SELECT ?recipients ?top ?topShare ?hhi WHERE {{
+          GRAPH {_graph(base, council)} {{
+            ?obs qb:dataSet {_cube(base, council, "concentration")} ; sv:recipientCount ?recipients ;
+                 sv:topCount ?top .
+            OPTIONAL {{ ?obs sv:topShare ?topShare }} OPTIONAL {{ ?obs sv:herfindahlIndex ?hhi }} }}
+        }}""")

@@ -1,0 +1,213 @@
+"""Each council's dashboard figures and each organisation's spend, summed when data or links change.
+
+Why: a council's dashboard and an organisation's page used to sum the per-dataset
+by-payee cubes at request time. At a million lines that is tens of thousands of
+observations per council, and the first reader after every load waited 1.4-2.3 s
+(the per-version cache only helps the second). So the figures those pages show are
+kept, a council at a time, in the council's own graph (``iris.council_summary_graph``),
+as small RDF Data Cubes (``iris.council_summary``, structures in ``ontology/svcat.ttl``):
+
+- ``by-month`` (``sv:spendByMonth``) and ``by-expense-type`` / ``by-service-area``:
+  the council's totals over all its current spend datasets;
+- ``by-payee`` (``sv:councilSpendByPayee``): one observation per payee as published,
+  ranked by spend, the one of rank N at ``{cube}/N`` so the top rows are N lookups;
+- ``by-class`` (``sv:councilSpendByClass``): spend by social-value class and
+  ``sv:classStatus`` (why unknown spend is unknown);
+- ``concentration`` (``sv:spendConcentration``): recipients, top-10 share and HHI;
+- ``by-organisation`` (``sv:spendByOrganisation``): what the council paid each
+  canonical organisation per financial year, which organisation pages read.
+
+The figures are computed with the very functions the pages used on the cubes
+(``analysis.spend.class_rows`` and ``concentration``). They are rewritten wherever the
+social-value summary is (``catalogue.class_summary``): a spend load (its council), a
+removal (its council), a full link (every council) and an incremental link (the
+councils of the datasets it touched). Each council is one SPARQL Update (drop the graph,
+insert the new one), so a reader sees the old figures or the new, never a mix.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from catalogue import iris
+from catalogue.analysis import spend
+from catalogue.linking.profile import financial_year
+from catalogue.linking.records import all_rows
+from catalogue.store import Store
+from catalogue.store import sparql_text as q
+from catalogue.vocab import DCTERMS, QB, RDF, RDFS, SV, XSD, sparql_prologue
+
+TOP = 10  # recipients the top share counts (the dashboards show ten rows)
+
+#: name -> (structure, label) of each cube kept per council.
+CUBES = {
+    "by-month": (SV.spendByMonth, "Spend by month"),
+    "by-expense-type": (SV.councilSpendByExpenseType, "Spend by expense type"),
+    "by-service-area": (SV.councilSpendByServiceArea, "Spend by service area"),
+    "by-payee": (SV.councilSpendByPayee, "Spend by payee, ranked"),
+    "by-class": (SV.councilSpendByClass, "Spend by social-value class"),
+    "concentration": (SV.spendConcentration, "Concentration of spend"),
+    "by-organisation": (SV.spendByOrganisation, "Spend by canonical organisation and financial year"),
+}
+
+
+def gss_of(council: str) -> str:
+    return council.rsplit("/", 1)[-1]
+
+
+def spend_councils(store: Store, base: str, datasets: Iterable[str] | None = None) -> set[str]:
+    """Councils that publish a current spend dataset (of ``datasets``, when given)."""
+    cat = q.iri(iris.catalogue_graph(base))
+    values = ""
+    if datasets is not None:
+        chosen = sorted(set(datasets))
+        if not chosen:
+            return set()
+        values = "VALUES ?dataset { " + " ".join(q.iri(d) for d in chosen) + " }"
+    rows = store.select(sparql_prologue("sv", "qb", "dcterms") + f"""
+        SELECT DISTINCT ?council WHERE {{ {values}
+          GRAPH {cat} {{ ?dataset sv:namedGraph ?graph ; dcterms:publisher ?council }}
+          GRAPH ?graph {{ ?cube sv:summaryOf ?dataset ; qb:structure sv:spendByPayee }} }}""").rows
+    return {str(r["council"]) for r in rows}
+
+
+def _current(base: str, council: str, structure: str, pattern: str) -> str:
+    return f"""GRAPH {q.iri(iris.catalogue_graph(base))} {{
+            ?dataset {q.iri(DCTERMS.publisher)} {q.iri(council)} ; {q.iri(SV.namedGraph)} ?graph }}
+          GRAPH ?graph {{ ?cube {q.iri(SV.summaryOf)} ?dataset ; {q.iri(QB.structure)} {q.iri(structure)} .
+            ?obs {q.iri(QB.dataSet)} ?cube ; {pattern} }}"""
+
+
+def figures(store: Store, base: str, council: str) -> dict:
+    """Everything the council's cubes hold, summed from its current datasets' cubes and the links."""
+    measures = f"{q.iri(SV.spendTotal)} ?spend ; {q.iri(SV.lineCount)} ?lines"
+    by_payee = all_rows(store, f"""SELECT ?payee ?month (SUM(?spend) AS ?total) (SUM(?lines) AS ?n) WHERE {{
+          {_current(base, council, SV.spendByPayee, f"{q.iri(SV.payeeRecord)} ?payee ; {q.iri(SV.month)} ?month ; {measures}")}
+        }} GROUP BY ?payee ?month""", order="?payee ?month")
+    links = all_rows(store, f"""SELECT ?payee ?org (GROUP_CONCAT(DISTINCT STR(?class); separator=" ") AS ?classes)
+        WHERE {{ {{ SELECT DISTINCT ?payee WHERE {{
+            {_current(base, council, SV.spendByPayee, f"{q.iri(SV.payeeRecord)} ?payee")} }} }}
+          ?payee {q.iri(SV.canonicalOrganisation)} ?org .
+          OPTIONAL {{ ?org {q.iri(SV.socialValueClass)} ?class }}
+        }} GROUP BY ?payee ?org""", order="?payee ?org")
+    by_category = all_rows(store, f"""SELECT ?month ?type ?area (SUM(?spend) AS ?total) (SUM(?lines) AS ?n) WHERE {{
+          {_current(base, council, SV.spendByCategory, f"{q.iri(SV.month)} ?month ; {q.iri(SV.expenseType)} ?type ; "
+                                                       f"{q.iri(SV.serviceAreaDimension)} ?area ; {measures}")}
+        }} GROUP BY ?month ?type ?area""", order="?month ?type ?area")
+    org_of: dict[str, tuple[str, str]] = {}
+    for row in sorted(links, key=lambda r: (r["payee"], r["org"])):
+        org_of.setdefault(row["payee"], (row["org"], row.get("classes") or ""))
+    months, types, areas = (defaultdict(lambda: [Decimal(0), 0]) for _ in range(3))
+    for row in by_category:
+        amount, lines = Decimal(row["total"]), int(row["n"])
+        for table, key in ((months, row["month"]), (types, row["type"]), (areas, row["area"])):
+            table[key][0] += amount
+            table[key][1] += lines
+    payees, organisations = defaultdict(lambda: [Decimal(0), 0]), defaultdict(lambda: [Decimal(0), 0])
+    for row in by_payee:
+        amount, lines = Decimal(row["total"]), int(row["n"])
+        payees[row["payee"]][0] += amount
+        payees[row["payee"]][1] += lines
+        if row["payee"] in org_of:
+            cell = organisations[(org_of[row["payee"]][0], financial_year(row["month"]))]
+            cell[0] += amount
+            cell[1] += lines
+    payee_rows = [{"payee": p, "organisation": org_of.get(p, (None, ""))[0],
+                   "classes": org_of.get(p, (None, ""))[1], "total": t} for p, (t, _) in payees.items()]
+    return {"months": dict(months), "types": dict(types), "areas": dict(areas),
+            "payees": sorted(payees.items(), key=lambda kv: (-kv[1][0], kv[0])),
+            "classes": spend.class_rows(payee_rows), "concentration": spend.concentration(payee_rows, TOP),
+            "organisations": dict(organisations)}
+
+
+def triples(base: str, council: str, found: dict) -> list[tuple[str, str, str]]:
+    """The council's cubes and observations, as SPARQL terms (s, p, o)."""
+    gss = gss_of(council)
+    a, council_term = q.iri(RDF.type), q.iri(council)
+    out: list[tuple[str, str, str]] = []
+
+    def cube(name: str) -> str:
+        iri = iris.council_summary(base, gss, name)
+        structure, label = CUBES[name]
+        out.extend([(q.iri(iri), a, q.iri(QB.DataSet)), (q.iri(iri), q.iri(QB.structure), q.iri(structure)),
+                    (q.iri(iri), q.iri(RDFS.label), q.literal(label)),
+                    (q.iri(iri), q.iri(DCTERMS.description), q.literal(
+                        "Summed from the council's current spend datasets' cubes and the supplier links; "
+                        "rewritten when one of its datasets is loaded or removed and when links change."))])
+        return iri
+
+    def observe(iri: str, cube_iri: str, *pairs) -> None:
+        obs = q.iri(iri)
+        out.extend([(obs, a, q.iri(QB.Observation)), (obs, q.iri(QB.dataSet), q.iri(cube_iri)),
+                    (obs, q.iri(SV.council), council_term)])
+        out.extend((obs, q.iri(p), o) for p, o in pairs if o is not None)
+
+    def money(amount: Decimal, lines: int | None = None):
+        pairs = [(SV.spendTotal, q.literal(_decimal(amount), str(XSD.decimal)))]
+        return pairs + ([(SV.lineCount, _integer(lines))] if lines is not None else [])
+
+    month_cube = cube("by-month")
+    for month, (amount, lines) in sorted(found["months"].items()):
+        observe(f"{month_cube}/{month}", month_cube, (SV.month, q.literal(month, str(XSD.gYearMonth))),
+                *money(amount, lines))
+    for name, key, dimension in (("by-expense-type", "types", SV.expenseType),
+                                 ("by-service-area", "areas", SV.serviceAreaDimension)):
+        iri = cube(name)
+        for n, (category, (amount, lines)) in enumerate(sorted(found[key].items()), 1):
+            observe(f"{iri}/{n}", iri, (dimension, q.iri(category)), *money(amount, lines))
+    payee_cube = cube("by-payee")
+    for rank, (payee, (amount, lines)) in enumerate(found["payees"], 1):
+        observe(f"{payee_cube}/{rank}", payee_cube, (SV.payeeRecord, q.iri(payee)), (SV.rank, _integer(rank)),
+                *money(amount, lines))
+    class_cube = cube("by-class")
+    for n, row in enumerate(found["classes"], 1):
+        observe(f"{class_cube}/{n}", class_cube, (SV.classDimension, q.iri(row["class"])),
+                (SV.classStatus, q.literal(row["status"])), *money(row["total"]))
+    figures_ = found["concentration"]
+    concentration = cube("concentration")
+    observe(f"{concentration}/all", concentration, (SV.recipientCount, _integer(figures_["recipients"])),
+            (SV.topCount, _integer(figures_["top"])), (SV.topShare, _double(figures_["top_share"])),
+            (SV.herfindahlIndex, _double(figures_["hhi"])))
+    org_cube = cube("by-organisation")
+    for n, ((org, year), (amount, lines)) in enumerate(sorted(found["organisations"].items()), 1):
+        observe(f"{org_cube}/{n}", org_cube, (SV.organisationDimension, q.iri(org)),
+                (SV.financialYear, q.literal(year)), *money(amount, lines))
+    return out
+
+
+def refresh(store: Store, base: str, councils: Iterable[str] | None = None) -> int:
+    """Rewrite the summaries of ``councils`` (IRIs; every council when ``None``).
+
+    Councils with spend data but no summary yet (a store loaded before this module)
+    are summarised too, and summaries of councils without spend data are dropped.
+    Returns the number of councils written.
+    """
+    live = spend_councils(store, base)
+    prefix = iris.council_summary_graph(base, "")
+    kept = {g[len(prefix):] for g in store.graphs() if g.startswith(prefix)}
+    wanted = set(live) if councils is None else set(councils)
+    wanted |= {c for c in live if gss_of(c) not in kept}
+    wanted |= {iris.council(base, gss) for gss in kept if iris.council(base, gss) not in live}
+    for council in sorted(wanted):
+        graph = q.iri(iris.council_summary_graph(base, gss_of(council)))
+        update = f"DROP SILENT GRAPH {graph}"
+        if council in live:
+            body = "".join(f"{s} {p} {o} .\n" for s, p, o in triples(base, council, figures(store, base, council)))
+            update += f";\nINSERT DATA {{ GRAPH {graph} {{\n{body}}} }}"
+        store.update(update)
+    return len(wanted & live)
+
+
+def _decimal(value: Decimal) -> str:
+    text = format(value, "f")
+    return text if text not in ("-0", "") else "0"
+
+
+def _integer(value: int) -> str:
+    return q.literal(str(int(value)), str(XSD.integer))
+
+
+def _double(value: float | None) -> str | None:
+    return None if value is None else q.literal(repr(float(value)), str(XSD.double))

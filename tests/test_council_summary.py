@@ -1,0 +1,223 @@
+"""Each council's summary (``catalogue.council_summary``) always agrees with the payment lines.
+
+The council dashboard and the organisation page read these few observations instead of
+the per-dataset cubes, so here every figure is recomputed from the raw
+``pay:ExpenditureLine`` triples and the links, independently of the module, after each
+step that changes them: loads of real files, a real ``link_all``, a reload of a changed
+file, a removal, and an incremental link after a new load. Money is compared exactly
+(``Decimal``); the two ratios of the concentration panel to 12 significant digits.
+The dashboard's tables are also checked against the old queries over the cubes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+
+from catalogue import council_summary, iris
+from catalogue.analysis import run, spend
+from catalogue.analysis import council as summary
+from catalogue.linking.profile import financial_year
+from catalogue.vocab import DCTERMS, SV, sparql_prologue
+from tests.conftest import BASE, OGL, REAL
+
+FILES = (("calderdale/2022-08.csv", "E08000033"), ("salford/2022-06.csv", "E08000006"))
+NEW = ("harrogate/2015-04.csv", "E07000165")
+P = sparql_prologue("pay", "sv", "qb")
+LINES = P + f"""SELECT ?council ?month ?payee ?type ?area ?org
+    (GROUP_CONCAT(DISTINCT STR(?class); separator=" ") AS ?classes) (SUM(?amount) AS ?spend) (COUNT(?line) AS ?lines)
+  WHERE {{ GRAPH <{iris.catalogue_graph(BASE)}> {{ ?dataset sv:namedGraph ?g }}
+    GRAPH ?g {{ ?line a pay:ExpenditureLine ; pay:payer ?council ; pay:netAmount ?amount ; pay:date ?date .
+      OPTIONAL {{ ?line pay:payee ?p }}
+      OPTIONAL {{ ?line pay:expenditureCategory ?t FILTER(isIRI(?t) && ?t != pay:capital && ?t != pay:revenue) }}
+      OPTIONAL {{ ?line sv:serviceArea ?s }} }}
+    BIND(SUBSTR(STR(?date), 1, 7) AS ?month) BIND(COALESCE(?p, sv:notStated) AS ?payee)
+    BIND(COALESCE(?t, sv:notStated) AS ?type) BIND(COALESCE(?s, sv:notStated) AS ?area)
+    OPTIONAL {{ ?payee sv:canonicalOrganisation ?org OPTIONAL {{ ?org sv:socialValueClass ?class }} }} }}
+  GROUP BY ?council ?month ?payee ?type ?area ?org"""
+
+
+def from_lines(store) -> dict:
+    """Every council's figures, summed here from the lines (not from any cube)."""
+    out: dict = defaultdict(lambda: {k: defaultdict(lambda: [Decimal(0), 0]) for k in
+                                     ("months", "types", "areas", "payees", "organisations", "classes")})
+    info: dict = {}
+    for row in store.select(LINES).rows:
+        council, payee = str(row["council"]), str(row["payee"])
+        amount, lines = Decimal(str(row["spend"])), int(str(row["lines"]))
+        org = str(row["org"]) if row.get("org") else None
+        info[(council, payee)] = (org, set(str(row.get("classes") or "").split()) - {str(SV.unknownClass)})
+        c = out[council]
+        for table, key in (("months", str(row["month"])), ("types", str(row["type"])), ("areas", str(row["area"])),
+                           ("payees", payee)) + ((("organisations", (org, financial_year(str(row["month"])))),)
+                                                  if org else ()):
+            c[table][key][0] += amount
+            c[table][key][1] += lines
+    for council, c in out.items():
+        recipients: dict[str, Decimal] = defaultdict(Decimal)
+        for payee, (amount, _) in c["payees"].items():
+            org, classes = info[(council, payee)]
+            withheld = payee == str(SV.notStated) or "/id/redaction/" in payee
+            status = "linked" if classes or org else "not linked"
+            for key in ([(k, "linked") for k in classes] if classes else
+                        [(str(SV.unknownClass), "withheld or not stated" if withheld else status)]):
+                c["classes"][key][0] += amount
+            if not withheld:
+                recipients[org or payee] += amount
+        positive = sorted((v for v in recipients.values() if v > 0), reverse=True)
+        whole = sum(positive, Decimal(0))
+        c["concentration"] = (len(positive), float(sum(positive[:10], Decimal(0)) / whole) if whole else None,
+                              float(sum((v / whole * 100) ** 2 for v in positive)) if whole else None)
+    return out
+
+
+def from_summary(store, council: str) -> dict:
+    gss = council.rsplit("/", 1)[-1]
+    rows = store.select(f"""SELECT ?cube ?obs ?p ?o WHERE {{ GRAPH <{iris.council_summary_graph(BASE, gss)}> {{
+        ?obs a <http://purl.org/linked-data/cube#Observation> ; <http://purl.org/linked-data/cube#dataSet> ?cube ;
+             ?p ?o }} }}""").rows
+    obs: dict = defaultdict(dict)
+    for row in rows:
+        obs[(str(row["cube"]).rsplit("/", 1)[-1], str(row["obs"]))][str(row["p"])] = row["o"]
+    out: dict = defaultdict(dict)
+    for (cube, iri), o in obs.items():
+        assert str(o[str(SV.council)]) == council
+        cell = [Decimal(str(o[str(SV.spendTotal)])) if str(SV.spendTotal) in o else None,
+                int(o[str(SV.lineCount)]) if str(SV.lineCount) in o else 0]
+        key = {"by-month": lambda: str(o.get(str(SV.month))), "by-expense-type": lambda: str(o.get(str(SV.expenseType))),
+               "by-service-area": lambda: str(o.get(str(SV.serviceAreaDimension))),
+               "by-payee": lambda: str(o.get(str(SV.payeeRecord))),
+               "by-class": lambda: (str(o.get(str(SV.classDimension))), str(o.get(str(SV.classStatus)))),
+               "by-organisation": lambda: (str(o.get(str(SV.organisationDimension))), str(o.get(str(SV.financialYear)))),
+               "concentration": lambda: "all"}[cube]()
+        if cube == "by-payee":
+            assert iri.endswith(f"/by-payee/{int(o[str(SV.rank)])}")
+            out["ranks"][key] = int(o[str(SV.rank)])
+        if cube == "concentration":
+            share, hhi = o.get(str(SV.topShare)), o.get(str(SV.herfindahlIndex))
+            out[cube] = (int(o[str(SV.recipientCount)]), share and float(share), hhi and float(hhi))
+            continue
+        out[cube][key] = cell
+    return out
+
+
+def agree(store) -> dict:
+    """Compare every council's summary with the lines; return the lines' figures."""
+    lines = from_lines(store)
+    kept = {g for g in store.graphs() if g.startswith(iris.council_summary_graph(BASE, ""))}
+    assert kept == {iris.council_summary_graph(BASE, c.rsplit("/", 1)[-1]) for c in lines}
+    for council, want in lines.items():
+        got = from_summary(store, council)
+        for cube, table in (("by-month", "months"), ("by-expense-type", "types"), ("by-service-area", "areas"),
+                            ("by-payee", "payees"), ("by-organisation", "organisations")):
+            assert got[cube] == {k: v for k, v in want[table].items()}, (council, cube)
+        assert {k: v[0] for k, v in got["by-class"].items()} == {k: v[0] for k, v in want["classes"].items()}
+        ranked = sorted(want["payees"].items(), key=lambda kv: (-kv[1][0], kv[0]))
+        assert got["ranks"] == {payee: n for n, (payee, _) in enumerate(ranked, 1)}
+        recipients, share, hhi = want["concentration"]
+        assert got["concentration"][0] == recipients
+        assert got["concentration"][1] == pytest.approx(share, rel=1e-12)
+        assert got["concentration"][2] == pytest.approx(hhi, rel=1e-12)
+    return lines
+
+
+def agree_with_the_old_queries(store, council: str) -> None:
+    """The dashboard's tables read from the summary equal what the cube queries gave."""
+    payees = run(store, spend.payees(council)).rows
+    top = run(store, summary.payees(BASE, council, 10)).rows
+    assert [(r["payee"], r["total"]) for r in top] == \
+        sorted(((r["payee"], r["total"]) for r in payees), key=lambda pt: (-pt[1], pt[0]))[:10]
+    assert {(r["payee"], r.get("label"), r.get("organisation"), r.get("classes")) for r in top} <= \
+        {(r["payee"], r.get("label"), r.get("organisation"), r.get("classes")) for r in payees}
+    assert sorted(run(store, summary.classes(BASE, council)).rows, key=lambda r: (r["class"], r["status"])) == \
+        sorted(spend.class_rows(payees), key=lambda r: (r["class"], r["status"]))
+    assert run(store, summary.months(BASE, council)).rows == run(store, spend.months(council)).rows
+    for dimension in ("expenseType", "serviceAreaDimension"):
+        def key(r):
+            return r["category"]
+        assert sorted(run(store, summary.categories(BASE, council, dimension)).rows, key=key) == \
+            sorted(run(store, spend.categories(council, dimension)).rows, key=key)
+
+
+@pytest.fixture(scope="module")
+def store():
+    from catalogue.ingest import load_file
+    from catalogue.store.embedded import EmbeddedStore
+
+    store = EmbeddedStore(None, mode="write")
+    for path, gss in FILES:
+        assert load_file(store, "spend", REAL / path, base=BASE, publisher=gss, licence=OGL).loaded
+    return store
+
+
+def test_after_loads_every_council_agrees_with_its_lines(store):
+    lines = agree(store)
+    assert set(lines) == {iris.council(BASE, gss) for _, gss in FILES}
+    for council in lines:
+        agree_with_the_old_queries(store, council)
+
+
+def test_after_a_real_link_organisations_and_classes_agree(store):
+    from catalogue.linking.run import link_all
+
+    link_all(store, BASE, licence=OGL)
+    lines = agree(store)
+    assert any(c["organisations"] for c in lines.values()), "nothing was linked: nothing was checked"
+    assert any(k[1] == "linked" and k[0] != str(SV.unknownClass) for c in lines.values() for k in c["classes"])
+    for council in lines:
+        agree_with_the_old_queries(store, council)
+
+
+def test_the_organisation_page_reads_the_same_totals_as_the_cubes(store):
+    from catalogue.linking import profile
+
+    lines = from_lines(store)
+    orgs = sorted({org for c in lines.values() for org, _ in c["organisations"]})
+    graph = profile.linkset_graph(store, BASE)
+    for org in orgs[:: max(1, len(orgs) // 25)]:
+        expected = sorted((c, y, t, n) for c, v in lines.items() for (o, y), (t, n) in v["organisations"].items()
+                          if o == org)
+        got = profile._by_year(store, BASE, graph, org)
+        assert sorted((r["council"], r["year"], Decimal(r["total"]), int(r["lines"])) for r in got) == expected
+
+
+def test_after_a_reload_of_a_changed_file_it_still_agrees(store, tmp_path):
+    from catalogue.ingest import load_file
+
+    source = (REAL / FILES[0][0]).read_bytes().splitlines(keepends=True)
+    changed = tmp_path / "2022-08.csv"
+    changed.write_bytes(b"".join(source[: len(source) // 2]))
+    council = iris.council(BASE, FILES[0][1])
+    before = from_summary(store, council)["by-month"]
+    assert load_file(store, "spend", changed, base=BASE, publisher=FILES[0][1], licence=OGL).loaded
+    agree(store)
+    assert from_summary(store, council)["by-month"] != before
+
+
+def test_a_new_load_and_its_incremental_link_agree(store):
+    from catalogue.ingest import load_file
+    from catalogue.linking.incremental import link_new
+
+    if not (REAL / NEW[0]).exists():
+        pytest.skip(f"{NEW[0]} is not among the real files")
+    assert load_file(store, "spend", REAL / NEW[0], base=BASE, publisher=NEW[1], licence=OGL).loaded
+    agree(store)
+    link_new(store, BASE, licence=OGL)
+    lines = agree(store)
+    assert lines[iris.council(BASE, NEW[1])]["organisations"]
+
+
+def test_after_a_removal_the_council_goes_with_its_last_dataset(store):
+    from catalogue.history import remove_dataset
+
+    council = iris.council(BASE, FILES[1][1])
+    dataset = str(store.select(f"""SELECT ?d WHERE {{ ?d <{SV.namedGraph}> ?g ;
+        <{DCTERMS.publisher}> <{council}> }}""").rows[0]["d"])
+    remove_dataset(store, BASE, dataset)
+    lines = agree(store)
+    assert council not in lines
+    before = {c: from_summary(store, c) for c in lines}
+    assert council_summary.refresh(store, BASE) == len(lines)  # a full refresh finds the same
+    assert {c: from_summary(store, c) for c in lines} == before

@@ -19,3 +19,14 @@ timeout = 120
 graceful_timeout = 30
 worker_class = "gthread"
 threads = 2
+
+
+def post_worker_init(worker):
+    """Draw one tiny chart before the worker takes requests.
+
+    Why: importing matplotlib and building its font cache took about a second, which the
+    first reader of any chart paid after every restart; a worker pays it once at start.
+    """
+    from catalogue import charts
+
+    charts.bars_by_month(["2024-01"], [1], "warm-up")

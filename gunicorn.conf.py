@@ -22,11 +22,18 @@ threads = 2
 
 
 def post_worker_init(worker):
-    """Draw one tiny chart before the worker takes requests.
+    """Compile every page template and draw one tiny chart before the worker takes requests.
 
-    Why: importing matplotlib and building its font cache took about a second, which the
-    first reader of any chart paid after every restart; a worker pays it once at start.
+    Why: the first reader of a page after a restart (or a new worker) paid for Jinja
+    compiling its templates (about half a second for a council or organisation page on
+    a busy machine) and the first reader of a chart for importing matplotlib and building
+    its font cache (about a second). A worker pays both once, at start, instead.
     """
+    app = getattr(worker, "wsgi", None)
+    env = getattr(app, "jinja_env", None)
+    if env is not None:
+        for name in env.list_templates(extensions=["html"]):
+            env.get_template(name)
     from catalogue import charts
 
     charts.bars_by_month(["2024-01"], [1], "warm-up")

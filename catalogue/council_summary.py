@@ -7,8 +7,9 @@ observations per council, and the first reader after every load waited 1.4-2.3 s
 kept, a council at a time, in the council's own graph (``iris.council_summary_graph``),
 as small RDF Data Cubes (``iris.council_summary``, structures in ``ontology/svcat.ttl``):
 
-- ``by-month`` (``sv:spendByMonth``) and ``by-expense-type`` / ``by-service-area``:
-  the council's totals over all its current spend datasets;
+- ``by-month`` (``sv:councilSpendByMonth``) and ``by-expense-type`` / ``by-service-area``:
+  the council's totals over all its current spend datasets (structures of their own, so
+  that a query summing every ``sv:spendByMonth`` observation never counts them twice);
 - ``by-payee`` (``sv:councilSpendByPayee``): one observation per payee as published,
   ranked by spend, the one of rank N at ``{cube}/N`` so the top rows are N lookups;
 - ``by-class`` (``sv:councilSpendByClass``): spend by social-value class and
@@ -44,7 +45,7 @@ TOP = 10  # recipients the top share counts (the dashboards show ten rows)
 
 #: name -> (structure, label) of each cube kept per council.
 CUBES = {
-    "by-month": (SV.spendByMonth, "Spend by month"),
+    "by-month": (SV.councilSpendByMonth, "Spend by month"),
     "by-expense-type": (SV.councilSpendByExpenseType, "Spend by expense type"),
     "by-service-area": (SV.councilSpendByServiceArea, "Spend by service area"),
     "by-payee": (SV.councilSpendByPayee, "Spend by payee, ranked"),

@@ -58,12 +58,10 @@ def categories(base: str, council: str, dimension: str) -> Query:
         ORDER BY DESC(?total)""")
 
 
-def payees(base: str, council: str, top: int | None = None) -> Query:
-    """Payees by rank with label, canonical organisation and classes (the ``top`` first only, when given)."""
+def payees(base: str, council: str, top: int) -> Query:
+    """The ``top`` payees by rank with label, canonical organisation and classes (``top`` lookups by IRI)."""
     cube = council_summary(base, _gss(council), "by-payee")
-    values = ""
-    if top is not None:
-        values = "VALUES ?obs { " + " ".join(iri_ref(f"{cube}/{n}") for n in range(1, top + 1)) + " }"
+    values = "VALUES ?obs { " + " ".join(iri_ref(f"{cube}/{n}") for n in range(1, top + 1)) + " }"
     return Query("suppliers", "Spend by supplier", f"""
         SELECT ?rank ?payee (SAMPLE(?name) AS ?label) ?organisation (SAMPLE(?orgName) AS ?organisationLabel)
                (GROUP_CONCAT(DISTINCT STR(?class); separator=" ") AS ?classes) ?total

@@ -74,12 +74,15 @@ def _class_labels(classes: str | None) -> str:
 
 
 def suppliers(council: str, top: int | None = None) -> Table:
-    """Every supplier, or only the ``top`` ones (with the count of all) when summarised."""
+    """Every supplier, or only the ``top`` ones (with the count of all) when summarised.
+
+    The whole table still sums the cubes (``spend.payees``): with every payee's label and
+    organisation to join, that query was faster than reading the ranked summary.
+    """
     count = None
-    if summarised(council):
+    if top is not None and summarised(council):
         result = fetch(summary.payees(base_uri(), council, top))
-        if top is not None:
-            count = int(fetch(summary.payee_count(base_uri(), council)).rows[0]["n"])
+        count = int(fetch(summary.payee_count(base_uri(), council)).rows[0]["n"])
     else:
         result = fetch(spend.payees(council))
     whole = total_spend(council)

@@ -22,8 +22,9 @@ The figures are computed with the very functions the pages used on the cubes
 (``analysis.spend.class_rows`` and ``concentration``). They are rewritten wherever the
 social-value summary is (``catalogue.class_summary``): a spend load (its council), a
 removal (its council), a full link (every council) and an incremental link (the
-councils of the datasets it touched). Each council is one SPARQL Update (drop the graph,
-insert the new one), so a reader sees the old figures or the new, never a mix.
+councils of the datasets it touched). A council's graph is dropped and written again in
+updates of at most ``WRITE_CHUNK`` triples, before the step publishes: a reader of the
+embedded store's published snapshots sees the old figures or the new, never a mix.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ from catalogue.store import sparql_text as q
 from catalogue.vocab import DCTERMS, QB, RDF, RDFS, SV, XSD, sparql_prologue
 
 TOP = 10  # recipients the top share counts (the dashboards show ten rows)
+#: Triples per SPARQL Update: Virtuoso compiles an update to at most 10,000 lines of SQL (about 6 a triple).
+WRITE_CHUNK = 400
 
 #: name -> (structure, label) of each cube kept per council.
 CUBES = {
@@ -212,11 +215,14 @@ def refresh(store: Store, base: str, councils: Iterable[str] | None = None) -> i
     wanted |= {iris.council(base, gss) for gss in kept if iris.council(base, gss) not in live}
     for council in sorted(wanted):
         graph = q.iri(iris.council_summary_graph(base, gss_of(council)))
-        update = f"DROP SILENT GRAPH {graph}"
+        lines = []
         if council in live:
-            body = "".join(f"{s} {p} {o} .\n" for s, p, o in triples(base, council, figures(store, base, council)))
-            update += f";\nINSERT DATA {{ GRAPH {graph} {{\n{body}}} }}"
-        store.update(update)
+            lines = [f"{s} {p} {o} .\n" for s, p, o in triples(base, council, figures(store, base, council))]
+        inserts = [f"INSERT DATA {{ GRAPH {graph} {{\n{''.join(lines[start:start + WRITE_CHUNK])}}} }}"
+                   for start in range(0, len(lines), WRITE_CHUNK)]
+        store.update(";\n".join([f"DROP SILENT GRAPH {graph}", *inserts[:1]]))
+        for insert in inserts[1:]:
+            store.update(insert)
     return len(wanted & live)
 
 

@@ -155,7 +155,7 @@ def load(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt,
         raise UsageProblem(exc.message) from exc
     finally:
         store.close()
-    _print_report(outcome.report, fmt, {"loaded": outcome.loaded, "dataset": outcome.dataset if outcome.loaded else None,
+    _print_report(outcome.report, fmt, {"loaded": outcome.loaded, "dataset": outcome.dataset,
                                         "replaced": bool(outcome.replaced_graph)})
     if not outcome.loaded:
         ctx.exit(1)

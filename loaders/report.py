@@ -146,7 +146,9 @@ class LoadReport:
             "columns": self.columns,
             "loadable": self.loadable,
             "skip_invalid_rows": self.skip_invalid,
-            "rows": {"read": self.rows_read, "loaded": self.rows_loaded, "skipped": self.rows_skipped,
+            # A refused file loads nothing, whatever its rows would have given.
+            "rows": {"read": self.rows_read, "loaded": self.rows_loaded if self.loadable else 0,
+                     "skipped": self.rows_skipped,
                      "invalid": len(self.invalid_rows)},
             "triples": self.triples,
             "counts": {"violations": self.violations, "warnings": self.warnings},

@@ -38,6 +38,15 @@ def test_load_refused_file_exits_1_with_rows_and_columns(run):
         assert expected in result.output
 
 
+def test_refused_load_in_json_names_its_dataset_and_loads_no_rows(run):
+    result = run("load", "spend", BAD, "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert report["loaded"] is False and report["replaced"] is False
+    assert report["dataset"].endswith("/id/dataset/E08000035/spend/bad-date-bad-amount-missing-supplier")
+    assert report["rows"]["read"] == 4 and report["rows"]["loaded"] == 0
+
+
 def test_validate_json_report_has_the_documented_shape(run):
     result = run("validate", "spend", BAD, "--format", "json")
     assert result.exit_code == 1

@@ -11,8 +11,10 @@ other thread parses, answers or waits for the next request; connections are kept
 so a client that sends many queries does not pay a TCP connection and a close for
 each. Two threads match the two query workers each web process starts
 (``SVCAT_QUERY_WORKERS``), so no thread waits for a free query worker. Measured on the
-2-core machine (README, *Scale*): about twice the ``/sparql`` throughput of the sync
-worker, with less CPU per request.
+2-core machine (README, *Scale*): 1.4-4 times the ``/sparql`` throughput of the sync
+worker, with less CPU per request, but with some requests waiting 0.1-1.2 s (p99) where
+the sync worker's p99 stayed under 50 ms: ``--worker-class sync`` on the command line
+trades the throughput back for the steadier latency.
 """
 
 timeout = 120

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from catalogue.analysis import council as council_summary
 from catalogue.analysis import social_value, spend
 from catalogue.linking import profile
 from catalogue.vocab import sparql_prologue
@@ -45,8 +46,8 @@ def biggest_council(store) -> str:
 def shared_suppliers(councils: int) -> str:
     """``suppliers-paid-by-several-councils.rq`` asking for ``councils`` or more."""
     text = (ROOT / "catalogue" / "queries" / "suppliers-paid-by-several-councils.rq").read_text()
-    assert "HAVING (COUNT(DISTINCT ?council) > 1)" in text
-    return text.replace("HAVING (COUNT(DISTINCT ?council) > 1)", f"HAVING (COUNT(DISTINCT ?council) >= {councils})")
+    assert "FILTER(?councils > 1)" in text
+    return text.replace("FILTER(?councils > 1)", f"FILTER(?councils >= {councils})")
 
 
 def canonical(store) -> tuple[dict[str, list[str]], str]:
@@ -55,8 +56,7 @@ def canonical(store) -> tuple[dict[str, list[str]], str]:
     raw_lines = sparql_prologue("pay") + """SELECT ?council (SUM(?a) AS ?total) (COUNT(*) AS ?lines) WHERE {
         ?line a pay:ExpenditureLine ; pay:payer ?council ; pay:netAmount ?a } GROUP BY ?council"""
     shared = shared_suppliers(5)
-    organisations = [str(r["organisation"]) for r in store.select(shared.replace(">= 5)", ">= 1)")).rows
-                     if str(r["organisation"]).startswith(f"{BASE}id/organisation/")]
+    organisations = [str(r["organisation"]) for r in store.select(shared_suppliers(1)).rows]
     recorder = RecordingStore(store)
     assert organisations and profile.profile(recorder, BASE, organisations[0]) is not None, "nothing is linked"
     queries = {
@@ -65,7 +65,9 @@ def canonical(store) -> tuple[dict[str, list[str]], str]:
         "SME/VCSE share, all councils (2 queries)": [q.text for q in (
             social_value.class_spend(BASE, False), social_value.total_spend(BASE, False))],
         "suppliers paid by >= 5 councils": [shared],
-        "top-10 share (one council's payees)": [spend.payees(council).text],
+        "top-10 share (one council's dashboard)": [q.text for q in (
+            council_summary.concentration(BASE, council), council_summary.payees(BASE, council, 10))],
+        "one council's whole suppliers table": [spend.payees(council).text],
         f"organisation page ({len(recorder.texts)} queries)": recorder.texts,
     }
     return queries, SIMPLE.format(council=council)

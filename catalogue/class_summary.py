@@ -124,8 +124,8 @@ def observations(base: str, dataset: str, council: str, sums: dict[str, dict]) -
             out += [(obs, a, q.iri(str(QB.Observation))), (obs, q.iri(str(QB.dataSet)), cube),
                     (obs, summary_of, q.iri(dataset)), (obs, q.iri(str(SV.council)), council_term),
                     (obs, q.iri(str(SV.month)), q.literal(month, str(XSD.gYearMonth))),
-                    (obs, q.iri(str(SV.spendTotal)), q.literal(_decimal(spend), str(XSD.decimal))),
-                    (obs, q.iri(str(SV.lineCount)), q.literal(str(lines), str(XSD.integer)))]
+                    (obs, q.iri(str(SV.spendTotal)), q.decimal(spend)),
+                    (obs, q.iri(str(SV.lineCount)), q.integer(lines))]
             if cls is not None:
                 out.append((obs, q.iri(str(SV.classDimension)), q.iri(cls)))
     return out
@@ -177,8 +177,3 @@ def refresh(store: Store, base: str, datasets: list[str] | None = None, cells: d
     store.update(f"{clear};\nINSERT DATA {{ GRAPH {graph} {{\n{body}}} }}")
     observation = q.iri(str(QB.Observation))
     return sum(1 for _, _, o in triples if o == observation)
-
-
-def _decimal(value: Decimal) -> str:
-    text = format(value, "f")
-    return text if text not in ("-0", "") else "0"

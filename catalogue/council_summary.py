@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from functools import lru_cache
 
-from catalogue import iris
+from catalogue import iris, organisation_summary
 from catalogue.analysis import spend
 from catalogue.linking.profile import financial_year
 from catalogue.linking.records import all_rows
@@ -168,8 +168,8 @@ def triples(base: str, council: str, found: dict) -> list[tuple[str, str, str]]:
         out.extend((obs, _predicate(p), o) for p, o in pairs if o is not None)
 
     def money(amount: Decimal, lines: int | None = None):
-        pairs = [(SV.spendTotal, q.literal(_decimal(amount), str(XSD.decimal)))]
-        return pairs + ([(SV.lineCount, _integer(lines))] if lines is not None else [])
+        pairs = [(SV.spendTotal, q.decimal(amount))]
+        return pairs + ([(SV.lineCount, q.integer(lines))] if lines is not None else [])
 
     month_cube = cube("by-month")
     for month, (amount, lines) in sorted(found["months"].items()):
@@ -182,7 +182,7 @@ def triples(base: str, council: str, found: dict) -> list[tuple[str, str, str]]:
             observe(f"{iri}/{n}", iri, (dimension, q.iri(category)), *money(amount, lines))
     payee_cube = cube("by-payee")
     for rank, (payee, (amount, lines)) in enumerate(found["payees"], 1):
-        observe(f"{payee_cube}/{rank}", payee_cube, (SV.payeeRecord, q.iri(payee)), (SV.rank, _integer(rank)),
+        observe(f"{payee_cube}/{rank}", payee_cube, (SV.payeeRecord, q.iri(payee)), (SV.rank, q.integer(rank)),
                 *money(amount, lines))
     class_cube = cube("by-class")
     for n, row in enumerate(found["classes"], 1):
@@ -190,8 +190,8 @@ def triples(base: str, council: str, found: dict) -> list[tuple[str, str, str]]:
                 (SV.classStatus, q.literal(row["status"])), *money(row["total"]))
     figures_ = found["concentration"]
     concentration = cube("concentration")
-    observe(f"{concentration}/all", concentration, (SV.recipientCount, _integer(figures_["recipients"])),
-            (SV.topCount, _integer(figures_["top"])), (SV.topShare, _double(figures_["top_share"])),
+    observe(f"{concentration}/all", concentration, (SV.recipientCount, q.integer(figures_["recipients"])),
+            (SV.topCount, q.integer(figures_["top"])), (SV.topShare, _double(figures_["top_share"])),
             (SV.herfindahlIndex, _double(figures_["hhi"])))
     org_cube = cube("by-organisation")
     for n, ((org, year), (amount, lines)) in enumerate(sorted(found["organisations"].items()), 1):
@@ -205,7 +205,8 @@ def refresh(store: Store, base: str, councils: Iterable[str] | None = None) -> i
 
     Councils with spend data but no summary yet (a store loaded before this module)
     are summarised too, and summaries of councils without spend data are dropped.
-    Returns the number of councils written.
+    Returns the number of councils written. The cube across councils
+    (``catalogue.organisation_summary``) is rewritten after them.
     """
     live = spend_councils(store, base)
     prefix = iris.council_summary_graph(base, "")
@@ -223,21 +224,13 @@ def refresh(store: Store, base: str, councils: Iterable[str] | None = None) -> i
         store.update(";\n".join([f"DROP SILENT GRAPH {graph}", *inserts[:1]]))
         for insert in inserts[1:]:
             store.update(insert)
+    organisation_summary.refresh(store, base)
     return len(wanted & live)
 
 
 @lru_cache(maxsize=None)
 def _predicate(term) -> str:
     return q.iri(term)
-
-
-def _decimal(value: Decimal) -> str:
-    text = format(value, "f")
-    return text if text not in ("-0", "") else "0"
-
-
-def _integer(value: int) -> str:
-    return q.literal(str(int(value)), str(XSD.integer))
 
 
 def _double(value: float | None) -> str | None:

@@ -134,6 +134,16 @@ def council_summary_graph(base: str, gss: str) -> str:
     return f"{base}graph/summary/council/{gss}"
 
 
+def organisation_summary_graph(base: str) -> str:
+    """The graph of spend by organisation across councils (``catalogue.organisation_summary``)."""
+    return f"{base}graph/summary/organisations"
+
+
+def organisation_summary(base: str) -> str:
+    """The cube of spend by canonical organisation across councils, ranked."""
+    return f"{base}id/summary/organisations/across-councils"
+
+
 def council_summary(base: str, gss: str, name: str) -> str:
     """One of a council's summary cubes (``by-payee``, ``by-month``, ``concentration``...)."""
     return f"{base}id/summary/council/{gss}/{name}"

@@ -92,7 +92,7 @@ def test_researcher_runs_an_example_query_and_downloads_csv(browser, served, tmp
     from catalogue.web.query import SHOW_ROWS
 
     assert len(rows) == min(len(table), SHOW_ROWS)
-    assert set(table[0]) == {"organisation", "exampleName", "councils", "total"}
+    assert set(table[0]) == {"organisation", "name", "councils", "total", "lines"}
 
 
 def test_the_query_form_works_with_javascript_off(plain_browser, served, tmp_path):

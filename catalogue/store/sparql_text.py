@@ -20,8 +20,9 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
 
-__all__ = ["iri", "literal", "term", "tokens", "Token", "has_dataset_clause", "keywords"]
+__all__ = ["iri", "literal", "decimal", "integer", "term", "tokens", "Token", "has_dataset_clause", "keywords"]
 
 #: Characters an IRIREF may not contain (SPARQL 1.1 grammar [139]), besides 0x00-0x20.
 _IRI_FORBIDDEN = '<>"{}|^`\\'
@@ -52,6 +53,17 @@ def literal(value: str, datatype: str | None = None, lang: str | None = None) ->
     if datatype:
         return f"{text}^^{iri(datatype)}"
     return text
+
+
+def decimal(value) -> str:
+    """A ``Decimal`` as an ``xsd:decimal`` literal in its canonical form (no exponent, never ``-0``)."""
+    text = format(value, "f")
+    return literal(text if text not in ("-0", "") else "0", str(XSD.decimal))
+
+
+def integer(value) -> str:
+    """An ``int`` as an ``xsd:integer`` literal."""
+    return literal(str(int(value)), str(XSD.integer))
 
 
 def term(node) -> str:

@@ -1,0 +1,77 @@
+"""Spend by canonical organisation across councils: how many councils paid each, and how much.
+
+Why: "which suppliers are paid by five or more councils" is one of the policy questions,
+and it used to sum every by-payee observation of every current spend dataset and join
+each payee to its organisation: seconds on the sample data, tens of seconds at a million
+lines. Each council's summary (``catalogue.council_summary``) already holds what it paid
+each canonical organisation per financial year (``sv:spendByOrganisation``); this module
+adds those up over councils into one RDF Data Cube (``sv:spendAcrossCouncils``) in its own
+graph (``iris.organisation_summary_graph``): one observation per organisation with
+``sv:councilCount``, ``sv:spendTotal`` and ``sv:lineCount``, ranked (``sv:rank``: most
+councils first, then largest total), the observation of rank N at ``{cube}/N``.
+
+It is rewritten at the end of every ``council_summary.refresh`` (a load, a removal, a
+full or an incremental link), from the councils' cubes just written, before the step
+publishes, so a reader sees it in step with them. Supplier records not linked to an
+organisation are not in it (``svcat load`` links them unless ``--no-link``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from catalogue import iris
+from catalogue.linking.records import all_rows
+from catalogue.store import Store
+from catalogue.store import sparql_text as q
+from catalogue.vocab import DCTERMS, QB, RDF, RDFS, SV
+
+#: Triples per SPARQL Update (see ``council_summary.WRITE_CHUNK``: Virtuoso's limit).
+WRITE_CHUNK = 400
+
+
+def figures(store: Store) -> list[tuple[str, int, Decimal, int]]:
+    """(organisation, councils, total, lines), ranked, summed from every council's cube."""
+    rows = all_rows(store, f"""SELECT ?org (COUNT(DISTINCT ?council) AS ?councils) (SUM(?spend) AS ?total)
+          (SUM(?lines) AS ?n) WHERE {{ GRAPH ?g {{
+            ?cube {q.iri(QB.structure)} {q.iri(SV.spendByOrganisation)} .
+            ?obs {q.iri(QB.dataSet)} ?cube ; {q.iri(SV.council)} ?council ;
+                 {q.iri(SV.organisationDimension)} ?org ; {q.iri(SV.spendTotal)} ?spend ;
+                 {q.iri(SV.lineCount)} ?lines }} }}
+        GROUP BY ?org""", order="?org")
+    found = [(r["org"], int(r["councils"]), Decimal(r["total"]), int(r["n"])) for r in rows]
+    return sorted(found, key=lambda f: (-f[1], -f[2], f[0]))
+
+
+def triples(base: str, found: list[tuple[str, int, Decimal, int]]) -> list[tuple[str, str, str]]:
+    """The cube and its observations, as SPARQL terms (s, p, o)."""
+    cube = iris.organisation_summary(base)
+    a = q.iri(RDF.type)
+    out = [(q.iri(cube), a, q.iri(QB.DataSet)),
+           (q.iri(cube), q.iri(QB.structure), q.iri(SV.spendAcrossCouncils)),
+           (q.iri(cube), q.iri(RDFS.label), q.literal("Spend by canonical organisation across councils")),
+           (q.iri(cube), q.iri(DCTERMS.description), q.literal(
+               "Summed from every council's spend by organisation (sv:spendByOrganisation); rewritten "
+               "whenever a council's summary is."))]
+    for rank, (org, councils, total, lines) in enumerate(found, 1):
+        obs = q.iri(f"{cube}/{rank}")
+        out += [(obs, a, q.iri(QB.Observation)), (obs, q.iri(QB.dataSet), q.iri(cube)),
+                (obs, q.iri(SV.organisationDimension), q.iri(org)),
+                (obs, q.iri(SV.councilCount), q.integer(councils)),
+                (obs, q.iri(SV.spendTotal), q.decimal(total)),
+                (obs, q.iri(SV.lineCount), q.integer(lines)),
+                (obs, q.iri(SV.rank), q.integer(rank))]
+    return out
+
+
+def refresh(store: Store, base: str) -> int:
+    """Rewrite the cube from the councils' summaries; returns how many organisations it holds."""
+    found = figures(store)
+    graph = q.iri(iris.organisation_summary_graph(base))
+    lines = [f"{s} {p} {o} .\n" for s, p, o in triples(base, found)] if found else []
+    inserts = [f"INSERT DATA {{ GRAPH {graph} {{\n{''.join(lines[start:start + WRITE_CHUNK])}}} }}"
+               for start in range(0, len(lines), WRITE_CHUNK)]
+    store.update(";\n".join([f"DROP SILENT GRAPH {graph}", *inserts[:1]]))
+    for insert in inserts[1:]:
+        store.update(insert)
+    return len(found)

@@ -16,7 +16,10 @@ as small RDF Data Cubes (``iris.council_summary``, structures in ``ontology/svca
   ``sv:classStatus`` (why unknown spend is unknown);
 - ``concentration`` (``sv:spendConcentration``): recipients, top-10 share and HHI;
 - ``by-organisation`` (``sv:spendByOrganisation``): what the council paid each
-  canonical organisation per financial year, which organisation pages read.
+  canonical organisation per financial year, which organisation pages read;
+- ``by-identification`` (``sv:councilSpendByIdentification``): spend and lines to payees
+  with and without a valid organisation identifier (``sv:identified``), which the policy
+  question of payments nobody outside the council can trace reads.
 
 The figures are computed with the very functions the pages used on the cubes
 (``analysis.spend.class_rows`` and ``concentration``). They are rewritten wherever the
@@ -40,7 +43,7 @@ from catalogue.linking.profile import financial_year
 from catalogue.linking.records import all_rows
 from catalogue.store import Store
 from catalogue.store import sparql_text as q
-from catalogue.vocab import DCTERMS, QB, RDF, RDFS, SV, XSD, sparql_prologue
+from catalogue.vocab import DCTERMS, ORG, QB, RDF, RDFS, SV, XSD, sparql_prologue
 
 TOP = 10  # recipients the top share counts (the dashboards show ten rows)
 #: Triples per SPARQL Update: Virtuoso compiles an update to at most 10,000 lines of SQL (about 6 a triple).
@@ -55,6 +58,7 @@ CUBES = {
     "by-class": (SV.councilSpendByClass, "Spend by social-value class"),
     "concentration": (SV.spendConcentration, "Concentration of spend"),
     "by-organisation": (SV.spendByOrganisation, "Spend by canonical organisation and financial year"),
+    "by-identification": (SV.councilSpendByIdentification, "Spend by whether the payee has a valid identifier"),
 }
 
 
@@ -107,6 +111,16 @@ def _links(store: Store, payees: list[str], chunk: int = 1000) -> list[dict]:
     return out
 
 
+def _identified(store: Store, payees: list[str], chunk: int = 1000) -> set[str]:
+    """The payees that carry a valid organisation identifier (``org:identifier``), by IRI."""
+    out: set[str] = set()
+    for start in range(0, len(payees), chunk):
+        values = " ".join(q.iri(p) for p in payees[start:start + chunk])
+        out |= {r["payee"] for r in all_rows(store, f"""SELECT DISTINCT ?payee WHERE {{ VALUES ?payee {{ {values} }}
+            ?payee {q.iri(ORG.identifier)} ?identifier }}""", order="?payee")}
+    return out
+
+
 def figures(store: Store, base: str, council: str) -> dict:
     """Everything the council's cubes hold, summed from its current datasets' cubes and the links."""
     by_payee = all_rows(store, f"""SELECT ?payee ?month (SUM(?spend) AS ?total) (SUM(?lines) AS ?n) WHERE {{
@@ -114,6 +128,7 @@ def figures(store: Store, base: str, council: str) -> dict:
           {_pass(base, council, SV.spendTotal, "spend")} {_pass(base, council, SV.lineCount, "lines")}
         }} GROUP BY ?payee ?month""", order="?payee ?month")
     links = _links(store, sorted({r["payee"] for r in by_payee}))
+    identified = _identified(store, sorted({r["payee"] for r in by_payee}))
     measures = f"{q.iri(SV.spendTotal)} ?spend ; {q.iri(SV.lineCount)} ?lines"
     by_category = all_rows(store, f"""SELECT ?month ?type ?area (SUM(?spend) AS ?total) (SUM(?lines) AS ?n) WHERE {{
           {_current(base, council, SV.spendByCategory, f"{q.iri(SV.month)} ?month ; {q.iri(SV.expenseType)} ?type ; "
@@ -129,10 +144,13 @@ def figures(store: Store, base: str, council: str) -> dict:
             table[key][0] += amount
             table[key][1] += lines
     payees, organisations = defaultdict(lambda: [Decimal(0), 0]), defaultdict(lambda: [Decimal(0), 0])
+    identification = {True: [Decimal(0), 0], False: [Decimal(0), 0]}
     for row in by_payee:
         amount, lines = Decimal(row["total"]), int(row["n"])
         payees[row["payee"]][0] += amount
         payees[row["payee"]][1] += lines
+        identification[row["payee"] in identified][0] += amount
+        identification[row["payee"] in identified][1] += lines
         if row["payee"] in org_of:
             cell = organisations[(org_of[row["payee"]][0], financial_year(row["month"]))]
             cell[0] += amount
@@ -142,7 +160,7 @@ def figures(store: Store, base: str, council: str) -> dict:
     return {"months": dict(months), "types": dict(types), "areas": dict(areas),
             "payees": sorted(payees.items(), key=lambda kv: (-kv[1][0], kv[0])),
             "classes": spend.class_rows(payee_rows), "concentration": spend.concentration(payee_rows, TOP),
-            "organisations": dict(organisations)}
+            "organisations": dict(organisations), "identification": identification}
 
 
 def triples(base: str, council: str, found: dict) -> list[tuple[str, str, str]]:
@@ -197,6 +215,10 @@ def triples(base: str, council: str, found: dict) -> list[tuple[str, str, str]]:
     for n, ((org, year), (amount, lines)) in enumerate(sorted(found["organisations"].items()), 1):
         observe(f"{org_cube}/{n}", org_cube, (SV.organisationDimension, q.iri(org)),
                 (SV.financialYear, q.literal(year)), *money(amount, lines))
+    identification_cube = cube("by-identification")
+    for flag, (amount, lines) in sorted(found["identification"].items()):
+        observe(f"{identification_cube}/{'with' if flag else 'without'}", identification_cube,
+                (SV.identified, q.literal("true" if flag else "false", str(XSD.boolean))), *money(amount, lines))
     return out
 
 

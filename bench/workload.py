@@ -56,7 +56,7 @@ def canonical(store) -> tuple[dict[str, list[str]], str]:
     raw_lines = sparql_prologue("pay") + """SELECT ?council (SUM(?a) AS ?total) (COUNT(*) AS ?lines) WHERE {
         ?line a pay:ExpenditureLine ; pay:payer ?council ; pay:netAmount ?a } GROUP BY ?council"""
     shared = shared_suppliers(5)
-    organisations = [str(r["organisation"]) for r in store.select(shared_suppliers(1)).rows]
+    organisations = [str(r["organisation"]) for r in store.select(shared_suppliers(2)).rows]
     recorder = RecordingStore(store)
     assert organisations and profile.profile(recorder, BASE, organisations[0]) is not None, "nothing is linked"
     queries = {

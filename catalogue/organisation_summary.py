@@ -6,9 +6,12 @@ each payee to its organisation: seconds on the sample data, tens of seconds at a
 lines. Each council's summary (``catalogue.council_summary``) already holds what it paid
 each canonical organisation per financial year (``sv:spendByOrganisation``); this module
 adds those up over councils into one RDF Data Cube (``sv:spendAcrossCouncils``) in its own
-graph (``iris.organisation_summary_graph``): one observation per organisation with
-``sv:councilCount``, ``sv:spendTotal`` and ``sv:lineCount``, ranked (``sv:rank``: most
-councils first, then largest total), the observation of rank N at ``{cube}/N``.
+graph (``iris.organisation_summary_graph``): one observation per organisation paid by two
+or more councils, with ``sv:payingCouncilCount``, ``sv:spendTotal`` and ``sv:lineCount``,
+ranked (``sv:rank``: most councils first, then largest total), the observation of rank N at
+``{cube}/N``. Organisations paid by one council only (most of them: 80-90% in the sample and
+synthetic data) are left out: their figures are that council's own, and writing them would
+make every load write five to ten times as many triples.
 
 It is rewritten at the end of every ``council_summary.refresh`` (a load, a removal, a
 full or an incremental link), from the councils' cubes just written, before the step
@@ -31,14 +34,14 @@ WRITE_CHUNK = 400
 
 
 def figures(store: Store) -> list[tuple[str, int, Decimal, int]]:
-    """(organisation, councils, total, lines), ranked, summed from every council's cube."""
+    """(organisation, councils, total, lines) of those paid by two or more councils, ranked."""
     rows = all_rows(store, f"""SELECT ?org (COUNT(DISTINCT ?council) AS ?councils) (SUM(?spend) AS ?total)
           (SUM(?lines) AS ?n) WHERE {{ GRAPH ?g {{
             ?cube {q.iri(QB.structure)} {q.iri(SV.spendByOrganisation)} .
             ?obs {q.iri(QB.dataSet)} ?cube ; {q.iri(SV.council)} ?council ;
                  {q.iri(SV.organisationDimension)} ?org ; {q.iri(SV.spendTotal)} ?spend ;
                  {q.iri(SV.lineCount)} ?lines }} }}
-        GROUP BY ?org""", order="?org")
+        GROUP BY ?org HAVING (COUNT(DISTINCT ?council) > 1)""", order="?org")
     found = [(r["org"], int(r["councils"]), Decimal(r["total"]), int(r["n"])) for r in rows]
     return sorted(found, key=lambda f: (-f[1], -f[2], f[0]))
 
@@ -51,13 +54,13 @@ def triples(base: str, found: list[tuple[str, int, Decimal, int]]) -> list[tuple
            (q.iri(cube), q.iri(QB.structure), q.iri(SV.spendAcrossCouncils)),
            (q.iri(cube), q.iri(RDFS.label), q.literal("Spend by canonical organisation across councils")),
            (q.iri(cube), q.iri(DCTERMS.description), q.literal(
-               "Summed from every council's spend by organisation (sv:spendByOrganisation); rewritten "
-               "whenever a council's summary is."))]
+               "Organisations paid by two or more councils, summed from every council's spend by "
+               "organisation (sv:spendByOrganisation); rewritten whenever a council's summary is."))]
     for rank, (org, councils, total, lines) in enumerate(found, 1):
         obs = q.iri(f"{cube}/{rank}")
         out += [(obs, a, q.iri(QB.Observation)), (obs, q.iri(QB.dataSet), q.iri(cube)),
                 (obs, q.iri(SV.organisationDimension), q.iri(org)),
-                (obs, q.iri(SV.councilCount), q.integer(councils)),
+                (obs, q.iri(SV.payingCouncilCount), q.integer(councils)),
                 (obs, q.iri(SV.spendTotal), q.decimal(total)),
                 (obs, q.iri(SV.lineCount), q.integer(lines)),
                 (obs, q.iri(SV.rank), q.integer(rank))]

@@ -201,3 +201,34 @@ def test_a_cut_table_says_so_in_the_page_and_in_a_header(loaded_store):
     response = client.get(f"/doc/council/{LEEDS}", headers=HTML)
     assert response.headers["X-SVCAT-Truncated"] and "ETag" not in response.headers
     assert len(BeautifulSoup(response.data, "html.parser").select(".notice")) >= 5
+
+
+@pytest.mark.parametrize("client_name", ["client", "linked_client"])
+def test_the_suppliers_table_pages_by_rank_as_the_whole_table_orders_it(request, client_name):
+    """HTML and JSON pages of a council's suppliers come from its ranked summary, a page at a
+    time; they hold exactly the rows of the whole table (the download), in order of spend."""
+    from math import ceil
+
+    from catalogue.vocab import SV
+
+    client = request.getfixturevalue(client_name)
+    whole = client.get(f"/council/{LEEDS}/suppliers.json?_size=max").get_json()
+    assert "by-payee/1>" not in " ".join(whole["queries"])  # the whole table: every payee summed
+    rows = whole["rows"]
+    assert len(rows) > 20
+    ranked = sorted(rows, key=lambda r: (-Decimal(r["spend"]), r["payee"] or str(SV.notStated)))
+
+    def key(r):
+        return (r["payee"], r["supplier"], r["spend"], r["organisation"], r["classes"], r["share"])
+
+    for number in (1, 2, ceil(len(rows) / 7)):
+        got = client.get(f"/council/{LEEDS}/suppliers.json?_size=7&_page={number}").get_json()
+        assert "by-payee/1>" in " ".join(got["queries"]) or number > 1  # read by rank
+        assert (got["total"], got["page"], got["pages"]) == (len(rows), number, ceil(len(rows) / 7))
+        assert [key(r) for r in got["rows"]] == [key(r) for r in ranked[(number - 1) * 7: number * 7]]
+    soup = page(client, f"/council/{LEEDS}/suppliers?_page=2")
+    assert soup.select_one("#table-suppliers tbody tr") and "_page=3" in str(soup)
+    download = client.get(f"/council/{LEEDS}/suppliers.csv?_size=7")
+    assert len(list(csv.reader(io.StringIO(download.get_data(as_text=True))))) == len(rows) + 1  # CSV: all rows
+    by_name = client.get(f"/council/{LEEDS}/suppliers.json?_sort=supplier&_size=7").get_json()
+    assert [r["supplier"] for r in by_name["rows"]] == sorted((r["supplier"] for r in rows), key=str.casefold)[:7]

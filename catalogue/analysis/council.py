@@ -58,10 +58,13 @@ def categories(base: str, council: str, dimension: str) -> Query:
         ORDER BY DESC(?total)""")
 
 
-def payees(base: str, council: str, top: int) -> Query:
-    """The ``top`` payees by rank with label, canonical organisation and classes (``top`` lookups by IRI)."""
+def payees(base: str, council: str, top: int, first: int = 1) -> Query:
+    """``top`` payees by rank from ``first`` on, with label, canonical organisation and classes.
+
+    ``top`` lookups by IRI (the observation of rank N is ``{cube}/N``), however many payees.
+    """
     cube = council_summary(base, _gss(council), "by-payee")
-    values = "VALUES ?obs { " + " ".join(iri_ref(f"{cube}/{n}") for n in range(1, top + 1)) + " }"
+    values = "VALUES ?obs { " + " ".join(iri_ref(f"{cube}/{n}") for n in range(first, first + top)) + " }"
     return Query("suppliers", "Spend by supplier", f"""
         SELECT ?rank ?payee (SAMPLE(?name) AS ?label) ?organisation (SAMPLE(?orgName) AS ?organisationLabel)
                (GROUP_CONCAT(DISTINCT STR(?class); separator=" ") AS ?classes) ?total

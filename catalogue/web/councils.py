@@ -20,7 +20,10 @@ from catalogue.web import council_tables as ct
 from catalogue.web.conditional import cached
 from catalogue.web.fetch import fetch
 from catalogue.web.resources import register_page, statements
-from catalogue.web.tables import Column, Table, respond, split_format, view
+from catalogue.web import negotiate as ng
+from catalogue.web.tables import (
+    Column, Table, choose_format, requested_page, respond, split_format, view,
+)
 
 bp = Blueprint("councils", __name__)
 GSS = re.compile(r"^[EWSN]\d{8}$")
@@ -106,7 +109,10 @@ def table(gss: str, name: str):
     if name.endswith(".svg"):
         return chart(info, name[:-4])
     stem, suffix = split_format(name)
-    built = ct.build(stem, info["council"])
+    page = None
+    if stem == "suppliers" and choose_format(suffix) is not ng.CSV:
+        page = requested_page("spend")  # one page by rank, not every payee (2 s at 100,000 lines)
+    built = ct.suppliers(info["council"], page=page) if page else ct.build(stem, info["council"])
     if built is None:
         raise NotFound(f"no table {stem!r}; the tables are {', '.join(ct.BUILDERS)}")
     path = url_for("councils.table", gss=gss, name=stem)

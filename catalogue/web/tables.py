@@ -115,6 +115,24 @@ def ordered(table: Table) -> tuple[list[dict], str | None, bool]:
     return sorted(present, key=lambda r: _sort_key(r.get(sort)), reverse=desc) + missing, sort, desc
 
 
+def requested_page(table_sort: str, desc: bool = True) -> tuple[int, int] | None:
+    """(page, size) asked for when the rows are wanted in the table's own order, one page at
+    a time (HTML or JSON, no ``_sort``, no ``_size=max``); else ``None``.
+
+    Lets a view fetch only that page from a ranked source instead of every row.
+    """
+    if request.args.get("_sort") or request.args.get("_size") == "max":
+        return None
+    if request.args.get("_sort_desc", table_sort if desc else None) != (table_sort if desc else None):
+        return None
+    try:
+        page = max(1, int(request.args.get("_page", 1)))
+        size = min(MAX_SIZE, max(1, int(request.args.get("_size") or DEFAULT_SIZE)))
+    except ValueError as exc:
+        raise BadRequest("_page and _size must be whole numbers (or _size=max)") from exc
+    return page, size
+
+
 def page_args(table: Table) -> tuple[int, int]:
     raw_size = request.args.get("_size")
     try:

@@ -24,7 +24,8 @@ For each data set (synthetic spend files in Leeds' dialect over 10 councils,
 
 Ratios are peer / ours, so above 1 is better for us where lower is better (times, memory,
 size) and worse where higher is better (lines/s, requests/s). Output is also kept in
-``bench/out/compare-*.txt``.
+``bench/out/compare-*.txt``; while it runs, ``compare-*.partial.txt`` holds the table so far
+after each engine (ours first), so a run stopped midway keeps what it measured.
 """
 
 from __future__ import annotations
@@ -226,7 +227,18 @@ def run_dataset(name: str, files: list[tuple[str, Path]], args) -> Bench:
     results = {"ours": time_queries(lambda t: len(reader.select(t).rows), queries, args.repeat)}
     reader.close()
     bench.notes.append(f"{quads:,} quads ({quads / bench.lines:.1f} a line) exported as N-Quads for the peers")
-    load_cells = {}
+    load_cells, cells = {}, {}
+
+    def checkpoint(phase: str) -> None:
+        """The table so far, in a file: a run stopped midway still leaves what it measured."""
+        partial = compose(bench, load_cells, results, cells, args, simple, page).render()
+        args.partial.write_text("\n".join([*args.done, partial, f"\n(partial: {phase} done at "
+                                           f"{time.strftime('%H:%M:%S')}; {machine_note()})"]) + "\n")
+    checkpoint("our load and questions")
+    if "http" not in args.skip:  # ours first, so that a run stopped midway has the ratios' base
+        say(name, "ours over HTTP")
+        measure_http(str(store), "ours", None, simple, page, args, cells)
+        checkpoint("our HTTP")
 
     if "rdflib" in args.skip:
         pass
@@ -242,8 +254,8 @@ def run_dataset(name: str, files: list[tuple[str, Path]], args) -> Bench:
             load_cells["rdflib"] = (bench.lines / found["load_seconds"], found["rss"] / 1e6, "in memory")
             bench.notes.append("rdflib: each question timed once (after no warm-up), stopped after "
                                f"{args.rdflib_timeout} s")
+        checkpoint("rdflib")
 
-    cells: dict = {}
     if "virtuoso" not in args.skip:
         say(name, "Virtuoso")
         from tests.virtuoso import stop_virtuoso
@@ -260,6 +272,7 @@ def run_dataset(name: str, files: list[tuple[str, Path]], args) -> Bench:
                 stop_virtuoso(loaded.server)
         bench.notes.append(f"Virtuoso: bulk loader, {peers.LOADERS} rdf_loader_run() at once, "
                            f"{peers.VIRTUOSO_BUFFERS:,} buffers; RSS is the server's peak (VmHWM)")
+        checkpoint("Virtuoso")
     if "oxigraph" not in args.skip:
         say(name, "Oxigraph server")
         with noted(bench, "Oxigraph server"):
@@ -270,22 +283,29 @@ def run_dataset(name: str, files: list[tuple[str, Path]], args) -> Bench:
                                                           args.repeat)
                 if "http" not in args.skip:
                     measure_http(endpoint, "Oxigraph server", endpoint, simple, page, args, cells)
-    if "http" not in args.skip:
-        say(name, "ours over HTTP")
-        measure_http(str(store), "ours", None, simple, page, args, cells)
-
-    for index, row in enumerate(bench.rows[:3]):  # load lines/s, peak RSS, size
-        for engine, values in load_cells.items():
-            row[3][engine] = values[index] if isinstance(values, tuple) else values
-    query_rows(bench, results)
-    if "http" not in args.skip:
-        http_rows(bench, args, simple, page, cells)
+        checkpoint("Oxigraph server")
+    bench = compose(bench, load_cells, results, cells, args, simple, page)
     for path in data:
         path.unlink()
     if not args.keep:  # a 1M-line data set takes gigabytes in each engine
         for leftover in ("store", "virtuoso", "oxigraph"):
             shutil.rmtree(folder / leftover, ignore_errors=True)
     return bench
+
+
+def compose(bench: Bench, load_cells: dict, results: dict, cells: dict, args, simple: str, page: str) -> Bench:
+    """A new Bench: ``bench``'s load rows and notes with the peers' load figures, the
+    questions' rows and the HTTP rows added (``bench`` itself is left as it is)."""
+    out = Bench(bench.name, bench.lines)
+    out.rows = [(m, u, b, dict(c)) for m, u, b, c in bench.rows]
+    out.notes = list(bench.notes)
+    for index, row in enumerate(out.rows[:3]):  # load lines/s, peak RSS, size
+        for engine, values in load_cells.items():
+            row[3][engine] = values[index] if isinstance(values, tuple) else values
+    query_rows(out, results)
+    if "http" not in args.skip:
+        http_rows(out, args, simple, page, cells)
+    return out
 
 
 @contextlib.contextmanager
@@ -323,6 +343,7 @@ def main(argv: list[str] | None = None) -> None:
         sets.append(("real sample files", [(e["gss_code"], Path(e["file"])) for e in real_files("spend")]))
     started = time.strftime("%Y%m%d-%H%M%S")
     text = [f"bench/compare.py {' '.join(argv if argv is not None else sys.argv[1:])}".strip()]
+    args.partial, args.done = OUT / f"compare-{started}.partial.txt", text
     for name, files in sets:
         bench = run_dataset(name, files, args)
         text.append(bench.render())

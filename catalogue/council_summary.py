@@ -132,8 +132,9 @@ def figures(store: Store, base: str, council: str) -> dict:
         cells = f"""{_pass(base, council, SV.payeeRecord, "payee")} {_pass(base, council, SV.month, "month")}
           {_pass(base, council, SV.spendTotal, "spend")} {_pass(base, council, SV.lineCount, "lines")}"""
     else:  # Virtuoso estimates the four joined passes at minutes and refuses them (MaxQueryCostEstimationTime)
-        cells = _current(base, council, SV.spendByPayee, f"{q.iri(SV.payeeRecord)} ?payee ; {q.iri(SV.month)} ?month ; "
-                                                         f"{q.iri(SV.spendTotal)} ?spend ; {q.iri(SV.lineCount)} ?lines")
+        cells = _current(base, council, SV.spendByPayee,
+                         f"{q.iri(SV.payeeRecord)} ?payee ; {q.iri(SV.month)} ?month ; "
+                         f"{q.iri(SV.spendTotal)} ?spend ; {q.iri(SV.lineCount)} ?lines")
     by_payee = all_rows(store, f"""SELECT ?payee ?month (SUM(?spend) AS ?total) (SUM(?lines) AS ?n) WHERE {{
           {cells}
         }} GROUP BY ?payee ?month""", order="?payee ?month")
@@ -247,15 +248,9 @@ def refresh(store: Store, base: str, councils: Iterable[str] | None = None) -> i
     wanted |= {c for c in live if gss_of(c) not in kept}
     wanted |= {iris.council(base, gss) for gss in kept if iris.council(base, gss) not in live}
     for council in sorted(wanted):
-        graph = q.iri(iris.council_summary_graph(base, gss_of(council)))
-        lines = []
-        if council in live:
-            lines = [f"{s} {p} {o} .\n" for s, p, o in triples(base, council, figures(store, base, council))]
-        inserts = [f"INSERT DATA {{ GRAPH {graph} {{\n{''.join(lines[start:start + WRITE_CHUNK])}}} }}"
-                   for start in range(0, len(lines), WRITE_CHUNK)]
-        store.update(";\n".join([f"DROP SILENT GRAPH {graph}", *inserts[:1]]))
-        for insert in inserts[1:]:
-            store.update(insert)
+        written = triples(base, council, figures(store, base, council)) if council in live else []
+        for update in q.replace_graph(iris.council_summary_graph(base, gss_of(council)), written, WRITE_CHUNK):
+            store.update(update)
     organisation_summary.refresh(store, base)
     return len(wanted & live)
 

@@ -29,10 +29,6 @@ from catalogue.store import Store
 from catalogue.store import sparql_text as q
 from catalogue.vocab import DCTERMS, QB, RDF, RDFS, SV
 
-#: Triples per SPARQL Update (see ``council_summary.WRITE_CHUNK``: Virtuoso's limit).
-WRITE_CHUNK = 400
-
-
 def figures(store: Store) -> list[tuple[str, int, Decimal, int]]:
     """(organisation, councils, total, lines) of those paid by two or more councils, ranked."""
     rows = all_rows(store, f"""SELECT ?org (COUNT(DISTINCT ?council) AS ?councils) (SUM(?spend) AS ?total)
@@ -70,11 +66,6 @@ def triples(base: str, found: list[tuple[str, int, Decimal, int]]) -> list[tuple
 def refresh(store: Store, base: str) -> int:
     """Rewrite the cube from the councils' summaries; returns how many organisations it holds."""
     found = figures(store)
-    graph = q.iri(iris.organisation_summary_graph(base))
-    lines = [f"{s} {p} {o} .\n" for s, p, o in triples(base, found)] if found else []
-    inserts = [f"INSERT DATA {{ GRAPH {graph} {{\n{''.join(lines[start:start + WRITE_CHUNK])}}} }}"
-               for start in range(0, len(lines), WRITE_CHUNK)]
-    store.update(";\n".join([f"DROP SILENT GRAPH {graph}", *inserts[:1]]))
-    for insert in inserts[1:]:
-        store.update(insert)
+    for update in q.replace_graph(iris.organisation_summary_graph(base), triples(base, found) if found else []):
+        store.update(update)
     return len(found)

@@ -22,7 +22,8 @@ from typing import NamedTuple
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-__all__ = ["iri", "literal", "decimal", "integer", "term", "tokens", "Token", "has_dataset_clause", "keywords"]
+__all__ = ["iri", "literal", "decimal", "integer", "replace_graph", "term", "tokens", "Token", "has_dataset_clause",
+           "keywords"]
 
 #: Characters an IRIREF may not contain (SPARQL 1.1 grammar [139]), besides 0x00-0x20.
 _IRI_FORBIDDEN = '<>"{}|^`\\'
@@ -64,6 +65,19 @@ def decimal(value) -> str:
 def integer(value) -> str:
     """An ``int`` as an ``xsd:integer`` literal."""
     return literal(str(int(value)), str(XSD.integer))
+
+
+def replace_graph(graph: str, triples: list[tuple[str, str, str]], chunk: int = 400) -> list[str]:
+    """SPARQL Updates that empty ``graph`` and write ``triples`` (terms as SPARQL text) into it.
+
+    The first update drops the graph and writes the first ``chunk`` triples, the rest write
+    ``chunk`` at a time: Virtuoso compiles one INSERT DATA to at most 10,000 lines of SQL
+    (about 6 a triple), so a longer one fails there.
+    """
+    lines = [f"{s} {p} {o} .\n" for s, p, o in triples]
+    inserts = [f"INSERT DATA {{ GRAPH {iri(graph)} {{\n{''.join(lines[start:start + chunk])}}} }}"
+               for start in range(0, len(lines), chunk)]
+    return [";\n".join([f"DROP SILENT GRAPH {iri(graph)}", *inserts[:1]]), *inserts[1:]]
 
 
 def term(node) -> str:

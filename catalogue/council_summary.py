@@ -40,7 +40,7 @@ from functools import lru_cache
 from catalogue import iris, organisation_summary
 from catalogue.analysis import spend
 from catalogue.linking.profile import financial_year
-from catalogue.linking.records import all_rows
+from catalogue.linking.records import all_rows, each_row
 from catalogue.store import Store
 from catalogue.store import sparql_text as q
 from catalogue.vocab import DCTERMS, ORG, QB, RDF, RDFS, SV, XSD, sparql_prologue
@@ -127,7 +127,12 @@ def _identified(store: Store, payees: list[str], chunk: int = 1000) -> set[str]:
 
 
 def figures(store: Store, base: str, council: str) -> dict:
-    """Everything the council's cubes hold, summed from its current datasets' cubes and the links."""
+    """Everything the council's cubes hold, summed from its current datasets' cubes and the links.
+
+    The payee x month rows (one per payee and month: hundreds of thousands for a
+    5,000,000-line file) are summed as they are read, into totals per payee and per
+    payee and financial year, never held as a list.
+    """
     if _embedded(store):
         cells = f"""{_pass(base, council, SV.payeeRecord, "payee")} {_pass(base, council, SV.month, "month")}
           {_pass(base, council, SV.spendTotal, "spend")} {_pass(base, council, SV.lineCount, "lines")}"""
@@ -135,11 +140,16 @@ def figures(store: Store, base: str, council: str) -> dict:
         cells = _current(base, council, SV.spendByPayee,
                          f"{q.iri(SV.payeeRecord)} ?payee ; {q.iri(SV.month)} ?month ; "
                          f"{q.iri(SV.spendTotal)} ?spend ; {q.iri(SV.lineCount)} ?lines")
-    by_payee = all_rows(store, f"""SELECT ?payee ?month (SUM(?spend) AS ?total) (SUM(?lines) AS ?n) WHERE {{
+    payees, payee_years = defaultdict(lambda: [Decimal(0), 0]), defaultdict(lambda: [Decimal(0), 0])
+    for row in each_row(store, f"""SELECT ?payee ?month (SUM(?spend) AS ?total) (SUM(?lines) AS ?n) WHERE {{
           {cells}
-        }} GROUP BY ?payee ?month""", order="?payee ?month")
-    links = _links(store, sorted({r["payee"] for r in by_payee}))
-    identified = _identified(store, sorted({r["payee"] for r in by_payee}))
+        }} GROUP BY ?payee ?month""", order="?payee ?month"):
+        amount, lines, payee = Decimal(row["total"]), int(row["n"]), row["payee"]
+        for table, key in ((payees, payee), (payee_years, (payee, financial_year(row["month"])))):
+            table[key][0] += amount
+            table[key][1] += lines
+    links = _links(store, sorted(payees))
+    identified = _identified(store, sorted(payees))
     measures = f"{q.iri(SV.spendTotal)} ?spend ; {q.iri(SV.lineCount)} ?lines"
     by_category = all_rows(store, f"""SELECT ?month ?type ?area (SUM(?spend) AS ?total) (SUM(?lines) AS ?n) WHERE {{
           {_current(base, council, SV.spendByCategory, f"{q.iri(SV.month)} ?month ; {q.iri(SV.expenseType)} ?type ; "
@@ -154,16 +164,14 @@ def figures(store: Store, base: str, council: str) -> dict:
         for table, key in ((months, row["month"]), (types, row["type"]), (areas, row["area"])):
             table[key][0] += amount
             table[key][1] += lines
-    payees, organisations = defaultdict(lambda: [Decimal(0), 0]), defaultdict(lambda: [Decimal(0), 0])
     identification = {True: [Decimal(0), 0], False: [Decimal(0), 0]}
-    for row in by_payee:
-        amount, lines = Decimal(row["total"]), int(row["n"])
-        payees[row["payee"]][0] += amount
-        payees[row["payee"]][1] += lines
-        identification[row["payee"] in identified][0] += amount
-        identification[row["payee"] in identified][1] += lines
-        if row["payee"] in org_of:
-            cell = organisations[(org_of[row["payee"]][0], financial_year(row["month"]))]
+    for payee, (amount, lines) in payees.items():
+        identification[payee in identified][0] += amount
+        identification[payee in identified][1] += lines
+    organisations = defaultdict(lambda: [Decimal(0), 0])
+    for (payee, year), (amount, lines) in payee_years.items():
+        if payee in org_of:
+            cell = organisations[(org_of[payee][0], year)]
             cell[0] += amount
             cell[1] += lines
     payee_rows = [{"payee": p, "organisation": org_of.get(p, (None, ""))[0],

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import islice
 from xml.sax.saxutils import escape, quoteattr
@@ -64,6 +65,25 @@ def _take(iterator, limit: int | None) -> tuple[list, bool]:
     return items[:limit], len(items) > limit
 
 
+class _Capped:
+    """At most ``limit`` items of an iterator, read once as they are consumed; after that,
+    ``truncated`` says whether there was one more.
+
+    SELECT answers go through this straight into their writer, so a big answer is never
+    held twice (every solution as an engine object, then its serialisation).
+    """
+
+    def __init__(self, iterator, limit: int | None):
+        self.iterator, self.limit, self.truncated = iter(iterator), limit, False
+
+    def __iter__(self):
+        if self.limit is None:
+            yield from self.iterator
+            return
+        yield from islice(self.iterator, self.limit)
+        self.truncated = next(self.iterator, None) is not None
+
+
 def capped_answer(result, limit: int | None, *, results_type: str | None = None,
                   graph_type: str | None = None) -> Answer:
     """Read at most ``limit`` rows/triples of ``result``; serialise them if types are given."""
@@ -82,14 +102,15 @@ def capped_answer(result, limit: int | None, *, results_type: str | None = None,
             answer.triples = [(plain(t.subject), plain(t.predicate), plain(t.object)) for t in triples]
         return answer
     variables = [v.value for v in result.variables]
-    solutions, truncated = _take(result, limit)
-    answer = Answer(BINDINGS, variables=variables, truncated=truncated, limit=limit)
+    solutions = _Capped(result, limit)
+    answer = Answer(BINDINGS, variables=variables, limit=limit)
     if results_type:
         fmt = ox.QueryResultsFormat.from_media_type(results_type)
         answer.media_type = fmt.media_type
         answer.body = WRITERS[fmt.media_type](variables, solutions)
     else:
         answer.rows = [tuple(plain(s[v]) for v in variables) for s in solutions]
+    answer.truncated = solutions.truncated
     return answer
 
 
@@ -114,7 +135,7 @@ def _json_term(term) -> dict:
     return {"type": "uri", "value": str(term)}
 
 
-def write_json(variables: list[str], solutions: list) -> bytes:
+def write_json(variables: list[str], solutions: Iterable) -> bytes:
     bindings = []
     for solution in solutions:
         row = {}
@@ -147,7 +168,7 @@ def _xml_term(term) -> str:
     return f"<uri>{escape(str(term))}</uri>"
 
 
-def write_xml(variables: list[str], solutions: list) -> bytes:
+def write_xml(variables: list[str], solutions: Iterable) -> bytes:
     out = [f'<?xml version="1.0"?><sparql xmlns="{RESULTS_NS}"><head>']
     out += [f"<variable name={quoteattr(name)}/>" for name in variables]
     out.append("</head><results>")
@@ -170,7 +191,7 @@ def _csv_value(term) -> str:
     return str(term)  # blank nodes as _:id, triple terms in N-Triples syntax
 
 
-def write_csv(variables: list[str], solutions: list) -> bytes:
+def write_csv(variables: list[str], solutions: Iterable) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(variables)
@@ -187,7 +208,7 @@ def _tsv_term(term) -> str:
     return str(term)  # N-Triples syntax, escapes included
 
 
-def write_tsv(variables: list[str], solutions: list) -> bytes:
+def write_tsv(variables: list[str], solutions: Iterable) -> bytes:
     lines = ["\t".join(f"?{name}" for name in variables)]
     for solution in solutions:
         lines.append("\t".join(_tsv_term(solution[name]) for name in variables))

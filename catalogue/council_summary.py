@@ -33,7 +33,7 @@ embedded store's published snapshots sees the old figures or the new, never a mi
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from functools import lru_cache
 
@@ -182,63 +182,67 @@ def figures(store: Store, base: str, council: str) -> dict:
             "organisations": dict(organisations), "identification": identification}
 
 
-def triples(base: str, council: str, found: dict) -> list[tuple[str, str, str]]:
-    """The council's cubes and observations, as SPARQL terms (s, p, o)."""
+def triples(base: str, council: str, found: dict) -> Iterator[tuple[str, str, str]]:
+    """The council's cubes and observations, as SPARQL terms (s, p, o), made as they are read."""
     gss = gss_of(council)
     a, council_term = q.iri(RDF.type), q.iri(council)
-    out: list[tuple[str, str, str]] = []
 
-    def cube(name: str) -> str:
+    def cube(name: str) -> tuple[str, list]:
         iri = iris.council_summary(base, gss, name)
         structure, label = CUBES[name]
-        out.extend([(q.iri(iri), a, q.iri(QB.DataSet)), (q.iri(iri), q.iri(QB.structure), q.iri(structure)),
-                    (q.iri(iri), q.iri(RDFS.label), q.literal(label)),
-                    (q.iri(iri), q.iri(DCTERMS.description), q.literal(
-                        "Summed from the council's current spend datasets' cubes and the supplier links; "
-                        "rewritten when one of its datasets is loaded or removed and when links change."))])
-        return iri
+        return iri, [(q.iri(iri), a, q.iri(QB.DataSet)), (q.iri(iri), q.iri(QB.structure), q.iri(structure)),
+                     (q.iri(iri), q.iri(RDFS.label), q.literal(label)),
+                     (q.iri(iri), q.iri(DCTERMS.description), q.literal(
+                         "Summed from the council's current spend datasets' cubes and the supplier links; "
+                         "rewritten when one of its datasets is loaded or removed and when links change."))]
 
-    def observe(iri: str, cube_iri: str, *pairs) -> None:
+    def observe(iri: str, cube_iri: str, *pairs) -> list:
         obs = q.iri(iri)
-        out.extend([(obs, a, q.iri(QB.Observation)), (obs, q.iri(QB.dataSet), q.iri(cube_iri)),
-                    (obs, q.iri(SV.council), council_term)])
-        out.extend((obs, _predicate(p), o) for p, o in pairs if o is not None)
+        return [(obs, a, q.iri(QB.Observation)), (obs, q.iri(QB.dataSet), q.iri(cube_iri)),
+                (obs, q.iri(SV.council), council_term)] + [(obs, _predicate(p), o) for p, o in pairs if o is not None]
 
     def money(amount: Decimal, lines: int | None = None):
         pairs = [(SV.spendTotal, q.decimal(amount))]
         return pairs + ([(SV.lineCount, q.integer(lines))] if lines is not None else [])
 
-    month_cube = cube("by-month")
+    month_cube, described = cube("by-month")
+    yield from described
     for month, (amount, lines) in sorted(found["months"].items()):
-        observe(f"{month_cube}/{month}", month_cube, (SV.month, q.literal(month, str(XSD.gYearMonth))),
-                *money(amount, lines))
+        yield from observe(f"{month_cube}/{month}", month_cube, (SV.month, q.literal(month, str(XSD.gYearMonth))),
+                           *money(amount, lines))
     for name, key, dimension in (("by-expense-type", "types", SV.expenseType),
                                  ("by-service-area", "areas", SV.serviceAreaDimension)):
-        iri = cube(name)
+        iri, described = cube(name)
+        yield from described
         for n, (category, (amount, lines)) in enumerate(sorted(found[key].items()), 1):
-            observe(f"{iri}/{n}", iri, (dimension, q.iri(category)), *money(amount, lines))
-    payee_cube = cube("by-payee")
+            yield from observe(f"{iri}/{n}", iri, (dimension, q.iri(category)), *money(amount, lines))
+    payee_cube, described = cube("by-payee")
+    yield from described
     for rank, (payee, (amount, lines)) in enumerate(found["payees"], 1):
-        observe(f"{payee_cube}/{rank}", payee_cube, (SV.payeeRecord, q.iri(payee)), (SV.rank, q.integer(rank)),
-                *money(amount, lines))
-    class_cube = cube("by-class")
+        yield from observe(f"{payee_cube}/{rank}", payee_cube, (SV.payeeRecord, q.iri(payee)),
+                           (SV.rank, q.integer(rank)), *money(amount, lines))
+    class_cube, described = cube("by-class")
+    yield from described
     for n, row in enumerate(found["classes"], 1):
-        observe(f"{class_cube}/{n}", class_cube, (SV.classDimension, q.iri(row["class"])),
-                (SV.classStatus, q.literal(row["status"])), *money(row["total"]))
+        yield from observe(f"{class_cube}/{n}", class_cube, (SV.classDimension, q.iri(row["class"])),
+                           (SV.classStatus, q.literal(row["status"])), *money(row["total"]))
     figures_ = found["concentration"]
-    concentration = cube("concentration")
-    observe(f"{concentration}/all", concentration, (SV.recipientCount, q.integer(figures_["recipients"])),
-            (SV.topCount, q.integer(figures_["top"])), (SV.topShare, _double(figures_["top_share"])),
-            (SV.herfindahlIndex, _double(figures_["hhi"])))
-    org_cube = cube("by-organisation")
+    concentration, described = cube("concentration")
+    yield from described
+    yield from observe(f"{concentration}/all", concentration, (SV.recipientCount, q.integer(figures_["recipients"])),
+                       (SV.topCount, q.integer(figures_["top"])), (SV.topShare, _double(figures_["top_share"])),
+                       (SV.herfindahlIndex, _double(figures_["hhi"])))
+    org_cube, described = cube("by-organisation")
+    yield from described
     for n, ((org, year), (amount, lines)) in enumerate(sorted(found["organisations"].items()), 1):
-        observe(f"{org_cube}/{n}", org_cube, (SV.organisationDimension, q.iri(org)),
-                (SV.financialYear, q.literal(year)), *money(amount, lines))
-    identification_cube = cube("by-identification")
+        yield from observe(f"{org_cube}/{n}", org_cube, (SV.organisationDimension, q.iri(org)),
+                           (SV.financialYear, q.literal(year)), *money(amount, lines))
+    identification_cube, described = cube("by-identification")
+    yield from described
     for flag, (amount, lines) in sorted(found["identification"].items()):
-        observe(f"{identification_cube}/{'with' if flag else 'without'}", identification_cube,
-                (SV.identified, q.literal("true" if flag else "false", str(XSD.boolean))), *money(amount, lines))
-    return out
+        yield from observe(f"{identification_cube}/{'with' if flag else 'without'}", identification_cube,
+                           (SV.identified, q.literal("true" if flag else "false", str(XSD.boolean))),
+                           *money(amount, lines))
 
 
 def refresh(store: Store, base: str, councils: Iterable[str] | None = None) -> int:

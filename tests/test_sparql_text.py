@@ -82,3 +82,22 @@ def test_resource_paths_cannot_inject_into_page_queries(client):
                  "council/E08000035> ?p ?o . ?s ?p2"]:
         response = client.get("/doc/" + path, headers={"Accept": "text/html"})
         assert response.status_code == 404, (path, response.status_code)
+
+
+@pytest.mark.parametrize("count", [0, 1, 399, 400, 401, 1001])
+def test_replace_graph_drops_then_writes_every_triple_in_chunks(store, count):
+    """Updates made lazily from a generator: the graph emptied first, then every triple once,
+    no update over the chunk (Virtuoso's limit), whatever the count's remainder."""
+    from catalogue.store.sparql_text import replace_graph
+
+    graph = "http://example.org/summary"
+    store.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <http://example.org/old> <http://example.org/p> 1 }} }}")
+    made = (("<http://example.org/s%d>" % n, "<http://example.org/p>", literal(str(n))) for n in range(count))
+    updates = list(replace_graph(graph, made, 400))
+    assert updates[0].startswith(f"DROP SILENT GRAPH <{graph}>")
+    assert len(updates) == max(1, -(-count // 400))
+    assert all(u.count(" .\n") <= 400 for u in updates)
+    for update in updates:
+        store.update(update)
+    found = {(str(s), str(o)) for s, _, o, _ in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))}
+    assert found == {(f"<http://example.org/s{n}>", f'"{n}"') for n in range(count)}

@@ -16,7 +16,8 @@ miss a keyword that the engine would see.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import NamedTuple
 
 from rdflib import BNode, Literal, URIRef
@@ -67,17 +68,23 @@ def integer(value) -> str:
     return literal(str(int(value)), str(XSD.integer))
 
 
-def replace_graph(graph: str, triples: list[tuple[str, str, str]], chunk: int = 400) -> list[str]:
+def replace_graph(graph: str, triples: Iterable[tuple[str, str, str]], chunk: int = 400) -> Iterator[str]:
     """SPARQL Updates that empty ``graph`` and write ``triples`` (terms as SPARQL text) into it.
 
     The first update drops the graph and writes the first ``chunk`` triples, the rest write
     ``chunk`` at a time: Virtuoso compiles one INSERT DATA to at most 10,000 lines of SQL
-    (about 6 a triple), so a longer one fails there.
+    (about 6 a triple), so a longer one fails there. The updates are made as they are
+    asked for, from triples read as they come, so a big graph (a council summary at
+    5,000,000 lines is some 300,000 triples) is never held whole as text.
     """
-    lines = [f"{s} {p} {o} .\n" for s, p, o in triples]
-    inserts = [f"INSERT DATA {{ GRAPH {iri(graph)} {{\n{''.join(lines[start:start + chunk])}}} }}"
-               for start in range(0, len(lines), chunk)]
-    return [";\n".join([f"DROP SILENT GRAPH {iri(graph)}", *inserts[:1]]), *inserts[1:]]
+    target = iri(graph)
+    lines = (f"{s} {p} {o} .\n" for s, p, o in triples)
+    batch = "".join(islice(lines, chunk))
+    yield f"DROP SILENT GRAPH {target}" + (f";\nINSERT DATA {{ GRAPH {target} {{\n{batch}}} }}" if batch else "")
+    while batch:
+        batch = "".join(islice(lines, chunk))
+        if batch:
+            yield f"INSERT DATA {{ GRAPH {target} {{\n{batch}}} }}"
 
 
 def term(node) -> str:

@@ -140,21 +140,29 @@ def load(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt,
     """
     from catalogue.commands.linking import link_after_load
     from catalogue.ingest import load_file
+    from catalogue.summaries import Pending, settle
 
     _check_publisher(publisher)
     store = _store(ctx, "write")
-    linked = None
+    linked = outcome = None
+    # With a link to follow, the load's summaries wait for it: one refresh, one publish.
+    pending = None if no_link else Pending()
     try:
         with _progress(quiet) as bar:
             outcome = load_file(store, kind, file, base=ctx.obj["base"], publisher=publisher, mapping=mapping,
                                 licence=licence or ctx.obj["config"]["LICENCE"], title=title, progress=bar,
-                                skip_invalid=skip_invalid, sources=_sources(ctx))
-        if outcome.loaded and not no_link:
-            linked = link_after_load(store, ctx.obj["base"], ctx.obj["config"]["LICENCE"], quiet=True)
+                                skip_invalid=skip_invalid, sources=_sources(ctx), pending=pending)
+        if outcome.loaded and pending is not None:
+            linked = link_after_load(store, ctx.obj["base"], ctx.obj["config"]["LICENCE"], quiet=True,
+                                     pending=pending)
     except CatalogueError as exc:
         raise UsageProblem(exc.message) from exc
     finally:
-        store.close()
+        try:
+            if outcome is not None and outcome.loaded:
+                settle(store, ctx.obj["base"], pending)  # a link that failed still publishes the load
+        finally:
+            store.close()
     _print_report(outcome.report, fmt, {"loaded": outcome.loaded, "dataset": outcome.dataset,
                                         "replaced": bool(outcome.replaced_graph)})
     if not outcome.loaded:

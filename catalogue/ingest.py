@@ -16,11 +16,12 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalogue import class_summary, council_summary, history, iris
+from catalogue import history, iris
 from catalogue.errors import BadRequest
 from catalogue.records import RecordInput, now, record_graph
 from catalogue.sources import keep as keep_source
 from catalogue.store import Store
+from catalogue.summaries import Pending, settle
 from catalogue.store import sparql_text as q
 from catalogue.vocab import DCTERMS, SV
 from catalogue.stream import CHUNK_ROWS, Progress, RowStream
@@ -88,10 +89,14 @@ def validate_file(kind: str, path: str | Path, *, base: str, publisher: str | No
 def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher: str | None = None,
               mapping: str | None = None, licence: str, title: str | None = None, keep: int = 1000,
               progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS,
-              skip_invalid: bool = False, sources: Path | None = None) -> LoadOutcome:
+              skip_invalid: bool = False, sources: Path | None = None,
+              pending: Pending | None = None) -> LoadOutcome:
     """Validate and load a file as one dataset, replacing its previous version atomically.
 
-    With ``skip_invalid`` the rows with violations are left out (each listed, with its
+    The summaries are refreshed and the store published at the end, unless ``pending``
+    is given: then the load adds its summary work to it and leaves the refresh and the
+    publish to whoever settles it (the link ``svcat load`` runs next; see
+    ``catalogue.summaries``). With ``skip_invalid`` the rows with violations are left out (each listed, with its
     reasons, in the dataset's record) and the rest are loaded. With ``sources`` (a folder,
     see ``catalogue.sources``) the file itself is kept there, so its download URL and row
     citations resolve."""
@@ -151,11 +156,12 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
     store.update(replace_record_update(base, source.dataset, catalogued))
     if previous.get("graph") and previous["graph"] != graph:
         _drop_quietly(store, previous["graph"])
+    owed = Pending() if pending is None else pending
     if kind == "spend":
         cells = {source.dataset: stream.summary.payee_cells()} if stream.summary is not None else None
-        class_summary.refresh(store, base, [source.dataset], cells=cells)
-        council_summary.refresh(store, base, [council_iri])
-    store.publish()
+        owed.add([source.dataset], [council_iri], cells)
+    if pending is None:
+        settle(store, base, owed)
     return LoadOutcome(report, source.dataset, graph, previous.get("graph"), time.monotonic() - started_clock)
 
 

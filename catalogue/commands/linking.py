@@ -66,11 +66,12 @@ def link(ctx, decisions_file, fmt, quiet):
     click.echo(json.dumps(outcome.to_json(), indent=2) if fmt == "json" else summary(outcome))
 
 
-def link_after_load(store, base: str, licence: str, quiet: bool) -> str:
-    """The incremental link ``svcat load`` runs; returns a one-line summary."""
+def link_after_load(store, base: str, licence: str, quiet: bool, pending=None) -> str:
+    """The incremental link ``svcat load`` runs, settling the load's ``pending`` summary
+    work with its own; returns a one-line summary."""
     from catalogue.linking.incremental import link_new
 
-    outcome = link_new(store, base, licence=licence, say=_say(quiet))
+    outcome = link_new(store, base, licence=licence, say=_say(quiet), pending=pending)
     return summary(outcome).splitlines()[0]
 
 

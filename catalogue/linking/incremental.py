@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from catalogue import class_summary, council_summary, iris
+from catalogue import iris
 from catalogue.linking import decisions as dec
 from catalogue.linking import graph as g
 from catalogue.linking import write
@@ -37,6 +37,7 @@ from catalogue.linking.run import (
 )
 from catalogue.store import Store
 from catalogue.store.sparql_text import iri as q
+from catalogue.summaries import Pending, settle
 from catalogue.vocab import DCTERMS, ORG, SV, VOID, XSD
 
 BATCH = 1500
@@ -83,15 +84,19 @@ def candidate_organisations(store: Store, graph: str, records) -> dict[str, str]
 
 
 def link_new(store: Store, base: str, *, licence: str, councils: CouncilIndex | None = None,
-             say: Callable[[str], None] | None = None) -> LinkOutcome:
-    """Link the records no organisation holds yet (a full link if nothing was ever linked)."""
+             say: Callable[[str], None] | None = None, pending: Pending | None = None) -> LinkOutcome:
+    """Link the records no organisation holds yet (a full link if nothing was ever linked).
+
+    ``pending``: summary work a load owes (``catalogue.summaries``), done together with
+    the link's own in one refresh before the one publish."""
     clock, say = time.monotonic(), say or (lambda _: None)
     base = iris.normalise_base(base)
     graph = linkset_graph(store, base)
     if graph is None:
-        return link_all(store, base, licence=licence, councils=councils, say=say)
+        return link_all(store, base, licence=licence, councils=councils, say=say, pending=pending)
     fresh = unlinked(store, base, graph)
     if not fresh:
+        settle(store, base, pending)
         return LinkOutcome("incremental", graph=graph, seconds=time.monotonic() - clock)
     say(f"linking {len(fresh):,} new supplier records")
     new = read_records(store, base, only=fresh)
@@ -118,9 +123,7 @@ def link_new(store: Store, base: str, *, licence: str, councils: CouncilIndex | 
     store.update(_recount(base, graph))
     # only organisations that took new records can have changed class
     datasets = sorted({d for o in touched for r in o.records for d in r.datasets})
-    class_summary.refresh(store, base, datasets)
-    council_summary.refresh(store, base, council_summary.spend_councils(store, base, datasets))
-    store.publish()
+    settle(store, base, (pending or Pending()).add(datasets))
     new_orgs = sum(1 for o in touched if o.iri not in existing)
     outcome = _outcome("incremental", new, touched, links, {}, [], graph, clock, new=new_orgs)
     return outcome

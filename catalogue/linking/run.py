@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from catalogue import class_summary, council_summary, iris
+from catalogue import iris
 from catalogue.linking import decisions as dec
 from catalogue.linking import graph as g
 from catalogue.linking import write
@@ -39,6 +39,7 @@ from catalogue.linking.records import (
 )
 from catalogue.store import Store
 from catalogue.store.sparql_text import iri as q
+from catalogue.summaries import Pending, settle
 from loaders.terms import Triple, ntriples
 
 
@@ -117,8 +118,10 @@ def group_pairs(clustering_peers, org_of: dict[str, str]) -> set[tuple[str, str]
 
 
 def link_all(store: Store, base: str, *, licence: str, decisions_file: str | Path | None = None,
-             councils: CouncilIndex | None = None, say: Callable[[str], None] | None = None) -> LinkOutcome:
-    """Link every supplier record from scratch (keeping organisation IRIs and decisions)."""
+             councils: CouncilIndex | None = None, say: Callable[[str], None] | None = None,
+             pending: Pending | None = None) -> LinkOutcome:
+    """Link every supplier record from scratch (keeping organisation IRIs and decisions);
+    ``pending`` is summary work owed by a load (see ``catalogue.summaries``)."""
     clock, started, say = time.monotonic(), now_text(), say or (lambda _: None)
     base = iris.normalise_base(base)
     collect_link_orphans(store, base)
@@ -147,7 +150,7 @@ def link_all(store: Store, base: str, *, licence: str, decisions_file: str | Pat
     shared = [f"{s} {p} {o} ." for s, p, o in itertools.chain(
         g.retired_triples(retired), g.decision_triples(iris.linkset(base), decisions),
         g.activity_triples(activity, started, now_text(), iris.software(base), "full", datasets))]
-    graph = save(store, base, previous_graph, blocks, shared, licence, len(organisations), started, say)
+    graph = save(store, base, previous_graph, blocks, shared, licence, len(organisations), started, say, pending)
     known = set(previous.values())
     new = sum(1 for o in organisations if o.iri not in known)
     return _outcome("full", records, organisations, links, retired, decisions, graph, clock, new=new)
@@ -171,8 +174,10 @@ def organisation_blocks(base: str, organisations: list[g.Organisation], links: d
 
 
 def save(store: Store, base: str, previous_graph: str | None, blocks: list[write.Block], shared: list[str],
-         licence: str, organisations: int, started: str, say: Callable[[str], None]) -> str:
-    """Make the blocks the links: changed blocks only when that is small, else a fresh graph."""
+         licence: str, organisations: int, started: str, say: Callable[[str], None],
+         pending: Pending | None = None) -> str:
+    """Make the blocks the links: changed blocks only when that is small, else a fresh graph;
+    then refresh every summary (with ``pending``'s cells, see ``catalogue.summaries``) and publish."""
     activity = f"{iris.linkset(base)}#activity"
     issued = _issued(store, base) or started
     if previous_graph:
@@ -188,9 +193,7 @@ def save(store: Store, base: str, previous_graph: str | None, blocks: list[write
                 *write.delete_blocks(previous_graph, dropped), write.delete_shared(previous_graph, iris.linkset(base)),
                 write.insert(previous_graph, (line for b in changed for line in b.lines)),
                 write.insert(previous_graph, shared), replace_linkset_record(base, record)))
-            class_summary.refresh(store, base)
-            council_summary.refresh(store, base)
-            store.publish()
+            settle(store, base, (pending or Pending()).add(everything=True))
             return previous_graph
     version = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{uuid.uuid4().hex[:8]}"
     graph = iris.linkset_graph(base, version)
@@ -206,9 +209,7 @@ def save(store: Store, base: str, previous_graph: str | None, blocks: list[write
     if previous_graph and previous_graph != graph:
         say("dropping the previous links graph")
         _drop(store, previous_graph)
-    class_summary.refresh(store, base)
-    council_summary.refresh(store, base)
-    store.publish()
+    settle(store, base, (pending or Pending()).add(everything=True))
     return graph
 
 

@@ -41,7 +41,7 @@ from catalogue import iris, organisation_summary
 from catalogue.analysis import spend
 from catalogue.linking.profile import financial_year
 from catalogue.linking.records import all_rows, each_row
-from catalogue.store import Store
+from catalogue.store import Store, replace_graph
 from catalogue.store import sparql_text as q
 from catalogue.vocab import DCTERMS, ORG, QB, RDF, RDFS, SV, XSD, sparql_prologue
 
@@ -261,8 +261,7 @@ def refresh(store: Store, base: str, councils: Iterable[str] | None = None) -> i
     wanted |= {iris.council(base, gss) for gss in kept if iris.council(base, gss) not in live}
     for council in sorted(wanted):
         written = triples(base, council, figures(store, base, council)) if council in live else []
-        for update in q.replace_graph(iris.council_summary_graph(base, gss_of(council)), written, WRITE_CHUNK):
-            store.update(update)
+        replace_graph(store, iris.council_summary_graph(base, gss_of(council)), written, WRITE_CHUNK)
     organisation_summary.refresh(store, base)
     return len(wanted & live)
 

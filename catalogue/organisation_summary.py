@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from catalogue import iris
 from catalogue.linking.records import all_rows
-from catalogue.store import Store
+from catalogue.store import Store, replace_graph
 from catalogue.store import sparql_text as q
 from catalogue.vocab import DCTERMS, QB, RDF, RDFS, SV
 
@@ -66,6 +66,5 @@ def triples(base: str, found: list[tuple[str, int, Decimal, int]]) -> list[tuple
 def refresh(store: Store, base: str) -> int:
     """Rewrite the cube from the councils' summaries; returns how many organisations it holds."""
     found = figures(store)
-    for update in q.replace_graph(iris.organisation_summary_graph(base), triples(base, found) if found else []):
-        store.update(update)
+    replace_graph(store, iris.organisation_summary_graph(base), triples(base, found) if found else [])
     return len(found)

@@ -34,7 +34,7 @@ from catalogue.summary import SpendSummary
 from catalogue.vocab import SV
 from loaders import RowEvent, SourceFile
 from loaders.report import INFO, VIOLATION, LoadIssue, LoadReport
-from loaders.terms import iri, literal, ntriples
+from loaders.terms import iri, ntriples
 
 #: Rows per chunk handed to the store's bulk loader (about 200,000 triples and 40 MB of
 #: N-Triples for spend). Each chunk becomes one batch of sorted files in Oxigraph: bigger

@@ -85,19 +85,30 @@ def test_resource_paths_cannot_inject_into_page_queries(client):
 
 
 @pytest.mark.parametrize("count", [0, 1, 399, 400, 401, 1001])
-def test_replace_graph_drops_then_writes_every_triple_in_chunks(store, count):
-    """Updates made lazily from a generator: the graph emptied first, then every triple once,
-    no update over the chunk (Virtuoso's limit), whatever the count's remainder."""
-    from catalogue.store.sparql_text import replace_graph
+def test_replace_graph_drops_then_writes_every_triple_in_chunks(tmp_path, count):
+    """Updates made lazily from a generator: the old graph gone, then every triple once,
+    no update over the chunk (Virtuoso's limit), whatever the count's remainder; on disk,
+    with the memtables flushed between updates (``FLUSH_BYTES``) and the data still there
+    after reopening."""
+    from catalogue.store import embedded, open_store, replace_graph
+    from catalogue.store.sparql_text import insert_data
 
     graph = "http://example.org/summary"
-    store.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <http://example.org/old> <http://example.org/p> 1 }} }}")
-    made = (("<http://example.org/s%d>" % n, "<http://example.org/p>", literal(str(n))) for n in range(count))
-    updates = list(replace_graph(graph, made, 400))
-    assert updates[0].startswith(f"DROP SILENT GRAPH <{graph}>")
-    assert len(updates) == max(1, -(-count // 400))
-    assert all(u.count(" .\n") <= 400 for u in updates)
-    for update in updates:
-        store.update(update)
-    found = {(str(s), str(o)) for s, _, o, _ in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))}
-    assert found == {(f"<http://example.org/s{n}>", f'"{n}"') for n in range(count)}
+    made = lambda: (("<http://example.org/s%d>" % n, "<http://example.org/p>", literal(str(n)))  # noqa: E731
+                    for n in range(count))
+    updates = list(insert_data(graph, made(), 400))
+    assert len(updates) == -(-count // 400)
+    assert all(u.startswith("INSERT DATA") and u.count(" .\n") <= 400 for u in updates)
+    path = str(tmp_path / "store")
+    embedded.FLUSH_BYTES, before = 10_000, embedded.FLUSH_BYTES
+    try:
+        with open_store(path, "write") as store:
+            store.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <http://example.org/old> <http://example.org/p> 1 }} }}")
+            replace_graph(store, graph, made(), 400)
+            assert store._unflushed < embedded.FLUSH_BYTES
+            store.publish()
+    finally:
+        embedded.FLUSH_BYTES = before
+    with open_store(path, "read") as store:
+        rows = store.select(f"SELECT ?s ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").rows
+    assert {(str(r["s"]), str(r["o"])) for r in rows} == {(f"http://example.org/s{n}", str(n)) for n in range(count)}

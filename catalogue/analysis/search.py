@@ -9,8 +9,7 @@ and said so when cut.
 
 from __future__ import annotations
 
-from catalogue import iris
-from catalogue.analysis import Query, iri_ref, string_literal
+from catalogue.analysis import Query, string_literal
 
 KINDS = ("council", "organisation", "dataset", "supplier")
 #: Matches shown at most; more means the search was cut, and the page says so.

@@ -18,7 +18,7 @@ from rdflib.term import Node
 from catalogue.store.results import BINDINGS, BOOLEAN, GRAPH, XSD_STRING, Answer
 from catalogue.store.sparql_text import has_dataset_clause
 
-__all__ = ["Store", "Bindings", "Triples", "RawResult", "QueryLimits", "open_store",
+__all__ = ["Store", "Bindings", "Triples", "RawResult", "QueryLimits", "open_store", "replace_graph",
            "BINDINGS", "BOOLEAN", "GRAPH"]
 
 #: The dataset of page queries: the union of all graphs.
@@ -162,6 +162,21 @@ class Store(Protocol):
         """Make what was written visible to readers (a snapshot for the embedded store)."""
 
     def close(self) -> None: ...
+
+
+def replace_graph(store: Store, graph: str, triples, chunk: int = 400) -> None:
+    """Empty ``graph``, then write ``triples`` (terms as SPARQL text) into it, ``chunk`` at a time.
+
+    Summaries rewrite whole graphs of up to hundreds of thousands of triples. Dropping
+    one in a single update makes the embedded store hold the whole deletion in one
+    transaction, so ``drop_graph`` (bounded batches there) comes first; readers of the
+    embedded store see only published snapshots, so never the graph half-written.
+    """
+    from catalogue.store.sparql_text import insert_data
+
+    store.drop_graph(graph)
+    for update in insert_data(graph, triples, chunk):
+        store.update(update)
 
 
 def open_store(url: str, mode: str = "read", limits: QueryLimits | None = None, *, remote=None) -> Store:

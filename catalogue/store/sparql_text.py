@@ -23,7 +23,7 @@ from typing import NamedTuple
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-__all__ = ["iri", "literal", "decimal", "integer", "replace_graph", "term", "tokens", "Token", "has_dataset_clause",
+__all__ = ["iri", "literal", "decimal", "integer", "insert_data", "term", "tokens", "Token", "has_dataset_clause",
            "keywords"]
 
 #: Characters an IRIREF may not contain (SPARQL 1.1 grammar [139]), besides 0x00-0x20.
@@ -68,23 +68,19 @@ def integer(value) -> str:
     return literal(str(int(value)), str(XSD.integer))
 
 
-def replace_graph(graph: str, triples: Iterable[tuple[str, str, str]], chunk: int = 400) -> Iterator[str]:
-    """SPARQL Updates that empty ``graph`` and write ``triples`` (terms as SPARQL text) into it.
+def insert_data(graph: str, triples: Iterable[tuple[str, str, str]], chunk: int = 400) -> Iterator[str]:
+    """INSERT DATA updates that write ``triples`` (terms as SPARQL text) into ``graph``,
+    ``chunk`` triples each.
 
-    The first update drops the graph and writes the first ``chunk`` triples, the rest write
-    ``chunk`` at a time: Virtuoso compiles one INSERT DATA to at most 10,000 lines of SQL
-    (about 6 a triple), so a longer one fails there. The updates are made as they are
-    asked for, from triples read as they come, so a big graph (a council summary at
-    5,000,000 lines is some 300,000 triples) is never held whole as text.
+    Virtuoso compiles one INSERT DATA to at most 10,000 lines of SQL (about 6 a triple),
+    so a longer one fails there. The updates are made as they are asked for, from
+    triples read as they come, so a big graph (a council summary at 5,000,000 lines is
+    some 300,000 triples) is never held whole as text.
     """
     target = iri(graph)
     lines = (f"{s} {p} {o} .\n" for s, p, o in triples)
-    batch = "".join(islice(lines, chunk))
-    yield f"DROP SILENT GRAPH {target}" + (f";\nINSERT DATA {{ GRAPH {target} {{\n{batch}}} }}" if batch else "")
-    while batch:
-        batch = "".join(islice(lines, chunk))
-        if batch:
-            yield f"INSERT DATA {{ GRAPH {target} {{\n{batch}}} }}"
+    while batch := "".join(islice(lines, chunk)):
+        yield f"INSERT DATA {{ GRAPH {target} {{\n{batch}}} }}"
 
 
 def term(node) -> str:

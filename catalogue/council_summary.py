@@ -38,6 +38,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from catalogue import iris, organisation_summary
+from catalogue.heap import give_back
 from catalogue.analysis import spend
 from catalogue.linking.profile import financial_year
 from catalogue.linking.records import all_rows, each_row
@@ -262,6 +263,7 @@ def refresh(store: Store, base: str, councils: Iterable[str] | None = None) -> i
     for council in sorted(wanted):
         written = triples(base, council, figures(store, base, council)) if council in live else []
         replace_graph(store, iris.council_summary_graph(base, gss_of(council)), written, WRITE_CHUNK)
+        give_back()  # one council's answer and figures, before the next council's (catalogue.heap)
     organisation_summary.refresh(store, base)
     return len(wanted & live)
 

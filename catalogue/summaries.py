@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from catalogue import class_summary, council_summary
+from catalogue.heap import give_back
 from catalogue.store import Store
 
 
@@ -51,6 +52,7 @@ def settle(store: Store, base: str, pending: Pending | None) -> bool:
     if pending is None or pending.settled:
         return False
     pending.settled = True
+    give_back()  # what the load's rows and the link freed, before the summaries' queries (catalogue.heap)
     if pending.everything:
         class_summary.refresh(store, base, cells=pending.cells or None)
         council_summary.refresh(store, base)

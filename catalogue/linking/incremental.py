@@ -88,16 +88,26 @@ def link_new(store: Store, base: str, *, licence: str, councils: CouncilIndex | 
     """Link the records no organisation holds yet (a full link if nothing was ever linked).
 
     ``pending``: summary work a load owes (``catalogue.summaries``), done together with
-    the link's own in one refresh before the one publish."""
-    clock, say = time.monotonic(), say or (lambda _: None)
+    the link's own in one refresh before the one publish, once ``_link_new`` has returned
+    and its records and clusters are freed."""
+    clock = time.monotonic()
     base = iris.normalise_base(base)
     graph = linkset_graph(store, base)
     if graph is None:
         return link_all(store, base, licence=licence, councils=councils, say=say, pending=pending)
+    outcome, datasets = _link_new(store, base, graph, councils, say or (lambda _: None))
+    settle(store, base, (pending or Pending()).add(datasets))
+    outcome.seconds = time.monotonic() - clock
+    return outcome
+
+
+def _link_new(store: Store, base: str, graph: str, councils: CouncilIndex | None,
+              say: Callable[[str], None]) -> tuple[LinkOutcome, list[str]]:
+    """The links of the unlinked records, written; and the datasets whose summaries they change."""
+    clock = time.monotonic()
     fresh = unlinked(store, base, graph)
     if not fresh:
-        settle(store, base, pending)
-        return LinkOutcome("incremental", graph=graph, seconds=time.monotonic() - clock)
+        return LinkOutcome("incremental", graph=graph), []
     say(f"linking {len(fresh):,} new supplier records")
     new = read_records(store, base, only=fresh)
     previous = candidate_organisations(store, graph, new)
@@ -123,10 +133,8 @@ def link_new(store: Store, base: str, *, licence: str, councils: CouncilIndex | 
     store.update(_recount(base, graph))
     # only organisations that took new records can have changed class
     datasets = sorted({d for o in touched for r in o.records for d in r.datasets})
-    settle(store, base, (pending or Pending()).add(datasets))
     new_orgs = sum(1 for o in touched if o.iri not in existing)
-    outcome = _outcome("incremental", new, touched, links, {}, [], graph, clock, new=new_orgs)
-    return outcome
+    return _outcome("incremental", new, touched, links, {}, [], graph, clock, new=new_orgs), datasets
 
 
 def _unclash(store: Store, graph: str, organisations: list[g.Organisation], existing: set[str]):

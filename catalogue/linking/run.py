@@ -120,8 +120,23 @@ def group_pairs(clustering_peers, org_of: dict[str, str]) -> set[tuple[str, str]
 def link_all(store: Store, base: str, *, licence: str, decisions_file: str | Path | None = None,
              councils: CouncilIndex | None = None, say: Callable[[str], None] | None = None,
              pending: Pending | None = None) -> LinkOutcome:
-    """Link every supplier record from scratch (keeping organisation IRIs and decisions);
-    ``pending`` is summary work owed by a load (see ``catalogue.summaries``)."""
+    """Link every supplier record from scratch (keeping organisation IRIs and decisions), then
+    refresh every summary and publish; ``pending`` is summary work owed by a load (see
+    ``catalogue.summaries``).
+
+    The refresh runs after ``_link_all`` has returned, so the records, clusters and link
+    triples it held are freed first and the summaries reuse their memory (at 5,000,000
+    lines both at once went past 1 GB).
+    """
+    clock = time.monotonic()
+    outcome = _link_all(store, base, licence=licence, decisions_file=decisions_file, councils=councils, say=say)
+    settle(store, base, (pending or Pending()).add(everything=True))
+    outcome.seconds = time.monotonic() - clock
+    return outcome
+
+
+def _link_all(store: Store, base: str, *, licence: str, decisions_file: str | Path | None,
+              councils: CouncilIndex | None, say: Callable[[str], None] | None) -> LinkOutcome:
     clock, started, say = time.monotonic(), now_text(), say or (lambda _: None)
     base = iris.normalise_base(base)
     collect_link_orphans(store, base)
@@ -150,7 +165,7 @@ def link_all(store: Store, base: str, *, licence: str, decisions_file: str | Pat
     shared = [f"{s} {p} {o} ." for s, p, o in itertools.chain(
         g.retired_triples(retired), g.decision_triples(iris.linkset(base), decisions),
         g.activity_triples(activity, started, now_text(), iris.software(base), "full", datasets))]
-    graph = save(store, base, previous_graph, blocks, shared, licence, len(organisations), started, say, pending)
+    graph = save(store, base, previous_graph, blocks, shared, licence, len(organisations), started, say)
     known = set(previous.values())
     new = sum(1 for o in organisations if o.iri not in known)
     return _outcome("full", records, organisations, links, retired, decisions, graph, clock, new=new)
@@ -174,10 +189,9 @@ def organisation_blocks(base: str, organisations: list[g.Organisation], links: d
 
 
 def save(store: Store, base: str, previous_graph: str | None, blocks: list[write.Block], shared: list[str],
-         licence: str, organisations: int, started: str, say: Callable[[str], None],
-         pending: Pending | None = None) -> str:
-    """Make the blocks the links: changed blocks only when that is small, else a fresh graph;
-    then refresh every summary (with ``pending``'s cells, see ``catalogue.summaries``) and publish."""
+         licence: str, organisations: int, started: str, say: Callable[[str], None]) -> str:
+    """Make the blocks the links: changed blocks only when that is small, else a fresh graph
+    (unpublished: ``link_all`` refreshes the summaries and publishes)."""
     activity = f"{iris.linkset(base)}#activity"
     issued = _issued(store, base) or started
     if previous_graph:
@@ -193,7 +207,6 @@ def save(store: Store, base: str, previous_graph: str | None, blocks: list[write
                 *write.delete_blocks(previous_graph, dropped), write.delete_shared(previous_graph, iris.linkset(base)),
                 write.insert(previous_graph, (line for b in changed for line in b.lines)),
                 write.insert(previous_graph, shared), replace_linkset_record(base, record)))
-            settle(store, base, (pending or Pending()).add(everything=True))
             return previous_graph
     version = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{uuid.uuid4().hex[:8]}"
     graph = iris.linkset_graph(base, version)
@@ -209,7 +222,6 @@ def save(store: Store, base: str, previous_graph: str | None, blocks: list[write
     if previous_graph and previous_graph != graph:
         say("dropping the previous links graph")
         _drop(store, previous_graph)
-    settle(store, base, (pending or Pending()).add(everything=True))
     return graph
 
 

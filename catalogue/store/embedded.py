@@ -23,6 +23,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from catalogue.errors import BadQuery, ReadOnlyStore, StoreUnavailable
+from catalogue.heap import give_back
 from catalogue.store import (
     BINDINGS, BOOLEAN, GRAPH, UNION, Bindings, RawResult, Triples, bindings_from, protocol_dataset, triples_from,
 )
@@ -247,6 +248,7 @@ class EmbeddedStore:
                 work.put(None)
             for thread in threads:
                 thread.join()
+            give_back()  # the loader threads' freed batches (catalogue.heap)
         if errors:
             raise StoreUnavailable(f"bulk load failed: {errors[0]}") from errors[0]
 

@@ -1,0 +1,34 @@
+"""Give freed memory back to the operating system between the big steps of a load.
+
+Why: glibc keeps memory a thread frees in that thread's own arena. The bulk loader's
+threads free their sorted batches when the rows are written, and then the main thread's
+link and summaries allocate afresh in the main arena, so a 5,000,000-line load's peak was
+the rows' leftovers plus the summaries' working memory. ``malloc_trim(0)`` hands the free
+pages of every arena back (glibc 2.8 and later), so the next step starts from what is
+really in use. Measured after a 100,000-line load: 367 MB resident before, 196 MB after.
+Elsewhere than glibc (musl, macOS) it does nothing.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+from functools import lru_cache
+
+
+@lru_cache(maxsize=1)
+def _trim():
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc.malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def give_back() -> None:
+    """Collect Python's garbage, then return every arena's free pages to the system."""
+    gc.collect()
+    trim = _trim()
+    if trim is not None:
+        trim(0)

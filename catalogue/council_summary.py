@@ -142,10 +142,13 @@ def figures(store: Store, base: str, council: str) -> dict:
                          f"{q.iri(SV.payeeRecord)} ?payee ; {q.iri(SV.month)} ?month ; "
                          f"{q.iri(SV.spendTotal)} ?spend ; {q.iri(SV.lineCount)} ?lines")
     payees, payee_years = defaultdict(lambda: [Decimal(0), 0]), defaultdict(lambda: [Decimal(0), 0])
-    for row in each_row(store, f"""SELECT ?payee ?month (SUM(?spend) AS ?total) (SUM(?lines) AS ?n) WHERE {{
+    # The cells themselves, not grouped by the engine: they are summed here per payee and
+    # per payee and year anyway, and a GROUP BY would hold every payee x month group in
+    # the engine at once.
+    for row in each_row(store, f"""SELECT ?payee ?month ?spend ?lines WHERE {{
           {cells}
-        }} GROUP BY ?payee ?month""", order="?payee ?month"):
-        amount, lines, payee = Decimal(row["total"]), int(row["n"]), row["payee"]
+        }}""", order="?obs"):
+        amount, lines, payee = Decimal(row["spend"]), int(row["lines"]), row["payee"]
         for table, key in ((payees, payee), (payee_years, (payee, financial_year(row["month"])))):
             table[key][0] += amount
             table[key][1] += lines

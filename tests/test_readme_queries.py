@@ -11,6 +11,7 @@ comes from elsewhere: each council's spend datasets as the catalogue records the
 from __future__ import annotations
 
 import contextlib
+import csv
 import html
 import io
 import re
@@ -18,13 +19,10 @@ from decimal import Decimal
 
 import requests
 
+from catalogue.vocab import sparql_prologue
 from tests.test_docs import README
 
-PREFIXES = """PREFIX pay: <http://reference.data.gov.uk/def/payment#>
-PREFIX sv: <https://w3id.org/svcat/def#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
+PREFIXES = sparql_prologue("pay", "sv", "dcterms", "rdfs")
 
 
 def select(url: str, query: str) -> list[dict]:
@@ -78,11 +76,8 @@ def test_readme_curl_query_gives_each_council_once_with_its_true_totals(served):
     query = re.search(r"--data-urlencode 'query=(.*)'", block, re.S).group(1)
     response = requests.post(served + "/sparql", data={"query": query}, headers={"Accept": "text/csv"}, timeout=60)
     assert response.status_code == 200, response.text
-    header, *lines = response.text.strip().splitlines()
-    names = header.split(",")
     got = {}
-    for line in lines:
-        row = dict(zip(names, line.split(",")))  # no council name holds a comma
+    for row in csv.DictReader(io.StringIO(response.text)):
         assert row["council"] not in got, f"{row['council']} answered twice"
         got[row["council"]] = (Decimal(row["total"]), int(row["lines"]))
     assert got == truth(served)

@@ -251,15 +251,23 @@ def query(ctx, sparql, fmt):
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--debug", is_flag=True, help="Flask debug mode (reloads on code changes).")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1),
+              help="gunicorn worker processes (each with its own query workers).")
+@click.option("--dev", is_flag=True, help="Flask's development server instead of gunicorn.")
+@click.option("--debug", is_flag=True, help="Flask debug mode (reloads on code changes; implies --dev).")
 @click.pass_context
-def serve(ctx, host, port, debug):
-    """Serve the catalogue for development (use `gunicorn wsgi:app` in production)."""
-    from catalogue.app import create_app
-
-    app = create_app({"SVCAT_STORE": ctx.obj["store"], "SVCAT_BASE_URI": ctx.obj["base"]})
+def serve(ctx, host, port, workers, dev, debug):
+    """Serve the catalogue with gunicorn, as in production (`--dev`: Flask's development server)."""
+    config = {"SVCAT_STORE": ctx.obj["store"], "SVCAT_BASE_URI": ctx.obj["base"]}
     click.echo(f"Serving {ctx.obj['store']} on http://{host}:{port}/ (IRIs under {ctx.obj['base']})")
-    app.run(host=host, port=port, debug=debug, threaded=True)
+    if dev or debug:
+        from catalogue.app import create_app
+
+        create_app(config).run(host=host, port=port, debug=debug, threaded=True)
+        return
+    from catalogue.server import serve as serve_with_gunicorn
+
+    serve_with_gunicorn(config, host=host, port=port, workers=workers)
 
 
 def demo_files() -> list[dict]:

@@ -1,0 +1,93 @@
+"""``svcat serve`` (and so ``svcat demo``) serves through real gunicorn, as production does.
+
+Run from a folder other than the repository's, so nothing can come from ``gunicorn.conf.py``:
+the settings are ``catalogue.server``'s own. ``--dev`` keeps Flask's development server
+for those who want its reloader.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import requests
+
+from catalogue.vocab import sparql_prologue
+from tests.conftest import BASE
+from tests.servers import free_port
+
+LINES = sparql_prologue("pay") + "SELECT (COUNT(?line) AS ?n) WHERE { ?line a pay:ExpenditureLine }"
+
+
+def start(store, tmp_path, *args) -> tuple[subprocess.Popen, str, object]:
+    port = free_port()
+    log = open(tmp_path / f"serve-{port}.log", "w+b")
+    env = dict(os.environ, SVCAT_STORE=str(store), SVCAT_BASE_URI=BASE)
+    proc = subprocess.Popen([sys.executable, "-m", "catalogue", "serve", "--port", str(port), *args],
+                            cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, said(log)
+        try:
+            requests.get(url + "/", timeout=30)
+            return proc, url, log
+        except requests.ConnectionError:
+            time.sleep(0.3)
+    proc.kill()
+    raise AssertionError("svcat serve did not answer: " + said(log))
+
+
+def said(log) -> str:
+    log.flush()
+    log.seek(0)
+    return log.read().decode(errors="replace")
+
+
+def stop(proc: subprocess.Popen) -> int:
+    proc.send_signal(signal.SIGINT)
+    try:
+        return proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_serve_runs_gunicorn_workers_with_the_production_settings(disk_store_path, tmp_path):
+    proc, url, log = start(disk_store_path, tmp_path, "--workers", "2")
+    try:
+        home = requests.get(url + "/", timeout=60)
+        assert home.status_code == 200
+        assert home.headers["Server"].startswith("gunicorn"), home.headers["Server"]
+        answer = requests.get(url + "/sparql", params={"query": LINES},
+                              headers={"Accept": "application/sparql-results+json"}, timeout=60)
+        assert answer.status_code == 200
+        assert int(answer.json()["results"]["bindings"][0]["n"]["value"]) > 1000
+        # The threaded worker and two of them: the settings came from catalogue.server,
+        # not from a gunicorn.conf.py (there is none in this folder).
+        # (a worker writes its access line just after the client has the answer)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (
+                said(log).count("Booting worker with pid") >= 2 and "GET /sparql" in said(log)):
+            time.sleep(0.2)
+        output = said(log)
+        assert "Using worker: gthread" in output, output[-2000:]
+        assert output.count("Booting worker with pid") == 2, output[-2000:]
+        assert "GET /sparql" in output  # the access log, as the development server printed one
+    finally:
+        code = stop(proc)
+    assert code == 0, said(log)[-3000:]
+    assert "Shutting down" in said(log)
+
+
+def test_serve_dev_keeps_the_flask_development_server(disk_store_path, tmp_path):
+    proc, url, log = start(disk_store_path, tmp_path, "--dev")
+    try:
+        home = requests.get(url + "/", timeout=60)
+        assert home.status_code == 200
+        assert home.headers["Server"].startswith("Werkzeug"), home.headers["Server"]
+    finally:
+        stop(proc)

@@ -9,7 +9,10 @@ adds those up over councils into one RDF Data Cube (``sv:spendAcrossCouncils``) 
 graph (``iris.organisation_summary_graph``): one observation per organisation paid by two
 or more councils, with ``sv:payingCouncilCount``, ``sv:spendTotal`` and ``sv:lineCount``,
 ranked (``sv:rank``: most councils first, then largest total), the observation of rank N at
-``{cube}/N``. Organisations paid by one council only (most of them: 80-90% in the sample and
+``{cube}/N``, and the organisation's name copied onto it (``sv:organisationName``): the
+question lists a thousand or more organisations at a million lines, and looking each name up
+across every graph cost more than the rest of the question (README, *Scale*). Organisations
+paid by one council only (most of them: 80-90% in the sample and
 synthetic data) are left out: their figures are that council's own, and writing them would
 make every load write five to ten times as many triples.
 
@@ -42,8 +45,21 @@ def figures(store: Store) -> list[tuple[str, int, Decimal, int]]:
     return sorted(found, key=lambda f: (-f[1], -f[2], f[0]))
 
 
-def triples(base: str, found: list[tuple[str, int, Decimal, int]]) -> list[tuple[str, str, str]]:
+def names(store: Store, organisations: list[str], chunk: int = 500) -> dict[str, str]:
+    """{organisation: its name} (the least of its labels, should it have several)."""
+    out: dict[str, str] = {}
+    for start in range(0, len(organisations), chunk):
+        values = " ".join(q.iri(org) for org in organisations[start:start + chunk])
+        rows = store.select(f"""SELECT ?org (MIN(STR(?label)) AS ?name) WHERE {{
+            VALUES ?org {{ {values} }} ?org {q.iri(RDFS.label)} ?label }} GROUP BY ?org""").rows
+        out.update((str(r["org"]), str(r["name"])) for r in rows if r.get("name") is not None)
+    return out
+
+
+def triples(base: str, found: list[tuple[str, int, Decimal, int]],
+            named: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
     """The cube and its observations, as SPARQL terms (s, p, o)."""
+    named = named or {}
     cube = iris.organisation_summary(base)
     a = q.iri(RDF.type)
     out = [(q.iri(cube), a, q.iri(QB.DataSet)),
@@ -60,11 +76,14 @@ def triples(base: str, found: list[tuple[str, int, Decimal, int]]) -> list[tuple
                 (obs, q.iri(SV.spendTotal), q.decimal(total)),
                 (obs, q.iri(SV.lineCount), q.integer(lines)),
                 (obs, q.iri(SV.rank), q.integer(rank))]
+        if org in named:
+            out.append((obs, q.iri(SV.organisationName), q.literal(named[org])))
     return out
 
 
 def refresh(store: Store, base: str) -> int:
     """Rewrite the cube from the councils' summaries; returns how many organisations it holds."""
     found = figures(store)
-    replace_graph(store, iris.organisation_summary_graph(base), triples(base, found) if found else [])
+    named = names(store, [org for org, *_ in found])
+    replace_graph(store, iris.organisation_summary_graph(base), triples(base, found, named) if found else [])
     return len(found)

@@ -25,7 +25,7 @@ from tests.conftest import BASE, OGL, REAL
 
 FILES = (("calderdale/2022-08.csv", "E08000033"), ("salford/2022-06.csv", "E08000006"))
 NEW = ("harrogate/2015-04.csv", "E07000165")
-P = sparql_prologue("pay", "sv", "qb")
+P = sparql_prologue("pay", "sv", "qb", "rdfs")
 LINES = P + f"""SELECT ?council ?month ?payee ?type ?area ?org
     (GROUP_CONCAT(DISTINCT STR(?class); separator=" ") AS ?classes) (SUM(?amount) AS ?spend) (COUNT(?line) AS ?lines)
   WHERE {{ GRAPH <{iris.catalogue_graph(BASE)}> {{ ?dataset sv:namedGraph ?g }}
@@ -160,6 +160,13 @@ def agree_across_councils(store, lines: dict) -> None:
     ranked = sorted(got.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
     assert {str(r["org"]): (int(r["rank"]), str(r["obs"])) for r in rows} == \
         {org: (n, f"{cube}/{n}") for n, (org, _) in enumerate(ranked, 1)}
+    # Each observation carries its organisation's name, as the linkset states it.
+    named = store.select(P + f"""SELECT ?org ?name ?label WHERE {{
+        GRAPH <{iris.organisation_summary_graph(BASE)}> {{ ?obs sv:organisationDimension ?org .
+          OPTIONAL {{ ?obs sv:organisationName ?name }} }}
+        OPTIONAL {{ ?org rdfs:label ?label }} }}""").rows
+    assert all(r.get("label") is not None for r in named)
+    assert {str(r["org"]): str(r.get("name")) for r in named} == {str(r["org"]): str(r["label"]) for r in named}
 
 
 def agree_with_the_old_queries(store, council: str) -> None:
@@ -229,6 +236,9 @@ def test_the_gallery_question_of_shared_suppliers_agrees_with_the_cubes(store):
     assert rows, "no organisation is paid by two of the councils: nothing was checked"
     assert sorted(map(key, rows)) == sorted(map(key, store.select(SEVERAL_FROM_CUBES).rows))
     assert [key(r)[1:3] for r in rows] == sorted((key(r)[1:3] for r in rows), key=lambda ct: (-ct[0], -ct[1]))
+    labels = {str(r["organisation"]): str(r["name"]) for r in store.select(sparql_prologue("rdfs") + """
+        SELECT ?organisation (SAMPLE(?label) AS ?name) WHERE { ?organisation rdfs:label ?label } GROUP BY ?organisation""").rows}
+    assert [str(r["name"]) for r in rows] == [labels[str(r["organisation"])] for r in rows]
 
 
 #: The policy question as it was asked of the per-dataset cubes before each council's

@@ -22,12 +22,19 @@ from tests.servers import free_port
 LINES = sparql_prologue("pay") + "SELECT (COUNT(?line) AS ?n) WHERE { ?line a pay:ExpenditureLine }"
 
 
+def interruptible() -> None:
+    """Ctrl-C as in a user's terminal: a test run started in the background (``nohup ... &``,
+    as CI may be) passes SIGINT on ignored, and Python then installs no handler for it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(store, tmp_path, *args) -> tuple[subprocess.Popen, str, object]:
     port = free_port()
     log = open(tmp_path / f"serve-{port}.log", "w+b")
     env = dict(os.environ, SVCAT_STORE=str(store), SVCAT_BASE_URI=BASE)
     proc = subprocess.Popen([sys.executable, "-m", "catalogue", "serve", "--port", str(port), *args],
-                            cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+                            cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            preexec_fn=interruptible)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

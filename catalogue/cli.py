@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -318,7 +319,11 @@ def demo(ctx, host, port, no_serve):
     if failures:
         raise click.ClickException(f"{failures} sample files were refused")
     if not no_serve:
-        ctx.invoke(serve, host=host, port=port)
+        # Served by a fresh process: this one has had the store open for writing, and gunicorn
+        # workers forked from it inherit RocksDB's state without its threads (they crashed on exit).
+        sys.stdout.flush()
+        os.execv(sys.executable, [sys.executable, "-m", "catalogue", "--store", ctx.obj["store"],
+                                  "--base-uri", ctx.obj["base"], "serve", "--host", host, "--port", str(port)])
 
 
 from catalogue.commands.assets import assets  # noqa: E402

@@ -60,10 +60,13 @@ def serve(config: dict, *, host: str, port: int, workers: int) -> None:
         """gunicorn's documented way to embed it: settings from ``load_config``, app from ``load``."""
 
         def load_config(self):
+            # gunicorn 27's control socket (one fixed path under ~/.gunicorn) is left off: two
+            # servers on one machine would fight over it, and nothing here uses it.
             options = dict(SETTINGS, bind=[f"{host}:{port}"], workers=workers,
-                           post_worker_init=post_worker_init, accesslog="-")
+                           post_worker_init=post_worker_init, accesslog="-", control_socket_disable=True)
             for key, value in options.items():
-                self.cfg.set(key, value)
+                if key in self.cfg.settings:  # control_socket_disable is new in gunicorn 27
+                    self.cfg.set(key, value)
 
         def load(self):
             from catalogue.app import create_app

@@ -28,15 +28,15 @@ def interruptible() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def start(store, tmp_path, *args) -> tuple[subprocess.Popen, str, object]:
+def start(store, tmp_path, *args, command: str = "serve", wait: float = 120) -> tuple[subprocess.Popen, str, object]:
     port = free_port()
-    log = open(tmp_path / f"serve-{port}.log", "w+b")
+    log = open(tmp_path / f"{command}-{port}.log", "w+b")
     env = dict(os.environ, SVCAT_STORE=str(store), SVCAT_BASE_URI=BASE)
-    proc = subprocess.Popen([sys.executable, "-m", "catalogue", "serve", "--port", str(port), *args],
+    proc = subprocess.Popen([sys.executable, "-m", "catalogue", command, "--port", str(port), *args],
                             cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT,
                             preexec_fn=interruptible)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         assert proc.poll() is None, said(log)
         try:
@@ -45,7 +45,7 @@ def start(store, tmp_path, *args) -> tuple[subprocess.Popen, str, object]:
         except requests.ConnectionError:
             time.sleep(0.3)
     proc.kill()
-    raise AssertionError("svcat serve did not answer: " + said(log))
+    raise AssertionError(f"svcat {command} did not answer: " + said(log))
 
 
 def said(log) -> str:
@@ -84,6 +84,7 @@ def test_serve_runs_gunicorn_workers_with_the_production_settings(disk_store_pat
         assert "Using worker: gthread" in output, output[-2000:]
         assert output.count("Booting worker with pid") == 2, output[-2000:]
         assert "GET /sparql" in output  # the access log, as the development server printed one
+        assert "Control socket listening" not in output
     finally:
         code = stop(proc)
     assert code == 0, said(log)[-3000:]
@@ -98,3 +99,20 @@ def test_serve_dev_keeps_the_flask_development_server(disk_store_path, tmp_path)
         assert home.headers["Server"].startswith("Werkzeug"), home.headers["Server"]
     finally:
         stop(proc)
+
+
+def test_demo_loads_the_samples_then_serves_them_with_gunicorn(tmp_path):
+    """The README's first command: the same process loads, then a fresh one serves (gunicorn
+    workers forked from the process that wrote the store died with SIGSEGV on exit)."""
+    proc, url, log = start(tmp_path / "store", tmp_path, command="demo", wait=900)
+    try:
+        assert "full link:" in said(log)  # loaded and linked before it served
+        councils = requests.get(url + "/councils", timeout=60)
+        assert councils.status_code == 200 and councils.headers["Server"].startswith("gunicorn")
+        assert "Leeds City Council" in councils.text
+    finally:
+        code = stop(proc)
+    output = said(log)
+    assert code == 0, output[-3000:]
+    assert "Booting worker with pid" in output and "Shutting down" in output
+    assert "SIGSEGV" not in output and "Traceback" not in output, output[-3000:]

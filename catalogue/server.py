@@ -26,6 +26,10 @@ SETTINGS = {
     "graceful_timeout": 30,
     "worker_class": "gthread",
     "threads": 2,
+    # gunicorn 27's control socket (one fixed path under ~/.gunicorn) stays off: two servers
+    # on one machine would fight over it, and nothing here uses it. Older gunicorn has no such
+    # setting; its config file loader skips names it does not know.
+    "control_socket_disable": True,
 }
 
 
@@ -60,12 +64,10 @@ def serve(config: dict, *, host: str, port: int, workers: int) -> None:
         """gunicorn's documented way to embed it: settings from ``load_config``, app from ``load``."""
 
         def load_config(self):
-            # gunicorn 27's control socket (one fixed path under ~/.gunicorn) is left off: two
-            # servers on one machine would fight over it, and nothing here uses it.
             options = dict(SETTINGS, bind=[f"{host}:{port}"], workers=workers,
-                           post_worker_init=post_worker_init, accesslog="-", control_socket_disable=True)
+                           post_worker_init=post_worker_init, accesslog="-")
             for key, value in options.items():
-                if key in self.cfg.settings:  # control_socket_disable is new in gunicorn 27
+                if key in self.cfg.settings:  # as gunicorn's own config file loader does
                     self.cfg.set(key, value)
 
         def load(self):

@@ -190,3 +190,38 @@ def linked_app(linked_store):
 @pytest.fixture
 def linked_client(linked_app):
     return linked_app.test_client()
+
+
+# ---------------------------------------------------------------- test lanes (issue 21)
+
+#: Fixtures that start something outside the test process: a test that uses one (directly or
+#: through another fixture) gets the marker, and every such test is also ``slow``, so the
+#: fast lane (``python -m pytest -m "not slow"``) is the pure and in-process tests.
+LANE_FIXTURES = {
+    "browser": "browser", "plain_browser": "browser", "publish_site": "server",
+    "served": "server", "disk_store_path": "server", "remote_served": "virtuoso", "virtuoso": "virtuoso",
+    "remote": "virtuoso",
+}
+#: Tests that start processes themselves (svcat in a subprocess, killed loads, gunicorn).
+SERVER_TESTS = {
+    "test_serve_command.py", "test_crash_safety.py::test_a_killed_load_leaves_the_old_or_the_new_version",
+    "test_concurrency.py::test_workers_see_the_old_or_the_new_store_while_svcat_load_writes",
+    "test_load_chunks.py::test_every_chunk_size_writes_the_same_triples_on_real_files",
+}
+LANES = ("browser", "virtuoso", "server")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        for fixture, lane in LANE_FIXTURES.items():
+            if fixture in names:
+                item.add_marker(getattr(pytest.mark, lane))
+        where = item.nodeid.split("/")[-1]
+        if where.split("::")[0] in SERVER_TESTS or where.split("[")[0] in SERVER_TESTS:
+            item.add_marker(pytest.mark.server)
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "virtuoso" in {str(v) for v in callspec.params.values()}:
+            item.add_marker(pytest.mark.virtuoso)
+        if any(item.get_closest_marker(lane) for lane in LANES):
+            item.add_marker(pytest.mark.slow)

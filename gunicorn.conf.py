@@ -8,6 +8,7 @@ requests. Options on the command line still win; ``--worker-class sync`` trades 
 on a machine busy with other work (README, *Scale*).
 """
 
-from catalogue.server import SETTINGS, post_worker_init  # noqa: F401 (post_worker_init: a gunicorn hook)
+from catalogue.gunicorn_conf import *  # noqa: F401,F403 (the settings and the post_worker_init hook)
+from catalogue.server import SETTINGS
 
 globals().update(SETTINGS)  # gunicorn reads this module's names; it skips those it does not know

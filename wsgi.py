@@ -1,5 +1,5 @@
-"""Production entry point: ``gunicorn wsgi:app`` (configuration from SVCAT_* variables)."""
+"""Production entry point: ``gunicorn wsgi:app`` (configuration from SVCAT_* variables).
 
-from catalogue.app import create_app
+The app lives in the package (``catalogue.wsgi``), so an installed wheel serves it too."""
 
-app = create_app()
+from catalogue.wsgi import app  # noqa: F401

@@ -4,38 +4,57 @@
 built files to copy into ``catalogue/static/vendor/`` (git-ignored, like
 ``node_modules/``). Nothing front-end is committed. ``svcat demo`` calls this when npm is
 on the PATH; without it the query page is a plain HTML form, which works the same.
+
+npm runs in the checkout's root; an installed wheel carries ``package.json`` in
+``catalogue/bundle/frontend`` and runs npm in a copy of it under the user's cache folder.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import click
 
-from catalogue.paths import ROOT
+from catalogue.paths import ROOT, frontend_dir
 
-STATIC_VENDOR = ROOT / "catalogue" / "static" / "vendor"
+STATIC_VENDOR = Path(__file__).resolve().parent.parent / "static" / "vendor"
+
+
+def npm_root() -> Path:
+    """Where npm runs: the checkout's root, else a cache folder holding the bundled manifests."""
+    if (ROOT / "package.json").is_file() and (ROOT / "catalogue" / "bundle").is_dir():
+        return ROOT
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "svcat" / "frontend"
+    cache.mkdir(parents=True, exist_ok=True)
+    for name in ("package.json", "package-lock.json"):
+        source = frontend_dir() / name
+        if source.is_file() and (not (cache / name).is_file() or (cache / name).read_bytes() != source.read_bytes()):
+            shutil.copyfile(source, cache / name)
+    return cache
 
 
 class AssetsUnavailable(Exception):
     """npm is missing or failed; the caller decides whether that matters."""
 
 
-def vendor_files(root: Path = ROOT) -> dict[str, Path]:
+def vendor_files(root: Path | None = None) -> dict[str, Path]:
     """``{path under static/vendor: built file under node_modules}`` from package.json."""
+    root = root or npm_root()
     manifest = json.loads((root / "package.json").read_text(encoding="utf-8"))
     return {target: root / source for target, source in manifest["svcat"]["vendor"].items()}
 
 
-def installed(root: Path = ROOT) -> bool:
+def installed(root: Path | None = None) -> bool:
     return all((STATIC_VENDOR / target).is_file() for target in vendor_files(root))
 
 
-def install(root: Path = ROOT, *, force: bool = False) -> list[Path]:
+def install(root: Path | None = None, *, force: bool = False) -> list[Path]:
     """Run npm (``ci`` when a lock file exists) and copy the built files into static/vendor."""
+    root = root or npm_root()
     if not (root / "package.json").is_file():
         raise AssetsUnavailable(f"no package.json in {root} (an installed copy has no front-end sources)")
     npm = shutil.which("npm")
@@ -68,7 +87,7 @@ def assets(force: bool) -> None:
     except AssetsUnavailable as exc:
         raise click.ClickException(f"{exc}; the query page still works as a plain form") from exc
     for path in copied:
-        click.echo(f"installed {path.relative_to(ROOT)}")
+        click.echo(f"installed {path}")
 
 
 def ensure_for_demo() -> str:

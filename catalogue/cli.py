@@ -233,15 +233,43 @@ def export(ctx, what, graph, output):
         store.close()
 
 
+#: ``svcat query --format NAME``: (results media type for SELECT/ASK, graph media type for
+#: CONSTRUCT/DESCRIBE). A media type may be given instead of a name.
+QUERY_FORMATS = {
+    "csv": ("text/csv", "text/turtle"), "tsv": ("text/tab-separated-values", "text/turtle"),
+    "json": ("application/sparql-results+json", "application/ld+json"),
+    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "turtle": ("text/csv", "text/turtle"), "ntriples": ("text/csv", "application/n-triples"),
+    "jsonld": ("application/sparql-results+json", "application/ld+json"),
+    "rdfxml": ("application/sparql-results+xml", "application/rdf+xml"),
+}
+
+
+def _query_formats(value: str) -> tuple[str, str]:
+    """A ``--format`` value as (results media type, graph media type); exit 2 if unknown."""
+    import pyoxigraph as ox
+
+    if value.lower() in QUERY_FORMATS:
+        return QUERY_FORMATS[value.lower()]
+    if ox.QueryResultsFormat.from_media_type(value):
+        return value, "text/turtle"
+    if ox.RdfFormat.from_media_type(value):
+        return "text/csv", value
+    raise UsageProblem(f"--format {value!r}: use one of {', '.join(QUERY_FORMATS)} or a SPARQL result or RDF "
+                       "media type (e.g. application/sparql-results+json, text/turtle)")
+
+
 @cli.command()
 @click.argument("sparql")
-@click.option("--format", "fmt", default="text/csv", show_default=True, help="Result media type.")
+@click.option("--format", "fmt", default="csv", show_default=True,
+              help=f"Result format: {', '.join(QUERY_FORMATS)}, or a media type.")
 @click.pass_context
 def query(ctx, sparql, fmt):
     """Run a SPARQL query against the store and print the result."""
+    results_type, graph_type = _query_formats(fmt)
     store = _store(ctx, "read")
     try:
-        _, _, body = store.query_raw(sparql, results_type=fmt, graph_type="text/turtle")
+        _, _, body = store.query_raw(sparql, results_type=results_type, graph_type=graph_type)
     except CatalogueError as exc:
         raise UsageProblem(exc.message) from exc
     finally:

@@ -103,3 +103,15 @@ def test_optimize_compacts_and_republishes_the_same_quads(run, tmp_path):
 def test_optimize_refuses_a_store_it_cannot_compact():
     result = CliRunner().invoke(cli, ["--store", "memory:", "optimize"])
     assert result.exit_code == 2 and "only an on-disk embedded store" in result.output
+
+
+def test_query_format_json_prints_sparql_json_not_a_traceback(run):
+    """Issue 21 slip: ``svcat query --format json`` raised AttributeError."""
+    assert run("load", "spend", GOOD, "--no-link", "-q").exit_code == 0
+    result = run("query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s a ?t } }", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert int(json.loads(result.output)["results"]["bindings"][0]["n"]["value"]) > 0
+    graph = run("query", "CONSTRUCT { ?s a ?t } WHERE { GRAPH ?g { ?s a ?t } } LIMIT 3", "--format", "json")
+    assert graph.exit_code == 0 and json.loads(graph.output)  # JSON-LD for a graph
+    bad = run("query", "SELECT * WHERE { ?s ?p ?o }", "--format", "yaml")
+    assert bad.exit_code == 2 and "--format 'yaml'" in bad.output

@@ -93,3 +93,13 @@ def test_pages_carry_security_headers_and_cors(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_accept_application_json_gets_json_ld_with_a_context(client):
+    """Issue 21 slips: ``Accept: application/json`` got Turtle; JSON-LD had no @context."""
+    response = client.get(f"/doc/{LEEDS}", headers={"Accept": "application/json"})
+    assert response.status_code == 200 and response.mimetype == "application/ld+json"
+    document = json.loads(response.data)
+    assert "@context" in document and document["@context"]
+    graph = Graph().parse(data=response.data, format="json-ld")
+    assert (URIRef(f"{BASE}id/{LEEDS}"), None, None) in graph

@@ -89,9 +89,11 @@ def document(path: str):
     graph = describe(iri)
     if (URIRef(iri), None, None) not in graph:
         raise NotFound(f"nothing is known about {iri}")
-    choice = forced or ng.best(request.headers.get("Accept"), (ng.HTML, *ng.RDF_FORMATS))
+    choice = forced or ng.best(request.headers.get("Accept"), (ng.HTML, *ng.RDF_FORMATS, ng.JSON))
     if choice is None:
         choice = ng.TURTLE
+    if choice is ng.JSON:  # a client asking for plain JSON gets JSON-LD, which is JSON
+        choice = ng.JSONLD
     if choice is ng.HTML:
         for pattern, page in PAGES:
             match = pattern.match(path)
@@ -100,11 +102,21 @@ def document(path: str):
                 response.headers["Vary"] = "Accept"
                 return response
         return _html(iri, graph)
-    body = graph.serialize(format=SERIALIZERS[choice.name], base=None)
+    body = serialize(graph, choice)
     response = Response(body, mimetype=choice.media_type)
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = f'{sparql_iri(iri)}; rel="canonical"'
     return response
+
+
+def serialize(graph: Graph, choice: ng.Format) -> str:
+    """The graph in an RDF format; JSON-LD compacted with an ``@context`` of the prefixes it uses."""
+    if choice is ng.JSONLD:
+        used = {str(term) for triple in graph for term in triple}
+        context = {prefix: str(ns) for prefix, ns in PREFIXES.items()
+                   if any(term.startswith(str(ns)) for term in used)}
+        return graph.serialize(format="json-ld", context=context, auto_compact=True)
+    return graph.serialize(format=SERIALIZERS[choice.name], base=None)
 
 
 def _label(graph: Graph, node) -> str | None:

@@ -120,8 +120,12 @@ skip_option = click.option("--skip-invalid-rows", "skip_invalid", is_flag=True,
 
 
 @cli.command()
-@kind_argument
-@file_argument
+@click.argument("arguments", nargs=-1, metavar="[KIND] [FILE]")
+@click.option("--manifest", metavar="CSV|FOLDER|GLOB",
+              help="Load many files in one process: a manifest CSV (columns path,kind,gss_code; paths relative "
+                   "to it), a folder or a glob pattern (with --kind and --publisher). One link, one summary "
+                   "refresh and one publish at the end.")
+@click.option("--kind", "kind_option", type=click.Choice(KINDS), help="The kind, for --manifest FOLDER|GLOB.")
 @publisher_option
 @mapping_option
 @licence_option
@@ -131,19 +135,50 @@ skip_option = click.option("--skip-invalid-rows", "skip_invalid", is_flag=True,
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--no-link", is_flag=True, help="Do not link the file's suppliers to organisations now.")
 @click.pass_context
-def load(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt, quiet, no_link):
+def load(ctx, arguments, manifest, kind_option, publisher, mapping, licence, title, skip_invalid, fmt, quiet,
+         no_link):
     """Validate FILE and, if it has no violations, load it as one dataset.
 
     Loading the same file again replaces its dataset in one atomic step (and keeps a
     change record); a refused file changes nothing. The file's new supplier records are
     then linked to canonical organisations (an incremental link; see `svcat link`)
-    unless --no-link. Exit 0 loaded, 1 refused, 2 could not run.
+    unless --no-link. With KIND left out, the kind is recognised from the file (see
+    `svcat inspect`). With --manifest, every file named loads as its own dataset; the
+    refused ones are listed. Exit 0 loaded, 1 refused (any file), 2 could not run.
     """
+    _check_publisher(publisher)
+    if manifest:
+        if arguments:
+            raise UsageProblem("give either KIND FILE or --manifest, not both")
+        from catalogue.commands.manifest import load_many
+
+        load_many(ctx, manifest, kind_option, publisher, licence, fmt, quiet, no_link)
+        return
+    kind, file = _kind_and_file(arguments, kind_option)
+    _load_one(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt, quiet, no_link)
+
+
+def _kind_and_file(arguments: tuple[str, ...], kind_option: str | None) -> tuple[str, Path]:
+    """``KIND FILE`` or ``FILE`` (the kind then from --kind, else recognised from the file)."""
+    if len(arguments) not in (1, 2):
+        raise UsageProblem("usage: svcat load [KIND] FILE, or svcat load --manifest CSV|FOLDER|GLOB")
+    file = Path(arguments[-1])
+    if not file.is_file():
+        raise UsageProblem(f"{file}: no such file")
+    if len(arguments) == 2:
+        if arguments[0] not in KINDS:
+            raise UsageProblem(f"unknown kind {arguments[0]!r}: choose one of {', '.join(KINDS)}")
+        return arguments[0], file
+    from catalogue.commands.inspect import recognised_kind
+
+    return kind_option or recognised_kind(file, KINDS, UsageProblem), file
+
+
+def _load_one(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt, quiet, no_link):
     from catalogue.commands.linking import link_after_load
     from catalogue.ingest import load_file
     from catalogue.summaries import Pending, settle
 
-    _check_publisher(publisher)
     store = _store(ctx, "write")
     linked = outcome = None
     # With a link to follow, the load's summaries wait for it: one refresh, one publish.
@@ -299,17 +334,14 @@ def serve(ctx, host, port, workers, dev, debug):
     serve_with_gunicorn(config, host=host, port=port, workers=workers)
 
 
-def demo_files() -> list[dict]:
+def demo_files():
     """The real council files shipped in tests/data/real, then the samples we wrote
-    (tests/data/samples), from their manifests."""
+    (tests/data/samples), from their manifests (``catalogue.manifest`` entries)."""
+    from catalogue.manifest import entries
     from catalogue.paths import sample_data_dir, written_samples_dir
 
-    out = []
-    for folder in (sample_data_dir(), written_samples_dir()):
-        with open(folder / "manifest.csv", encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-        out += [dict(row, file=folder / row["path"]) for row in rows if row["kind"] in KINDS]
-    return out
+    return [entry for folder in (sample_data_dir(), written_samples_dir())
+            for entry in entries(folder / "manifest.csv", kinds=KINDS)]
 
 
 @cli.command()
@@ -318,34 +350,16 @@ def demo_files() -> list[dict]:
 @click.option("--no-serve", is_flag=True, help="Only load the sample files.")
 @click.pass_context
 def demo(ctx, host, port, no_serve):
-    """Load the real sample files shipped in the repository, then serve them."""
-    from catalogue.ingest import load_file
+    """Load the real sample files shipped in the repository, then serve them.
 
+    The files load as `svcat load --manifest` loads them: one process, one link, one
+    summary refresh and one publish; a refused sample stops the demo (exit 1)."""
     from catalogue.commands.assets import ensure_for_demo
 
-    click.echo(ensure_for_demo())
-    store = _store(ctx, "write")
-    failures = 0
-    try:
-        for entry in demo_files():
-            with _progress(False) as bar:
-                outcome = load_file(store, entry["kind"], entry["file"], base=ctx.obj["base"],
-                                    publisher=entry["gss_code"], licence=ctx.obj["config"]["LICENCE"],
-                                    progress=bar, sources=_sources(ctx))
-            report = outcome.report
-            status = "loaded" if outcome.loaded else "REFUSED"
-            click.echo(f"{status:8} {entry['path']:<58} {report.rows_loaded:>7,} rows "
-                       f"{report.warnings:>5,} warnings {outcome.seconds:5.1f}s")
-            failures += not outcome.loaded
-        if not failures:
-            from catalogue.commands.linking import summary
-            from catalogue.linking.run import link_all
+    from catalogue.commands.manifest import load_many
 
-            click.echo(summary(link_all(store, ctx.obj["base"], licence=ctx.obj["config"]["LICENCE"])))
-    finally:
-        store.close()
-    if failures:
-        raise click.ClickException(f"{failures} sample files were refused")
+    click.echo(ensure_for_demo())
+    load_many(ctx, None, None, None, None, "table", False, False, files=demo_files())
     if not no_serve:
         # Served by a fresh process: this one has had the store open for writing, and gunicorn
         # workers forked from it inherit RocksDB's state without its threads (they crashed on exit).

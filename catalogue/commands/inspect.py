@@ -66,3 +66,14 @@ def as_text(r: dict) -> str:
     if r["notes"]:
         lines += ["", "  notes:"] + [f"    {n['message']}" for n in r["notes"]]
     return "\n".join(lines)
+
+
+def recognised_kind(file: Path, kinds: list[str], problem: type[Exception]) -> str:
+    """The kind a file reads best as (``svcat inspect``'s choice); exit 2 if none reads it."""
+    from loaders.inspect import candidates
+
+    readable = sorted((c for c in candidates(file, kinds) if c["readable"]), key=lambda c: -c["fields"])
+    if not readable:
+        raise problem(f"{file}: cannot tell what kind of file this is; name the kind "
+                      f"(svcat load KIND FILE, one of {', '.join(kinds)}); `svcat inspect {file}` says why")
+    return readable[0]["kind"]

@@ -1,0 +1,68 @@
+"""``svcat load --manifest`` and ``svcat demo``: many files in one process (``catalogue.manifest``),
+printed a line a file as they land, then one link, one summary refresh and one publish."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from tqdm import tqdm
+
+from catalogue.errors import CatalogueError
+
+
+def load_many(ctx, manifest, kind, publisher, licence, fmt, quiet, no_link, files=None) -> None:
+    """``svcat load --manifest``: every file its own dataset, then one link, refresh and publish."""
+    from catalogue.cli import KINDS, UsageProblem, _print_report, _progress, _sources, _store
+    from catalogue.commands.linking import link_after_load
+    from catalogue.manifest import ManifestError, entries, load_all
+    from catalogue.summaries import Pending, settle
+
+    if files is None:
+        try:
+            files = entries(manifest, kinds=KINDS, kind=kind, publisher=publisher)
+        except ManifestError as exc:
+            raise UsageProblem(exc.message) from exc
+    licence = licence or ctx.obj["config"]["LICENCE"]
+    store = _store(ctx, "write")
+    pending, outcomes, linked = Pending(), [], None
+    bar = tqdm(total=len(files), unit=" files", file=sys.stderr, disable=quiet or not sys.stderr.isatty(),
+               dynamic_ncols=True, position=1, leave=False)
+
+    def done(entry, outcome) -> None:
+        bar.update(1)
+        if fmt == "table":
+            report = outcome.report
+            status = "loaded" if outcome.loaded else "REFUSED"
+            tqdm.write(f"{status:8} {entry.label:<58} {report.rows_loaded:>7,} rows {report.warnings:>5,} warnings "
+                       f"{outcome.seconds:5.1f}s", file=sys.stdout)
+
+    try:
+        outcomes = load_all(store, files, base=ctx.obj["base"], licence=licence, pending=pending,
+                            sources=_sources(ctx), progress=lambda entry: _progress(quiet), done=done)
+        if any(o.loaded for _, o in outcomes) and not no_link:
+            linked = link_after_load(store, ctx.obj["base"], licence, quiet=True, pending=pending)
+    except CatalogueError as exc:
+        raise UsageProblem(exc.message) from exc
+    finally:
+        bar.close()
+        try:
+            if any(o.loaded for _, o in outcomes):
+                settle(store, ctx.obj["base"], pending)  # one refresh, one publish, even if the link failed
+        finally:
+            store.close()
+    refused = [(e, o) for e, o in outcomes if not o.loaded]
+    if fmt == "json":
+        click.echo(json.dumps([{**o.report.to_json(), "file": e.label, "loaded": o.loaded, "dataset": o.dataset}
+                               for e, o in outcomes], indent=2, ensure_ascii=False))
+    else:
+        for entry, outcome in refused:
+            click.echo(f"\nREFUSED {entry.label}:")
+            _print_report(outcome.report, fmt)
+        click.echo(f"{len(outcomes) - len(refused)} of {len(outcomes)} files loaded"
+                   + (f"; refused: {', '.join(e.label for e, _ in refused)}" if refused else "") + ".")
+        if linked:
+            click.echo(linked)
+    if refused:
+        ctx.exit(1)

@@ -39,18 +39,30 @@ def summary(outcome) -> str:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="How to print the summary.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
+@click.option("--force", is_flag=True, help="Re-link even if nothing changed since the last full link.")
 @click.pass_context
-def link(ctx, decisions_file, fmt, quiet):
+def link(ctx, decisions_file, fmt, quiet, force):
     """Link every council's supplier records to canonical organisations (a full re-link).
 
     Organisation IRIs stay as they were; manual decisions given before are applied
     again. `svcat load` links the records of each new file on its own (incrementally).
+    When no dataset, decision or linking code changed since the last full link, the
+    links stand and nothing is written (--force re-links anyway).
     """
     from catalogue.cli import UsageProblem, _store
     from catalogue.linking.decisions import DecisionError
+    from catalogue.linking.inputs import input_digest, stored_digest
     from catalogue.linking.run import link_all
 
     store = _store(ctx, "write")
+    if not (force or decisions_file):
+        digest = input_digest(store, ctx.obj["base"])
+        if stored_digest(store, ctx.obj["base"]) == digest:
+            store.close()
+            message = "Nothing changed since the last full link (same datasets, decisions and linking code): " \
+                      "the links stand. svcat link --force re-links anyway."
+            click.echo(json.dumps({"mode": "unchanged", "input_digest": digest}) if fmt == "json" else message)
+            return
     try:
         outcome = link_all(store, ctx.obj["base"], licence=ctx.obj["config"]["LICENCE"],
                            decisions_file=decisions_file, say=_say(quiet or fmt == "json"))

@@ -25,6 +25,7 @@ from catalogue.linking import write
 from catalogue.linking.classify import classify
 from catalogue.linking.cluster import RANK, Clustering, Link, cluster_records
 from catalogue.linking.identity import assign, derived_key
+from catalogue.linking.inputs import digest_triple, input_digest
 from catalogue.linking.names import parse
 from catalogue.linking.publicbodies import CouncilIndex
 from catalogue.linking.records import (
@@ -140,6 +141,7 @@ def _link_all(store: Store, base: str, *, licence: str, decisions_file: str | Pa
     clock, started, say = time.monotonic(), now_text(), say or (lambda _: None)
     base = iris.normalise_base(base)
     collect_link_orphans(store, base)
+    inputs = input_digest(store, base)
     previous_graph = linkset_graph(store, base)
     previous = linked_records(store, previous_graph) if previous_graph else {}
     retired_before = retired_organisations(store, previous_graph) if previous_graph else {}
@@ -165,7 +167,7 @@ def _link_all(store: Store, base: str, *, licence: str, decisions_file: str | Pa
     shared = [f"{s} {p} {o} ." for s, p, o in itertools.chain(
         g.retired_triples(retired), g.decision_triples(iris.linkset(base), decisions),
         g.activity_triples(activity, started, now_text(), iris.software(base), "full", datasets))]
-    graph = save(store, base, previous_graph, blocks, shared, licence, len(organisations), started, say)
+    graph = save(store, base, previous_graph, blocks, shared, licence, len(organisations), started, say, inputs)
     known = set(previous.values())
     new = sum(1 for o in organisations if o.iri not in known)
     return _outcome("full", records, organisations, links, retired, decisions, graph, clock, new=new)
@@ -189,9 +191,12 @@ def organisation_blocks(base: str, organisations: list[g.Organisation], links: d
 
 
 def save(store: Store, base: str, previous_graph: str | None, blocks: list[write.Block], shared: list[str],
-         licence: str, organisations: int, started: str, say: Callable[[str], None]) -> str:
+         licence: str, organisations: int, started: str, say: Callable[[str], None],
+         inputs: str | None = None) -> str:
     """Make the blocks the links: changed blocks only when that is small, else a fresh graph
-    (unpublished: ``link_all`` refreshes the summaries and publishes)."""
+    (unpublished: ``link_all`` refreshes the summaries and publishes). ``inputs``: the digest
+    of what the link read (``catalogue.linking.inputs``), kept in the linkset's record."""
+    stamp = [digest_triple(base, inputs)] if inputs else []
     activity = f"{iris.linkset(base)}#activity"
     issued = _issued(store, base) or started
     if previous_graph:
@@ -202,7 +207,7 @@ def save(store: Store, base: str, previous_graph: str | None, blocks: list[write
                 f"{len(dropped) - sum(b.key in dropped for b in changed):,} removed")
             triples = sum(len(b.lines) for b in blocks) + len(shared)
             record = g.linkset_record(base, previous_graph, activity, issued, now_text(), licence, triples,
-                                      organisations)
+                                      organisations) + stamp
             store.update(write.combine(
                 *write.delete_blocks(previous_graph, dropped), write.delete_shared(previous_graph, iris.linkset(base)),
                 write.insert(previous_graph, (line for b in changed for line in b.lines)),
@@ -217,7 +222,7 @@ def save(store: Store, base: str, previous_graph: str | None, blocks: list[write
     except BaseException:
         _drop(store, graph)
         raise
-    record = g.linkset_record(base, graph, activity, issued, now_text(), licence, len(lines), organisations)
+    record = g.linkset_record(base, graph, activity, issued, now_text(), licence, len(lines), organisations) + stamp
     store.update(replace_linkset_record(base, record))
     if previous_graph and previous_graph != graph:
         say("dropping the previous links graph")

@@ -1,8 +1,9 @@
-"""The queries a user copies first (the README's curl and SPARQLWrapper examples, the
-default query of the ``/sparql`` form) give true totals over the demo, served by gunicorn.
+"""The queries a user copies first (the README's curl example, the SPARQLWrapper example of
+docs/querying.md, the default query of the ``/sparql`` form) give true totals over the demo,
+served by gunicorn.
 
 A council's name is stated in each of its datasets, and the default graph (the union of
-all graphs) is a bag on Oxigraph 0.5 and Virtuoso (README, "The default graph is a bag"):
+all graphs) is a bag on Oxigraph 0.5 and Virtuoso (docs/querying.md, "The default graph is a bag"):
 joining the name before summing counted Trafford's 2,024 lines eight times. The truth here
 comes from elsewhere: each council's spend datasets as the catalogue records them
 (``sv:loadedRowCount``) and its lines summed inside their own graphs.
@@ -20,7 +21,7 @@ from decimal import Decimal
 import requests
 
 from catalogue.vocab import sparql_prologue
-from tests.test_docs import README
+from tests.test_docs import DOCUMENTATION
 
 PREFIXES = sparql_prologue("pay", "sv", "dcterms", "rdfs")
 
@@ -57,9 +58,10 @@ def recorded_rows(url: str) -> dict[str, int]:
 
 
 def readme_block(language: str, containing: str) -> str:
-    blocks = re.findall(rf"```{language}\n(.*?)```", README, re.S)
+    """The first such block of the README, else of the docs/ pages it links."""
+    blocks = re.findall(rf"```{language}\n(.*?)```", DOCUMENTATION, re.S)
     found = [b for b in blocks if containing in b]
-    assert found, f"no {language} block in the README with {containing!r}"
+    assert found, f"no {language} block in the README or docs/ with {containing!r}"
     return found[0]
 
 

@@ -18,49 +18,95 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from loaders.converters import header_key
 from loaders.mapping import Dialect, DialectError, TableMap, bind, choose, dialects, missing_fields
 from loaders.read import is_blank
+from loaders.recognise import RECOGNISED_KINDS
+from loaders.words import word_score, word_table
 from loaders.report import NOTE, WARNING, LoadIssue
 
 #: How many non-blank records may come before the header.
 PREAMBLE_LIMIT = 30
+#: How many data rows under a candidate header are looked at to recognise columns by content.
+SAMPLE_ROWS = 100
 
 
 def find_header(kind: str, stream: Iterator[tuple[int, list[str]]], path: Path, dialect: Dialect | None = None
-                ) -> tuple[TableMap, list[tuple[int, list[str]]]]:
-    """``(table, preamble records)``: the header and the non-blank records above it.
+                ) -> tuple[TableMap, list[tuple[int, list[str]]], Iterator[tuple[int, list[str]]]]:
+    """``(table, preamble records, the records after the header)``.
 
-    Reads the stream only up to the header, so the caller goes on with the data rows."""
+    The first records are read ahead so that each candidate header is judged with the
+    data rows under it (content counts, not only titles). Candidates are tried in order of
+    how much their cells sound like titles (for kinds recognised by content), else in file
+    order; the first one that yields every required field is the header."""
     looked: list[tuple[int, list[str]]] = []
+    failure: UnicodeDecodeError | None = None
     try:
-        for number, cells in itertools.islice(stream, PREAMBLE_LIMIT * 4):
-            looked.append((number, cells))
-            if is_blank(cells):
-                continue
-            try:
-                table = choose(kind, cells, number, dialect)
-            except DialectError:
-                if sum(not is_blank(c) for _, c in looked) >= PREAMBLE_LIMIT:
-                    break
-                continue
-            index = len(looked) - 1
-            return table, [r for r in looked[:index] if not is_blank(r[1])]
+        for record in itertools.islice(stream, PREAMBLE_LIMIT * 4 + SAMPLE_ROWS):
+            looked.append(record)
     except UnicodeDecodeError as exc:
-        raise DialectError(f"{path.name}: cannot decode the file ({exc}); save it as UTF-8 or Windows-1252",
-                           missing=[], seen=[]) from exc
-    rows = [(n, c) for n, c in looked if not is_blank(c)]
-    if not rows:
+        if not any(not is_blank(c) for _, c in looked):
+            raise DialectError(f"{path.name}: cannot decode the file ({exc}); save it as UTF-8 or Windows-1252",
+                               missing=[], seen=[]) from exc
+        failure = exc  # raised when the stream reaches it, as it would have been
+    candidates = [(pos, n, c) for pos, (n, c) in enumerate(looked[:PREAMBLE_LIMIT * 4]) if not is_blank(c)]
+    candidates = candidates[:PREAMBLE_LIMIT]
+    if not candidates:
         raise DialectError(f"{path.name}: the file is empty (no header row)", missing=[], seen=[])
-    number, cells = max(rows, key=lambda r: (_matches(kind, r[1], dialect), -r[0]))
+    content = kind in RECOGNISED_KINDS
+
+    def sample(pos: int) -> list[list[str]] | None:
+        return [c for _, c in looked[pos + 1:] if not is_blank(c)][:SAMPLE_ROWS] if content else None
+
+    ranked = sorted(candidates, key=lambda r: (-title_evidence(kind, r[2], dialect), r[0])) if content else candidates
+    for pos, number, cells in ranked:
+        try:
+            table = choose(kind, cells, number, dialect, sample(pos))
+        except DialectError:
+            continue
+        preamble = [r for r in looked[:pos] if not is_blank(r[1])]
+        return table, preamble, itertools.chain(looked[pos + 1:], _then_raise(failure), stream)
+    if content:
+        pos, number, cells = ranked[0]
+    else:
+        pos, number, cells = max(candidates, key=lambda r: (_matches(kind, r[2], dialect), -r[1]))
     try:
-        choose(kind, cells, number, dialect)
+        choose(kind, cells, number, dialect, sample(pos))
     except DialectError as exc:
-        where = f" (row {number})" if number != rows[0][0] else ""
+        where = f" (row {number})" if number != candidates[0][1] else ""
         raise DialectError(f"{exc}{where}", missing=exc.missing, seen=exc.seen) from None
     raise AssertionError("unreachable: the best row was readable")  # pragma: no cover
+
+
+def _then_raise(failure: Exception | None) -> Iterator:
+    if failure is not None:
+        raise failure
+    yield from ()
+
+
+def title_evidence(kind: str, cells: list[str], dialect: Dialect | None) -> float:
+    """How much a row sounds like a header: its cells that are known titles (two points
+    each) or hold a field's title words (one point each)."""
+    known = _known_titles(kind, dialect)
+    fields = [f for f in word_table() if not f.startswith("*")]
+    score = 0.0
+    for cell in cells:
+        if not cell.strip() or len(cell) > 80:
+            continue
+        if header_key(cell) in known:
+            score += 2
+        elif any(word_score(f, cell)[0] > 0 for f in fields):
+            score += 1
+    return score
+
+
+@lru_cache(maxsize=64)
+def _known_titles(kind: str, dialect: Dialect | None) -> frozenset[str]:
+    return frozenset(header_key(t) for d in ([dialect] if dialect else dialects(kind)) for c in d.columns
+                     for t in c.titles)
 
 
 def _matches(kind: str, cells: list[str], dialect: Dialect | None) -> int:

@@ -22,7 +22,8 @@ MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 
 #: Fields without which a file of that kind cannot be read at all (one tuple = any of).
 REQUIRED_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "spend": (("net_amount",), ("date", "period")),
+    # An amount, and something that identifies the payment (issue 17: refuse only then).
+    "spend": (("net_amount",), ("date", "period", "transaction", "supplier_name", "supplier_id")),
     "suppliers": (("supplier_name", "supplier_id"),),
     "contracts": (("title", "contract_reference"), ("supplier_name", "supplier_id")),
     "grants": (("amount",), ("supplier_name", "org_identifier")),
@@ -76,11 +77,15 @@ class TableMap:
     header: list[str]
     header_row: int
     fields: dict[str, int] = field(default_factory=dict)
+    #: How each field got its column (``loaders.recognise.Decision``), when content was looked at.
+    decisions: list = field(default_factory=list)
 
     def title(self, name: str) -> str | None:
-        """The column title as published for a canonical field."""
+        """The column title as published for a canonical field (``(column N)`` when it has none)."""
         index = self.fields.get(name)
-        return self.header[index] if index is not None else None
+        if index is None:
+            return None
+        return self.header[index] if self.header[index].strip() else f"(column {index + 1})"
 
     @property
     def unmapped(self) -> list[str]:
@@ -164,13 +169,29 @@ def missing_fields(kind: str, table: TableMap) -> list[str]:
     ]
 
 
-def choose(kind: str, header: list[str], header_row: int = 1, dialect: Dialect | None = None) -> TableMap:
-    """The best dialect for a header row, or a ``DialectError`` saying what is missing."""
+def recognised(kind: str, dialect: Dialect, header: list[str], header_row: int,
+               sample: list[list[str]] | None) -> TableMap:
+    """Bind by exact titles, or (for kinds recognised by content, given sample rows) by
+    title words and content together (``loaders.recognise``)."""
+    from loaders.recognise import RECOGNISED_KINDS, recognise
+
+    if sample is None or kind not in RECOGNISED_KINDS:
+        return bind(dialect, header, header_row)
+    fields, decisions = recognise(dialect, header, sample)
+    return TableMap(dialect, header, header_row, fields, decisions)
+
+
+def choose(kind: str, header: list[str], header_row: int = 1, dialect: Dialect | None = None,
+           sample: list[list[str]] | None = None) -> TableMap:
+    """The best dialect for a header row, or a ``DialectError`` saying what is missing.
+
+    With ``sample`` (the data rows under the header) columns are also recognised by
+    their title words and content, and a refusal describes what each column holds."""
     keys = {header_key(h) for h in header}
     candidates = [dialect] if dialect else [d for d in dialects(kind) if set(d.match) <= keys]
     best: TableMap | None = None
     for candidate in candidates:
-        table = bind(candidate, header, header_row)
+        table = recognised(kind, candidate, header, header_row, sample)
         if missing_fields(kind, table):
             best = best or table
             continue
@@ -179,9 +200,14 @@ def choose(kind: str, header: list[str], header_row: int = 1, dialect: Dialect |
     missing = missing_fields(kind, fallback) if fallback else ["a mapping for this kind"]
     seen = [h for h in header if h.strip()]
     examples = _examples(fallback.dialect, missing) if fallback else ""
+    looked = ""
+    if sample is not None and fallback and kind in ("spend",):
+        from loaders.recognise import describe_columns
+
+        looked = " What each column looked like: " + "; ".join(describe_columns(fallback.dialect, header, sample)) + "."
     raise DialectError(
         f"cannot read this file as {kind}: no column for {', '.join(missing)}{examples}. "
-        f"Headers seen: {', '.join(repr(h) for h in seen)}. Rename the column, or pass a "
+        f"Headers seen: {', '.join(repr(h) for h in seen)}.{looked} Rename the column, or pass a "
         f"CSVW mapping file with --mapping that names it.",
         missing=missing,
         seen=seen,

@@ -1,0 +1,178 @@
+"""The two kinds of evidence about a column: the words of its title and what its cells hold.
+
+A person opening a council file knows the amount column because its title says "Value"
+or "Net Amount" *and* its cells are sums of money; the supplier column because it says
+"Payee" or "Creditor Name", or, when it says only "Name", because its cells read
+"ACME SERVICES LTD". This module measures both, for ``loaders.recognise`` to weigh.
+
+Title words come from one data file, ``data/column_words.csv`` (field, form, weight and
+where the form is seen in public council data), so adding a finance system's wording is
+a data change. Content is measured on a sample of data rows: the share of filled cells
+that read as money, as a date, as a month or other period, as an organisation's name,
+as a code; how many values are distinct; how many words a cell has.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from loaders import converters as cv
+
+WORDS_FILE = Path(__file__).resolve().parent / "data" / "column_words.csv"
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+#: Units and currency in brackets say nothing about which field a column is.
+_UNIT = re.compile(r"[\(\[]\s*(£|gbp|\$|€|eur|pounds?|£s)\s*[\)\]]", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def word_table() -> dict[str, list[tuple[tuple[str, ...], float]]]:
+    """field -> [(form as words, weight)]; the ``*generic*`` entry lists titles that say little."""
+    table: dict[str, list[tuple[tuple[str, ...], float]]] = {}
+    with WORDS_FILE.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            table.setdefault(row["field"], []).append((tuple(row["form"].split()), float(row["weight"])))
+    return table
+
+
+@lru_cache(maxsize=4096)
+def title_words(title: str) -> tuple[str, ...]:
+    """``"IrrecoverableVATAmount"`` -> ``("irrecoverable", "vat", "amount")``; ``"Total (£)"`` -> ``("total",)``."""
+    value = _UNIT.sub(" ", cv.text(title))
+    value = value.replace("£", " gbp ").replace("&", " and ")
+    value = _CAMEL.sub(" ", value).casefold()
+    return tuple(w for w in _NON_WORD.split(value) if w)
+
+
+def _has(words: tuple[str, ...], form: tuple[str, ...]) -> bool:
+    n = len(form)
+    return any(words[i:i + n] == form for i in range(len(words) - n + 1))
+
+
+@lru_cache(maxsize=8192)
+def word_score(field: str, title: str) -> tuple[float, tuple[str, ...]]:
+    """(score, the forms that counted) of a title for a field: positive words minus qualifiers."""
+    words = title_words(title)
+    score, used = 0.0, []
+    for form, weight in word_table().get(field, ()):
+        if _has(words, form):
+            score += weight
+            used.append(("" if weight > 0 else "-") + " ".join(form))
+    return score, tuple(used)
+
+
+def is_generic(title: str) -> bool:
+    """A title that says nothing about the field: empty, or one generic word ("Name", "Value")."""
+    words = title_words(title)
+    generic = {form for form, _ in word_table().get("*generic*", ())}
+    return not words or (tuple(words[:1]) in generic and all(w.isdigit() for w in words[1:]))
+
+
+# ---------------------------------------------------------------- content
+
+#: Words that end or mark an organisation's name (or a withheld payee).
+_ORG = re.compile(
+    r"\b(ltd|limited|plc|llp|lp|cic|cio|inc|llc|co|company|trust|association|charity|society|foundation|"
+    r"partnership|nhs|council|academy|university|college|school|church|club|ccg|"
+    r"& sons|and sons|t/a)\b\.?|redact|personal data|withheld",
+    re.IGNORECASE,
+)
+_PERIOD_TEXT = re.compile(
+    r"^((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*[\s\-/]*\d{2,4}"
+    r"|q[1-4]\b.*|\d{4}\s*[/\-]\s*\d{2,4}|(fy|financial year)\s*\d{2,4}.*|p\d{1,2}\s.*|\d{4}\s*p\d{1,2})$",
+    re.IGNORECASE,
+)
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_\-.]*$")
+_DECIMAL = re.compile(r"\.\d{1,2}\s*\)?-?\s*$")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a column's sample cells hold, as shares of its filled cells."""
+
+    filled: int = 0
+    money: float = 0.0
+    decimal: float = 0.0
+    long_integer: float = 0.0  # 5+ digits, no point: looks like an identifier
+    date: float = 0.0
+    period: float = 0.0
+    org: float = 0.0
+    text: float = 0.0
+    code: float = 0.0
+    distinct: float = 0.0  # distinct values / filled cells
+    distinct_count: int = 0
+    mean_words: float = 0.0
+
+    def describe(self) -> str:
+        """``"98% money, 40% distinct"``: the shares that say what the column holds."""
+        if not self.filled:
+            return "empty in the rows looked at"
+        parts = [f"{share:.0%} {name}" for name, share in (
+            ("money", self.money), ("dates", self.date), ("periods", self.period),
+            ("organisation names", self.org), ("text", self.text), ("codes", self.code)) if share >= 0.1]
+        parts.append(f"{self.distinct_count} distinct of {self.filled}")
+        return ", ".join(parts)
+
+
+def profile(cells: list[str], nulls: frozenset[str] = frozenset({""})) -> Profile:
+    """Measure a column's sample cells (nulls and blanks left out)."""
+    values = [c.strip() for c in cells if c.strip() and c.strip().lower() not in nulls]
+    n = len(values)
+    if not n:
+        return Profile()
+    counts = dict.fromkeys(("money", "decimal", "long", "date", "period", "org", "text", "code"), 0)
+    words = 0
+    for value in values:
+        is_money = cv.money(value) is not None
+        parsed = cv.payment_date(value) if not (is_money and "." in value) else None
+        counts["money"] += is_money
+        counts["decimal"] += is_money and bool(_DECIMAL.search(value))
+        counts["long"] += value.isdigit() and len(value) >= 5
+        if parsed and parsed[1] == "date":
+            counts["date"] += 1
+        elif parsed or _PERIOD_TEXT.match(value):
+            counts["period"] += 1
+        elif not is_money:
+            letters = sum(ch.isalpha() for ch in value)
+            counts["text"] += letters >= 2 and " " in value or letters >= 4 and not any(ch.isdigit() for ch in value)
+            counts["org"] += bool(_ORG.search(value))
+        counts["code"] += bool(_CODE.match(value)) and any(ch.isdigit() for ch in value)
+        words += len(value.split())
+    distinct = len(set(values))
+    share = {k: v / n for k, v in counts.items()}
+    return Profile(n, share["money"], share["decimal"], share["long"], share["date"], share["period"],
+                   share["org"], share["text"], share["code"], distinct / n, distinct, words / n)
+
+
+def content_score(field: str, p: Profile) -> float:
+    """How much a column's cells look like the field's values (about 0 to 4.5)."""
+    if not p.filled:
+        return 0.0
+    constant = p.distinct_count == 1 and p.filled > 5
+    if field in ("net_amount", "gross_amount", "irrecoverable_vat", "amount"):
+        score = 3 * p.money + (1 if p.decimal >= 0.3 else 0) - 3 * (p.date + p.period)
+        if p.long_integer >= 0.8 and p.decimal < 0.05:
+            score -= 2  # whole numbers of five digits and more: references, not sums
+        return score - (1 if constant else 0)
+    if field == "date":
+        return 3 * p.date + 1.5 * p.period - (1 if constant else 0)
+    if field == "period":
+        return 3 * p.period + 0.5 * p.date
+    if field == "supplier_name":
+        if p.text < 0.5:
+            return p.text - 2 * (p.money + p.date + p.period)
+        score = p.text * (1 + 2.5 * min(p.org * 2.5, 1)) * (0.4 + 0.6 * min(p.distinct * 3, 1))
+        return score - (3 if p.distinct_count <= 2 and p.filled > 5 else 0) - (1 if p.mean_words > 8 else 0)
+    if field in ("supplier_id", "transaction", "invoice"):
+        ident = max(p.code, p.long_integer, p.money - p.decimal)
+        return 1.5 * ident + min(p.distinct * 2, 1) - 2 * (p.date + p.period) - 2 * p.decimal
+    if field in ("expense_type", "service_area", "expense_category"):
+        return p.text + (1 if p.distinct < 0.3 else 0) - 2 * p.code - 2 * p.money
+    if field == "narrative":
+        return p.text + (0.5 if p.mean_words >= 3 else 0) - 2 * p.money
+    return 0.0

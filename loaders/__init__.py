@@ -147,7 +147,7 @@ def open_source(kind: str, path: str | Path, *, base: str, publisher: str | None
     info = sniff(path)
     stream = records(info)
     dialect: Dialect | None = user_dialect(kind, Path(mapping)) if mapping else None
-    table, preamble_rows, stream = find_header(kind, stream, path, dialect)
+    table, preamble_rows, stream = find_header(kind, stream, path, dialect, reread=lambda: records(info))
     lookahead = list(itertools.islice(stream, DETECT_ROWS))
     council = _council(publisher, table, lookahead, path)
     key = dataset_key or slug(path.stem, 80)

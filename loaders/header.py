@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,14 +34,19 @@ PREAMBLE_LIMIT = 30
 SAMPLE_ROWS = 100
 
 
-def find_header(kind: str, stream: Iterator[tuple[int, list[str]]], path: Path, dialect: Dialect | None = None
+def find_header(kind: str, stream: Iterator[tuple[int, list[str]]], path: Path, dialect: Dialect | None = None,
+                reread: Callable[[], Iterator[tuple[int, list[str]]]] | None = None,
                 ) -> tuple[TableMap, list[tuple[int, list[str]]], Iterator[tuple[int, list[str]]]]:
     """``(table, preamble records, the records after the header)``.
 
     The first records are read ahead so that each candidate header is judged with the
     data rows under it (content counts, not only titles). Candidates are tried in order of
     how much their cells sound like titles (for kinds recognised by content), else in file
-    order; the first one that yields every required field is the header."""
+    order; the first one that yields every required field is the header.
+
+    Files are often sorted (by supplier, by date), so the first rows may show one
+    supplier only. When a key field is still unplaced and ``reread`` can read the file
+    again, the columns are judged once more on rows spread through the whole file."""
     looked: list[tuple[int, list[str]]] = []
     failure: UnicodeDecodeError | None = None
     try:
@@ -67,18 +72,60 @@ def find_header(kind: str, stream: Iterator[tuple[int, list[str]]], path: Path, 
             table = choose(kind, cells, number, dialect, sample(pos))
         except DialectError:
             continue
+        if content and reread and failure is None and _unplaced(table):
+            try:
+                table = choose(kind, cells, number, dialect, spread_sample(reread(), number))
+            except (DialectError, UnicodeDecodeError):
+                pass  # keep what the first rows gave
         preamble = [r for r in looked[:pos] if not is_blank(r[1])]
         return table, preamble, itertools.chain(looked[pos + 1:], _then_raise(failure), stream)
     if content:
         pos, number, cells = ranked[0]
+        if reread and failure is None:
+            try:
+                spread = spread_sample(reread(), number)
+                sample = lambda _pos: spread  # noqa: E731 (the whole file, for the refusal too)
+            except UnicodeDecodeError:
+                pass
     else:
         pos, number, cells = max(candidates, key=lambda r: (_matches(kind, r[2], dialect), -r[1]))
     try:
-        choose(kind, cells, number, dialect, sample(pos))
+        table = choose(kind, cells, number, dialect, sample(pos))
+        preamble = [r for r in looked[:pos] if not is_blank(r[1])]
+        return table, preamble, itertools.chain(looked[pos + 1:], _then_raise(failure), stream)
     except DialectError as exc:
         where = f" (row {number})" if number != candidates[0][1] else ""
         raise DialectError(f"{exc}{where}", missing=exc.missing, seen=exc.seen) from None
-    raise AssertionError("unreachable: the best row was readable")  # pragma: no cover
+
+
+#: Fields whose absence sends recognition back to rows spread through the file.
+KEY_FIELDS = (("net_amount",), ("date", "period"), ("supplier_name",))
+SPREAD_ROWS = 2000
+
+
+def _unplaced(table: TableMap) -> bool:
+    free = set(range(len(table.header))) - set(table.fields.values())
+    return bool(free) and any(not any(f in table.fields for f in group) for group in KEY_FIELDS
+                              if any(table.dialect.column(f) for f in group))
+
+
+def spread_sample(stream: Iterator[tuple[int, list[str]]], header_row: int, size: int = SPREAD_ROWS
+                  ) -> list[list[str]]:
+    """About ``size`` non-blank records after the header, evenly spread through the file
+    (every k-th, k doubling as the file turns out longer), in one pass."""
+    kept: list[list[str]] = []
+    step = 1
+    seen = 0
+    for number, cells in stream:
+        if number <= header_row or is_blank(cells):
+            continue
+        if seen % step == 0:
+            kept.append(cells)
+            if len(kept) >= 2 * size:
+                kept = kept[::2]
+                step *= 2
+        seen += 1
+    return kept
 
 
 def _then_raise(failure: Exception | None) -> Iterator:
@@ -145,7 +192,8 @@ class ColumnWatch:
 
     def __init__(self, table: TableMap):
         self.width = len(table.header)
-        self.unnamed = [i for i, h in enumerate(table.header) if not h.strip()]
+        read = set(table.fields.values())  # an untitled column placed by its content is read
+        self.unnamed = [i for i, h in enumerate(table.header) if not h.strip() and i not in read]
         self.first_value: dict[int, tuple[int, str]] = {}
         self.header_row = table.header_row
 

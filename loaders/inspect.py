@@ -25,7 +25,7 @@ def _read_as(kind: str, path: Path, mapping: Path | None):
     info = sniff(path)
     stream = records(info)
     dialect = user_dialect(kind, mapping) if mapping else None
-    table, preamble, stream = find_header(kind, stream, path, dialect)
+    table, preamble, stream = find_header(kind, stream, path, dialect, reread=lambda: records(info))
     return info, table, preamble, stream
 
 

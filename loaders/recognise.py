@@ -35,7 +35,9 @@ RECOGNISED_KINDS = frozenset({"spend"})
 ORDER = ("net_amount", "date", "period", "supplier_name", "supplier_id", "transaction", "gross_amount",
          "irrecoverable_vat", "expense_type", "service_area", "narrative", "invoice")
 #: Fields a column may take on content alone, with the content score it needs.
-CONTENT_ALONE = {"net_amount": 3.3, "date": 2.4, "period": 2.4, "supplier_name": 2.5}
+CONTENT_ALONE = {"net_amount": 3.3, "date": 2.4, "period": 2.4, "supplier_name": 1.5}
+#: How far the best column must lead the next one to be placed on content alone.
+MARGIN = 0.5
 #: What the cells of a typed field must mostly be (share of filled cells).
 FLOORS = {"net_amount": ("money", 0.6), "gross_amount": ("money", 0.6), "irrecoverable_vat": ("money", 0.6),
           "date": ("dated", 0.6), "period": ("dated", 0.6), "supplier_name": ("text", 0.5)}
@@ -109,7 +111,7 @@ def recognise(dialect, header: list[str], sample: list[list[str]]) -> tuple[dict
         synonyms = {header_key(t) for t in column.titles}
         if name not in known_words and not any(keys[i] in synonyms for i in range(len(keys)) if i not in used):
             continue
-        scored = []
+        scored, alone_scores = [], []
         for i, title in enumerate(header):
             if i in used or not (title.strip() or found[i].filled):
                 continue
@@ -120,6 +122,8 @@ def recognise(dialect, header: list[str], sample: list[list[str]]) -> tuple[dict
             by_title = words + known > 0 and total >= ENOUGH and _floor_ok(name, found[i])
             alone = (name in CONTENT_ALONE and words > -0.5 and not known and content >= CONTENT_ALONE[name]
                      and _floor_ok(name, found[i]) and not _group_bound(name, fields))
+            if name in CONTENT_ALONE and words > -0.5 and not known:
+                alone_scores.append(content)
             if by_title or alone:
                 how = "known title" if known else "title words" if words > 0 else "content"
                 why = (f"title words {', '.join(forms)}; " if forms else "") + found[i].describe()
@@ -128,6 +132,8 @@ def recognise(dialect, header: list[str], sample: list[list[str]]) -> tuple[dict
             continue
         scored.sort(key=lambda s: (-s[0], s[1]))
         total, index, how, why = scored[0]
+        if how == "content" and len(alone_scores) > 1 and sorted(alone_scores)[-2] > total - MARGIN:
+            continue  # two columns look alike and neither title says which: leave it to --mapping
         fields[name] = index
         used.add(index)
         rejected = tuple(f"{column_label(i, header[i])} (score {t:.1f} against {total:.1f}: {w})"

@@ -141,7 +141,7 @@ def profile(cells: list[str], nulls: frozenset[str] = frozenset({""})) -> Profil
             letters = sum(ch.isalpha() for ch in value)
             counts["text"] += letters >= 2 and " " in value or letters >= 4 and not any(ch.isdigit() for ch in value)
             counts["org"] += bool(_ORG.search(value))
-        counts["code"] += bool(_CODE.match(value)) and any(ch.isdigit() for ch in value)
+        counts["code"] += not is_money and bool(_CODE.match(value)) and any(ch.isdigit() for ch in value)
         words += len(value.split())
     distinct = len(set(values))
     share = {k: v / n for k, v in counts.items()}
@@ -166,8 +166,10 @@ def content_score(field: str, p: Profile) -> float:
     if field == "supplier_name":
         if p.text < 0.5:
             return p.text - 2 * (p.money + p.date + p.period)
-        score = p.text * (1 + 2.5 * min(p.org * 2.5, 1)) * (0.4 + 0.6 * min(p.distinct * 3, 1))
-        return score - (3 if p.distinct_count <= 2 and p.filled > 5 else 0) - (1 if p.mean_words > 8 else 0)
+        # Names of organisations, many different ones, a few words each.
+        score = p.text * (1 + 3 * min(p.org * 3, 1)) * (0.4 + 0.6 * min(p.distinct_count / 30, 1))
+        return (score - (3 if p.distinct_count <= 2 and p.filled > 5 else 0)
+                - 0.5 * max(0.0, p.mean_words - 5))
     if field in ("supplier_id", "transaction", "invoice"):
         ident = max(p.code, p.long_integer, p.money - p.decimal)
         return 1.5 * ident + min(p.distinct * 2, 1) - 2 * (p.date + p.period) - 2 * p.decimal

@@ -1,0 +1,125 @@
+"""Variants of a council spend file, as another council's finance system might write it.
+
+Issue 17 asks that recognition be general: a file whose amount column says "Value" or
+"Total (£)", whose supplier column says "Creditor Name", "Name" or nothing, whose columns
+come in another order, with spacer columns or a title line above the header, or with both
+a net and a gross amount, must load exactly like the file it was derived from.
+
+``variants(path)`` reads a DEV file with the ``csv`` module, finds its amount, date and
+supplier columns from what the loader made of the original, and writes each variant as a
+new CSV beside it. The titles used are typical of public council data (see
+``loaders/data/column_words.csv`` for the forms the loader knows and where each is seen);
+the test compares line count, total amount and payees with the original's.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from loaders import converters as cv
+
+#: (variant name, {field: new title}); a field the file lacks is left alone.
+RENAMES = [
+    ("value-payee-posting", {"net_amount": "Value", "supplier_name": "Payee", "date": "Posting Date"}),
+    ("total-creditor-datepaid", {"net_amount": "Total (£)", "supplier_name": "Creditor Name", "date": "Date Paid"}),
+    ("netvalue-vendor-transactiondate", {"net_amount": "Net Value", "supplier_name": "Vendor",
+                                         "date": "Transaction Date"}),
+    ("paidamount-name", {"net_amount": "Paid Amount", "supplier_name": "Name"}),
+    ("supplier-titled-description", {"supplier_name": "Description"}),
+    ("supplier-untitled", {"supplier_name": ""}),
+]
+
+
+@dataclass(frozen=True)
+class Original:
+    """A DEV file as the loader read it: where its header is and which column is which."""
+
+    path: Path
+    encoding: str
+    header_row: int  # 1-based record number
+    fields: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    text: str
+
+
+def read_records(original: Original) -> list[list[str]]:
+    with open(original.path, encoding=original.encoding, newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def _write(records: list[list[str]]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(records)
+    return out.getvalue()
+
+
+def _split(original: Original) -> tuple[list[list[str]], list[str], list[list[str]]]:
+    records = read_records(original)
+    index = original.header_row - 1
+    header = list(records[index])
+    return records[:index], header, records[index + 1:]
+
+
+def variants(original: Original) -> list[Variant]:
+    """Every variant of one file (see the module docstring)."""
+    pre, header, rows = _split(original)
+    fields = original.fields
+    date_field = "date" if "date" in fields else "period"
+    out = []
+    for name, titles in RENAMES:
+        renamed = list(header)
+        changed = {}
+        for field, title in titles.items():
+            field = date_field if field == "date" else field
+            if field in fields:
+                changed[fields[field]] = title
+        taken = {cv.header_key(t) for t in changed.values() if t}
+        for i, title in enumerate(header):  # a title now used twice: the other copy says which it is
+            renamed[i] = changed.get(i, f"{title} (other)" if cv.header_key(title) in taken else title)
+        out.append(Variant(name, _write(pre + [renamed] + rows)))
+
+    order = list(range(len(header)))
+    random.Random(original.path.name).shuffle(order)
+    out.append(Variant("columns-reordered", _write(pre + [[r[i] if i < len(r) else "" for i in order]
+                                                           for r in [header] + rows])))
+
+    def spaced(record: list[str]) -> list[str]:
+        cells = []
+        for i, cell in enumerate(record):
+            cells.append(cell)
+            if i % 3 == 1:
+                cells.append("")
+        return cells
+    title_line = ["Payments over £500 published under the Local Government Transparency Code"]
+    out.append(Variant("title-line-and-spacers", _write(
+        pre + [title_line, []] + [spaced(r) for r in [header] + rows])))
+
+    if "net_amount" in fields and "gross_amount" not in fields:
+        at = fields["net_amount"]
+
+        def with_gross(record: list[str], is_header: bool) -> list[str]:
+            cells = list(record) + [""] * max(0, len(header) - len(record))
+            net = cells[at] if at < len(cells) else ""
+            gross = "Gross Value" if is_header else _gross(net)
+            named = "Net Value" if is_header else net
+            return cells[:at] + [gross, named] + cells[at + 1:]
+        out.append(Variant("net-and-gross", _write(
+            pre + [with_gross(header, True)] + [with_gross(r, False) for r in rows])))
+    return out
+
+
+def _gross(net: str) -> str:
+    """Net plus 20% VAT, written as a finance system would (or the cell as it was)."""
+    value = cv.money(net)
+    if value is None:
+        return net
+    return f"{(Decimal(value) * Decimal('1.2')).quantize(Decimal('0.01'))}"

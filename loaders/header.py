@@ -172,6 +172,7 @@ def header_notes(table: TableMap, preamble: list[tuple[int, list[str]]]) -> list
             f"{len(preamble)} row(s) before the header (rows {preamble[0][0]}-{preamble[-1][0]}) were not read "
             f"as data; the header is row {table.header_row}.",
             "Nothing to do if these are titles or notes; a header on the first row is easiest for everyone."))
+    notes += recognition_notes(table)
     keys = [header_key(h) for h in table.header]
     counts = Counter(k for k in keys if k)
     read = set(table.fields.values())
@@ -185,6 +186,22 @@ def header_notes(table: TableMap, preamble: list[tuple[int, list[str]]]) -> list
                 + (f"only column {used[0]} is read." if used else "none of them is read."),
                 "Give each column its own name, or pass --mapping to say which one holds what."))
     return notes
+
+
+def recognition_notes(table: TableMap) -> list[LoadIssue]:
+    """One note per field whose column was placed by title words or content (not by a
+    title the mappings know), or chosen over competing columns: which, why, how to override."""
+    out = []
+    for d in table.decisions:
+        if d.how == "known title" and not d.rejected:
+            continue
+        over = f" Taken over {'; '.join(d.rejected)}." if d.rejected else ""
+        out.append(LoadIssue(
+            "column-recognised", NOTE, table.header_row, table.title(d.field), None,
+            f"{d.field} is read from {d.label}, recognised by its {d.how} ({d.why}).{over}",
+            f"If that is not the {d.field.replace('_', ' ')}, pass --mapping with a CSVW file whose column "
+            f"titled {d.title.strip() or '(its title)'!r} names the right field (see docs/loading.md)."))
+    return out
 
 
 class ColumnWatch:

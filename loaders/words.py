@@ -167,7 +167,7 @@ def content_score(field: str, p: Profile) -> float:
         if p.text < 0.5:
             return p.text - 2 * (p.money + p.date + p.period)
         # Names of organisations, many different ones, a few words each.
-        score = p.text * (1 + 3 * min(p.org * 3, 1)) * (0.4 + 0.6 * min(p.distinct_count / 30, 1))
+        score = p.text * (1 + 3 * min(p.org * 3, 1)) * (0.4 + 0.6 * min(p.distinct_count / min(30, p.filled), 1))
         return (score - (3 if p.distinct_count <= 2 and p.filled > 5 else 0)
                 - 0.5 * max(0.0, p.mean_words - 5))
     if field in ("supplier_id", "transaction", "invoice"):

@@ -79,12 +79,22 @@ def test_null_markers_are_not_values():
     assert validate_file("spend", D / "null-markers.csv", base=BASE, **LEEDS).warnings == 0
 
 
-def test_unrecognised_dialect_names_missing_fields_and_headers_seen():
+def test_columns_with_unknown_titles_are_recognised_by_content_and_the_report_says_why():
     report = validate_file("spend", D / "unrecognised-headers.csv", base=BASE, **LEEDS)
+    assert report.valid and report.rows_loaded == 2
+    assert report.columns == {"date": "When", "supplier_name": "Who", "net_amount": "How much"}
+    notes = {n.column: n for n in report.notes if n.kind == "column-recognised"}
+    assert "recognised by its content (100% money" in notes["How much"].message
+    assert "--mapping" in notes["How much"].fix
+
+
+def test_a_file_without_an_amount_is_refused_with_what_each_column_looked_like():
+    report = validate_file("spend", D / "no-amount-column.csv", base=BASE, **LEEDS)
     assert not report.valid
-    assert "no column for net_amount, date or period" in report.fatal
+    assert "no column for net_amount" in report.fatal
     assert "'Net Amount'" in report.fatal  # what we would have recognised
-    assert "Headers seen: 'When', 'Who', 'How much'" in report.fatal and "--mapping" in report.fatal
+    assert "Headers seen: 'When', 'Who', 'Notes'" in report.fatal and "--mapping" in report.fatal
+    assert "column 1 'When': 100% dates" in report.fatal and "column 3 'Notes': 100% text" in report.fatal
 
 
 def test_a_csvw_mapping_reads_an_unknown_dialect():
@@ -125,5 +135,5 @@ def test_inspect_describes_a_file_without_loading_it(tmp_path):
     assert not store.exists()  # nothing was loaded, not even a store created
     table = runner.invoke(cli, ["inspect", str(DATA / "real/trafford/prompt_payment.csv")])
     assert table.exit_code == 0 and "kind outcomes" in table.output and "E08000009 Trafford Council" in table.output
-    unknown = runner.invoke(cli, ["inspect", str(D / "unrecognised-headers.csv")])
-    assert unknown.exit_code == 1 and "Headers seen: 'When', 'Who', 'How much'" in unknown.output
+    unknown = runner.invoke(cli, ["inspect", str(D / "no-amount-column.csv")])
+    assert unknown.exit_code == 1 and "Headers seen: 'When', 'Who', 'Notes'" in unknown.output

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from loaders.councils import UnknownCouncil
 from loaders.header import find_header, header_notes
+from loaders.kinds import KindScore, decide, score_kind
 from loaders.mapping import DialectError, TableMap, missing_fields, user_dialect
 from loaders.read import is_blank, records, sniff
 
@@ -30,17 +31,26 @@ def _read_as(kind: str, path: Path, mapping: Path | None):
 
 
 def candidates(path: Path, kinds: list[str], mapping: Path | None = None) -> list[dict]:
-    """For each kind: how many fields its best dialect reads from the file, or why it cannot."""
+    """For each kind: how many fields its best dialect reads from the file and how well
+    the file's structure fits the kind (``loaders.kinds``), or why it cannot be read."""
     out = []
     for kind in kinds:
         try:
-            _, table, _, _ = _read_as(kind, path, mapping)
+            _, table, _, stream = _read_as(kind, path, mapping)
         except DialectError as exc:
-            out.append({"kind": kind, "readable": False, "fields": 0, "missing": exc.missing, "problem": str(exc)})
+            out.append({"kind": kind, "readable": False, "fields": 0, "missing": exc.missing, "problem": str(exc),
+                        "score": 0.0, "evidence": []})
             continue
         fields = len(set(table.fields) - _PUBLISHER_FIELDS)
-        out.append({"kind": kind, "readable": True, "fields": fields, "missing": [], "problem": None})
+        scored = score_kind(kind, table, stream)
+        out.append({"kind": kind, "readable": True, "fields": fields, "missing": [], "problem": None,
+                    "score": round(scored.score, 1), "evidence": scored.evidence})
     return out
+
+
+def guess(found: list[dict]) -> dict:
+    """The kind the structure points to, with its confidence and evidence (see ``loaders.kinds``)."""
+    return decide([KindScore(c["kind"], c["score"], c["evidence"]) for c in found if c["readable"]])
 
 
 def inspect_file(path: str | Path, kinds: list[str], *, kind: str | None = None, publisher: str | None = None,
@@ -51,16 +61,17 @@ def inspect_file(path: str | Path, kinds: list[str], *, kind: str | None = None,
     path = Path(path)
     mapping = Path(mapping) if mapping else None
     found = candidates(path, [kind] if kind else kinds, mapping)
-    readable = sorted((c for c in found if c["readable"]), key=lambda c: -c["fields"])
+    guessed = guess(found)
     info = sniff(path)
     result = {
         "file": str(path), "size": info.size, "sha256": info.sha256, "encoding": info.encoding,
         "newline": info.newline, "kind": None, "candidates": found, "dialect": None, "header_row": None,
         "preamble_rows": [], "columns": [], "council": None, "council_problem": None, "sample": [], "notes": [], "missing": [],
+        "confidence": guessed["confidence"], "evidence": guessed["evidence"], "close_kind": guessed["close"],
     }
-    if not readable:
+    if not guessed["kind"]:
         return result
-    chosen = readable[0]["kind"]
+    chosen = guessed["kind"]
     info, table, preamble, stream = _read_as(chosen, path, mapping)
     data = list(itertools.islice(((n, c) for n, c in stream if not is_blank(c)), max(rows, 50)))
     result.update(kind=chosen, dialect={"id": table.dialect.id, "title": table.dialect.title},

@@ -44,6 +44,9 @@ FLOORS = {"net_amount": ("money", 0.6), "gross_amount": ("money", 0.6), "irrecov
 #: Fields of free text whose known titles may be generic words ("Description", "Type").
 TEXT_FIELDS = frozenset({"narrative", "capital_revenue", "service_area", "expense_type", "procurement_category",
                          "expense_category", "body_name"})
+#: Fields whose title words must say more than one generic word ("Code", "Number"): an
+#: identifier is only the supplier's when the title names the payee as well.
+MIN_WORDS = {"supplier_id": 2.5}
 KNOWN_TITLE = 6.0  # the weight of an exact title from the mappings
 ENOUGH = 3.5  # the score a column needs, with title words, to be taken
 
@@ -119,7 +122,8 @@ def recognise(dialect, header: list[str], sample: list[list[str]]) -> tuple[dict
             known = KNOWN_TITLE if keys[i] in synonyms else 0.0
             content = content_score(name, found[i])
             total = words + known + content
-            by_title = words + known > 0 and total >= ENOUGH and _floor_ok(name, found[i])
+            by_title = (words + known > 0 and total >= ENOUGH and _floor_ok(name, found[i])
+                        and (known or words >= MIN_WORDS.get(name, 0)))
             alone = (name in CONTENT_ALONE and words > -0.5 and not known and content >= CONTENT_ALONE[name]
                      and _floor_ok(name, found[i]) and not _group_bound(name, fields))
             if name in CONTENT_ALONE and words > -0.5 and not known:

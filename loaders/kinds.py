@@ -1,0 +1,109 @@
+"""Which kind a file is, from its structure (``svcat inspect``, ``svcat load FILE``).
+
+Counting the fields each kind's mapping can bind is not enough: an ordinary payments
+file binds a supplier list's fields too (supplier name, id, an amount). What tells them
+apart is the shape of the rows, as a person sees it at a glance:
+
+* **spend**: an amount and a date or period on every row, and suppliers that recur
+  (many rows per supplier);
+* **suppliers**: one row per supplier, with or without a total;
+* **outcomes**: area codes (ONS GSS codes), a measure or indicator, and a value, in long
+  form; or a council's own performance table;
+* **framework**: themes, outcomes and measures with their codes;
+* **contracts**: a contract title or reference with start and end dates;
+* **grants**: awards to recipient organisations (360Giving's columns).
+
+Each kind gets a score (the fields it reads, plus the structure that fits it), the best
+wins, and the evidence is kept so ``inspect`` can print it; two close scores are a warning.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from loaders.read import is_blank
+
+#: Fields that only identify the publisher: they say nothing about which kind a file is.
+PUBLISHER_FIELDS = frozenset({"body", "body_name"})
+_GSS = re.compile(r"^[EWSNK]\d{8}$")
+#: How many data rows are looked at for the structure.
+STRUCTURE_ROWS = 2000
+#: A runner-up within this share of the best score is "close".
+CLOSE = 0.8
+
+
+@dataclass
+class KindScore:
+    kind: str
+    score: float = 0.0
+    evidence: list[str] = field(default_factory=list)
+
+    def add(self, points: float, why: str) -> None:
+        self.score += points
+        self.evidence.append(f"{why} ({points:+g})")
+
+
+def _column(table, rows: list[list[str]], name: str) -> list[str]:
+    index = table.fields.get(name)
+    if index is None:
+        return []
+    return [r[index].strip() for r in rows if index < len(r) and r[index].strip()]
+
+
+def score_kind(kind: str, table, stream) -> KindScore:
+    """The score of one kind for a file whose header that kind could read."""
+    rows = [c for _, c in itertools.islice((r for r in stream if not is_blank(r[1])), STRUCTURE_ROWS)]
+    result = KindScore(kind)
+    fields = set(table.fields) - PUBLISHER_FIELDS
+    result.add(len(fields), f"{len(fields)} columns read as {kind} fields")
+    has = fields.__contains__
+    if table.dialect.priority > 0 and table.dialect.match:
+        result.add(6, f"the columns of {table.dialect.title}")
+    names = _column(table, rows, "supplier_name") or _column(table, rows, "supplier_id")
+    per_supplier = len(names) / len(set(names)) if names else 0.0
+    if kind == "spend":
+        if (has("date") or has("period")) and has("net_amount"):
+            if has("supplier_name") or has("supplier_id") or has("transaction"):
+                result.add(4, "an amount, a date or period and a payee or reference on each row")
+            else:
+                result.add(1, "an amount and a date or period, but no payee or reference")
+        if per_supplier >= 1.3:
+            result.add(4, f"suppliers recur: {per_supplier:.1f} rows per supplier")
+        elif names and per_supplier < 1.1:
+            result.add(-4, "each supplier appears once, as in a supplier list")
+    elif kind == "suppliers":
+        if names and per_supplier < 1.1:
+            result.add(6, f"one row per supplier ({len(set(names))} suppliers in {len(names)} rows)")
+        elif per_supplier >= 1.3:
+            result.add(-4, f"suppliers recur ({per_supplier:.1f} rows per supplier): a list has each once")
+    elif kind == "outcomes":
+        areas = _column(table, rows, "area_code")
+        if areas and sum(bool(_GSS.match(a)) for a in areas) >= 0.6 * len(areas):
+            result.add(5, f"area codes (ONS GSS) in {len(set(areas))} areas")
+        if has("value") and (has("indicator") or has("measure")):
+            result.add(3, "a value per indicator or measure, in long form")
+    elif kind == "framework":
+        if has("measure_code") and (has("theme") or has("outcome")):
+            result.add(4, "measures under themes or outcomes, with codes")
+    elif kind == "contracts":
+        if (has("title") or has("contract_reference")) and (has("start_date") or has("end_date")):
+            result.add(4, "contracts with start or end dates")
+    elif kind == "grants":
+        if has("amount") and (has("org_identifier") or has("supplier_name")) and has("grant_id"):
+            result.add(4, "awards to recipient organisations with grant identifiers")
+    return result
+
+
+def decide(scores: list[KindScore]) -> dict:
+    """The best kind, a confidence, and a warning when the runner-up is close."""
+    ranked = sorted(scores, key=lambda s: -s.score)
+    if not ranked or ranked[0].score <= 0:
+        return {"kind": None, "confidence": 0.0, "evidence": [], "close": None, "scores": {}}
+    best = ranked[0]
+    second = ranked[1].score if len(ranked) > 1 else 0.0
+    confidence = round(max(0.0, min(1.0, (best.score - max(second, 0.0)) / best.score)), 2)
+    close = ranked[1].kind if len(ranked) > 1 and second >= CLOSE * best.score else None
+    return {"kind": best.kind, "confidence": confidence, "evidence": best.evidence, "close": close,
+            "scores": {s.kind: round(s.score, 1) for s in ranked}}

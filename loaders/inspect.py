@@ -48,6 +48,11 @@ def candidates(path: Path, kinds: list[str], mapping: Path | None = None) -> lis
     return out
 
 
+def detect_kind(path: str | Path, kinds: list[str], mapping: str | Path | None = None) -> dict:
+    """``{"kind", "confidence", "evidence", "close", "scores"}`` for a file (``svcat load FILE``)."""
+    return guess(candidates(Path(path), kinds, Path(mapping) if mapping else None))
+
+
 def guess(found: list[dict]) -> dict:
     """The kind the structure points to, with its confidence and evidence (see ``loaders.kinds``)."""
     return decide([KindScore(c["kind"], c["score"], c["evidence"]) for c in found if c["readable"]])
@@ -90,10 +95,15 @@ def inspect_file(path: str | Path, kinds: list[str], *, kind: str | None = None,
 def describe_columns(table: TableMap) -> list[dict]:
     """Every header cell: its position, title, and the field and property it feeds (if any)."""
     by_index = {index: name for name, index in table.fields.items()}
+    decided = {d.column: d for d in table.decisions}
     out = []
     for index, title in enumerate(table.header):
         name = by_index.get(index)
         column = table.dialect.column(name) if name else None
+        decision = decided.get(index) if name else None
         out.append({"column": index + 1, "header": title, "field": name,
-                    "property": column.property_url if column else None})
+                    "property": column.property_url if column else None,
+                    "how": decision.how if decision else None,
+                    "why": decision.why if decision and decision.how != "known title" else None,
+                    "rejected": list(decision.rejected) if decision else []})
     return out

@@ -62,7 +62,8 @@ def score_kind(kind: str, table, stream) -> KindScore:
     if table.dialect.priority > 0 and table.dialect.match:
         result.add(6, f"the columns of {table.dialect.title}")
     names = _column(table, rows, "supplier_name") or _column(table, rows, "supplier_id")
-    per_supplier = len(names) / len(set(names)) if names else 0.0
+    # Too few rows say nothing about how often suppliers recur.
+    per_supplier = len(names) / len(set(names)) if len(names) >= 3 else 0.0
     if kind == "spend":
         if (has("date") or has("period")) and has("net_amount"):
             if has("supplier_name") or has("supplier_id") or has("transaction"):
@@ -71,10 +72,12 @@ def score_kind(kind: str, table, stream) -> KindScore:
                 result.add(1, "an amount and a date or period, but no payee or reference")
         if per_supplier >= 1.3:
             result.add(4, f"suppliers recur: {per_supplier:.1f} rows per supplier")
-        elif names and per_supplier < 1.1:
+        elif per_supplier and per_supplier < 1.1:
             result.add(-4, "each supplier appears once, as in a supplier list")
     elif kind == "suppliers":
-        if names and per_supplier < 1.1:
+        if has("total_amount") or has("payments"):
+            result.add(3, "totals or counts of payments per supplier")
+        if per_supplier and per_supplier < 1.1:
             result.add(6, f"one row per supplier ({len(set(names))} suppliers in {len(names)} rows)")
         elif per_supplier >= 1.3:
             result.add(-4, f"suppliers recur ({per_supplier:.1f} rows per supplier): a list has each once")

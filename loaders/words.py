@@ -141,7 +141,8 @@ def profile(cells: list[str], nulls: frozenset[str] = frozenset({""})) -> Profil
             letters = sum(ch.isalpha() for ch in value)
             counts["text"] += letters >= 2 and " " in value or letters >= 4 and not any(ch.isdigit() for ch in value)
             counts["org"] += bool(_ORG.search(value))
-        counts["code"] += not is_money and bool(_CODE.match(value)) and any(ch.isdigit() for ch in value)
+        counts["code"] += (not is_money and not parsed and bool(_CODE.match(value))
+                           and any(ch.isdigit() for ch in value))
         words += len(value.split())
     distinct = len(set(values))
     share = {k: v / n for k, v in counts.items()}

@@ -48,6 +48,11 @@ def as_text(r: dict) -> str:
     before = f" ({len(r['preamble_rows'])} rows before it)" if r["preamble_rows"] else ""
     lines.append(f"  kind {r['kind']} · dialect {r['dialect']['id']} ({r['dialect']['title']})"
                  f" · header on row {r['header_row']}{before}")
+    if r.get("evidence"):
+        lines.append(f"  confidence {r['confidence']:.0%}: " + "; ".join(r["evidence"]))
+    if r.get("close_kind"):
+        lines.append(f"  warning: the file could also be {r['close_kind']}; say which with --kind "
+                     f"(inspect) or `svcat load KIND FILE`")
     council = r["council"]
     lines.append(f"  council {council['gss']} {council['name']}" if council else f"  council: {r['council_problem']}")
     others = [c for c in r["candidates"] if c["kind"] != r["kind"]]
@@ -58,6 +63,8 @@ def as_text(r: dict) -> str:
     lines += ["", f"  {'column':>6}  {'header':<36} {'field':<22} property"]
     for c in r["columns"]:
         lines.append(f"  {c['column']:>6}  {c['header'][:36]:<36} {c['field'] or '-':<22} {c['property'] or ''}")
+        if c.get("why"):
+            lines.append(f"  {'':>6}  ^ by {c['how']}: {c['why'][:100]}")
     if r["sample"]:
         lines += ["", "  first rows:"]
         for s in r["sample"]:
@@ -69,11 +76,18 @@ def as_text(r: dict) -> str:
 
 
 def recognised_kind(file: Path, kinds: list[str], problem: type[Exception]) -> str:
-    """The kind a file reads best as (``svcat inspect``'s choice); exit 2 if none reads it."""
-    from loaders.inspect import candidates
+    """The kind a file's structure shows (``svcat inspect``'s choice, ``loaders.kinds``),
+    said on stderr with its evidence, and a warning when another kind is close; exit 2
+    if none reads it."""
+    from loaders.inspect import detect_kind
 
-    readable = sorted((c for c in candidates(file, kinds) if c["readable"]), key=lambda c: -c["fields"])
-    if not readable:
+    found = detect_kind(file, kinds)
+    if not found["kind"]:
         raise problem(f"{file}: cannot tell what kind of file this is; name the kind "
                       f"(svcat load KIND FILE, one of {', '.join(kinds)}); `svcat inspect {file}` says why")
-    return readable[0]["kind"]
+    click.echo(f"Reading {file.name} as {found['kind']} (confidence {found['confidence']:.0%}: "
+               f"{'; '.join(found['evidence'])})", err=True)
+    if found["close"]:
+        click.echo(f"Warning: it could also be {found['close']}; if so, say svcat load {found['close']} FILE",
+                   err=True)
+    return found["kind"]

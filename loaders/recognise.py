@@ -76,12 +76,15 @@ def profiles(header: list[str], sample: list[list[str]], nulls: frozenset[str]) 
     return [profile([row[i] if i < len(row) else "" for row in sample], nulls) for i in range(len(header))]
 
 
-def _floor_ok(field: str, p: Profile) -> bool:
-    if field not in FLOORS or not p.filled:
+def _floor_ok(field: str, p: Profile, known: bool = False) -> bool:
+    """Do the cells fit the field? A known title is refused only when its cells clearly
+    contradict it (at least five filled, under a third of the expected kind): odd cells
+    under a right title are the validator's to report, row by row."""
+    if field not in FLOORS or not p.filled or (known and p.filled < 5):
         return True
     what, least = FLOORS[field]
     share = p.date + p.period if what == "dated" else getattr(p, what)
-    return share >= least
+    return share >= (min(least, 0.3) if known else least)
 
 
 def recognise(dialect, header: list[str], sample: list[list[str]]) -> tuple[dict[str, int], list[Decision]]:
@@ -95,7 +98,7 @@ def recognise(dialect, header: list[str], sample: list[list[str]]) -> tuple[dict
         for title in column.titles:
             wanted = header_key(title)
             index = next((i for i, k in enumerate(keys) if k == wanted and i not in used), None)
-            if index is None or not _floor_ok(column.name, found[index]):
+            if index is None or not _floor_ok(column.name, found[index], known=True):
                 continue
             if column.name in TEXT_FIELDS and is_generic(header[index]):
                 continue  # a generic word: let the key fields look at it first

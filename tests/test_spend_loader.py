@@ -89,10 +89,11 @@ def test_unknown_council_asks_for_publisher(tmp_path):
 
 def test_unrecognised_dialect_names_missing_fields_and_headers(tmp_path):
     path = tmp_path / "no-amount-column.csv"
-    path.write_text("When,Who,How much\n01/04/2022,ACME LTD,12.50\n", encoding="utf-8")
+    path.write_text("When,Who,What\n01/04/2022,ACME LTD,paper and ink\n", encoding="utf-8")
     report = validate_file("spend", path, base=BASE, publisher="E08000035")
     assert not report.valid
-    assert "net_amount" in report.fatal and "'How much'" in report.fatal
+    assert "net_amount" in report.fatal and "'What'" in report.fatal
+    assert "column 3 'What': 100% text" in report.fatal  # what each column looked like
 
 
 def test_redacted_payees_are_redactions_not_suppliers():

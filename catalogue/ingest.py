@@ -51,6 +51,7 @@ def _describe(report: LoadReport, source: SourceFile) -> None:
     report.dialect = source.table.dialect.id
     report.encoding = source.info.encoding
     report.header_row = source.table.header_row
+    report.preamble_rows = len(source.preamble_rows)
     report.header = list(source.table.header)
     report.columns = {name: source.table.header[i] for name, i in source.table.fields.items()}
     report.council = source.council.gss

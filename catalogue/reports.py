@@ -30,9 +30,11 @@ def as_table(report: LoadReport, max_rows: int = MAX_ROWS) -> str:
         lines.append(f"{report.file}: {verdict}")
         lines.append(textwrap.fill(report.fatal, width=min(width, 100), subsequent_indent="  "))
         return "\n".join(lines)
+    rows = report.row_counts()
     lines.append(
-        f"{report.file}: {verdict} — {report.rows_loaded:,} rows read as {report.kind}, "
-        f"{report.rows_skipped:,} skipped, {report.violations:,} violations, {report.warnings:,} warnings"
+        f"{report.file}: {verdict} — {report.rows_read:,} rows read as {report.kind}: "
+        f"{rows['loaded']:,} loaded, {report.rows_skipped:,} skipped, {rows['refused']:,} refused; "
+        f"{report.violations:,} violations, {report.warnings:,} warnings"
         + (f", {report.triples:,} triples" if report.triples else ""))
     lines.append(f"  council {report.council or '?'} · dialect {report.dialect} · encoding {report.encoding}"
                  f" · header on row {report.header_row}")

@@ -173,10 +173,14 @@ class RowStream:
                 for issue in issues:
                     report.add(issue)
                 report.keep_row(event.row, event.cells)
-                if skip_invalid and any(i.severity == VIOLATION for i in issues):
-                    report.add_invalid_row(invalid_row(event.row, [i for i in issues if i.severity == VIOLATION]))
-                    for key in fresh:  # its descriptions were not written: let a later row write them
-                        seen.pop(key, None)
+                if any(i.severity == VIOLATION for i in issues):
+                    if skip_invalid:
+                        report.add_invalid_row(invalid_row(event.row, [i for i in issues if i.severity == VIOLATION]))
+                        for key in fresh:  # its descriptions were not written: let a later row write them
+                            seen.pop(key, None)
+                        continue
+                    report.rows_refused += 1  # the file is refused: nothing of it is written
+                    writing = False
                     continue
                 writing = self._writing()
             report.rows_loaded += 1
@@ -202,6 +206,11 @@ class RowStream:
             self.progress.update(report.rows_read % 1000)
         for note in source.notes():
             report.add(note)
+        if getattr(source.handler, "REFUSE_EMPTY", False) and not report.fatal and not (
+                report.rows_loaded or report.rows_refused or report.invalid_rows):
+            report.fatal = (f"{source.filename}: the header (row {source.table.header_row}) is followed by no "
+                            f"{source.kind} rows ({report.rows_read} rows read, all skipped): nothing to load. "
+                            "Check that this is the file you meant, and that its rows are below the header.")
         if self._writing() and self.summary:
             observations = self.summary.triples(source.dataset, iris.council(source.base, source.council.gss),
                                                 source.council.name)

@@ -32,6 +32,8 @@ from loaders.report import NOTE, WARNING, LoadIssue
 PREAMBLE_LIMIT = 30
 #: How many data rows under a candidate header are looked at to recognise columns by content.
 SAMPLE_ROWS = 100
+#: How many ragged rows a report names (all are counted).
+RAGGED_SHOWN = 5
 
 
 def find_header(kind: str, stream: Iterator[tuple[int, list[str]]], path: Path, dialect: Dialect | None = None,
@@ -213,24 +215,40 @@ class ColumnWatch:
         self.unnamed = [i for i, h in enumerate(table.header) if not h.strip() and i not in read]
         self.first_value: dict[int, tuple[int, str]] = {}
         self.header_row = table.header_row
+        self.ragged = 0
+        self.ragged_rows: list[tuple[int, int, str]] = []
 
     def row(self, number: int, cells: list[str]) -> list[LoadIssue]:
-        """Problems of one record (a ragged row); remembers what unnamed columns hold."""
+        """Watch one record: remember what unnamed columns hold and which rows are ragged.
+
+        A ragged row is reported once for the whole file (``notes``), with a count and
+        the first rows, not once per row: one cause (an unquoted comma, a trailing
+        column) usually repeats on thousands of rows."""
         for i in self.unnamed:
             if i < len(cells) and cells[i].strip() and i not in self.first_value:
                 self.first_value[i] = (number, cells[i].strip())
-        extra = [c.strip() for c in cells[self.width:] if c.strip()]
-        if not extra:
+        if len(cells) > self.width:
+            extra = [c.strip() for c in cells[self.width:] if c.strip()]
+            if extra:
+                self.ragged += 1
+                if len(self.ragged_rows) < RAGGED_SHOWN:
+                    self.ragged_rows.append((number, len(cells), " | ".join(extra)))
+        return []
+
+    def _ragged_note(self) -> list[LoadIssue]:
+        if not self.ragged:
             return []
+        number, width, value = self.ragged_rows[0]
+        rows = ", ".join(str(n) for n, _, _ in self.ragged_rows) + (", ..." if self.ragged > RAGGED_SHOWN else "")
         return [LoadIssue(
-            "ragged-row", WARNING, number, f"(after column {self.width})", " | ".join(extra),
-            f"The row has {len(cells)} cells but the header names {self.width}: the extra cells were not read, "
-            "and the cells before them may be shifted.",
+            "ragged-row", WARNING, number, f"(after column {self.width})", value,
+            f"{self.ragged} row(s) have more cells than the {self.width} the header names (rows {rows}; "
+            f"row {number} has {width}): the extra cells were not read, and the cells before them may be shifted.",
             "Put quotes around cells that contain commas, or name the extra column in the header.")]
 
     def notes(self) -> list[LoadIssue]:
-        """After the last row: what each unnamed column turned out to be."""
-        out = []
+        """After the last row: ragged rows (one warning), what each unnamed column turned out to be."""
+        out = self._ragged_note()
         for i in self.unnamed:
             if i in self.first_value:
                 number, value = self.first_value[i]

@@ -53,8 +53,11 @@ class LoadReport:
     messages: dict = field(default_factory=dict)  # kind -> first message, for summaries
     skipped: list[LoadIssue] = field(default_factory=list)
     notes: list[LoadIssue] = field(default_factory=list)
-    rows_read: int = 0
-    rows_loaded: int = 0
+    rows_read: int = 0  # records after the header (blank ones too)
+    rows_loaded: int = 0  # rows whose lines are (or would be) written
+    #: Rows with violations in a file that is refused for them (not left out by --skip-invalid-rows).
+    rows_refused: int = 0
+    preamble_rows: int = 0  # non-blank records above the header (titles, notes), counted once
     triples: int = 0
     dialect: str = ""
     encoding: str = ""
@@ -120,6 +123,17 @@ class LoadReport:
             return False
         return self.violations == 0 or (self.skip_invalid and self.rows_loaded > 0)
 
+    def row_counts(self) -> dict:
+        """Counts that add up: ``read = loaded + skipped + refused`` (``skipped`` includes the
+        rows --skip-invalid-rows left out, also counted as ``invalid``). In a refused file
+        nothing is loaded: its valid rows are counted as ``held_back`` within ``refused``."""
+        loaded = self.rows_loaded if self.loadable else 0
+        held_back = self.rows_loaded - loaded
+        return {"preamble": self.preamble_rows, "header_row": self.header_row, "read": self.rows_read,
+                "loaded": loaded, "skipped": self.rows_skipped, "invalid": len(self.invalid_rows),
+                "refused": self.rows_refused + held_back, "with_violations": self.rows_refused,
+                "held_back": held_back}
+
     def flatten(self, keys: list[str]) -> list[list]:
         """Issues as lists of the given attributes, for compact assertions in tests."""
         return [issue.flat(keys) for issue in self.issues]
@@ -147,9 +161,7 @@ class LoadReport:
             "loadable": self.loadable,
             "skip_invalid_rows": self.skip_invalid,
             # A refused file loads nothing, whatever its rows would have given.
-            "rows": {"read": self.rows_read, "loaded": self.rows_loaded if self.loadable else 0,
-                     "skipped": self.rows_skipped,
-                     "invalid": len(self.invalid_rows)},
+            "rows": self.row_counts(),
             "triples": self.triples,
             "counts": {"violations": self.violations, "warnings": self.warnings},
             "summary": self.summary(),

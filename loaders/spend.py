@@ -138,6 +138,9 @@ SHAPES = ("spend.ttl", "suppliers.ttl")
 #: other row shares, so the loader can count what it writes without asking the store.
 ROW_SUBJECTS_UNIQUE = True
 
+#: A spend file with a header and no payment rows is refused (a wrong file, or rows lost).
+REFUSE_EMPTY = True
+
 #: Which canonical fields explain a SHACL result on a path (for reporting a column).
 FIELDS_FOR_PATH = {
     **organisations.FIELDS_FOR_PATH,

@@ -51,10 +51,33 @@ def test_unnamed_columns_with_values_and_spacer_columns_are_reported():
 def test_ragged_rows_warn_with_the_extra_cells():
     report = validate_file("spend", D / "ragged-rows.csv", base=BASE, **LEEDS)
     assert report.flatten(["row", "kind", "value", "severity"]) == [
-        [3, "ragged-row", "A & SONS", "warning"],
         [4, "missing-supplier", None, "warning"],  # a short row: its missing cells are just empty
+        [3, "ragged-row", "A & SONS", "warning"],  # one warning for the file, naming the first rows
     ]
+    assert "1 row(s) have more cells than the 4 the header names (rows 3; row 3 has 5)" in report.issues[1].message
     assert report.valid and report.rows_loaded == 3
+
+
+def test_a_problem_on_many_rows_is_one_warning_with_a_count(tmp_path):
+    path = tmp_path / "trailing-cells.csv"
+    rows = [f"2{i:02d}/12/2013,ACME LTD,{i}.00,T{i},extra {i}" for i in range(1, 29)]
+    path.write_text("Date paid,Supplier name,Net amount,Transaction number\n" + "\n".join(
+        r.replace("2", "", 1) if r.startswith("2") else r for r in rows) + "\n", encoding="utf-8")
+    report = validate_file("spend", path, base=BASE, **LEEDS)
+    ragged = [i for i in report.issues if i.kind == "ragged-row"]
+    assert len(ragged) == 1 and ragged[0].row == 2 and ragged[0].value == "extra 1"
+    assert ragged[0].message.startswith("28 row(s) have more cells") and "rows 2, 3, 4, 5, 6, ..." in ragged[0].message
+
+
+def test_rows_read_add_up_and_a_spend_file_without_payment_rows_is_refused(tmp_path):
+    report = validate_file("spend", D / "preamble-lines.csv", base=BASE, **LEEDS)
+    rows = report.to_json()["rows"]
+    assert (rows["preamble"], rows["header_row"], rows["read"], rows["loaded"]) == (3, 5, 2, 2)
+    assert rows["read"] == rows["loaded"] + rows["skipped"] + rows["refused"]
+    path = tmp_path / "header-only.csv"
+    path.write_text("Date paid,Supplier name,Net amount\n,,\n,Total,0.00\n", encoding="utf-8")
+    empty = validate_file("spend", path, base=BASE, **LEEDS)
+    assert not empty.valid and "followed by no spend rows (2 rows read, all skipped)" in empty.fatal
 
 
 def test_quoted_line_breaks_keep_record_numbers():

@@ -43,12 +43,16 @@ COLUMNS = {
 }
 
 
-def expected(path, amount_column: str, date_column: str) -> tuple[int, Decimal]:
+def decoded(path) -> str:
     raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("cp1252")
+        return raw.decode("cp1252")
+
+
+def expected(path, amount_column: str, date_column: str) -> tuple[int, Decimal]:
+    text = decoded(path)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     lines, total = 0, Decimal(0)
     for record in reader:
@@ -78,6 +82,10 @@ def test_spend_file_loads_with_the_same_lines_and_total(entry, memory_store):
     assert Decimal(str(row["total"])) == total
     skipped = outcome.report.rows_read - outcome.report.rows_loaded
     assert skipped == outcome.report.rows_skipped
+    # Issue 17 item 9: the counts add up, and every record after the header is read once.
+    counts = outcome.report.row_counts()
+    records = len(list(csv.reader(io.StringIO(decoded(entry["file"]), newline="")))) - counts["header_row"]
+    assert counts["read"] == counts["loaded"] + counts["skipped"] + counts["refused"] == records
 
 
 SUMMARY_TOTALS = """

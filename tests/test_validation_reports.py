@@ -62,7 +62,8 @@ def test_json_report_has_the_documented_shape(run):
     assert set(report) >= {"file", "kind", "valid", "loadable", "skip_invalid_rows", "fatal", "council", "dialect",
                            "encoding", "header_row", "columns", "rows", "triples", "counts", "summary", "issues",
                            "skipped", "notes", "truncated"}
-    assert report["rows"] == {"read": 4, "loaded": 0, "skipped": 0, "invalid": 0}
+    assert report["rows"] == {"preamble": 0, "header_row": 1, "read": 4, "loaded": 0, "skipped": 0, "invalid": 0,
+                              "refused": 4, "with_violations": 2, "held_back": 2}  # read = loaded+skipped+refused
     assert [(s["severity"], s["kind"], s["count"]) for s in report["summary"]] == [
         ("violation", "bad-date", 1), ("violation", "bad-amount", 1), ("warning", "missing-supplier", 1)]
     first = report["issues"][0]

@@ -59,4 +59,4 @@ def test_load_without_a_kind_uses_the_kind_the_structure_shows(tmp_path):
     assert suppliers.exit_code == 0, suppliers.output
     assert "as suppliers (confidence" in suppliers.output
     none = runner.invoke(cli, ["--store", store, "load", str(DATA / "dialects/no-amount-column.csv")])
-    assert none.exit_code == 2 and "no kind of file we know can read it" in none.output
+    assert none.exit_code == 2 and "cannot tell what kind of file this is" in none.output

@@ -117,7 +117,7 @@ def recognise(dialect, header: list[str], sample: list[list[str]]) -> tuple[dict
         synonyms = {header_key(t) for t in column.titles}
         if name not in known_words and not any(keys[i] in synonyms for i in range(len(keys)) if i not in used):
             continue
-        scored, alone_scores = [], []
+        scored, alone_scores, near = [], [], []
         for i, title in enumerate(header):
             if i in used or not (title.strip() or found[i].filled):
                 continue
@@ -131,10 +131,12 @@ def recognise(dialect, header: list[str], sample: list[list[str]]) -> tuple[dict
                      and _floor_ok(name, found[i]) and not _group_bound(name, fields))
             if name in CONTENT_ALONE and words > -0.5 and not known:
                 alone_scores.append(content)
+            why = (f"title words {', '.join(forms)}; " if forms else "") + found[i].describe()
             if by_title or alone:
                 how = "known title" if known else "title words" if words > 0 else "content"
-                why = (f"title words {', '.join(forms)}; " if forms else "") + found[i].describe()
                 scored.append((total, i, how, why))
+            elif content >= 2.5:  # looks the part, but its title says otherwise: name it in the report
+                near.append((total, i, "", why))
         if not scored:
             continue
         scored.sort(key=lambda s: (-s[0], s[1]))
@@ -144,7 +146,7 @@ def recognise(dialect, header: list[str], sample: list[list[str]]) -> tuple[dict
         fields[name] = index
         used.add(index)
         rejected = tuple(f"{column_label(i, header[i])} (score {t:.1f} against {total:.1f}: {w})"
-                         for t, i, _, w in scored[1:4])
+                         for t, i, _, w in (scored[1:] + sorted(near, key=lambda n: -n[0]))[:3])
         decisions.append(Decision(name, index, header[index], how, why, rejected))
     return fields, decisions
 

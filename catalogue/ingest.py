@@ -53,7 +53,7 @@ def _describe(report: LoadReport, source: SourceFile) -> None:
     report.header_row = source.table.header_row
     report.preamble_rows = len(source.preamble_rows)
     report.header = list(source.table.header)
-    report.columns = {name: source.table.header[i] for name, i in source.table.fields.items()}
+    report.columns = {name: source.table.title(name) for name in source.table.fields}
     report.council = source.council.gss
 
 

@@ -104,8 +104,10 @@ def money(raw: str) -> str | None:
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 _MONTHS["sept"] = 9
-_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
-_D_MON_Y = re.compile(r"^(\d{1,2})[\- ]([A-Za-z]{3,9})[\- ](\d{2}|\d{4})$")
+#: A midnight time after a day, as spreadsheet exports write it ("01/04/2021 00:00:00").
+_MIDNIGHT = r"(?:[ T]0?0:00(?::00(?:\.0+)?)?)?"
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})" + _MIDNIGHT + "$")
+_D_MON_Y = re.compile(r"^(\d{1,2})[\- ]([A-Za-z]{3,9})[\- ](\d{2}|\d{4})" + _MIDNIGHT + "$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 _YYYYMMDD = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _PERIOD = re.compile(r"^(\d{4})-?(\d{2})$")

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from loaders.converters import header_key
+from loaders.converters import header_key, money, payment_date
 from loaders.mapping import Dialect, DialectError, TableMap, bind, choose, dialects, missing_fields
 from loaders.read import is_blank
 from loaders.recognise import RECOGNISED_KINDS
@@ -138,14 +138,17 @@ def _then_raise(failure: Exception | None) -> Iterator:
 
 def title_evidence(kind: str, cells: list[str], dialect: Dialect | None) -> float:
     """How much a row sounds like a header: its cells that are known titles (two points
-    each) or hold a field's title words (one point each)."""
+    each) or hold a field's title words (one point each), less one for each cell that is
+    a sum of money or a date (as data rows' cells are)."""
     known = _known_titles(kind, dialect)
     fields = [f for f in word_table() if not f.startswith("*")]
     score = 0.0
     for cell in cells:
         if not cell.strip() or len(cell) > 80:
             continue
-        if header_key(cell) in known:
+        if money(cell) is not None or payment_date(cell) is not None:
+            score -= 1  # a sum or a date: a data row, not a title
+        elif header_key(cell) in known:
             score += 2
         elif any(word_score(f, cell)[0] > 0 for f in fields):
             score += 1

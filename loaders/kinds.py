@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from loaders.read import is_blank
+from loaders.words import profile
 
 #: Fields that only identify the publisher: they say nothing about which kind a file is.
 PUBLISHER_FIELDS = frozenset({"body", "body_name"})
@@ -64,6 +65,7 @@ def score_kind(kind: str, table, stream) -> KindScore:
     names = _column(table, rows, "supplier_name") or _column(table, rows, "supplier_id")
     # Too few rows say nothing about how often suppliers recur.
     per_supplier = len(names) / len(set(names)) if len(names) >= 3 else 0.0
+    dated = _varying_dates(table, rows)
     if kind == "spend":
         if (has("date") or has("period")) and has("net_amount"):
             if has("supplier_name") or has("supplier_id") or has("transaction"):
@@ -72,12 +74,14 @@ def score_kind(kind: str, table, stream) -> KindScore:
                 result.add(1, "an amount and a date or period, but no payee or reference")
         if per_supplier >= 1.3:
             result.add(4, f"suppliers recur: {per_supplier:.1f} rows per supplier")
-        elif per_supplier and per_supplier < 1.1:
+        elif per_supplier and per_supplier < 1.1 and not dated:
             result.add(-4, "each supplier appears once, as in a supplier list")
     elif kind == "suppliers":
         if has("total_amount") or has("payments"):
             result.add(3, "totals or counts of payments per supplier")
-        if per_supplier and per_supplier < 1.1:
+        if dated:
+            result.add(-4, f"a payment date that changes from row to row ({dated!r}): transactions, not a list")
+        elif per_supplier and per_supplier < 1.1:
             result.add(6, f"one row per supplier ({len(set(names))} suppliers in {len(names)} rows)")
         elif per_supplier >= 1.3:
             result.add(-4, f"suppliers recur ({per_supplier:.1f} rows per supplier): a list has each once")
@@ -97,6 +101,15 @@ def score_kind(kind: str, table, stream) -> KindScore:
         if has("amount") and (has("org_identifier") or has("supplier_name")) and has("grant_id"):
             result.add(4, "awards to recipient organisations with grant identifiers")
     return result
+
+
+def _varying_dates(table, rows: list[list[str]]) -> str | None:
+    """The title of a column of day dates that vary from row to row (a payment date), if any."""
+    for i, title in enumerate(table.header):
+        found = profile([r[i] if i < len(r) else "" for r in rows[:500]])
+        if found.date >= 0.8 and found.distinct_count >= 3:
+            return title
+    return None
 
 
 def decide(scores: list[KindScore]) -> dict:

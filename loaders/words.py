@@ -88,6 +88,12 @@ _PERIOD_TEXT = re.compile(
     re.IGNORECASE,
 )
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_\-.]*$")
+#: Dates in forms the converters may not read yet (a time after the day, a full month
+#: name, US order): still a date to the eye, so the column is placed and each odd cell
+#: is reported by the validator rather than the column going unread.
+_DATELIKE = re.compile(
+    r"^(\d{1,4}[/\-. ]\d{1,2}[/\-. ]\d{2,4}|\d{1,2}(st|nd|rd|th)?[\- ]?[A-Za-z]{3,9}[\-, ]+\d{2,4}"
+    r"|[A-Za-z]{3,9} \d{1,2},? \d{4})([T ]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?\s*(am|pm)?)?$", re.IGNORECASE)
 _DECIMAL = re.compile(r"\.\d{1,2}\s*\)?-?\s*$")
 
 
@@ -130,6 +136,8 @@ def profile(cells: list[str], nulls: frozenset[str] = frozenset({""})) -> Profil
     for value in values:
         is_money = cv.money(value) is not None
         parsed = cv.payment_date(value) if not (is_money and "." in value) else None
+        if parsed is None and not is_money and _DATELIKE.match(value):
+            parsed = (value, "date")
         counts["money"] += is_money
         counts["decimal"] += is_money and bool(_DECIMAL.search(value))
         counts["long"] += value.isdigit() and len(value) >= 5

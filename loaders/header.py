@@ -205,7 +205,7 @@ def recognition_notes(table: TableMap) -> list[LoadIssue]:
             "column-recognised", NOTE, table.header_row, table.title(d.field), None,
             f"{d.field} is read from {d.label}, recognised by its {d.how} ({d.why}).{over}",
             f"If that is not the {d.field.replace('_', ' ')}, pass --mapping with a CSVW file whose column "
-            f"titled {d.title.strip() or '(its title)'!r} names the right field (see docs/loading.md)."))
+            f"titled {d.title.strip() or '(its title)'!r} names the right field (see docs/dialects-and-mappings.md)."))
     return out
 
 

@@ -80,9 +80,14 @@ def _zip_kind(path: Path) -> str:
                       "(or save the table as CSV/.xlsx/.ods) and load that file.", reason="archive")
 
 
+#: C0 control bytes other than tab, LF, CR, form feed and escape: rare in text, common in binaries.
+_BINARY_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+
+
 def looks_binary(block: bytes) -> bool:
-    """Text has few NULs outside UTF-16/32; a block with many, in no such pattern, is binary."""
+    """Text has few control bytes outside UTF-16/32 (checked before this); a block where
+    more than one byte in twenty is one is a binary (random bytes: about one in nine)."""
     if not block:
         return False
-    nuls = block.count(0)
-    return nuls > max(8, len(block) // 10)
+    controls = len(block) - len(block.translate(None, _BINARY_BYTES))
+    return controls > max(8, len(block) // 20)

@@ -130,7 +130,8 @@ def _encoding(values: dict, value, label: str) -> None:
     if not isinstance(value, str):
         raise CsvwError(f"{label} must be an encoding name such as 'utf-8' or 'windows-1252', not {value!r}")
     try:
-        values["encoding"] = codecs.lookup(value).name
+        codecs.lookup(value)
+        values["encoding"] = value
     except LookupError:
         raise CsvwError(f"{label}: {value!r} is not an encoding the loader knows (e.g. utf-8, windows-1252, "
                         "utf-16)") from None

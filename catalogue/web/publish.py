@@ -101,7 +101,7 @@ def _publish(who: str):
     skip_invalid = bool(request.form.get("skip_invalid_rows"))
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise BadRequest("choose a CSV file to upload (form field 'file')")
+        raise BadRequest("choose a CSV or spreadsheet file to upload (form field 'file')")
     if values["kind"] not in KINDS:
         raise BadRequest(f"say which kind of file this is (kind = one of {', '.join(KINDS)})")
     store = str(current_app.config["SVCAT_STORE"])

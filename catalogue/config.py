@@ -60,7 +60,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest file /publish accepts; a bigger upload is refused (413) before its body is read."),
     Setting("MAX_FILE_BYTES", 200_000_000,
             "Largest file svcat load/validate/inspect reads; a bigger one is refused before it is read "
-            "(see docs/reading-files.md)."),
+            "(see docs/dialects-and-mappings.md, Reading files)."),
     Setting("MAX_LINE_BYTES", 1_000_000,
             "Longest line (bytes) a CSV may have; a longer one refuses the file as soon as it is met, "
             "so a huge one-line file costs seconds, not minutes."),

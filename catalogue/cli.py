@@ -108,6 +108,9 @@ publisher_option = click.option("--publisher", metavar="COUNCIL",
                                 help="The publishing council (GSS code or name) when the file does not say.")
 mapping_option = click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
                               help="A CSV on the Web metadata file mapping this file's columns.")
+sheet_option = click.option("--sheet", metavar="NAME|N",
+                            help="The sheet of an .xlsx/.ods workbook to read, by name or 1-based number "
+                                 "(default: the first sheet with a header).")
 format_option = click.option("--format", "fmt", type=click.Choice(["table", "json", "turtle"]), default="table",
                              show_default=True,
                              help="How to print the report: a table, JSON, or the SHACL validation report in Turtle.")
@@ -128,6 +131,7 @@ skip_option = click.option("--skip-invalid-rows", "skip_invalid", is_flag=True,
 @click.option("--kind", "kind_option", type=click.Choice(KINDS), help="The kind, for --manifest FOLDER|GLOB.")
 @publisher_option
 @mapping_option
+@sheet_option
 @licence_option
 @title_option
 @skip_option
@@ -135,7 +139,7 @@ skip_option = click.option("--skip-invalid-rows", "skip_invalid", is_flag=True,
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--no-link", is_flag=True, help="Do not link the file's suppliers to organisations now.")
 @click.pass_context
-def load(ctx, arguments, manifest, kind_option, publisher, mapping, licence, title, skip_invalid, fmt, quiet,
+def load(ctx, arguments, manifest, kind_option, publisher, mapping, sheet, licence, title, skip_invalid, fmt, quiet,
          no_link):
     """Validate FILE and, if it has no violations, load it as one dataset.
 
@@ -155,7 +159,7 @@ def load(ctx, arguments, manifest, kind_option, publisher, mapping, licence, tit
         load_many(ctx, manifest, kind_option, publisher, licence, fmt, quiet, no_link)
         return
     kind, file = _kind_and_file(arguments, kind_option)
-    _load_one(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt, quiet, no_link)
+    _load_one(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt, quiet, no_link, sheet)
 
 
 def _kind_and_file(arguments: tuple[str, ...], kind_option: str | None) -> tuple[str, Path]:
@@ -174,7 +178,7 @@ def _kind_and_file(arguments: tuple[str, ...], kind_option: str | None) -> tuple
     return kind_option or recognised_kind(file, KINDS, UsageProblem), file
 
 
-def _load_one(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt, quiet, no_link):
+def _load_one(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt, quiet, no_link, sheet=None):
     from catalogue.commands.linking import link_after_load
     from catalogue.ingest import load_file
     from catalogue.summaries import Pending, settle
@@ -187,7 +191,7 @@ def _load_one(ctx, kind, file, publisher, mapping, licence, title, skip_invalid,
         with _progress(quiet) as bar:
             outcome = load_file(store, kind, file, base=ctx.obj["base"], publisher=publisher, mapping=mapping,
                                 licence=licence or ctx.obj["config"]["LICENCE"], title=title, progress=bar,
-                                skip_invalid=skip_invalid, sources=_sources(ctx), pending=pending)
+                                skip_invalid=skip_invalid, sources=_sources(ctx), pending=pending, sheet=sheet)
         if outcome.loaded and pending is not None:
             linked = link_after_load(store, ctx.obj["base"], ctx.obj["config"]["LICENCE"], quiet=True,
                                      pending=pending)
@@ -215,13 +219,14 @@ def _load_one(ctx, kind, file, publisher, mapping, licence, title, skip_invalid,
 @file_argument
 @publisher_option
 @mapping_option
+@sheet_option
 @licence_option
 @title_option
 @skip_option
 @format_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.pass_context
-def validate(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt, quiet):
+def validate(ctx, kind, file, publisher, mapping, sheet, licence, title, skip_invalid, fmt, quiet):
     """Check FILE without loading it: exit 0 valid, 1 invalid, 2 could not run.
 
     Takes the options of `svcat load` (--licence and --title are checked, not used); with
@@ -233,7 +238,7 @@ def validate(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, 
     _check_publisher(publisher)
     with _progress(quiet) as bar:
         report = validate_file(kind, file, base=ctx.obj["base"], publisher=publisher, mapping=mapping, progress=bar,
-                               skip_invalid=skip_invalid)
+                               skip_invalid=skip_invalid, sheet=sheet)
     _print_report(report, fmt)
     ctx.exit(0 if report.loadable else 1)
 

@@ -58,6 +58,15 @@ SETTINGS: tuple[Setting, ...] = (
             "store; not kept for memory:)."),
     Setting("MAX_UPLOAD_BYTES", 50_000_000,
             "Largest file /publish accepts; a bigger upload is refused (413) before its body is read."),
+    Setting("MAX_FILE_BYTES", 200_000_000,
+            "Largest file svcat load/validate/inspect reads; a bigger one is refused before it is read "
+            "(see docs/dialects-and-mappings.md, Reading files)."),
+    Setting("MAX_LINE_BYTES", 1_000_000,
+            "Longest line (bytes) a CSV may have; a longer one refuses the file as soon as it is met, "
+            "so a huge one-line file costs seconds, not minutes."),
+    Setting("MAX_CELL_CHARS", 100_000, "Longest cell (characters) a file may have; a longer one refuses the file."),
+    Setting("MAX_COLUMNS", 1_000, "Most cells one row of a file may have; more refuses the file."),
+    Setting("MAX_ROWS", 5_000_000, "Most rows a file may have; more refuses the file when the reader gets there."),
     Setting("UPLOAD_TIMEOUT", 900.0, "Seconds an upload's validation and load may take before it is stopped."),
     Setting("STORE_UPDATE_URL", "",
             "SPARQL 1.1 Update endpoint of a remote store; default the query endpoint (Virtuoso: its "

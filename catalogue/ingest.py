@@ -25,7 +25,8 @@ from catalogue.summaries import Pending, settle
 from catalogue.store import sparql_text as q
 from catalogue.vocab import DCTERMS, SV
 from catalogue.stream import CHUNK_ROWS, Progress, RowStream
-from loaders import LoadError, SourceFile, open_source
+from catalogue.config import settings
+from loaders import FileRefused, LoadError, Limits, SourceFile, open_source
 from loaders.report import VIOLATION, LoadReport
 
 
@@ -58,7 +59,12 @@ def _describe(report: LoadReport, source: SourceFile) -> None:
 
 
 def open_checked(kind: str, path: Path, report: LoadReport, **options) -> SourceFile | None:
-    """Open a source, recording a fatal problem in the report instead of raising."""
+    """Open a source, recording a fatal problem in the report instead of raising.
+
+    The caps (``SVCAT_MAX_*``, see ``loaders.limits``) are read from the settings unless
+    ``limits`` is given."""
+    if options.get("limits") is None:
+        options["limits"] = Limits.from_config(settings())
     try:
         source = open_source(kind, path, **options)
     except (LoadError, ValueError, LookupError, UnicodeDecodeError, OSError) as exc:
@@ -70,13 +76,14 @@ def open_checked(kind: str, path: Path, report: LoadReport, **options) -> Source
 
 def validate_file(kind: str, path: str | Path, *, base: str, publisher: str | None = None,
                   mapping: str | None = None, keep: int = 1000, progress: Progress | None = None,
-                  skip_invalid: bool = False) -> LoadReport:
+                  skip_invalid: bool = False, sheet: str | None = None, limits=None) -> LoadReport:
     """Read and validate a file without writing anything (``skip_invalid``: as a load with
     --skip-invalid-rows would, listing the rows it would leave out)."""
     path = Path(path)
     report = _new_report(kind, path, keep)
     report.skip_invalid = skip_invalid
-    source = open_checked(kind, path, report, base=base, publisher=publisher, mapping=mapping)
+    source = open_checked(kind, path, report, base=base, publisher=publisher, mapping=mapping, sheet=sheet,
+                          limits=limits)
     if source is None:
         return report
     try:
@@ -84,6 +91,8 @@ def validate_file(kind: str, path: str | Path, *, base: str, publisher: str | No
             pass
     except UnicodeDecodeError as exc:
         report.fatal = f"cannot decode the file: {exc}"
+    except FileRefused as exc:  # a cap passed while streaming
+        report.fatal = str(exc)
     return report
 
 
@@ -91,7 +100,7 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
               mapping: str | None = None, licence: str, title: str | None = None, keep: int = 1000,
               progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS,
               skip_invalid: bool = False, sources: Path | None = None,
-              pending: Pending | None = None) -> LoadOutcome:
+              pending: Pending | None = None, sheet: str | None = None, limits=None) -> LoadOutcome:
     """Validate and load a file as one dataset, replacing its previous version atomically.
 
     The summaries are refreshed and the store published at the end, unless ``pending``
@@ -109,7 +118,8 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
     base = iris.normalise_base(base)
     report = _new_report(kind, path, keep)
     report.skip_invalid = skip_invalid
-    source = open_checked(kind, path, report, base=base, publisher=publisher, mapping=mapping)
+    source = open_checked(kind, path, report, base=base, publisher=publisher, mapping=mapping, sheet=sheet,
+                          limits=limits)
     if source is None:
         return LoadOutcome(report, seconds=time.monotonic() - started_clock)
     collect_orphans(store, base)
@@ -122,6 +132,8 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
         store.bulk_add(stream.chunks(), graph)
     except UnicodeDecodeError as exc:
         report.fatal = f"cannot decode the file: {exc}"
+    except FileRefused as exc:  # a cap passed while streaming: nothing of it is kept
+        report.fatal = str(exc)
     except BaseException:
         _drop_quietly(store, graph)
         raise

@@ -16,18 +16,20 @@ from types import ModuleType
 from typing import NamedTuple
 
 from catalogue import iris
-from loaders import contracts, framework, grants, outcomes, spend, suppliers
+from loaders import contracts, formats, framework, grants, outcomes, spend, suppliers
 from loaders.converters import slug
 from loaders.councils import Council, UnknownCouncil, register
 from loaders.header import ColumnWatch, find_header, header_notes
+from loaders.limits import DEFAULT as DEFAULT_LIMITS
+from loaders.limits import FileRefused, Limits
 from loaders.mapping import Dialect, DialectError, TableMap, user_dialect
-from loaders.read import FileInfo, is_blank, records, sniff
+from loaders.read import FileInfo, Records, is_blank, records, sniff
 from loaders.report import LoadIssue, LoadReport
 from loaders.terms import Triple
 
 __all__ = [
     "KINDS", "SourceFile", "RowEvent", "SkipEvent", "open_source", "LoadError",
-    "DialectError", "UnknownCouncil", "LoadReport",
+    "DialectError", "UnknownCouncil", "LoadReport", "FileRefused", "Limits", "read_header",
 ]
 
 #: Each kind is a module with make_context, preamble, skip_reason, row_to_triples,
@@ -77,11 +79,14 @@ class SourceFile:
     _records: Iterator[tuple[int, list[str]]] = field(repr=False)
     preamble_rows: list[tuple[int, list[str]]] = field(default_factory=list, repr=False)
     watch: ColumnWatch | None = field(default=None, repr=False)
+    reader: Records | None = field(default=None, repr=False)
+    sheet: str | None = None  # the sheet read, for a spreadsheet
 
     def notes(self) -> list[LoadIssue]:
         """What a publisher may want to know about the file's header and columns (after
         ``events()`` has run, so that unnamed columns are known to be empty or not)."""
-        return header_notes(self.table, self.preamble_rows) + (self.watch.notes() if self.watch else [])
+        return (header_notes(self.table, self.preamble_rows) + (self.watch.notes() if self.watch else [])
+                + (self.reader.notes() if self.reader else []))
 
     @property
     def filename(self) -> str:
@@ -118,12 +123,17 @@ class SourceFile:
         skip_reason = self.handler.skip_reason
         values_of = self.table.values
         self.watch = watch = ColumnWatch(self.table)
+        # A mapping's datatype.format: its fields' cells become the text the converters read.
+        parsers = {c.name: c.format for c in self.table.dialect.columns
+                   if c.format is not None and c.name in self.table.fields}
         for number, cells in self._records:
             if is_blank(cells):
                 yield SkipEvent(number, "blank row" if not cells else "all cells empty", cells)
                 continue
             problems = watch.row(number, cells)
             values = values_of(cells)
+            if parsers:
+                values = formats.apply(parsers, values)
             reason = skip_reason(values, cells)
             if reason:
                 yield SkipEvent(number, reason, cells)
@@ -137,17 +147,19 @@ class SourceFile:
 
 
 def open_source(kind: str, path: str | Path, *, base: str, publisher: str | None = None,
-                mapping: str | Path | None = None, dataset_key: str | None = None) -> SourceFile:
-    """Sniff a file, bind its header to a dialect and find its council."""
+                mapping: str | Path | None = None, dataset_key: str | None = None,
+                sheet: str | None = None, limits: Limits | None = None) -> SourceFile:
+    """Sniff a file, bind its header to a dialect and find its council.
+
+    ``sheet`` picks a spreadsheet's sheet (a name or 1-based number; default the first
+    sheet with a header); ``limits`` are the caps the file is read under."""
     if kind not in KINDS:
         raise LoadError(f"unknown kind {kind!r}: choose one of {', '.join(sorted(KINDS))}")
     path = Path(path)
     if not path.is_file():
         raise LoadError(f"{path}: no such file")
-    info = sniff(path)
-    stream = records(info)
     dialect: Dialect | None = user_dialect(kind, Path(mapping)) if mapping else None
-    table, preamble_rows, stream = find_header(kind, stream, path, dialect, reread=lambda: records(info))
+    info, stream, table, preamble_rows, sheet = read_header(kind, path, dialect, sheet, limits or DEFAULT_LIMITS)
     lookahead = list(itertools.islice(stream, DETECT_ROWS))
     council = _council(publisher, table, lookahead, path)
     key = dataset_key or slug(path.stem, 80)
@@ -159,7 +171,67 @@ def open_source(kind: str, path: str | Path, *, base: str, publisher: str | None
         handler=KINDS[kind],
         _records=itertools.chain(lookahead, stream),
         preamble_rows=preamble_rows,
+        reader=stream,
+        sheet=sheet,
     )
+
+
+class _Rows:
+    """The records after the header (some read ahead by ``find_header``), with the notes of
+    the reader they come from (control characters removed and the like)."""
+
+    def __init__(self, rows: Iterator[tuple[int, list[str]]], reader: Records):
+        self._rows, self._reader = rows, reader
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> tuple[int, list[str]]:
+        return next(self._rows)
+
+    def notes(self) -> list[LoadIssue]:
+        return self._reader.notes()
+
+
+def read_header(kind: str, path: Path, dialect: Dialect | None, sheet: str | None, limits: Limits):
+    """``(info, records, table, preamble, sheet)``: the file opened up to its header row.
+
+    A workbook without ``sheet`` is read from its first sheet that has a header for the
+    kind. Where the mapping's dialect says where the header is (``header``,
+    ``headerRowCount``, ``skipRows``), the header must be there."""
+    from loaders import spreadsheet
+
+    csv_dialect = dialect.csv if dialect is not None else None
+    info = sniff(path, limits, csv_dialect.encoding if csv_dialect else None)
+    if info.format == "csv":
+        sheets: list[str | None] = [None]
+    elif sheet:
+        sheets = [spreadsheet.choose_sheet(info, sheet)]
+    else:
+        sheets = spreadsheet.sheet_names(info) or [None]
+    first_error = None
+    for name in sheets:
+        reader = records(info, csv_dialect, limits, name)
+        try:
+            table, preamble_rows, rows = find_header(
+                kind, reader, path, dialect,
+                reread=lambda name=name: records(info, csv_dialect, limits, name))
+            stream = _Rows(rows, reader)
+        except DialectError as exc:
+            if len(sheets) > 1:
+                first_error = first_error or exc
+                continue
+            raise
+        if csv_dialect is not None and csv_dialect.fixes_header and preamble_rows:
+            raise DialectError(
+                f"{path.name}: the mapping's dialect puts the header on the first row after skipRows "
+                f"({csv_dialect.skip_rows}), but that row is not a header for {kind} (the first readable header "
+                f"is row {table.header_row}); correct skipRows/headerRowCount in the mapping",
+                missing=[], seen=list(table.header))
+        return info, stream, table, preamble_rows, name
+    raise DialectError(f"{path.name}: no sheet of the workbook ({', '.join(repr(s) for s in sheets)}) has a header "
+                       f"for {kind}; the first sheet says: {first_error}. Pass --sheet to choose one.",
+                       missing=first_error.missing, seen=first_error.seen)
 
 
 def _council(publisher: str | None, table: TableMap, rows: list[tuple[int, list[str]]], path: Path) -> Council:

@@ -13,30 +13,30 @@ from dataclasses import asdict
 from pathlib import Path
 
 from loaders.councils import UnknownCouncil
-from loaders.header import find_header, header_notes
+from loaders.header import header_notes
 from loaders.kinds import KindScore, decide, score_kind
 from loaders.mapping import DialectError, TableMap, missing_fields, user_dialect
-from loaders.read import is_blank, records, sniff
+from loaders.read import is_blank, sniff
 
 #: Fields that only identify the publisher: they say nothing about which kind a file is.
 _PUBLISHER_FIELDS = {"body", "body_name"}
 
 
-def _read_as(kind: str, path: Path, mapping: Path | None):
-    info = sniff(path)
-    stream = records(info)
+def _read_as(kind: str, path: Path, mapping: Path | None, sheet: str | None = None):
+    from loaders import DEFAULT_LIMITS, read_header  # the same reading a load does
+
     dialect = user_dialect(kind, mapping) if mapping else None
-    table, preamble, stream = find_header(kind, stream, path, dialect, reread=lambda: records(info))
+    info, stream, table, preamble, _ = read_header(kind, path, dialect, sheet, DEFAULT_LIMITS)
     return info, table, preamble, stream
 
 
-def candidates(path: Path, kinds: list[str], mapping: Path | None = None) -> list[dict]:
+def candidates(path: Path, kinds: list[str], mapping: Path | None = None, sheet: str | None = None) -> list[dict]:
     """For each kind: how many fields its best dialect reads from the file and how well
     the file's structure fits the kind (``loaders.kinds``), or why it cannot be read."""
     out = []
     for kind in kinds:
         try:
-            _, table, _, stream = _read_as(kind, path, mapping)
+            _, table, _, stream = _read_as(kind, path, mapping, sheet)
         except DialectError as exc:
             out.append({"kind": kind, "readable": False, "fields": 0, "missing": exc.missing, "problem": str(exc),
                         "score": 0.0, "evidence": []})
@@ -59,13 +59,13 @@ def guess(found: list[dict]) -> dict:
 
 
 def inspect_file(path: str | Path, kinds: list[str], *, kind: str | None = None, publisher: str | None = None,
-                 mapping: str | Path | None = None, rows: int = 5) -> dict:
+                 mapping: str | Path | None = None, rows: int = 5, sheet: str | None = None) -> dict:
     """A description of the file as the loaders see it (see the README for its shape)."""
     from loaders import _council  # the same council detection a load uses
 
     path = Path(path)
     mapping = Path(mapping) if mapping else None
-    found = candidates(path, [kind] if kind else kinds, mapping)
+    found = candidates(path, [kind] if kind else kinds, mapping, sheet)
     guessed = guess(found)
     info = sniff(path)
     result = {
@@ -77,7 +77,7 @@ def inspect_file(path: str | Path, kinds: list[str], *, kind: str | None = None,
     if not guessed["kind"]:
         return result
     chosen = guessed["kind"]
-    info, table, preamble, stream = _read_as(chosen, path, mapping)
+    info, table, preamble, stream = _read_as(chosen, path, mapping, sheet)
     data = list(itertools.islice(((n, c) for n, c in stream if not is_blank(c)), max(rows, 50)))
     result.update(kind=chosen, dialect={"id": table.dialect.id, "title": table.dialect.title},
                   header_row=table.header_row, preamble_rows=[n for n, _ in preamble],

@@ -11,7 +11,7 @@ Binding a dialect to a real header row gives a ``TableMap``: field -> column ind
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,6 +50,9 @@ class ColumnMap:
     description: str = ""
     #: Further ``sv:`` keys of the column (e.g. a performance table's ``sv:indicator``).
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+    #: A mapping's ``datatype.format`` as a parser (``loaders.formats``): raw cell ->
+    #: the text the converters read, or ``None`` when the cell does not match.
+    format: object = field(default=None, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,8 @@ class Dialect:
     source: Path
     #: Fields without which this dialect cannot read a file (default: the kind's).
     required: tuple[tuple[str, ...], ...] | None = None
+    #: A mapping's CSVW ``dialect`` (``loaders.csvw_dialect.CsvDialect``), if it states one.
+    csv: object = field(default=None, compare=False, hash=False)
 
     def column(self, name: str) -> ColumnMap | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -238,28 +243,52 @@ def user_dialect(kind: str, path: Path) -> Dialect:
     its ``name`` when that is one of the kind's fields, else the field of the kind's own
     mapping with the same ``propertyUrl``. The kind's own synonyms still apply to the
     columns the file does not mention, so a mapping need only name the unusual ones.
+    The metadata's ``dialect`` (how the CSV is written) and each column's
+    ``datatype.format`` (how its dates and numbers are written) are honoured as CSVW
+    defines them; a property the loader cannot honour is refused, named (see
+    ``loaders.csvw_dialect`` and ``loaders.formats``).
     """
+    from loaders import csvw_dialect, formats
+
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DialectError(f"{path.name}: not a readable CSVW metadata file ({exc})", missing=[], seen=[]) from exc
+    if not isinstance(doc, dict):
+        raise DialectError(f"{path.name}: a CSVW metadata file is a JSON object", missing=[], seen=[])
     if doc.get("sv:kind", kind) != kind:
         raise DialectError(f"{path.name} is a mapping for {doc['sv:kind']}, not {kind}", missing=[], seen=[])
     generic = _generic(kind)
     known = {c.name: c for c in generic.columns} if generic else {}
-    columns = []
-    for number, col in enumerate((doc.get("tableSchema") or {}).get("columns", []), start=1):
-        titles = col.get("titles") or []
-        if isinstance(titles, dict):  # natural-language titles: {"en": [...]}
-            titles = [t for v in titles.values() for t in ([v] if isinstance(v, str) else v)]
-        titles = (titles,) if isinstance(titles, str) else tuple(titles)
-        prop = col.get("propertyUrl")
-        datatype = col.get("datatype", "string")
-        datatype = datatype.get("base", "string") if isinstance(datatype, dict) else datatype
-        name = col.get("name") if col.get("name") in known else _field_for(kind, known, prop, datatype, titles, path)
-        base = known[name]
-        columns.append(ColumnMap(name, titles or base.titles, base.property_url, base.datatype,
-                                 col.get("dc:description", ""), dict(base.extra)))
+    columns, positional = [], []
+    try:
+        csv_dialect = csvw_dialect.parse(doc, path.name)
+        for number, col in enumerate((doc.get("tableSchema") or {}).get("columns", []), start=1):
+            titles = col.get("titles") or []
+            if isinstance(titles, dict):  # natural-language titles: {"en": [...]}
+                titles = [t for v in titles.values() for t in ([v] if isinstance(v, str) else v)]
+            titles = (titles,) if isinstance(titles, str) else tuple(titles)
+            label = f"{path.name}: tableSchema.columns[{number}]"
+            _refuse_unread(col, label)
+            if col.get("virtual"):
+                continue
+            prop = col.get("propertyUrl")
+            datatype = col.get("datatype", "string")
+            parse = formats.parser(datatype, f"{label}.datatype")
+            datatype = datatype.get("base", "string") if isinstance(datatype, dict) else datatype
+            if prop is None and col.get("name") not in known and (col.get("suppressOutput") or not titles):
+                positional.append(titles[0] if titles else col.get("name", f"column {number}"))
+                continue  # a column the file has but the load does not read
+            name = col.get("name") if col.get("name") in known else _field_for(kind, known, prop, datatype, titles,
+                                                                                path)
+            base = known[name]
+            columns.append(ColumnMap(name, titles or base.titles, base.property_url, base.datatype,
+                                     col.get("dc:description", ""), dict(base.extra), parse))
+            positional.append((titles or base.titles or (name,))[0])
+    except csvw_dialect.CsvwError as exc:
+        raise DialectError(str(exc), missing=[], seen=[]) from None
+    if csv_dialect is not None and csv_dialect.header_rows == 0:
+        csv_dialect = replace(csv_dialect, column_titles=tuple(positional))
     mapped = {c.name for c in columns}
     columns += [c for c in (generic.columns if generic else ()) if c.name not in mapped]
     nulls = doc.get("null", sorted(generic.nulls) if generic else [""])
@@ -267,8 +296,24 @@ def user_dialect(kind: str, path: Path) -> Dialect:
     return Dialect(
         id=doc.get("@id") or f"mapping:{path.name}", title=doc.get("dc:title", path.stem), kind=kind,
         priority=100, match=(), nulls=frozenset(n.strip().lower() for n in nulls), columns=tuple(columns),
-        source=path, required=generic.required if generic else None,
+        source=path, required=generic.required if generic else None, csv=csv_dialect,
     )
+
+
+#: Column properties that change how a cell is read, which the loader does not do.
+_UNREAD_COLUMN_PROPERTIES = ("separator", "default", "ordered", "valueUrl", "aboutUrl")
+
+
+def _refuse_unread(col: dict, label: str) -> None:
+    """A column property that would make the cell read differently: refused, named."""
+    from loaders.csvw_dialect import CsvwError
+
+    for key in _UNREAD_COLUMN_PROPERTIES:
+        if col.get(key) not in (None, False, ""):
+            raise CsvwError(f"{label}.{key} is not supported by the loader (the cell would be read differently "
+                            f"from what the metadata says); remove {key!r} from the mapping")
+    if col.get("textDirection", "ltr") not in ("ltr", "auto", "inherit"):
+        raise CsvwError(f"{label}.textDirection {col['textDirection']!r} is not supported (only ltr)")
 
 
 def _field_for(kind: str, known: dict, prop: str | None, datatype: str, titles: tuple, path: Path) -> str:

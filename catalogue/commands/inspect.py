@@ -14,23 +14,26 @@ import click
 @click.option("--publisher", metavar="COUNCIL", help="The publishing council, if the file does not say.")
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
               help="A CSV on the Web metadata file mapping this file's columns.")
+@click.option("--sheet", metavar="NAME|N", help="The sheet of an .xlsx/.ods workbook to read (default: the first "
+                                                  "sheet with a header).")
 @click.option("--rows", default=5, show_default=True, type=int, help="How many data rows to show.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
-def inspect(ctx, file, kind, publisher, mapping, rows, fmt):
+def inspect(ctx, file, kind, publisher, mapping, sheet, rows, fmt):
     """Show the kind, dialect, encoding, header row, column -> field and first rows of FILE.
 
     Nothing is loaded. Exit 0 when some kind can read the file, 1 when none can.
     """
-    from loaders import KINDS
+    from loaders import KINDS, FileRefused
     from loaders.inspect import inspect_file
     from loaders.mapping import DialectError
 
     if kind and kind not in KINDS:
         raise click.BadParameter(f"choose one of {', '.join(sorted(KINDS))}", param_hint="--kind")
     try:
-        result = inspect_file(file, list(KINDS), kind=kind, publisher=publisher, mapping=mapping, rows=rows)
-    except DialectError as exc:  # a --mapping that cannot be read
+        result = inspect_file(file, list(KINDS), kind=kind, publisher=publisher, mapping=mapping, rows=rows,
+                              sheet=sheet)
+    except (DialectError, FileRefused) as exc:  # a --mapping that cannot be read, a file refused unread
         raise click.UsageError(str(exc)) from exc
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))

@@ -1,12 +1,13 @@
 """``/publish``: the authenticated upload page and API for council publishers.
 
 ``GET /publish`` is the upload form. ``POST /publish`` (multipart: ``file``, ``kind``,
-optional ``publisher``, ``validate_only``, ``skip_invalid_rows``) checks the size first
+optional ``publisher``, ``sheet``, ``validate_only``, ``skip_invalid_rows``) checks the size first
 (413 before the body is read when Content-Length is over ``SVCAT_MAX_UPLOAD_BYTES``),
 then the token (``Authorization: Bearer``, or the form's ``token`` field for the page):
 401 and nothing changes without a valid one. It then runs ``svcat validate`` or
 ``svcat load --format json`` on the uploaded file in a subprocess (this layer never
-parses CSV), and answers with the report: JSON for API clients (201 published, 200
+parses CSV; the app's read caps, ``SVCAT_MAX_FILE_BYTES`` and the others, go with it, so an
+archive, a binary or a one-line 200 MB file is refused in seconds), and answers with the report: JSON for API clients (201 published, 200
 valid, 422 refused), or a page whose table links every problem to its row and cell.
 Every upload, allowed or not, is a line in the audit log; tokens are never written.
 """
@@ -95,12 +96,12 @@ def upload():
 
 def _publish(who: str):
     limit = int(current_app.config["SVCAT_MAX_UPLOAD_BYTES"])
-    values = {k: request.form.get(k, "").strip() for k in ("kind", "publisher")}
+    values = {k: request.form.get(k, "").strip() for k in ("kind", "publisher", "sheet")}
     validate_only = bool(request.form.get("validate_only"))
     skip_invalid = bool(request.form.get("skip_invalid_rows"))
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise BadRequest("choose a CSV file to upload (form field 'file')")
+        raise BadRequest("choose a CSV or spreadsheet file to upload (form field 'file')")
     if values["kind"] not in KINDS:
         raise BadRequest(f"say which kind of file this is (kind = one of {', '.join(KINDS)})")
     store = str(current_app.config["SVCAT_STORE"])
@@ -145,10 +146,12 @@ def _run(store: str, path: Path, values: dict, validate_only: bool, skip_invalid
                values["kind"], str(path), "--format", "json", "--quiet"]
     if values["publisher"]:
         command += ["--publisher", values["publisher"]]
+    if values.get("sheet"):
+        command += ["--sheet", values["sheet"]]
     if skip_invalid:
         command.append("--skip-invalid-rows")
     try:
-        done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy(),
+        done = subprocess.run(command, capture_output=True, text=True, env=_load_environment(),
                               timeout=float(current_app.config["SVCAT_UPLOAD_TIMEOUT"]))
     except subprocess.TimeoutExpired:
         return None, None, "the upload took longer than SVCAT_UPLOAD_TIMEOUT and was stopped; nothing changed"
@@ -159,6 +162,19 @@ def _run(store: str, path: Path, values: dict, validate_only: bool, skip_invalid
             pass
     message = (done.stderr.strip().splitlines() or ["the load could not run"])[-1]
     return None, None, message.removeprefix("Error: ")
+
+
+#: The caps a file is read under (``loaders.limits``): the app's settings reach the load process.
+READ_CAPS = ("MAX_FILE_BYTES", "MAX_LINE_BYTES", "MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_ROWS")
+
+
+def _load_environment() -> dict:
+    """The load process's environment: this process's, with the app's read caps."""
+    env = os.environ.copy()
+    for name in READ_CAPS:
+        if (value := current_app.config.get(f"SVCAT_{name}")) is not None:
+            env[f"SVCAT_{name}"] = str(value)
+    return env
 
 
 def _sha256(path: Path) -> str:

@@ -46,7 +46,10 @@ def labels_of(terms) -> dict[str, str]:
 
 
 def financial_year(month: str) -> str:
-    """``2022-08`` -> ``2022/23`` (UK councils' years run April to March)."""
+    """``2022-08`` -> ``2022/23`` (UK councils' years run April to March).
+
+    A summary's period key (``2021-04/2021-06``, see ``catalogue.summary``) counts in the
+    financial year its first month falls in."""
     year, mon = int(month[:4]), int(month[5:7])
     start = year if mon >= 4 else year - 1
     return f"{start}/{str(start + 1)[2:]}"

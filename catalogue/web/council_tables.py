@@ -45,7 +45,11 @@ def _share(amount: Decimal, whole: Decimal) -> float | None:
 def months(council: str) -> Table:
     result = _months(council)
     rows = [{"month": r["month"], "spend": to_decimal(r["total"]), "lines": r["lineCount"]} for r in result.rows]
-    return Table("months", "Spend by month", [Column("month", "Month"), MONEY, LINES], rows,
+    # Lines dated by a quarter or a year are counted in a row of their own, named by the
+    # period's first and last month ("2021-04/2021-06"; catalogue.summary): say so.
+    periods = any("/" in str(r["month"]) for r in rows)
+    caption = "Spend by month and period" if periods else "Spend by month"
+    return Table("months", caption, [Column("month", "Month or period" if periods else "Month"), MONEY, LINES], rows,
                  query=result.query, sort="month", truncated=result.truncated,
                  truncation_reason=result.reason)
 

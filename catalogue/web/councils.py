@@ -150,7 +150,8 @@ def dashboard(iri: str, graph, match) -> str:
     info = council_or_404(match.group(1))
     gss = info["gss"]
     panels = []
-    for name in ("months", "classes", "concentration", "suppliers", "expense-types", "service-areas"):
+    for name in ("months", "classes", "concentration", "suppliers", "expense-types", "service-areas",
+                 "supplier-lists"):
         built = ct.build(name, info["council"], top=DASHBOARD_ROWS)
         path = url_for("councils.table", gss=gss, name=name)
         panels.append({"name": name, "v": view(built, path), "full_url": path,

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from catalogue import iris
 from loaders import contracts, framework, grants, outcomes, spend, suppliers
 from loaders.converters import slug
-from loaders.councils import Council, UnknownCouncil, register
+from loaders.councils import Council, UnknownCouncil, namings, register, unnamed_bodies
 from loaders.header import ColumnWatch, find_header, header_notes
 from loaders.mapping import Dialect, DialectError, TableMap, user_dialect
 from loaders.read import FileInfo, is_blank, records, sniff
@@ -77,11 +77,14 @@ class SourceFile:
     _records: Iterator[tuple[int, list[str]]] = field(repr=False)
     preamble_rows: list[tuple[int, list[str]]] = field(default_factory=list, repr=False)
     watch: ColumnWatch | None = field(default=None, repr=False)
+    #: Warnings about the publisher: the file names another council than --publisher.
+    council_notes: list[LoadIssue] = field(default_factory=list, repr=False)
 
     def notes(self) -> list[LoadIssue]:
         """What a publisher may want to know about the file's header and columns (after
         ``events()`` has run, so that unnamed columns are known to be empty or not)."""
-        return header_notes(self.table, self.preamble_rows) + (self.watch.notes() if self.watch else [])
+        return (self.council_notes + header_notes(self.table, self.preamble_rows)
+                + (self.watch.notes() if self.watch else []))
 
     @property
     def filename(self) -> str:
@@ -149,7 +152,7 @@ def open_source(kind: str, path: str | Path, *, base: str, publisher: str | None
     dialect: Dialect | None = user_dialect(kind, Path(mapping)) if mapping else None
     table, preamble_rows = find_header(kind, stream, path, dialect)
     lookahead = list(itertools.islice(stream, DETECT_ROWS))
-    council = _council(publisher, table, lookahead, path)
+    council, council_notes = _council(publisher, table, lookahead, path, preamble_rows)
     key = dataset_key or slug(path.stem, 80)
     base = iris.normalise_base(base)
     return SourceFile(
@@ -159,23 +162,48 @@ def open_source(kind: str, path: str | Path, *, base: str, publisher: str | None
         handler=KINDS[kind],
         _records=itertools.chain(lookahead, stream),
         preamble_rows=preamble_rows,
+        council_notes=council_notes,
     )
 
 
-def _council(publisher: str | None, table: TableMap, rows: list[tuple[int, list[str]]], path: Path) -> Council:
-    """``--publisher`` if given, else the body/body-name columns of the first rows."""
+def _council(publisher: str | None, table: TableMap, rows: list[tuple[int, list[str]]], path: Path,
+             preamble: list[tuple[int, list[str]]] = ()) -> tuple[Council, list[LoadIssue]]:
+    """The publishing council, and warnings where the file names another one.
+
+    ``--publisher`` when given; else the one council the file names, in its body columns
+    (``Body``, ``Body Name``, ``Organisation``...) or a title line above the header (a full
+    name, a short name such as "Leeds", or a GSS code)."""
+    named = namings(table, rows, list(preamble))
     if publisher:
-        return register().resolve(publisher)
-    seen = []
-    for _, cells in rows:
-        values = table.values(cells)
-        for name in ("body", "body_name"):
-            if value := values.get(name):
-                if council := register().find(value):
-                    return council
-                seen.append(value.strip())
-    found = f" The file names its publisher as {', '.join(repr(s) for s in dict.fromkeys(seen))}." if seen else ""
+        council = register().resolve(publisher)
+        return council, _disagreements(council, named, publisher)
+    councils = list(dict.fromkeys(n.council for n in named))
+    if len(councils) == 1:
+        return councils[0], []
+    if councils:
+        raise UnknownCouncil(
+            f"{path.name}: the file names several councils ({', '.join(c.name for c in councils)}), so it cannot "
+            f"tell which one published it. Name it with --publisher (a GSS code such as {councils[0].gss}).")
+    seen = unnamed_bodies(table, rows)
+    found = f" The file names its publisher as {', '.join(repr(s) for s in seen)}." if seen else ""
     raise UnknownCouncil(
         f"{path.name}: cannot tell which council published this file.{found} "
         f"Name it with --publisher (a GSS code such as E08000035, or the council's name)."
     )
+
+
+def _disagreements(council: Council, named: list, publisher: str) -> list[LoadIssue]:
+    """One warning per other council the file names (its first mention), when --publisher differs."""
+    notes, seen = [], set()
+    for naming in named:
+        if naming.council == council or naming.council.gss in seen:
+            continue
+        seen.add(naming.council.gss)
+        where = f"column {naming.column!r}" if naming.column else "the title above the header"
+        notes.append(LoadIssue(
+            "publisher-disagrees", "warning", naming.row, naming.column, naming.value,
+            f"--publisher {publisher!r} is {council.name} ({council.gss}), but {where} names "
+            f"{naming.council.name} ({naming.council.gss}). The file is loaded as {council.name}'s.",
+            f"Check the file is {council.name}'s; if it is {naming.council.name}'s, load it with "
+            f"--publisher {naming.council.gss}."))
+    return notes

@@ -14,6 +14,7 @@ import csv
 import difflib
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,10 +22,20 @@ from loaders.converters import header_key
 
 REGISTER = Path(__file__).resolve().parent / "data" / "councils.csv"
 _GSS = re.compile(r"^[ENSW]\d{8}$")
+_GSS_IN_TEXT = re.compile(r"\b[ENSW]\d{8}\b")
 
 
 class UnknownCouncil(LookupError):
     """A ``--publisher`` value that matches no council in the register."""
+
+
+class Naming(NamedTuple):
+    """Where a file names a council: a body column's cell or a title line above the header."""
+
+    council: "Council"
+    row: int
+    column: str | None  # the body column's title; None for a title line
+    value: str
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,12 @@ class Register:
         for council in councils:
             for key in self._keys_of(council):
                 self._keys.setdefault(key, council)
+        # Short names ("Leeds") last, current councils first: a short name never takes a key
+        # a full name or alias holds, and "Dorset" is Dorset Council, not the abolished county.
+        for council in sorted(councils, key=lambda c: c.status != "current"):
+            if council.short_name:
+                self._keys.setdefault("name:" + header_key(council.short_name), council)
+        self._mentions: re.Pattern | None = None
 
     @staticmethod
     def _keys_of(council: Council) -> list[str]:
@@ -83,6 +100,30 @@ class Register:
             return self._keys.get(lowered)
         return self._keys.get("name:" + header_key(text))
 
+    def mentioned(self, text: str) -> list[Council]:
+        """The councils a title line names: a GSS code, or a council's full name or alias
+        (``Leeds City Council - Payments over £500``), else a short name (``Leeds spend``)
+        written as a word with its capitals. Distinct, in the order they appear."""
+        found: list[Council] = [c for code in _GSS_IN_TEXT.findall(text) if (c := self.by_gss(code))]
+        if self._mentions is None:
+            self._mentions, self._short = self._patterns()
+        for pattern in (self._mentions, self._short):
+            if found:
+                break
+            for match in pattern.finditer(text):
+                if council := self._keys.get("name:" + header_key(match[0])):
+                    found.append(council)
+        return list(dict.fromkeys(found))
+
+    def _patterns(self) -> tuple[re.Pattern, re.Pattern]:
+        names = {n for c in self.councils for n in (c.name, *c.aliases) if n and not _GSS.match(n)}
+        shorts = {c.short_name for c in self.councils if c.short_name}
+
+        def alternation(words, flags=0):
+            body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+            return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
+        return alternation(names, re.IGNORECASE), alternation(shorts)
+
     def resolve(self, publisher: str) -> Council:
         """``--publisher`` (GSS code or name) -> Council, or a helpful ``UnknownCouncil``."""
         council = self.find(publisher)
@@ -116,3 +157,30 @@ def register() -> Register:
         for row in rows
     ]
     return Register(councils)
+
+
+#: Canonical fields whose cells name the publishing council (a URI, code or name).
+BODY_FIELDS = ("body", "body_name")
+
+
+def namings(table, rows: list[tuple[int, list[str]]], preamble: list[tuple[int, list[str]]]) -> list[Naming]:
+    """Every place the file names a council: the body columns of ``rows`` (the first data
+    rows) and the title lines above the header (a full name, a short name or a GSS code)."""
+    found: list[Naming] = []
+    for number, cells in preamble:
+        for cell in cells:
+            if cell.strip():
+                found += [Naming(c, number, None, cell.strip()) for c in register().mentioned(cell)]
+    for number, cells in rows:
+        values = table.values(cells)
+        for name in BODY_FIELDS:
+            if (value := values.get(name)) and (council := register().find(value)):
+                found.append(Naming(council, number, table.title(name), value.strip()))
+    return found
+
+
+def unnamed_bodies(table, rows: list[tuple[int, list[str]]]) -> list[str]:
+    """Body cells that name no council we know (for the error when none is found)."""
+    seen = [v.strip() for _, cells in rows for name in BODY_FIELDS
+            if (v := table.values(cells).get(name)) and not register().find(v)]
+    return list(dict.fromkeys(seen))

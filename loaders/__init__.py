@@ -152,7 +152,7 @@ def open_source(kind: str, path: str | Path, *, base: str, publisher: str | None
     dialect: Dialect | None = user_dialect(kind, Path(mapping)) if mapping else None
     table, preamble_rows = find_header(kind, stream, path, dialect)
     lookahead = list(itertools.islice(stream, DETECT_ROWS))
-    council, council_notes = _council(publisher, table, lookahead, path, preamble_rows)
+    council, council_notes = council_and_notes(publisher, table, lookahead, path, preamble_rows)
     key = dataset_key or slug(path.stem, 80)
     base = iris.normalise_base(base)
     return SourceFile(
@@ -167,7 +167,13 @@ def open_source(kind: str, path: str | Path, *, base: str, publisher: str | None
 
 
 def _council(publisher: str | None, table: TableMap, rows: list[tuple[int, list[str]]], path: Path,
-             preamble: list[tuple[int, list[str]]] = ()) -> tuple[Council, list[LoadIssue]]:
+             preamble: list[tuple[int, list[str]]] = ()) -> Council:
+    """The publishing council (see ``council_and_notes``)."""
+    return council_and_notes(publisher, table, rows, path, preamble)[0]
+
+
+def council_and_notes(publisher: str | None, table: TableMap, rows: list[tuple[int, list[str]]], path: Path,
+                      preamble: list[tuple[int, list[str]]] = ()) -> tuple[Council, list[LoadIssue]]:
     """The publishing council, and warnings where the file names another one.
 
     ``--publisher`` when given; else the one council the file names, in its body columns

@@ -203,7 +203,7 @@ class RowStream:
         for note in source.notes():
             report.add(note)
         if self._writing() and self.summary:
-            observations = self.summary.triples(source.dataset, iris.council(source.base, source.council.gss),
+            observations = self.summary.triples(source.dataset, source.council.iri(source.base),
                                                 source.council.name)
             for number, triples in enumerate(observations, start=1):
                 buffer.append(ntriples(triples).encode("utf-8"))

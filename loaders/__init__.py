@@ -18,7 +18,7 @@ from typing import NamedTuple
 from catalogue import iris
 from loaders import contracts, framework, grants, outcomes, spend, suppliers
 from loaders.converters import slug
-from loaders.councils import Council, UnknownCouncil, namings, register, unnamed_bodies
+from loaders.councils import NOT_STATED, Council, UnknownCouncil, namings, register, unnamed_bodies
 from loaders.header import ColumnWatch, find_header, header_notes
 from loaders.mapping import Dialect, DialectError, TableMap, user_dialect
 from loaders.read import FileInfo, is_blank, records, sniff
@@ -83,7 +83,8 @@ class SourceFile:
     def notes(self) -> list[LoadIssue]:
         """What a publisher may want to know about the file's header and columns (after
         ``events()`` has run, so that unnamed columns are known to be empty or not)."""
-        return (self.council_notes + header_notes(self.table, self.preamble_rows)
+        own = getattr(self.handler, "file_notes", None)  # what a kind says about the columns it leaves
+        return (self.council_notes + header_notes(self.table, self.preamble_rows) + (own(self.table) if own else [])
                 + (self.watch.notes() if self.watch else []))
 
     @property
@@ -140,7 +141,8 @@ class SourceFile:
 
 
 def open_source(kind: str, path: str | Path, *, base: str, publisher: str | None = None,
-                mapping: str | Path | None = None, dataset_key: str | None = None) -> SourceFile:
+                mapping: str | Path | None = None, dataset_key: str | None = None,
+                publisher_url: str | None = None) -> SourceFile:
     """Sniff a file, bind its header to a dialect and find its council."""
     if kind not in KINDS:
         raise LoadError(f"unknown kind {kind!r}: choose one of {', '.join(sorted(KINDS))}")
@@ -152,7 +154,9 @@ def open_source(kind: str, path: str | Path, *, base: str, publisher: str | None
     dialect: Dialect | None = user_dialect(kind, Path(mapping)) if mapping else None
     table, preamble_rows = find_header(kind, stream, path, dialect)
     lookahead = list(itertools.islice(stream, DETECT_ROWS))
-    council, council_notes = council_and_notes(publisher, table, lookahead, path, preamble_rows)
+    council, council_notes = council_and_notes(publisher, table, lookahead, path, preamble_rows,
+                                               publisher_url=publisher_url,
+                                               optional=getattr(KINDS[kind], "PUBLISHER_OPTIONAL", False))
     key = dataset_key or slug(path.stem, 80)
     base = iris.normalise_base(base)
     return SourceFile(
@@ -173,19 +177,28 @@ def _council(publisher: str | None, table: TableMap, rows: list[tuple[int, list[
 
 
 def council_and_notes(publisher: str | None, table: TableMap, rows: list[tuple[int, list[str]]], path: Path,
-                      preamble: list[tuple[int, list[str]]] = ()) -> tuple[Council, list[LoadIssue]]:
+                      preamble: list[tuple[int, list[str]]] = (), *, publisher_url: str | None = None,
+                      optional: bool = False) -> tuple[Council, list[LoadIssue]]:
     """The publishing council, and warnings where the file names another one.
 
-    ``--publisher`` when given; else the one council the file names, in its body columns
-    (``Body``, ``Body Name``, ``Organisation``...) or a title line above the header (a full
-    name, a short name such as "Leeds", or a GSS code)."""
+    ``--publisher`` when given (a council, or with ``publisher_url`` a body that is not
+    one); else the one council the file names, in its body columns (``Body``, ``Body
+    Name``, ``Organisation``...) or a title line above the header (a full name, a short
+    name such as "Leeds", or a GSS code). A kind whose files may cover many areas
+    (``optional``: outcomes) loads without one, as "publisher not stated"."""
     named = namings(table, rows, list(preamble))
     if publisher:
-        council = register().resolve(publisher)
+        council = register().resolve(publisher, publisher_url)
         return council, _disagreements(council, named, publisher)
     councils = list(dict.fromkeys(n.council for n in named))
     if len(councils) == 1:
         return councils[0], []
+    if optional and not councils:
+        return NOT_STATED, [LoadIssue(
+            "publisher-not-stated", "note", None, None, None,
+            "The file does not name its publisher and --publisher was not given: the dataset is catalogued "
+            "with its publisher not stated (each observation keeps its own area).",
+            "Name the publisher with --publisher: a council's GSS code, or a body's name with --publisher-url.")]
     if councils:
         raise UnknownCouncil(
             f"{path.name}: the file names several councils ({', '.join(c.name for c in councils)}), so it cannot "

@@ -18,7 +18,8 @@ from typing import NamedTuple
 from functools import lru_cache
 from pathlib import Path
 
-from loaders.converters import header_key
+from catalogue import iris
+from loaders.converters import header_key, slug
 
 REGISTER = Path(__file__).resolve().parent / "data" / "councils.csv"
 _GSS = re.compile(r"^[ENSW]\d{8}$")
@@ -49,6 +50,33 @@ class Council:
     aliases: tuple[str, ...]
     status: str
     end_date: str
+    #: The publisher's web page, for a body that is not a council (``--publisher-url``).
+    url: str = ""
+
+    @property
+    def is_council(self) -> bool:
+        """False for a body that is not a council and for a publisher not stated."""
+        return self.type not in (BODY, NOT_STATED_TYPE)
+
+    def iri(self, base: str) -> str:
+        """The publisher's IRI: ``{base}id/council/{gss}``, else ``{base}id/publisher/{key}``."""
+        return iris.council(base, self.gss) if self.is_council else iris.publisher(base, self.gss)
+
+
+BODY, NOT_STATED_TYPE = "body", "not-stated"
+
+
+def body(name: str, url: str) -> Council:
+    """A publisher that is not a council (a government department, a statistics body), named
+    by ``--publisher NAME --publisher-url URL``; its IRI key is its name's slug."""
+    name = " ".join(name.split())
+    return Council(slug(name, 60), name, name, BODY, "", "", (), "current", "", url.strip())
+
+
+#: The publisher of a table that covers many areas and names no publisher (outcomes only):
+#: the catalogue says so rather than crediting one council with every area's figures.
+NOT_STATED = Council("not-stated", "Publisher not stated", "Publisher not stated", NOT_STATED_TYPE,
+                     "", "", (), "current", "")
 
 
 class Register:
@@ -124,17 +152,25 @@ class Register:
             return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
         return alternation(names, re.IGNORECASE), alternation(shorts)
 
-    def resolve(self, publisher: str) -> Council:
-        """``--publisher`` (GSS code or name) -> Council, or a helpful ``UnknownCouncil``."""
+    def resolve(self, publisher: str, url: str | None = None) -> Council:
+        """``--publisher`` (GSS code or name) -> Council, or a helpful ``UnknownCouncil``.
+
+        With ``url`` (``--publisher-url``), a name that is no council's is a body of its own
+        (``body``): a national body that publishes tables for every council."""
         council = self.find(publisher)
         if council:
             return council
+        if url:
+            if not iris.is_absolute_iri(url.strip()):
+                raise UnknownCouncil(f"--publisher-url {url!r} is not an absolute URL (https://...).")
+            return body(publisher, url)
         names = [c.name for c in self.councils]
         close = difflib.get_close_matches(publisher, names, n=3, cutoff=0.6)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         raise UnknownCouncil(
             f"no council called {publisher!r} in the register ({REGISTER.name}).{hint} "
-            f"Give the council's GSS code, e.g. --publisher E08000035 for Leeds."
+            f"Give the council's GSS code, e.g. --publisher E08000035 for Leeds; for a body that is not a "
+            f"council, give its name with --publisher-url and its web address."
         )
 
 

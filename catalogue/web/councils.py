@@ -58,6 +58,8 @@ def _status(record: dict) -> str:
 def council_rows() -> list[dict]:
     out: dict[str, dict] = {}
     for d in catalogue_rows():
+        if "/id/council/" not in d["council"]:
+            continue  # a national body's table, or one whose publisher is not stated: not a council
         c = out.setdefault(d["council"], {"council": d["council"], "name": d["council_name"],
                                           "gss": d["council"].rsplit("/", 1)[-1], "datasets": 0, "rows": 0,
                                           "start": None, "end": None})

@@ -25,14 +25,17 @@ from catalogue.web.tables import Column, Table, page_args, respond, split_format
 
 bp = Blueprint("datasets", __name__)
 SEGMENT = r"[A-Za-z0-9][A-Za-z0-9._-]*"
-PAGE_PATTERN = rf"dataset/([EWSN]\d{{8}})/({SEGMENT})/({SEGMENT})"
+#: The publisher segment is a council's GSS code, or a body's key (``iris.publisher``:
+#: a national body's name, ``not-stated``) for tables that cover many areas.
+PUBLISHER = r"[EWSN]\d{8}|[a-z0-9][a-z0-9-]*"
+PAGE_PATTERN = rf"dataset/({PUBLISHER})/({SEGMENT})/({SEGMENT})"
 _SEGMENT = re.compile(f"^{SEGMENT}$")
 SAMPLE_ROWS = 20
 
 
 def record_or_404(gss: str, kind: str, key: str) -> dict:
-    if not (re.match(r"^[EWSN]\d{8}$", gss) and _SEGMENT.match(kind) and _SEGMENT.match(key)):
-        raise NotFound("not a dataset address: /dataset/<GSS code>/<kind>/<key>")
+    if not (re.fullmatch(PUBLISHER, gss) and _SEGMENT.match(kind) and _SEGMENT.match(key)):
+        raise NotFound("not a dataset address: /dataset/<GSS code or publisher>/<kind>/<key>")
     iri = iris.dataset(base_uri(), gss, kind, key)
     rows = fetch(ds.dataset(base_uri(), iri)).rows
     if not rows:

@@ -104,3 +104,19 @@ def test_unreadable_period_is_still_reported_with_its_cell(memory_store, tmp_pat
     assert not outcome.loaded
     problems = {(i.kind, i.column, i.value) for i in outcome.report.issues}
     assert ("bad-date", "Date of Payment", "Spring 2022") in problems, problems
+
+
+def test_pages_say_period_for_lines_dated_by_a_period(memory_store, tmp_path):
+    from catalogue.app import create_app
+
+    path, lines, total = salford_with_period(tmp_path, "Q1 2022/23")
+    outcome = load_file(memory_store, "spend", path, base=BASE, publisher=SALFORD_GSS, licence=OGL)
+    assert outcome.loaded, outcome.report.to_json()
+    client = create_app({"TESTING": True, "SVCAT_STORE_OBJECT": memory_store, "SVCAT_BASE_URI": BASE}).test_client()
+    page = client.get(outcome.dataset.replace(BASE + "id/", "/doc/")).get_data(as_text=True)
+    assert "Date or period" in page and "Q1 2022/23" in page
+    months = list(csv.DictReader(client.get(f"/council/{SALFORD_GSS}/months.csv").get_data(as_text=True)
+                                 .splitlines()))
+    assert [(m["month"], Decimal(m["spend"]), int(m["lines"])) for m in months] == [("2022-04/2022-06", total, lines)]
+    dashboard = client.get(f"/doc/council/{SALFORD_GSS}").get_data(as_text=True)
+    assert "Month or period" in dashboard

@@ -76,12 +76,15 @@ def rows_table(record: dict, size: int | None = None, page: int = 1) -> Table:
     rows = []
     for r in result.rows:
         number = int(r["line"].rsplit("/", 1)[-1])
-        rows.append({"row": number, "line": r["line"], "date": r.get("date"), "amount": r.get("amount"),
+        # A line dated by a period (a quarter, a financial year) shows the period as published.
+        rows.append({"row": number, "line": r["line"], "date": r.get("period") or r.get("date"),
+                     "amount": r.get("amount"),
                      "payee_label": r.get("payeeLabel") or r.get("payee"), "payee": r.get("payee"),
                      "expense_type": r.get("expenseType"), "service_area": r.get("serviceArea")})
     rows.sort(key=lambda r: r["row"])
+    when = "Date or period" if any(r.get("period") for r in result.rows) else "Date"
     return Table("rows", "Payment lines", [
-        Column("row", "Row", "int", href="line"), Column("date", "Date"),
+        Column("row", "Row", "int", href="line"), Column("date", when),
         Column("payee_label", "Payee", href="payee"), Column("amount", "Net amount", "money"),
         Column("expense_type", "Expense type"), Column("service_area", "Service area")], rows,
         query=result.query, total=records, page_size=size,

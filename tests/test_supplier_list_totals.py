@@ -60,3 +60,31 @@ def test_list_totals_are_shown_apart_with_their_period(salford_client):
     assert {r["period"] for r in rows} == {"June 2022"}
     page = salford_client.get(f"/doc/council/{SALFORD}").get_data(as_text=True)
     assert "Supplier lists: totals as listed" in page and "never added to the payment" in page
+
+
+def test_organisation_page_shows_list_totals_apart(salford_client):
+    from catalogue.linking.run import link_all
+
+    app = salford_client.application
+    store = app.config["SVCAT_STORE_OBJECT"]
+    link_all(store, BASE, licence=OGL)
+    store.publish()
+    from catalogue.linking import profile
+
+    with app.app_context():
+        crosswalk = salford_client.get("/organisations/crosswalk.csv").get_data(as_text=True)
+    row = next(r for r in csv.DictReader(io.StringIO(crosswalk)) if r["supplier_name"].startswith("Seddon"))
+    found = profile.profile(store, BASE, row["organisation"])
+    assert [(t["period"], t["total"], t["lines"]) for t in found.list_totals] == [
+        ("June 2022", Decimal("1004581.79"), "6")]
+    # Salford paid "Seddon Construction Limited" and "Seddon Construction Ltd": one organisation
+    payments = column_sum_where(SPEND, "Net", "Vendor Name", "Seddon Construction L")
+    assert payments == Decimal("1007138.83")
+    assert sum(t["total"] for t in found.totals) == payments  # the list total is not added
+    page = salford_client.get(row["organisation"].replace(BASE + "id/", "/doc/")).get_data(as_text=True)
+    assert "Supplier list totals" in page and "£1,004,582" in page
+
+
+def column_sum_where(path, title: str, key: str, value: str) -> Decimal:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return sum((Decimal(r[title]) for r in csv.DictReader(handle) if r[key].startswith(value)), Decimal(0))

@@ -172,8 +172,10 @@ def open_source(kind: str, path: str | Path, *, base: str, publisher: str | None
 
 def _council(publisher: str | None, table: TableMap, rows: list[tuple[int, list[str]]], path: Path,
              preamble: list[tuple[int, list[str]]] = ()) -> Council:
-    """The publishing council (see ``council_and_notes``)."""
-    return council_and_notes(publisher, table, rows, path, preamble)[0]
+    """The publishing council (see ``council_and_notes``; "not stated" for a kind that may go without)."""
+    handler = KINDS.get(getattr(table.dialect, "kind", ""))
+    return council_and_notes(publisher, table, rows, path, preamble,
+                             optional=getattr(handler, "PUBLISHER_OPTIONAL", False))[0]
 
 
 def council_and_notes(publisher: str | None, table: TableMap, rows: list[tuple[int, list[str]]], path: Path,

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from catalogue import __version__
+from catalogue.commands.publisher import check_publisher, publisher_option, publisher_url_option
 from catalogue.config import settings
 from catalogue.errors import CatalogueError
 
@@ -64,16 +65,7 @@ def cli(ctx: click.Context, store: str | None, base_uri: str | None) -> None:
 
 
 def _check_publisher(publisher: str | None, url: str | None = None) -> None:
-    """An unknown --publisher is a usage error (exit 2), not a fault of the file."""
-    from loaders.councils import UnknownCouncil, register
-
-    if url and not publisher:
-        raise UsageProblem("--publisher-url names the web page of the body given by --publisher: give both.")
-    if publisher:
-        try:
-            register().resolve(publisher, url)
-        except UnknownCouncil as exc:
-            raise UsageProblem(str(exc)) from exc
+    check_publisher(publisher, url, UsageProblem)
 
 
 def _check_licence(value: str | None) -> str | None:
@@ -106,13 +98,6 @@ def _progress(quiet: bool):
 
 file_argument = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 kind_argument = click.argument("kind", type=click.Choice(KINDS))
-publisher_option = click.option("--publisher", metavar="COUNCIL",
-                                help="The publishing council (GSS code or name) when the file does not say; "
-                                     "for a body that is not a council, its name with --publisher-url. An outcome "
-                                     "table for many areas loads without it (publisher not stated).")
-publisher_url_option = click.option("--publisher-url", metavar="URL",
-                                    help="The web page of a --publisher that is not a council "
-                                         "(e.g. a government department).")
 mapping_option = click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
                               help="A CSV on the Web metadata file mapping this file's columns.")
 format_option = click.option("--format", "fmt", type=click.Choice(["table", "json", "turtle"]), default="table",

@@ -134,7 +134,7 @@ def _compile_property(graph: Graph, shape) -> PropertyCheck:
         severity=_severity(graph.value(shape, SH.severity)),
         message=str(graph.value(shape, SH.message) or ""),
         fix=str(graph.value(shape, SH.description) or ""),
-        paths=tuple(f"<{p}>" for p in paths),
+        paths=tuple(_nt(p) for p in paths),  # N-Triples terms, as ``path``
     )
 
 

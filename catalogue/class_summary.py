@@ -32,6 +32,7 @@ from decimal import Decimal
 from catalogue import iris
 from catalogue.store import Store
 from catalogue.store import sparql_text as q
+from catalogue.summary import month_datatype
 from catalogue.vocab import DCTERMS, QB, RDF, RDFS, SV, XSD, sparql_prologue
 
 BY_CLASS, BY_MONTH = "by-class", "by-month"
@@ -123,7 +124,7 @@ def observations(base: str, dataset: str, council: str, sums: dict[str, dict]) -
             obs = q.iri(f"{dataset}/summary/{name}/{tail}")
             out += [(obs, a, q.iri(str(QB.Observation))), (obs, q.iri(str(QB.dataSet)), cube),
                     (obs, summary_of, q.iri(dataset)), (obs, q.iri(str(SV.council)), council_term),
-                    (obs, q.iri(str(SV.month)), q.literal(month, str(XSD.gYearMonth))),
+                    (obs, q.iri(str(SV.month)), q.literal(month, month_datatype(month))),
                     (obs, q.iri(str(SV.spendTotal)), q.decimal(spend)),
                     (obs, q.iri(str(SV.lineCount)), q.integer(lines))]
             if cls is not None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from catalogue import __version__
+from catalogue.commands.publisher import check_publisher, publisher_option, publisher_url_option
 from catalogue.config import settings
 from catalogue.errors import CatalogueError
 
@@ -63,15 +64,8 @@ def cli(ctx: click.Context, store: str | None, base_uri: str | None) -> None:
     ctx.obj["config"] = config
 
 
-def _check_publisher(publisher: str | None) -> None:
-    """An unknown --publisher is a usage error (exit 2), not a fault of the file."""
-    from loaders.councils import UnknownCouncil, register
-
-    if publisher:
-        try:
-            register().resolve(publisher)
-        except UnknownCouncil as exc:
-            raise UsageProblem(str(exc)) from exc
+def _check_publisher(publisher: str | None, url: str | None = None) -> None:
+    check_publisher(publisher, url, UsageProblem)
 
 
 def _check_licence(value: str | None) -> str | None:
@@ -104,8 +98,6 @@ def _progress(quiet: bool):
 
 file_argument = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 kind_argument = click.argument("kind", type=click.Choice(KINDS))
-publisher_option = click.option("--publisher", metavar="COUNCIL",
-                                help="The publishing council (GSS code or name) when the file does not say.")
 mapping_option = click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
                               help="A CSV on the Web metadata file mapping this file's columns.")
 sheet_option = click.option("--sheet", metavar="NAME|N",
@@ -130,6 +122,7 @@ skip_option = click.option("--skip-invalid-rows", "skip_invalid", is_flag=True,
                    "refresh and one publish at the end.")
 @click.option("--kind", "kind_option", type=click.Choice(KINDS), help="The kind, for --manifest FOLDER|GLOB.")
 @publisher_option
+@publisher_url_option
 @mapping_option
 @sheet_option
 @licence_option
@@ -139,8 +132,8 @@ skip_option = click.option("--skip-invalid-rows", "skip_invalid", is_flag=True,
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--no-link", is_flag=True, help="Do not link the file's suppliers to organisations now.")
 @click.pass_context
-def load(ctx, arguments, manifest, kind_option, publisher, mapping, sheet, licence, title, skip_invalid, fmt, quiet,
-         no_link):
+def load(ctx, arguments, manifest, kind_option, publisher, publisher_url, mapping, sheet, licence, title, skip_invalid,
+         fmt, quiet, no_link):
     """Validate FILE and, if it has no violations, load it as one dataset.
 
     Loading the same file again replaces its dataset in one atomic step (and keeps a
@@ -150,16 +143,19 @@ def load(ctx, arguments, manifest, kind_option, publisher, mapping, sheet, licen
     `svcat inspect`). With --manifest, every file named loads as its own dataset; the
     refused ones are listed. Exit 0 loaded, 1 refused (any file), 2 could not run.
     """
-    _check_publisher(publisher)
+    _check_publisher(publisher, publisher_url)
     if manifest:
         if arguments:
             raise UsageProblem("give either KIND FILE or --manifest, not both")
+        if publisher_url:
+            raise UsageProblem("--publisher-url is for one file; a manifest names each file's council by its GSS code")
         from catalogue.commands.manifest import load_many
 
         load_many(ctx, manifest, kind_option, publisher, licence, fmt, quiet, no_link)
         return
     kind, file = _kind_and_file(arguments, kind_option)
-    _load_one(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt, quiet, no_link, sheet)
+    _load_one(ctx, kind, file, publisher, publisher_url, mapping, licence, title, skip_invalid, fmt, quiet, no_link,
+              sheet)
 
 
 def _kind_and_file(arguments: tuple[str, ...], kind_option: str | None) -> tuple[str, Path]:
@@ -178,7 +174,8 @@ def _kind_and_file(arguments: tuple[str, ...], kind_option: str | None) -> tuple
     return kind_option or recognised_kind(file, KINDS, UsageProblem), file
 
 
-def _load_one(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt, quiet, no_link, sheet=None):
+def _load_one(ctx, kind, file, publisher, publisher_url, mapping, licence, title, skip_invalid, fmt, quiet, no_link,
+              sheet=None):
     from catalogue.commands.linking import link_after_load
     from catalogue.ingest import load_file
     from catalogue.summaries import Pending, settle
@@ -189,7 +186,8 @@ def _load_one(ctx, kind, file, publisher, mapping, licence, title, skip_invalid,
     pending = None if no_link else Pending()
     try:
         with _progress(quiet) as bar:
-            outcome = load_file(store, kind, file, base=ctx.obj["base"], publisher=publisher, mapping=mapping,
+            outcome = load_file(store, kind, file, base=ctx.obj["base"], publisher=publisher,
+                                publisher_url=publisher_url, mapping=mapping,
                                 licence=licence or ctx.obj["config"]["LICENCE"], title=title, progress=bar,
                                 skip_invalid=skip_invalid, sources=_sources(ctx), pending=pending, sheet=sheet)
         if outcome.loaded and pending is not None:
@@ -218,6 +216,7 @@ def _load_one(ctx, kind, file, publisher, mapping, licence, title, skip_invalid,
 @kind_argument
 @file_argument
 @publisher_option
+@publisher_url_option
 @mapping_option
 @sheet_option
 @licence_option
@@ -226,7 +225,7 @@ def _load_one(ctx, kind, file, publisher, mapping, licence, title, skip_invalid,
 @format_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.pass_context
-def validate(ctx, kind, file, publisher, mapping, sheet, licence, title, skip_invalid, fmt, quiet):
+def validate(ctx, kind, file, publisher, publisher_url, mapping, sheet, licence, title, skip_invalid, fmt, quiet):
     """Check FILE without loading it: exit 0 valid, 1 invalid, 2 could not run.
 
     Takes the options of `svcat load` (--licence and --title are checked, not used); with
@@ -235,10 +234,10 @@ def validate(ctx, kind, file, publisher, mapping, sheet, licence, title, skip_in
     """
     from catalogue.ingest import validate_file
 
-    _check_publisher(publisher)
+    _check_publisher(publisher, publisher_url)
     with _progress(quiet) as bar:
         report = validate_file(kind, file, base=ctx.obj["base"], publisher=publisher, mapping=mapping, progress=bar,
-                               skip_invalid=skip_invalid, sheet=sheet)
+                               skip_invalid=skip_invalid, sheet=sheet, publisher_url=publisher_url)
     _print_report(report, fmt)
     ctx.exit(0 if report.loadable else 1)
 

@@ -44,6 +44,7 @@ from catalogue.linking.profile import financial_year
 from catalogue.linking.records import all_rows, each_row
 from catalogue.store import Store, replace_graph
 from catalogue.store import sparql_text as q
+from catalogue.summary import month_datatype
 from catalogue.vocab import DCTERMS, ORG, QB, RDF, RDFS, SV, XSD, sparql_prologue
 
 TOP = 10  # recipients the top share counts (the dashboards show ten rows)
@@ -212,7 +213,7 @@ def triples(base: str, council: str, found: dict) -> Iterator[tuple[str, str, st
     month_cube, described = cube("by-month")
     yield from described
     for month, (amount, lines) in sorted(found["months"].items()):
-        yield from observe(f"{month_cube}/{month}", month_cube, (SV.month, q.literal(month, str(XSD.gYearMonth))),
+        yield from observe(f"{month_cube}/{month}", month_cube, (SV.month, q.literal(month, month_datatype(month))),
                            *money(amount, lines))
     for name, key, dimension in (("by-expense-type", "types", SV.expenseType),
                                  ("by-service-area", "areas", SV.serviceAreaDimension)):

@@ -76,14 +76,15 @@ def open_checked(kind: str, path: Path, report: LoadReport, **options) -> Source
 
 def validate_file(kind: str, path: str | Path, *, base: str, publisher: str | None = None,
                   mapping: str | None = None, keep: int = 1000, progress: Progress | None = None,
-                  skip_invalid: bool = False, sheet: str | None = None, limits=None) -> LoadReport:
+                  skip_invalid: bool = False, sheet: str | None = None, limits=None,
+                  publisher_url: str | None = None) -> LoadReport:
     """Read and validate a file without writing anything (``skip_invalid``: as a load with
     --skip-invalid-rows would, listing the rows it would leave out)."""
     path = Path(path)
     report = _new_report(kind, path, keep)
     report.skip_invalid = skip_invalid
     source = open_checked(kind, path, report, base=base, publisher=publisher, mapping=mapping, sheet=sheet,
-                          limits=limits)
+                          limits=limits, publisher_url=publisher_url)
     if source is None:
         return report
     try:
@@ -100,7 +101,8 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
               mapping: str | None = None, licence: str, title: str | None = None, keep: int = 1000,
               progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS,
               skip_invalid: bool = False, sources: Path | None = None,
-              pending: Pending | None = None, sheet: str | None = None, limits=None) -> LoadOutcome:
+              pending: Pending | None = None, sheet: str | None = None, limits=None,
+              publisher_url: str | None = None) -> LoadOutcome:
     """Validate and load a file as one dataset, replacing its previous version atomically.
 
     The summaries are refreshed and the store published at the end, unless ``pending``
@@ -119,7 +121,7 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
     report = _new_report(kind, path, keep)
     report.skip_invalid = skip_invalid
     source = open_checked(kind, path, report, base=base, publisher=publisher, mapping=mapping, sheet=sheet,
-                          limits=limits)
+                          limits=limits, publisher_url=publisher_url)
     if source is None:
         return LoadOutcome(report, seconds=time.monotonic() - started_clock)
     collect_orphans(store, base)
@@ -147,7 +149,7 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
         keep_source(path, source.info.sha256, sources)  # before the record names it
     report.triples = stream.emitted - stream.repeats if stream.exact else count_triples(store, graph)
     previous = previous_record(store, base, source.dataset)
-    council_iri = iris.council(base, source.council.gss)
+    council_iri = source.council.iri(base)  # a council, a body (--publisher-url) or "not stated"
     change = history.change_for_load(store, source.dataset, previous.get("graph"), stream.digests,
                                      source.info.sha256, source.filename, report.rows_loaded)
     record = RecordInput(

@@ -30,6 +30,12 @@ def council(base: str, gss: str) -> str:
     return f"{base}id/council/{gss}"
 
 
+def publisher(base: str, key: str) -> str:
+    """A publisher that is not a council (``--publisher NAME --publisher-url URL``), or
+    ``not-stated`` for a table that names none."""
+    return f"{base}id/publisher/{key}"
+
+
 def geography(gss: str) -> str:
     return ONS_GEOGRAPHY + gss
 

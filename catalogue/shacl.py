@@ -58,7 +58,7 @@ class ShapeResult:
 class PropertyCheck:
     shape: str
     kind: str
-    path: str  # bracketed, to compare with N-Triples predicates
+    path: str  # bracketed, to compare with N-Triples predicates (the first of an alternative path)
     min_count: int | None
     max_count: int | None
     datatypes: frozenset[str] | None  # full datatype IRIs
@@ -70,6 +70,14 @@ class PropertyCheck:
     severity: str
     message: str
     fix: str
+    #: Every predicate of an ``sh:alternativePath`` (bracketed); ``(path,)`` for a predicate path.
+    paths: tuple[str, ...] = ()
+
+    def values(self, by_path: dict) -> list:
+        """The node's values on this check's path (on any of an alternative path's predicates)."""
+        if len(self.paths) <= 1:
+            return by_path.get(self.path, ())
+        return [v for p in self.paths for v in by_path.get(p, ())]
 
 
 def _severity(term) -> str:
@@ -90,8 +98,12 @@ def _compile_property(graph: Graph, shape) -> PropertyCheck:
     if unsupported:
         raise ShapeError(f"shape {shape} uses {sorted(map(str, unsupported))}, which the compiled validator does not support")
     path = graph.value(shape, SH.path)
-    if not isinstance(path, URIRef):
-        raise ShapeError(f"shape {shape}: only predicate paths are supported")
+    paths = (path,)
+    if (alternatives := graph.value(path, SH.alternativePath)) is not None:
+        paths = tuple(Collection(graph, alternatives))
+        path = paths[0]
+    if not all(isinstance(p, URIRef) for p in paths):
+        raise ShapeError(f"shape {shape}: only predicate paths (or alternatives of predicates) are supported")
     datatypes = None
     component = "DatatypeConstraintComponent"
     if (dt := graph.value(shape, SH.datatype)) is not None:
@@ -122,6 +134,7 @@ def _compile_property(graph: Graph, shape) -> PropertyCheck:
         severity=_severity(graph.value(shape, SH.severity)),
         message=str(graph.value(shape, SH.message) or ""),
         fix=str(graph.value(shape, SH.description) or ""),
+        paths=tuple(_nt(p) for p in paths),  # N-Triples terms, as ``path``
     )
 
 
@@ -142,7 +155,7 @@ class CompiledShapes:
         # Per class, each check with its path and quick test already looked up: the row
         # loop then hashes no ``PropertyCheck`` (a dataclass hash of all its fields).
         self.plans: dict[str, tuple] = {
-            cls: tuple((check, check.path, self.quick[check]) for check in checks)
+            cls: tuple((check, check.path if len(check.paths) == 1 else None, self.quick[check]) for check in checks)
             for cls, checks in self.by_class.items()}
 
     def check_node(self, subject: Term, types: list[Term], pairs: list[tuple[Term, Term]]) -> list[ShapeResult]:
@@ -150,7 +163,7 @@ class CompiledShapes:
         results: list[ShapeResult] = []
         for cls in types:
             for check in self.by_class.get(cls, ()):
-                values = [o for p, o in pairs if p == check.path]
+                values = [o for p, o in pairs if p in check.paths]
                 results.extend(_run(check, subject, values))
         return results
 
@@ -178,10 +191,14 @@ class CompiledShapes:
         for subject, by_path in nodes.items():
             for cls in by_path[_RDF_TYPE]:
                 for check, path, quick in plans.get(cls, ()):
-                    values = by_path.get(path, ())
+                    values = by_path.get(path, ()) if path is not None else check.values(by_path)
                     if not quick(values) and not _passes(check, values):
                         results.extend(_run(check, subject, values))
         return results
+
+    def path_of(self, shape: str) -> str:
+        """The path (its first predicate, for an alternative path) results of ``shape`` name."""
+        return next(c.path[1:-1] for checks in self.by_class.values() for c in checks if c.shape == shape)
 
     @property
     def classes(self) -> set[str]:
@@ -355,6 +372,8 @@ def pyshacl_results(data: Graph, name: Names) -> list[ShapeResult]:
     for focus, path, value, severity, component, shape in rows:
         if isinstance(shape, BNode):
             raise ShapeError("give every property shape an IRI so results can be named")
+        if isinstance(path, BNode):  # an sh:alternativePath: named by its first predicate, as compiled
+            path = compiled(name).path_of(str(shape))
         text = None
         if isinstance(value, Literal):
             text = str(value)

@@ -212,7 +212,7 @@ class RowStream:
                             f"{source.kind} rows ({report.rows_read} rows read, all skipped): nothing to load. "
                             "Check that this is the file you meant, and that its rows are below the header.")
         if self._writing() and self.summary:
-            observations = self.summary.triples(source.dataset, iris.council(source.base, source.council.gss),
+            observations = self.summary.triples(source.dataset, source.council.iri(source.base),
                                                 source.council.name)
             for number, triples in enumerate(observations, start=1):
                 buffer.append(ntriples(triples).encode("utf-8"))

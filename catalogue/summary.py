@@ -10,6 +10,12 @@ dataset's own named graph, computed in Python while the rows stream past:
 - ``{dataset}/summary/by-category`` (``sv:spendByCategory``): council x month x expense
   type x service area, for what the money was spent on and by which service.
 
+A line dated by a period longer than a month (a quarter, a financial year: see
+``loaders.periods``) is counted in a cell of its own whose ``sv:month`` is the period's
+first and last month (``"2021-04/2021-06"``, a plain literal; ``month_datatype``): never
+spread over its months, never put in one of them. Such cells sort next to the month the
+period starts, and the pages label them as periods.
+
 Each observation carries ``sv:spendTotal`` (exact decimal sum of ``pay:netAmount``) and
 ``sv:lineCount``. Because they live in the dataset's graph they are replaced and
 removed in the same atomic step as the lines, so they always agree with them.
@@ -87,12 +93,23 @@ class SpendSummary:
                     (obs, A, iri(str(QB.Observation))),
                     (obs, iri(str(QB.dataSet)), cube),
                     (obs, iri(str(SV.council)), council_term),
-                    (obs, iri(str(dims[0])), literal(key[0], str(XSD.gYearMonth))),
+                    (obs, iri(str(dims[0])), literal(key[0], month_datatype(key[0]))),
                     (obs, iri(str(SV.spendTotal)), literal(_decimal_text(total), str(XSD.decimal))),
                     (obs, iri(str(SV.lineCount)), literal(str(lines), str(XSD.integer))),
                 ]
                 out += [(obs, iri(str(dim)), value) for dim, value in zip(dims[1:], key[1:])]
                 yield out
+
+
+def month_datatype(key: str) -> str | None:
+    """The datatype of a summary's ``sv:month``: xsd:gYearMonth for a month (``2021-04``),
+    none for a longer period's ``first/last`` months (``2021-04/2021-06``)."""
+    return str(XSD.gYearMonth) if len(key) == 7 else None
+
+
+def is_period(key: str) -> bool:
+    """Whether a summary's month key is a period longer than a month."""
+    return "/" in key
 
 
 def _decimal_text(value: Decimal) -> str:

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from catalogue import iris
 from loaders import contracts, formats, framework, grants, outcomes, spend, suppliers
 from loaders.converters import slug
-from loaders.councils import Council, UnknownCouncil, register
+from loaders.councils import NOT_STATED, Council, UnknownCouncil, namings, register, unnamed_bodies
 from loaders.header import ColumnWatch, find_header, header_notes
 from loaders.limits import DEFAULT as DEFAULT_LIMITS
 from loaders.limits import FileRefused, Limits
@@ -81,12 +81,15 @@ class SourceFile:
     watch: ColumnWatch | None = field(default=None, repr=False)
     reader: Records | None = field(default=None, repr=False)
     sheet: str | None = None  # the sheet read, for a spreadsheet
+    #: Warnings about the publisher: the file names another council than --publisher.
+    council_notes: list[LoadIssue] = field(default_factory=list, repr=False)
 
     def notes(self) -> list[LoadIssue]:
         """What a publisher may want to know about the file's header and columns (after
         ``events()`` has run, so that unnamed columns are known to be empty or not)."""
-        return (header_notes(self.table, self.preamble_rows) + (self.watch.notes() if self.watch else [])
-                + (self.reader.notes() if self.reader else []))
+        own = getattr(self.handler, "file_notes", None)  # what a kind says about the columns it leaves
+        return (self.council_notes + header_notes(self.table, self.preamble_rows) + (own(self.table) if own else [])
+                + (self.watch.notes() if self.watch else []) + (self.reader.notes() if self.reader else []))
 
     @property
     def filename(self) -> str:
@@ -148,7 +151,8 @@ class SourceFile:
 
 def open_source(kind: str, path: str | Path, *, base: str, publisher: str | None = None,
                 mapping: str | Path | None = None, dataset_key: str | None = None,
-                sheet: str | None = None, limits: Limits | None = None) -> SourceFile:
+                sheet: str | None = None, limits: Limits | None = None,
+                publisher_url: str | None = None) -> SourceFile:
     """Sniff a file, bind its header to a dialect and find its council.
 
     ``sheet`` picks a spreadsheet's sheet (a name or 1-based number; default the first
@@ -161,7 +165,9 @@ def open_source(kind: str, path: str | Path, *, base: str, publisher: str | None
     dialect: Dialect | None = user_dialect(kind, Path(mapping)) if mapping else None
     info, stream, table, preamble_rows, sheet = read_header(kind, path, dialect, sheet, limits or DEFAULT_LIMITS)
     lookahead = list(itertools.islice(stream, DETECT_ROWS))
-    council = _council(publisher, table, lookahead, path)
+    council, council_notes = council_and_notes(publisher, table, lookahead, path, preamble_rows,
+                                               publisher_url=publisher_url,
+                                               optional=getattr(KINDS[kind], "PUBLISHER_OPTIONAL", False))
     key = dataset_key or slug(path.stem, 80)
     base = iris.normalise_base(base)
     return SourceFile(
@@ -173,6 +179,7 @@ def open_source(kind: str, path: str | Path, *, base: str, publisher: str | None
         preamble_rows=preamble_rows,
         reader=stream,
         sheet=sheet,
+        council_notes=council_notes,
     )
 
 
@@ -234,20 +241,61 @@ def read_header(kind: str, path: Path, dialect: Dialect | None, sheet: str | Non
                        missing=first_error.missing, seen=first_error.seen)
 
 
-def _council(publisher: str | None, table: TableMap, rows: list[tuple[int, list[str]]], path: Path) -> Council:
-    """``--publisher`` if given, else the body/body-name columns of the first rows."""
+def _council(publisher: str | None, table: TableMap, rows: list[tuple[int, list[str]]], path: Path,
+             preamble: list[tuple[int, list[str]]] = ()) -> Council:
+    """The publishing council (see ``council_and_notes``; "not stated" for a kind that may go without)."""
+    handler = KINDS.get(getattr(table.dialect, "kind", ""))
+    return council_and_notes(publisher, table, rows, path, preamble,
+                             optional=getattr(handler, "PUBLISHER_OPTIONAL", False))[0]
+
+
+def council_and_notes(publisher: str | None, table: TableMap, rows: list[tuple[int, list[str]]], path: Path,
+                      preamble: list[tuple[int, list[str]]] = (), *, publisher_url: str | None = None,
+                      optional: bool = False) -> tuple[Council, list[LoadIssue]]:
+    """The publishing council, and warnings where the file names another one.
+
+    ``--publisher`` when given (a council, or with ``publisher_url`` a body that is not
+    one); else the one council the file names, in its body columns (``Body``, ``Body
+    Name``, ``Organisation``...) or a title line above the header (a full name, a short
+    name such as "Leeds", or a GSS code). A kind whose files may cover many areas
+    (``optional``: outcomes) loads without one, as "publisher not stated"."""
+    named = namings(table, rows, list(preamble))
     if publisher:
-        return register().resolve(publisher)
-    seen = []
-    for _, cells in rows:
-        values = table.values(cells)
-        for name in ("body", "body_name"):
-            if value := values.get(name):
-                if council := register().find(value):
-                    return council
-                seen.append(value.strip())
-    found = f" The file names its publisher as {', '.join(repr(s) for s in dict.fromkeys(seen))}." if seen else ""
+        council = register().resolve(publisher, publisher_url)
+        return council, _disagreements(council, named, publisher)
+    councils = list(dict.fromkeys(n.council for n in named))
+    if len(councils) == 1:
+        return councils[0], []
+    if optional and not councils:
+        return NOT_STATED, [LoadIssue(
+            "publisher-not-stated", "note", None, None, None,
+            "The file does not name its publisher and --publisher was not given: the dataset is catalogued "
+            "with its publisher not stated (each observation keeps its own area).",
+            "Name the publisher with --publisher: a council's GSS code, or a body's name with --publisher-url.")]
+    if councils:
+        raise UnknownCouncil(
+            f"{path.name}: the file names several councils ({', '.join(c.name for c in councils)}), so it cannot "
+            f"tell which one published it. Name it with --publisher (a GSS code such as {councils[0].gss}).")
+    seen = unnamed_bodies(table, rows)
+    found = f" The file names its publisher as {', '.join(repr(s) for s in seen)}." if seen else ""
     raise UnknownCouncil(
         f"{path.name}: cannot tell which council published this file.{found} "
         f"Name it with --publisher (a GSS code such as E08000035, or the council's name)."
     )
+
+
+def _disagreements(council: Council, named: list, publisher: str) -> list[LoadIssue]:
+    """One warning per other council the file names (its first mention), when --publisher differs."""
+    notes, seen = [], set()
+    for naming in named:
+        if naming.council == council or naming.council.gss in seen:
+            continue
+        seen.add(naming.council.gss)
+        where = f"column {naming.column!r}" if naming.column else "the title above the header"
+        notes.append(LoadIssue(
+            "publisher-disagrees", "warning", naming.row, naming.column, naming.value,
+            f"--publisher {publisher!r} is {council.name} ({council.gss}), but {where} names "
+            f"{naming.council.name} ({naming.council.gss}). The file is loaded as {council.name}'s.",
+            f"Check the file is {council.name}'s; if it is {naming.council.name}'s, load it with "
+            f"--publisher {naming.council.gss}."))
+    return notes

@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from catalogue import iris
-from catalogue.vocab import DCAT, DCTERMS, ORG, RDF, RDFS, SKOS, SV, XSD
+from catalogue.vocab import DCAT, DCTERMS, FOAF, ORG, RDF, RDFS, SKOS, SV, XSD
 from loaders import converters as cv
 from loaders.councils import Council
 from loaders.terms import Triple, iri, literal
@@ -48,7 +48,8 @@ class KindContext:
 
     @property
     def council_iri(self) -> str:
-        return iris.council(self.base, self.council.gss)
+        """The publisher's IRI: the council's, or a body's / "not stated" (``Council.iri``)."""
+        return self.council.iri(self.base)
 
     @cached_property
     def council_term(self) -> str:
@@ -127,6 +128,10 @@ def council_triples(ctx: KindContext) -> list[Triple]:
     """The council as an org:FormalOrganization tied to its ONS geography."""
     node = iri(ctx.council_iri)
     c = ctx.council
+    if not c.is_council:  # a national body, or a publisher not stated: no area of its own
+        out = [(node, A, term(ORG.Organization)), (node, LABEL, literal(c.name)),
+               (node, _T["prefLabel"], literal(c.name))]
+        return out + ([(node, term(FOAF.homepage), iri(c.url))] if c.url else [])
     return [
         (node, A, term(ORG.FormalOrganization)),
         (node, LABEL, literal(c.name)),

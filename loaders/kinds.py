@@ -81,6 +81,9 @@ def score_kind(kind: str, table, stream) -> KindScore:
             result.add(3, "totals or counts of payments per supplier")
         if dated:
             result.add(-4, f"a payment date that changes from row to row ({dated!r}): transactions, not a list")
+        elif (day := _day_dates(table, rows)) and (has_reference := _reference_title(table)):
+            result.add(-4, f"a day date ({day!r}) and a transaction reference ({has_reference!r}) on each row: "
+                           "transactions, not a list")
         elif per_supplier and per_supplier < 1.1:
             result.add(6, f"one row per supplier ({len(set(names))} suppliers in {len(names)} rows)")
         elif per_supplier >= 1.3:
@@ -101,6 +104,23 @@ def score_kind(kind: str, table, stream) -> KindScore:
         if has("amount") and (has("org_identifier") or has("supplier_name")) and has("grant_id"):
             result.add(4, "awards to recipient organisations with grant identifiers")
     return result
+
+
+def _day_dates(table, rows: list[list[str]]) -> str | None:
+    """The title of a column of day dates (constant or not), if any."""
+    for i, title in enumerate(table.header):
+        if profile([r[i] if i < len(r) else "" for r in rows[:500]]).date >= 0.6:
+            return title
+    return None
+
+
+def _reference_title(table) -> str | None:
+    """A header cell that names a transaction or document reference."""
+    for title in table.header:
+        words = set(title.lower().replace("_", " ").replace(".", " ").split())
+        if words & {"transaction", "transno", "document", "voucher"} or {"trans", "no"} <= words:
+            return title
+    return None
 
 
 def _varying_dates(table, rows: list[list[str]]) -> str | None:

@@ -30,6 +30,7 @@ from loaders.common import (
 )
 from loaders.councils import Council
 from loaders.periods import interval, period_ending
+from loaders.report import NOTE, LoadIssue
 from loaders.terms import Triple, iri, literal
 
 T = {name: term(node) for name, node in {
@@ -41,6 +42,11 @@ T = {name: term(node) for name, node in {
 }.items()}
 
 SHAPES = ("outcomes.ttl",)
+
+#: An outcome table may cover every council (a national body's table, one row per area):
+#: it loads without --publisher, catalogued with its publisher not stated, and each
+#: observation keeps its own row's area.
+PUBLISHER_OPTIONAL = True
 
 FIELDS_FOR_PATH = {
     str(SDMX_DIMENSION.refArea): ("area_code",),
@@ -66,11 +72,13 @@ def measure_columns(ctx: KindContext) -> list[tuple[str, dict]]:
 
 def preamble(ctx: KindContext) -> list[Triple]:
     cube = iri(f"{ctx.dataset}/observations")
+    label = f"{ctx.council.name} outcome indicators" if ctx.council.is_council or ctx.council.url else \
+        "Outcome indicators (publisher not stated)"
     return council_triples(ctx) + [
         (cube, A, T["cube"]),
         (cube, T["structure"], T["structure_def"]),
         (cube, T["cubeOf"], iri(ctx.dataset)),
-        (cube, LABEL, literal(f"{ctx.council.name} outcome indicators")),
+        (cube, LABEL, literal(label)),
         (cube, T["publisher"], iri(ctx.council_iri)),
     ]
 
@@ -112,9 +120,14 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
         shared += [(T["contributes"], measure) for measure in contributions(ctx, raw)]
 
     cells: list[tuple[str, str, str | None, str | None, str | None]] = []
-    if "value" in values or "indicator" in values:
-        cells.append((iri(f"{ctx.dataset}/obs/{row}"), values.get("value", ""), values.get("indicator"),
-                      values.get("measure"), values.get("unit")))
+    indicator, measure = values.get("indicator"), values.get("measure")
+    if "indicator" not in ctx.fields and "measure" in ctx.fields:
+        # A table with a measure column and no indicator column (``measure``, ``Indicator
+        # Name`` titles aside): the measure names what is measured, so it is the indicator.
+        indicator, measure = measure, None
+    if "value" in values or indicator is not None:
+        cells.append((iri(f"{ctx.dataset}/obs/{row}"), values.get("value", ""), indicator, measure,
+                      values.get("unit")))
     for name, meta in measure_columns(ctx):
         if (raw := values.get(name)) is not None:
             cells.append((iri(f"{ctx.dataset}/obs/{row}/{cv.slug(name)}"), raw, meta["sv:indicator"],
@@ -132,3 +145,19 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
                 related.append((node, description))
     subject = cells[0][0] if cells else iri(f"{ctx.dataset}/obs/{row}")
     return RowTriples(subject, out, related, facts)
+
+
+def file_notes(table) -> list[LoadIssue]:
+    """Columns of the file that no observation carries (a national table's median, rank or
+    region): said once, so nobody takes them for loaded; the value comes from its own column."""
+    read = set(table.fields.values())
+    left = [title for i, title in enumerate(table.header) if i not in read and title.strip()]
+    if not left:
+        return []
+    value = table.title("value") if "value" in table.fields else None
+    return [LoadIssue(
+        "columns-not-loaded", NOTE, table.header_row, ", ".join(left), None,
+        f"{len(left)} column(s) were not loaded: {', '.join(repr(t) for t in left)}. An observation carries its "
+        f"area, period, indicator, measure, unit and value" + (f" (from {value!r})" if value else "") + " only.",
+        "Nothing to do if these are extra figures (a median, a rank, a region). To load one as the value, "
+        "give a --mapping that names it as the value column.")]

@@ -1,12 +1,24 @@
 """Reference periods as councils write them -> reference.data.gov.uk interval IRIs.
 
-Outcome indicators and performance tables give periods as financial years (``2017/18``),
-months (``April 2021``), calendar years (``2021``), quarters (``2021 Q1``,
-``Q2 2021/22``) or the date a period ends (``2018-03-31``). Each becomes the UK
-government's interval IRI (``{intervals}government-year/2017-2018``,
-``.../month/2021-04``, ``.../year/2021``, ``.../quarter/2021-Q1``,
-``.../government-quarter/2021-2022/Q2``, ``.../day/2018-03-31``) with its first and
-last day, so observations from different files line up and sort.
+Spend files, outcome indicators and supplier lists give a period where a day would go:
+a financial year (``2017/18``, ``2021-22``, ``FY2021``), a month (``April 2021``,
+``Apr-21``, ``2021-04``, ``04/2021``, ``202104``), a calendar year (``2021``), a quarter
+(``2021 Q1``, ``Q2 2021/22``, ``Jan-Mar 2014``), a range of months (``April 2021-June
+2021``) or the date a period ends (``2018-03-31``). Each becomes the UK government's
+interval IRI with its first and last day, so lines and observations from different files
+line up and sort, and no day is ever invented:
+
+- a month: ``{intervals}month/2021-04``; a calendar year: ``.../year/2021``;
+- a quarter written with one calendar year (``2021 Q1``, ``Q3 2021``) is a *calendar*
+  quarter (Q1 = January-March): ``.../quarter/2021-Q1``; one written with a financial
+  year (``Q1 2021/22``, ``2021-22 Q1``) is a *financial-year* quarter (Q1 = April-June):
+  ``.../government-quarter/2021-2022/Q1``;
+- a financial year: ``.../government-year/2021-2022``. ``FY2021`` (one year) is the
+  financial year that *begins* in April 2021, as councils name years by their start
+  (``2021/22``);
+- a range of months is named by what it covers: one month, a calendar quarter
+  (``Jan-Mar 2014`` is ``quarter/2014-Q1``), a calendar year, a financial year, or else
+  ``.../gregorian-interval/2021-05-01T00:00:00/P4M`` (first day and length in months).
 """
 
 from __future__ import annotations
@@ -24,12 +36,20 @@ _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
 
+_YY = r"(\d{4}|\d{2})"
 _FINANCIAL_YEAR = re.compile(r"^(?:FY\s*)?(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})$", re.IGNORECASE)
-_MONTH_YEAR = re.compile(r"^([A-Za-z]{3,9})[\s\-]+(\d{4}|\d{2})$")
+_FY_SHORT = re.compile(r"^FY\s*(\d{2})\s*[/\-–]\s*(\d{2})$", re.IGNORECASE)
+_FY_ONE = re.compile(r"^FY\s*[\-]?\s*(\d{4})$", re.IGNORECASE)
+_MONTH_YEAR = re.compile(r"^([A-Za-z]{3,9})\.?[\s\-/,]+" + _YY + "$")
+_NUMERIC_MONTH = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
 _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(r"^(?:(\d{4})\s*[\-\s]?\s*Q([1-4])|Q([1-4])\s*[\-\s]?\s*(\d{4}))$", re.IGNORECASE)
 _GOV_QUARTER = re.compile(
-    r"^(?:Q([1-4])\s+(\d{4})\s*/\s*(\d{2}|\d{4})|(\d{4})\s*/\s*(\d{2}|\d{4})\s+Q([1-4]))$", re.IGNORECASE)
+    r"^(?:Q([1-4])\s*[\-\s,]?\s*(?:FY\s*)?(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})"
+    r"|(?:FY\s*)?(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})\s*[\-\s,]?\s*Q([1-4]))$", re.IGNORECASE)
+_RANGE = re.compile(
+    r"^([A-Za-z]{3,9})\.?(?:[\s\-/,]+" + _YY + r")?\s*(?:-|–|—|to)\s*([A-Za-z]{3,9})\.?[\s\-/,]+" + _YY + "$",
+    re.IGNORECASE)
 
 
 class Interval(NamedTuple):
@@ -38,12 +58,31 @@ class Interval(NamedTuple):
     start: str  # ISO date of the first day
     end: str  # ISO date of the last day
 
+    @property
+    def months(self) -> int:
+        """How many calendar months the period spans (0 for a single day)."""
+        if self.start == self.end:
+            return 0
+        return (int(self.end[:4]) - int(self.start[:4])) * 12 + int(self.end[5:7]) - int(self.start[5:7]) + 1
+
+    @property
+    def key(self) -> str:
+        """The summaries' month key: ``2021-04`` for a day or a month, else ``2021-04/2021-06``
+        (first and last month), so a quarter's spend is counted in its quarter, never spread."""
+        if self.months <= 1:
+            return self.start[:7]
+        return f"{self.start[:7]}/{self.end[:7]}"
+
 
 def _second_year(first: int, text: str) -> int | None:
     second = int(text) if len(text) == 4 else (first // 100) * 100 + int(text)
     if len(text) == 2 and second < first:
         second += 100
     return second if second == first + 1 else None
+
+
+def _year(text: str) -> int:
+    return int(text) + 2000 if len(text) == 2 else int(text)
 
 
 def _month_end(year: int, month: int) -> date:
@@ -56,11 +95,50 @@ def government_year(first: int, label: str | None = None) -> Interval:
                     date(first, 4, 1).isoformat(), date(first + 1, 3, 31).isoformat())
 
 
+def month(year: int, number: int, label: str) -> Interval:
+    return Interval(iris.interval("month", f"{year}-{number:02d}"), label, date(year, number, 1).isoformat(),
+                    _month_end(year, number).isoformat())
+
+
+def months(first: tuple[int, int], last: tuple[int, int], label: str) -> Interval | None:
+    """The months ``first`` to ``last`` (``(year, month)`` each), named as the government's
+    intervals name them: a month, a calendar quarter or year, a financial year, or a
+    gregorian interval of so many months."""
+    count = (last[0] - first[0]) * 12 + last[1] - first[1] + 1
+    if count < 1 or count > 120:
+        return None
+    (year, start), end = first, _month_end(*last).isoformat()
+    if count == 1:
+        return month(year, start, label)
+    if count == 3 and start in (1, 4, 7, 10):
+        return Interval(iris.interval("quarter", f"{year}-Q{(start - 1) // 3 + 1}"), label,
+                        date(year, start, 1).isoformat(), end)
+    if count == 12 and start == 1:
+        return Interval(iris.interval("year", str(year)), label, f"{year}-01-01", end)
+    if count == 12 and start == 4:
+        return government_year(year, label)
+    first_day = date(year, start, 1).isoformat()
+    return Interval(iris.interval("gregorian-interval", f"{first_day}T00:00:00/P{count}M"), label, first_day, end)
+
+
+def _range(m: re.Match, text: str) -> Interval | None:
+    first, last = _MONTHS.get(m[1].lower()), _MONTHS.get(m[3].lower())
+    if not first or not last:
+        return None
+    last_year = _year(m[4])
+    first_year = _year(m[2]) if m[2] else (last_year if first <= last else last_year - 1)
+    return months((first_year, first), (last_year, last), text)
+
+
 @lru_cache(maxsize=4096)
 def interval(raw: str) -> Interval | None:
     """The interval a period cell names, or ``None`` when it is not a period we know."""
     text = " ".join(raw.split())
     if (m := _FINANCIAL_YEAR.match(text)) and _second_year(int(m[1]), m[2]) is not None:
+        return government_year(int(m[1]), text)
+    if (m := _FY_SHORT.match(text)) and _second_year(2000 + int(m[1]), m[2]) is not None:
+        return government_year(2000 + int(m[1]), text)
+    if m := _FY_ONE.match(text):
         return government_year(int(m[1]), text)
     if m := _GOV_QUARTER.match(text):
         q, first, tail = (int(m[1]), int(m[2]), m[3]) if m[1] else (int(m[6]), int(m[4]), m[5])
@@ -76,20 +154,18 @@ def interval(raw: str) -> Interval | None:
         return Interval(iris.interval("quarter", f"{year}-Q{q}"), text, start.isoformat(),
                         _month_end(year, start.month + 2).isoformat())
     if m := _MONTH_YEAR.match(text):
-        month = _MONTHS.get(m[1].lower())
-        if not month:
-            return None
-        year = int(m[2]) + (2000 if len(m[2]) == 2 else 0)
-        return Interval(iris.interval("month", f"{year}-{month:02d}"), text, date(year, month, 1).isoformat(),
-                        _month_end(year, month).isoformat())
+        number = _MONTHS.get(m[1].lower())
+        return month(_year(m[2]), number, text) if number else None
+    if (m := _NUMERIC_MONTH.match(text)) and 1 <= int(m[1]) <= 12:
+        return month(int(m[2]), int(m[1]), text)
+    if m := _RANGE.match(text):
+        return _range(m, text)
     if m := _YEAR.match(text):
         year = int(m[1])
         return Interval(iris.interval("year", str(year)), text, f"{year}-01-01", f"{year}-12-31")
     parsed = payment_date(text)
     if parsed and parsed[1] == "gYearMonth":
-        year, month = int(parsed[0][:4]), int(parsed[0][5:7])
-        return Interval(iris.interval("month", parsed[0]), text, date(year, month, 1).isoformat(),
-                        _month_end(year, month).isoformat())
+        return month(int(parsed[0][:4]), int(parsed[0][5:7]), text)
     if parsed:
         return Interval(iris.interval("day", parsed[0]), text, parsed[0], parsed[0])
     return None

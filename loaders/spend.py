@@ -22,11 +22,11 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from catalogue import iris
-from catalogue.vocab import PAY, PROV, SV, XSD
+from catalogue.vocab import PAY, PROV, SDMX_DIMENSION, SV, XSD
 from loaders import converters as cv
-from loaders import organisations
+from loaders import organisations, periods
 from loaders.common import (
-    A, DECIMAL, LABEL, KindContext, RowTriples, concept, council_triples, term,
+    A, DECIMAL, LABEL, KindContext, RowTriples, concept, council_triples, period_description, term,
 )
 from loaders.councils import Council
 from loaders.terms import Triple, iri, literal
@@ -40,6 +40,7 @@ T = {name: term(node) for name, node in {
     "procurement": PAY.procurementCategory, "capital": PAY.capital, "revenue": PAY.revenue,
     "service": SV.serviceArea, "card": SV.purchaseCard, "invoice": SV.invoiceReference,
     "irrecoverable": SV.irrecoverableVat, "derived": PROV.wasDerivedFrom,
+    "period": SDMX_DIMENSION.refPeriod,
 }.items()}
 
 #: The context every spend row shares (kept under its old name for callers).
@@ -74,10 +75,12 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
     raw_date = get("date") or get("period")
     if raw_date is not None:
         parsed = cv.payment_date(raw_date)
-        facts["month"] = parsed[0][:7] if parsed else None
-        if parsed:
+        if parsed and parsed[1] == "date":
+            facts["month"] = parsed[0][:7]
             facts["dates"] = (parsed[0],)
-        out.append((line, T["date"], f'"{parsed[0]}"^^<{DATE_TYPES[parsed[1]]}>' if parsed else literal(raw_date.strip())))
+            out.append((line, T["date"], f'"{parsed[0]}"^^<{DATE_TYPES["date"]}>'))
+        else:
+            _period(line, raw_date, out, related, facts)
 
     name = cv.text(get("supplier_name", ""))
     if name and cv.is_redacted(name):
@@ -123,6 +126,29 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
     return RowTriples(line, out, related, facts)
 
 
+def _period(line: str, raw: str, out: list, related: list, facts: dict) -> None:
+    """A line dated by a period (a month, quarter, range of months, financial year): the
+    period's interval (``sdmx-dimension:refPeriod``, described with its first and last day),
+    and ``pay:date`` as xsd:gYearMonth only when the period is one month. Never a day the
+    file did not give; an unreadable cell stays a plain literal for SHACL to report."""
+    parsed = cv.payment_date(raw)
+    if parsed:  # yyyymm or yyyy-mm: a ledger month (2011-12 is December 2011 here, not 2011/12)
+        period = periods.month(int(parsed[0][:4]), int(parsed[0][5:7]), raw.strip())
+    else:
+        period = periods.interval(cv.text(raw))
+    if period is None or period.months == 0:
+        facts["month"] = None
+        out.append((line, T["date"], literal(raw.strip())))
+        return
+    if period.months == 1:
+        out.append((line, T["date"], literal(period.start[:7], DATE_TYPES["gYearMonth"])))
+    out.append((line, T["period"], iri(period.iri)))
+    related.append((period.iri, period_description(period)))
+    facts["month"] = period.key
+    facts["period"] = period.iri
+    facts["dates"] = (period.start, period.end)
+
+
 @lru_cache(maxsize=4096)
 def _redaction(base: str, gss: str, label: str) -> tuple[str, tuple[Triple, ...]]:
     """A withheld payee: a pay:Redaction carrying the council's wording, never a supplier."""
@@ -146,6 +172,7 @@ FIELDS_FOR_PATH = {
     **organisations.FIELDS_FOR_PATH,
     str(PAY.netAmount): ("net_amount",),
     str(PAY.date): ("date", "period"),
+    str(SDMX_DIMENSION.refPeriod): ("date", "period"),
     str(PAY.payee): ("supplier_name", "supplier_id"),
     str(PAY.expenditureCategory): ("capital_revenue", "expense_type"),
     str(PAY.reference): ("transaction",),

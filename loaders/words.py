@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from loaders import converters as cv
+from loaders import periods
 
 WORDS_FILE = Path(__file__).resolve().parent / "data" / "column_words.csv"
 
@@ -143,7 +144,7 @@ def profile(cells: list[str], nulls: frozenset[str] = frozenset({""})) -> Profil
         counts["long"] += value.isdigit() and len(value) >= 5
         if parsed and parsed[1] == "date":
             counts["date"] += 1
-        elif parsed or _PERIOD_TEXT.match(value):
+        elif parsed or _PERIOD_TEXT.match(value) or periods.interval(value) is not None:
             counts["period"] += 1
         elif not is_money:
             letters = sum(ch.isalpha() for ch in value)

@@ -9,6 +9,7 @@ from tests.golden import assert_matches_golden, loader_graph
 
 #: (kind, excerpt, publisher): each excerpt's golden graph is the .ttl beside it.
 GOLDEN = [
+    ("spend", "spend/periods-instead-of-days.csv", "E08000006"),
     ("suppliers", "suppliers/salford-suppliers-excerpt.csv", "E08000006"),
     ("contracts", "contracts/salford-register-excerpt.csv", "E08000006"),
     ("grants", "grants/trafford-grants-excerpt.csv", None),

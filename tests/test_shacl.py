@@ -28,6 +28,8 @@ def triples_of(path, kind="spend", **options):
 CASES = [
     (DATA / "spend" / "bad-date-bad-amount-missing-supplier.csv", {}),
     (DATA / "spend" / "leeds-2010-excerpt.csv", {}),
+    # periods instead of days (issue 17): an empty cell is missing-date on the alternative path
+    (DATA / "spend" / "period-dates-empty-date-unreadable-period.csv", {"publisher": "E08000006"}),
     (DATA / "real" / "oxford" / "expenditure-over-500-oct-dec-2017.csv", {"publisher": "E07000178"}),
 ]
 

@@ -103,11 +103,13 @@ def lines(dataset_iri: str, graph: str, rows: range) -> Query:
     return Query("rows", "Rows", f"""
         SELECT ?line ?date ?amount ?payee (SAMPLE(?payeeName) AS ?payeeLabel)
                (SAMPLE(?typeName) AS ?expenseType) (SAMPLE(?areaName) AS ?serviceArea) ?source
+               (SAMPLE(?periodName) AS ?period)
         WHERE {{
           GRAPH {iri_ref(graph)} {{
             VALUES ?line {{ {values} }}
             ?line pay:netAmount ?amount .
             OPTIONAL {{ ?line pay:date ?date }}
+            OPTIONAL {{ ?line sdmx-dimension:refPeriod ?interval . ?interval rdfs:label ?periodName }}
             OPTIONAL {{ ?line pay:payee ?payee . OPTIONAL {{ ?payee rdfs:label ?payeeName }} }}
             OPTIONAL {{ ?line pay:expenditureCategory ?type . ?type skos:prefLabel ?typeName }}
             OPTIONAL {{ ?line sv:serviceArea ?area . ?area skos:prefLabel ?areaName }}
@@ -115,7 +117,7 @@ def lines(dataset_iri: str, graph: str, rows: range) -> Query:
           }}
         }}
         GROUP BY ?line ?date ?amount ?payee ?source""",
-        prefixes=("rdfs", "skos", "sv", "pay", "prov"))
+        prefixes=("rdfs", "skos", "sv", "pay", "prov", "sdmx-dimension"))
 
 
 def kind_name(kind_iri: str | None) -> str:

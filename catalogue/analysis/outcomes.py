@@ -12,6 +12,7 @@ concept is stated in every graph that uses it.
 from __future__ import annotations
 
 from catalogue.analysis import Query, iri_ref
+from catalogue.vocab import SV
 
 PREFIXES = ("rdfs", "skos", "dcterms", "dcat", "qb", "sv", "sdmx-dimension", "sdmx-measure", "org")
 
@@ -26,8 +27,10 @@ def indicators() -> Query:
           { SELECT ?indicator ?measure ?council (COUNT(?obs) AS ?observations)
                    (COUNT(DISTINCT ?area) AS ?areas) (COUNT(DISTINCT ?period) AS ?periods) WHERE {
               ?dataset dcterms:publisher ?council ; sv:namedGraph ?graph ; dcterms:type sv:outcomes .
-              GRAPH ?graph { ?obs sv:indicator ?indicator ; sv:measure ?measure ;
-                                  sdmx-dimension:refArea ?area ; sdmx-dimension:refPeriod ?period }
+              GRAPH ?graph { ?obs sv:indicator ?indicator ;
+                                  sdmx-dimension:refArea ?area ; sdmx-dimension:refPeriod ?period
+                             OPTIONAL { ?obs sv:measure ?stated } }
+              BIND(COALESCE(?stated, sv:notStated) AS ?measure)
             } GROUP BY ?indicator ?measure ?council }
           OPTIONAL { ?indicator skos:prefLabel ?indicatorName }
           OPTIONAL { ?measure skos:prefLabel ?measureName }
@@ -38,15 +41,21 @@ def indicators() -> Query:
 
 
 def observations(indicator: str, measure: str) -> Query:
-    """Every value of one indicator and measure: area, period (ordered by its start), value."""
+    """Every value of one indicator and measure: area, period (ordered by its start), value.
+
+    ``measure`` is ``sv:notStated`` for a table that does not say how its indicators are
+    measured (a national table whose measure column names the indicator)."""
+    measured = (f"FILTER NOT EXISTS {{ ?obs sv:measure ?any }}" if measure == str(SV.notStated)
+                else f"?obs sv:measure {iri_ref(measure)} .")
     return Query("observations", "Values by area and period", f"""
         SELECT ?area (SAMPLE(?areaName) AS ?areaLabel) ?period (SAMPLE(?periodName) AS ?periodLabel)
                (SAMPLE(?begins) AS ?start) ?value (SAMPLE(?unitName) AS ?unit) ?publisher
         WHERE {{
           ?dataset dcterms:publisher ?publisher ; sv:namedGraph ?graph ; dcterms:type sv:outcomes .
           GRAPH ?graph {{
-            ?obs sv:indicator {iri_ref(indicator)} ; sv:measure {iri_ref(measure)} ;
+            ?obs sv:indicator {iri_ref(indicator)} ;
                  sdmx-dimension:refArea ?area ; sdmx-dimension:refPeriod ?period ; sdmx-measure:obsValue ?value .
+            {measured}
             OPTIONAL {{ ?obs sv:unit ?unitConcept . ?unitConcept skos:prefLabel ?unitName }}
           }}
           OPTIONAL {{ ?period rdfs:label ?periodName }}

@@ -78,13 +78,17 @@ def _current(council: str, pattern: str, variables: str) -> str:
 
 
 def payees(council: str) -> Query:
-    """Every payee with its total, its canonical organisation and classes when linked."""
+    """Every payee with its total, its canonical organisation and classes when linked.
+
+    Only the spend cubes' observations count (they have an ``sv:month``): a supplier
+    list's totals (``sv:SupplierTotal``, see ``list_totals``) also name a payee and a
+    total, but they are what the list states, never payments to add up."""
     return Query("suppliers", "Spend by supplier", f"""
         SELECT ?payee (SAMPLE(?name) AS ?label) ?organisation (SAMPLE(?orgName) AS ?organisationLabel)
                (GROUP_CONCAT(DISTINCT STR(?class); separator=" ") AS ?classes) ?total
         WHERE {{
           {{ SELECT ?payee (SUM(?spend) AS ?total) WHERE {{
-              {_current(council, "?obs sv:payeeRecord ?payee", "?obs ?payee")}
+              {_current(council, "?obs sv:payeeRecord ?payee ; sv:month ?month", "?obs ?payee")}
               {_current(council, "?obs sv:spendTotal ?spend", "?obs ?spend")}
             }} GROUP BY ?payee }}
           OPTIONAL {_current(council, "?payee rdfs:label ?name", "?payee ?name")}
@@ -94,6 +98,23 @@ def payees(council: str) -> Query:
         }}
         GROUP BY ?payee ?organisation ?total
         ORDER BY DESC(?total)""")
+
+
+def list_totals(council: str) -> Query:
+    """What the council's supplier lists say each supplier was paid (``sv:SupplierTotal``),
+    per list and period: shown as list totals beside the payments, never added to them."""
+    return Query("supplier-lists", "Supplier list totals", f"""
+        SELECT ?dataset ?payee (SAMPLE(?name) AS ?label) ?period (SAMPLE(?periodName) AS ?periodLabel)
+               ?total ?lineCount WHERE {{
+          ?dataset dcterms:publisher {iri_ref(council)} ; sv:namedGraph ?graph .
+          GRAPH ?graph {{
+            ?obs a sv:SupplierTotal ; sv:payeeRecord ?payee ; sv:spendTotal ?total .
+            OPTIONAL {{ ?obs sv:lineCount ?lineCount }}
+            OPTIONAL {{ ?obs sdmx-dimension:refPeriod ?period OPTIONAL {{ ?period rdfs:label ?periodName }} }}
+            OPTIONAL {{ ?payee rdfs:label ?name }} }}
+        }}
+        GROUP BY ?dataset ?payee ?period ?total ?lineCount
+        ORDER BY DESC(?total)""", prefixes=Query.prefixes + ("sdmx-dimension",))
 
 
 def is_withheld(payee: str) -> bool:

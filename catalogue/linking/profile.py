@@ -20,7 +20,7 @@ from catalogue.linking.crosswalk import method_notations
 from catalogue.linking.records import all_rows, csv_rows, linkset_graph
 from catalogue.store import Store
 from catalogue.store.sparql_text import iri as q
-from catalogue.vocab import DCTERMS, ORG, QB, RDFS, SKOS, SV, ontology_graph
+from catalogue.vocab import DCTERMS, ORG, QB, RDFS, SDMX_DIMENSION, SKOS, SV, ontology_graph
 
 
 @dataclass
@@ -36,6 +36,9 @@ class Profile:
     records: list[dict] = field(default_factory=list)
     totals: list[dict] = field(default_factory=list)  # council, year, total, lines
     councils: list[dict] = field(default_factory=list)  # council, name, total, lines, names
+    #: What councils' supplier lists say it was paid (sv:SupplierTotal): shown apart, never
+    #: added to the payments above (council, council_name, period, total, lines).
+    list_totals: list[dict] = field(default_factory=list)
     related: list[dict] = field(default_factory=list)
     same_as: list[str] = field(default_factory=list)
 
@@ -46,7 +49,10 @@ def labels_of(terms) -> dict[str, str]:
 
 
 def financial_year(month: str) -> str:
-    """``2022-08`` -> ``2022/23`` (UK councils' years run April to March)."""
+    """``2022-08`` -> ``2022/23`` (UK councils' years run April to March).
+
+    A summary's period key (``2021-04/2021-06``, see ``catalogue.summary``) counts in the
+    financial year its first month falls in."""
     year, mon = int(month[:4]), int(month[5:7])
     start = year if mon >= 4 else year - 1
     return f"{start}/{str(start + 1)[2:]}"
@@ -83,6 +89,7 @@ def profile(store: Store, base: str, org: str) -> Profile | None:
     out.evidence = _evidence(store, graph, org)
     out.records = _records(store, base, graph, org)
     out.totals, out.councils = _totals(store, base, graph, org, out.records)
+    out.list_totals = _list_totals(store, base, out.records)
     out.related = [{"organisation": r["x"], "label": r.get("label") or r["x"]} for r in csv_rows(store, f"""
         SELECT DISTINCT ?x ?label WHERE {{ GRAPH {q(graph)} {{ {{ {q(org)} {q(ORG.linkedTo)} ?x }} UNION
               {{ ?x {q(ORG.linkedTo)} {q(org)} }} OPTIONAL {{ ?x {q(RDFS.label)} ?label }} }} }} ORDER BY ?label""")]
@@ -144,6 +151,28 @@ def _by_year(store: Store, base: str, graph: str, org: str) -> list[dict]:
                     {q(SV.spendTotal)} ?t ; {q(SV.lineCount)} ?n }} }}
         GROUP BY ?council ?month""", order="?council ?month")
     return [dict(r, year=financial_year(r["month"])) for r in rows]
+
+
+def _list_totals(store: Store, base: str, records: list[dict]) -> list[dict]:
+    """The current supplier lists' totals for the organisation's records, looked up by record IRI."""
+    names = {r["council"]: r["council_name"] for r in records}
+    chosen = sorted({r["record"] for r in records})
+    out = []
+    for start in range(0, len(chosen), 500):
+        values = " ".join(q(r) for r in chosen[start:start + 500])
+        out += all_rows(store, f"""SELECT ?obs ?council ?period ?periodName ?total ?lines WHERE {{
+            VALUES ?rec {{ {values} }}
+            GRAPH {q(iris.catalogue_graph(base))} {{ ?ds {q(SV.namedGraph)} ?g }}
+            GRAPH ?g {{ ?obs a {q(SV.SupplierTotal)} ; {q(SV.payeeRecord)} ?rec ; {q(SV.council)} ?council ;
+                        {q(SV.spendTotal)} ?total .
+                      OPTIONAL {{ ?obs {q(SV.lineCount)} ?lines }}
+                      OPTIONAL {{ ?obs {q(SDMX_DIMENSION.refPeriod)} ?period
+                                 OPTIONAL {{ ?period {q(RDFS.label)} ?periodName }} }} }} }}""",
+                        order="?obs ?council ?period ?periodName ?total ?lines")
+    rows = {r["obs"]: {"council": r["council"], "council_name": names.get(r["council"], r["council"]),
+                       "period": r.get("periodName") or r.get("period") or "not stated",
+                       "total": Decimal(r["total"]), "lines": r.get("lines")} for r in out}
+    return sorted(rows.values(), key=lambda r: (r["council_name"], r["period"], -r["total"]))
 
 
 def _totals(store: Store, base: str, graph: str, org: str, records: list[dict]):

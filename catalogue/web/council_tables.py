@@ -45,7 +45,11 @@ def _share(amount: Decimal, whole: Decimal) -> float | None:
 def months(council: str) -> Table:
     result = _months(council)
     rows = [{"month": r["month"], "spend": to_decimal(r["total"]), "lines": r["lineCount"]} for r in result.rows]
-    return Table("months", "Spend by month", [Column("month", "Month"), MONEY, LINES], rows,
+    # Lines dated by a quarter or a year are counted in a row of their own, named by the
+    # period's first and last month ("2021-04/2021-06"; catalogue.summary): say so.
+    periods = any("/" in str(r["month"]) for r in rows)
+    caption = "Spend by month and period" if periods else "Spend by month"
+    return Table("months", caption, [Column("month", "Month or period" if periods else "Month"), MONEY, LINES], rows,
                  query=result.query, sort="month", truncated=result.truncated,
                  truncation_reason=result.reason)
 
@@ -112,6 +116,26 @@ def suppliers(council: str, top: int | None = None, page: tuple[int, int] | None
                              "canonical organisation and its social-value classes.")
 
 
+def supplier_lists(council: str) -> Table:
+    """The council's supplier lists' totals (``sv:SupplierTotal``): what each list says a
+    supplier was paid in its period. A list total is the council's own statement, not a
+    payment: it is shown apart and never added to the spend above."""
+    result = fetch(spend.list_totals(council))
+    rows = [{"supplier": r.get("label") or r["payee"], "payee": r["payee"],
+             "period": r.get("periodLabel") or r.get("period") or "not stated", "spend": to_decimal(r["total"]),
+             "lines": r.get("lineCount"), "list": r["dataset"].rsplit("/", 1)[-1], "dataset": r["dataset"]}
+            for r in result.rows]
+    return Table("supplier-lists", "Supplier list totals (as the lists state them; not added to payments)",
+                 [Column("supplier", "Supplier (as listed)", href="payee"), Column("period", "Period"),
+                  Column("spend", "List total", "money"), Column("lines", "Payments (as listed)", "int"),
+                  Column("list", "Supplier list", href="dataset")], rows,
+                 query=result.query, sort="spend", desc=True, truncated=result.truncated,
+                 truncation_reason=result.reason,
+                 description="What the council's supplier lists say each supplier was paid in the list's period. "
+                             "These totals are the lists' own figures: they are never added to the payment "
+                             "totals above, which come from the payment lines.")
+
+
 def classes(council: str) -> Table:
     if summarised(council):
         result = fetch(summary.classes(base_uri(), council))
@@ -159,6 +183,7 @@ BUILDERS = {
     "suppliers": suppliers,
     "classes": classes,
     "concentration": concentration,
+    "supplier-lists": supplier_lists,
 }
 
 

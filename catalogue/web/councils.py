@@ -58,6 +58,8 @@ def _status(record: dict) -> str:
 def council_rows() -> list[dict]:
     out: dict[str, dict] = {}
     for d in catalogue_rows():
+        if "/id/council/" not in d["council"]:
+            continue  # a national body's table, or one whose publisher is not stated: not a council
         c = out.setdefault(d["council"], {"council": d["council"], "name": d["council_name"],
                                           "gss": d["council"].rsplit("/", 1)[-1], "datasets": 0, "rows": 0,
                                           "start": None, "end": None})
@@ -150,7 +152,8 @@ def dashboard(iri: str, graph, match) -> str:
     info = council_or_404(match.group(1))
     gss = info["gss"]
     panels = []
-    for name in ("months", "classes", "concentration", "suppliers", "expense-types", "service-areas"):
+    for name in ("months", "classes", "concentration", "suppliers", "expense-types", "service-areas",
+                 "supplier-lists"):
         built = ct.build(name, info["council"], top=DASHBOARD_ROWS)
         path = url_for("councils.table", gss=gss, name=name)
         panels.append({"name": name, "v": view(built, path), "full_url": path,

@@ -25,14 +25,17 @@ from catalogue.web.tables import Column, Table, page_args, respond, split_format
 
 bp = Blueprint("datasets", __name__)
 SEGMENT = r"[A-Za-z0-9][A-Za-z0-9._-]*"
-PAGE_PATTERN = rf"dataset/([EWSN]\d{{8}})/({SEGMENT})/({SEGMENT})"
+#: The publisher segment is a council's GSS code, or a body's key (``iris.publisher``:
+#: a national body's name, ``not-stated``) for tables that cover many areas.
+PUBLISHER = r"[EWSN]\d{8}|[a-z0-9][a-z0-9-]*"
+PAGE_PATTERN = rf"dataset/({PUBLISHER})/({SEGMENT})/({SEGMENT})"
 _SEGMENT = re.compile(f"^{SEGMENT}$")
 SAMPLE_ROWS = 20
 
 
 def record_or_404(gss: str, kind: str, key: str) -> dict:
-    if not (re.match(r"^[EWSN]\d{8}$", gss) and _SEGMENT.match(kind) and _SEGMENT.match(key)):
-        raise NotFound("not a dataset address: /dataset/<GSS code>/<kind>/<key>")
+    if not (re.fullmatch(PUBLISHER, gss) and _SEGMENT.match(kind) and _SEGMENT.match(key)):
+        raise NotFound("not a dataset address: /dataset/<GSS code or publisher>/<kind>/<key>")
     iri = iris.dataset(base_uri(), gss, kind, key)
     rows = fetch(ds.dataset(base_uri(), iri)).rows
     if not rows:
@@ -73,12 +76,15 @@ def rows_table(record: dict, size: int | None = None, page: int = 1) -> Table:
     rows = []
     for r in result.rows:
         number = int(r["line"].rsplit("/", 1)[-1])
-        rows.append({"row": number, "line": r["line"], "date": r.get("date"), "amount": r.get("amount"),
+        # A line dated by a period (a quarter, a financial year) shows the period as published.
+        rows.append({"row": number, "line": r["line"], "date": r.get("period") or r.get("date"),
+                     "amount": r.get("amount"),
                      "payee_label": r.get("payeeLabel") or r.get("payee"), "payee": r.get("payee"),
                      "expense_type": r.get("expenseType"), "service_area": r.get("serviceArea")})
     rows.sort(key=lambda r: r["row"])
+    when = "Date or period" if any(r.get("period") for r in result.rows) else "Date"
     return Table("rows", "Payment lines", [
-        Column("row", "Row", "int", href="line"), Column("date", "Date"),
+        Column("row", "Row", "int", href="line"), Column("date", when),
         Column("payee_label", "Payee", href="payee"), Column("amount", "Net amount", "money"),
         Column("expense_type", "Expense type"), Column("service_area", "Service area")], rows,
         query=result.query, total=records, page_size=size,

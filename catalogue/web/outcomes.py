@@ -14,6 +14,7 @@ from flask import Blueprint, Response, render_template, url_for
 from catalogue import iris
 from catalogue.analysis import outcomes as oc
 from catalogue.errors import NotFound
+from catalogue.vocab import SV
 from catalogue.web import base_uri
 from catalogue.web.conditional import cached
 from catalogue.web.councils import council_rows
@@ -40,8 +41,14 @@ def indicators_table() -> Table:
                     "and its peers) and periods it covers.")
 
 
+#: The measure key of observations that do not say how they are measured (``sv:notStated``).
+NOT_STATED = "not-stated"
+
+
 def _keys(concept: str) -> tuple[str, str]:
     """``{base}id/concept/<GSS>/<scheme>/<key>`` -> (GSS, key)."""
+    if concept == str(SV.notStated):
+        return "", NOT_STATED
     parts = concept[len(base_uri()):].split("/")
     if len(parts) != 5 or parts[:2] != ["id", "concept"]:
         raise NotFound(f"{concept} is not one of our concepts")
@@ -51,7 +58,7 @@ def _keys(concept: str) -> tuple[str, str]:
 def values_table(gss: str, indicator_key: str, measure_key: str) -> tuple[Table, dict]:
     base = base_uri()
     indicator = iris.concept(base, gss, "indicator", indicator_key)
-    measure = iris.concept(base, gss, "measure", measure_key)
+    measure = str(SV.notStated) if measure_key == NOT_STATED else iris.concept(base, gss, "measure", measure_key)
     result = fetch(oc.observations(indicator, measure))
     if not result.rows:
         raise NotFound(f"no values of {indicator} measured as {measure}")
@@ -65,6 +72,8 @@ def values_table(gss: str, indicator_key: str, measure_key: str) -> tuple[Table,
                      "is_council": r["area"] == home})
     labels = {k: (fetch(oc.concept_label(iri)).rows or [{}])[0].get("label") or k
               for k, iri in (("indicator", indicator), ("measure", measure))}
+    if measure_key == NOT_STATED:
+        labels["measure"] = "Measure not stated"
     rows.sort(key=lambda r: (not r["is_council"], str(r["start"] or ""), r["gss"]))  # the council first
     table = Table(f"{indicator_key}--{measure_key}", f"{labels['indicator']}: {labels['measure'].lower()}", [
         Column("area_name", "Area"), Column("gss", "GSS code"), Column("period", "Period"),
@@ -138,4 +147,4 @@ def indicator_page(iri: str, graph, match) -> str:
                            council_name=names.get(gss, gss))
 
 
-register_page(r"concept/([EWSN]\d{8})/indicator/([a-z0-9-]+)", indicator_page)
+register_page(r"concept/([EWSN]\d{8}|[a-z0-9][a-z0-9-]*)/indicator/([a-z0-9-]+)", indicator_page)

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from math import ceil
 from urllib.parse import urlencode
 
-from flask import Response, jsonify, render_template, request
+from flask import Response, jsonify, render_template, request, stream_with_context
 
 from catalogue.analysis import Query
 from catalogue.errors import BadRequest, NotFound
@@ -56,6 +57,12 @@ class Table:
     page_size: int = DEFAULT_SIZE
     extra_keys: list[str] = field(default_factory=list)
     more_queries: list[Query] = field(default_factory=list)  # when two queries make the table
+    #: Positions paged through when a page is a window of positions with gaps (a file's row
+    #: numbers, with skipped rows missing); ``total`` stays the count of rows listed.
+    span: int | None = None
+    #: Every row in the table's order, page after page, for a whole download of a table whose
+    #: ``rows`` are one page (``total`` set); without it such a CSV is one page and says so.
+    stream_all: Callable[[], Iterator[dict]] | None = None
 
     @property
     def queries(self) -> list[Query]:
@@ -165,7 +172,7 @@ def view(table: Table, path: str) -> dict:
     rows, sort, desc = ordered(table)
     page, size = page_args(table)
     total = table.total if table.total is not None else len(rows)
-    pages = max(1, ceil(total / size))
+    pages = max(1, ceil((table.span if table.span is not None else total) / size))
     shown = rows if table.total is not None else rows[(page - 1) * size: page * size]
     sort_links = {}
     for col in table.columns:
@@ -192,14 +199,23 @@ def plain(value):
     return value
 
 
-def csv_response(table: Table, rows: list[dict]) -> Response:
-    keys = table.data_keys
+def csv_lines(keys: list[str], rows) -> Iterator[str]:
+    """The header and then each row as CSV text, a few hundred rows a chunk (streamed)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(keys)
-    for row in rows:
+    for n, row in enumerate(rows, 1):
         writer.writerow(["" if row.get(k) is None else plain(row.get(k)) for k in keys])
-    response = Response(buffer.getvalue(), mimetype="text/csv")
+        if n % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def csv_response(table: Table, rows) -> Response:
+    """The rows as CSV, streamed (``rows`` may be a generator over the whole table)."""
+    response = Response(stream_with_context(csv_lines(table.data_keys, rows)), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'inline; filename="{table.name}.csv"'
     return response
@@ -225,14 +241,28 @@ def respond(table: Table, path: str, suffix: str | None = None, template: str = 
             **context):
     """The table as HTML (a whole page), CSV (all rows) or JSON (one page)."""
     fmt = choose_format(suffix)
+    if fmt is ng.CSV and table.total is not None and table.stream_all is None:
+        # One page is all this table can give in one response: say so in-band.
+        table.truncated = table.truncated or table.total > len(table.rows)
+        table.truncation_reason = table.truncation_reason or (
+            f"one page of {table.total:,} rows; follow the Link header's next page" if table.truncated else None)
     v = view(table, path)
     if fmt is ng.CSV:
-        response = csv_response(table, v["all_rows"] if table.total is None else v["rows"])
+        if table.total is None:
+            response = csv_response(table, v["all_rows"])
+        elif table.stream_all is not None:
+            response = csv_response(table, table.stream_all())
+        else:
+            response = csv_response(table, v["rows"])
+            if v["page"] < v["pages"]:
+                response.headers["Link"] = f'<{_url(path + ".csv", _page=str(v["page"] + 1))}>; rel="next"'
     elif fmt is ng.JSON:
         response = jsonify(json_body(table, v))
     else:
         response = Response(render_template(template, v=v, **context), mimetype="text/html")
     response.headers["Vary"] = "Accept"
+    if fmt is not ng.CSV and v["next_url"]:
+        response.headers["Link"] = f'<{v["next_json"] if fmt is ng.JSON else v["next_url"]}>; rel="next"'
     if table.truncated:
         response.headers["X-SVCAT-Truncated"] = table.truncation_reason or "true"
     return response

@@ -147,3 +147,24 @@ def organisation_summary(base: str) -> str:
 def council_summary(base: str, gss: str, name: str) -> str:
     """One of a council's summary cubes (``by-payee``, ``by-month``, ``concentration``...)."""
     return f"{base}id/summary/council/{gss}/{name}"
+
+
+#: What a resource of each kind is called when it has no label (``fallback_label``).
+_KIND_WORDS = {"supplier": "supplier record with no name", "organisation": "organisation with no name",
+               "redaction": "redacted (personal data)", "council": "council", "dataset": "dataset",
+               "concept": "category", "link": "supplier link", "summary": "summary"}
+
+
+def fallback_label(iri: str) -> str:
+    """A name for a resource that has none, built from what it is: a page never shows a raw
+    IRI where a label belongs (``…/id/supplier/E08000036/id-8df67a`` -> "supplier record
+    with no name (E08000036, id-8df67a)")."""
+    text = str(iri)
+    path = text.split("/id/", 1)[1] if "/id/" in text else text.rstrip("/").rsplit("/", 1)[-1]
+    kind, _, rest = path.partition("/")
+    words = _KIND_WORDS.get(kind)
+    if words is None:
+        return path.rsplit("/", 1)[-1] or text
+    if kind == "redaction":
+        return words
+    return f"{words} ({rest.replace('/', ', ')})" if rest else words

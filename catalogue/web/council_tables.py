@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from catalogue.analysis import council as summary
 from catalogue.analysis import spend, to_decimal
+from catalogue.iris import fallback_label
 from catalogue.web import base_uri
 from catalogue.web.fetch import fetch
 from catalogue.web.tables import Column, Table
@@ -95,11 +96,13 @@ def suppliers(council: str, top: int | None = None, page: tuple[int, int] | None
         payee = r["payee"]
         amount = to_decimal(r["total"])
         rows.append({
-            "supplier": NOT_STATED_LABEL if payee == spend.NOT_STATED else (r.get("label") or payee),
+            "supplier": NOT_STATED_LABEL if payee == spend.NOT_STATED else (r.get("label") or fallback_label(payee)),
             "payee": None if payee == spend.NOT_STATED else payee,
             "organisation_label": r.get("organisationLabel") or (r.get("organisation") and "linked organisation"),
             "organisation": r.get("organisation"),
-            "classes": _class_labels(r.get("classes")) or ("Unknown" if r.get("organisation") else "Not linked"),
+            "classes": _class_labels(r.get("classes")) or (
+                "Withheld (personal data)" if spend.is_withheld(payee)
+                else "Unknown" if r.get("organisation") else "Not linked"),
             "spend": amount, "share": _share(amount, whole),
         })
     return Table("suppliers", "Spend by supplier",

@@ -38,7 +38,8 @@ def catalogue_rows() -> list[dict]:
     for r in result.rows:
         rows.append({
             "dataset": r["dataset"], "title": r["title"], "council": r["council"],
-            "council_name": r.get("councilLabel") or r["council"], "kind": ds.kind_name(r.get("kind")),
+            "council_name": r.get("councilLabel") or iris.fallback_label(r["council"]),
+            "kind": ds.kind_name(r.get("kind")),
             "start": r.get("start"), "end": r.get("end"), "rows": r.get("rows"),
             "skipped": r.get("skipped"), "warnings": r.get("warnings"), "violations": r.get("violations"),
             "licence": r.get("licence"), "modified": r.get("modified"), "issued": r.get("issued"),

@@ -96,7 +96,8 @@ def _rows_window(record: dict, window: range) -> Table:
     for r in result.rows:
         number = int(r["line"].rsplit("/", 1)[-1])
         rows.append({"row": number, "line": r["line"], "date": r.get("date"), "amount": r.get("amount"),
-                     "payee_label": r.get("payeeLabel") or r.get("payee"), "payee": r.get("payee"),
+                     "payee_label": r.get("payeeLabel") or (r.get("payee") and iris.fallback_label(r["payee"])),
+                     "payee": r.get("payee"),
                      "expense_type": r.get("expenseType"), "service_area": r.get("serviceArea"),
                      "cite": f"row {number}" if r.get("source") else None, "source": r.get("source")})
     rows.sort(key=lambda r: r["row"])
@@ -116,7 +117,7 @@ def derived_table(record: dict, window: range) -> Table:
     rows = []
     for r in result.rows:
         rows.append({"row": int(r["source"].rsplit("=", 1)[-1]), "thing": r["thing"],
-                     "label": r.get("label") or r["thing"].rsplit("/", 1)[-1],
+                     "label": r.get("label") or iris.fallback_label(r["thing"]),
                      "kind": compact(r["kind"]) if r.get("kind") else None})
     rows.sort(key=lambda r: (r["row"], r["thing"]))
     return Table("rows", "Rows and what they became", [

@@ -29,7 +29,7 @@ def loaded_datasets() -> list[dict]:
     return [{
         "iri": str(r["dataset"]), "href": local_href(r["dataset"]), "title": str(r["title"]),
         "council": str(r["council"]), "council_href": local_href(r["council"]),
-        "council_name": str(r.get("councilName") or r["council"]),
+        "council_name": str(r.get("councilName") or iris.fallback_label(r["council"])),
         "kind": str(r["kind"]).rsplit("#", 1)[-1] if r.get("kind") else "",
         "rows": int(r["rows"]), "skipped": int(r["skipped"]), "warnings": int(r["warnings"]),
         "triples": int(r["triples"]), "modified": str(r["modified"]),

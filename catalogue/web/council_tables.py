@@ -123,8 +123,9 @@ def classes(council: str) -> Table:
         result = fetch(spend.payees(council))
         rows = spend.share_table(spend.class_rows(result.rows), total_spend(council))
     return Table("classes", "Spend by social-value class",
-                 [Column("label", "Class"), MONEY, SHARE], rows, query=result.query,
-                 truncated=result.truncated, truncation_reason=result.reason, extra_keys=["class", "known"],
+                 [Column("label", "Class"), MONEY, Column("share", "Share of spend", "share", unknown="unknown_share")],
+                 rows, query=result.query, truncated=result.truncated, truncation_reason=result.reason,
+                 extra_keys=["class", "known", "unknown_share"],
                  description="Shares of the council's net spend by the class of the organisation paid (the "
                              "supplier query below, summed by class). An organisation can be in two classes "
                              "(SME and VCSE), so known classes can add up to more than their share; unknown is "

@@ -28,7 +28,7 @@ bp = Blueprint("organisations", __name__)
 MATCHES = 100
 
 
-@bp.route("/organisations/")
+@bp.route("/organisations/", strict_slashes=False)
 @bp.route("/organisations.<any(csv,json,html):suffix>")
 def index(suffix: str | None = None):
     """Every canonical organisation, paid by the most councils first: a table like any other
@@ -57,7 +57,7 @@ def index(suffix: str | None = None):
         page_size=100, truncated=bool(wanted) and len(entries) >= MATCHES,
         truncation_reason=f"the {MATCHES} names most like “{wanted}”; add words to narrow the search"
         if wanted and len(entries) >= MATCHES else None)
-    return respond(table, url_for("organisations.index"), suffix or request.args.get("_format"),
+    return respond(table, "/organisations", suffix or request.args.get("_format"),
                    template="organisations/index.html", total_organisations=len(idx.entries), q=wanted)
 
 

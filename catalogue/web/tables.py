@@ -36,6 +36,9 @@ class Column:
     kind: str = "text"  # text | int | money | share | iri
     href: str | None = None  # the row key whose value links this cell
     numeric: bool = False
+    #: For a share: the row key of the unknown share beside it, shown as "at least 12.4%,
+    #: unknown 82.5%" (a bare 0.0% when most of the base is unknown misleads).
+    unknown: str | None = None
 
     def __post_init__(self):
         self.numeric = self.kind in ("int", "money", "share", "number")

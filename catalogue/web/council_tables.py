@@ -156,7 +156,37 @@ def concentration(council: str) -> Table:
                              "withheld payees and net credits are left out.")
 
 
+def headline(council: str) -> dict:
+    """The council page's headline figures: net spend, payment lines, and the shares of spend
+    with a known and an unknown social-value class. The page and ``figures.json`` both show
+    these (one function per figure); the consistency tests recompute each from the lines."""
+    month_rows = months(council).rows
+    class_rows = classes(council).rows
+    unknown = next((r["share"] for r in class_rows if r["class"] == spend.UNKNOWN), None)
+    withheld = next((r["spend"] for r in class_rows if r["class"].endswith(f"?status={spend.WITHHELD}")), None)
+    return {"spend": sum((m["spend"] for m in month_rows), Decimal(0)),
+            "lines": sum(int(m["lines"] or 0) for m in month_rows),
+            "known_share": None if unknown is None else 1 - unknown, "unknown_share": unknown,
+            "withheld_spend": withheld}
+
+
+def figures(council: str) -> Table:
+    found = headline(council)
+    rows = [{"figure": "spend", "measure": "Net spend", "value": found["spend"], "kind": "money"},
+            {"figure": "lines", "measure": "Payment lines", "value": found["lines"], "kind": "int"},
+            {"figure": "known_share", "measure": "Share of spend with a known social-value class",
+             "value": found["known_share"], "kind": "share"},
+            {"figure": "unknown_share", "measure": "Share of spend whose class is unknown",
+             "value": found["unknown_share"], "kind": "share"},
+            {"figure": "withheld_spend", "measure": "Spend to payees withheld (redacted) or not stated",
+             "value": found["withheld_spend"], "kind": "money"}]
+    return Table("figures", "Headline figures", [Column("measure", "Figure"), Column("value", "Value", "number")],
+                 rows, extra_keys=["figure", "kind"],
+                 description="The figures at the top of the council's page, from its summary cubes.")
+
+
 BUILDERS = {
+    "figures": figures,
     "months": months,
     "expense-types": lambda council: categories(council, "expenseType"),
     "service-areas": lambda council: categories(council, "serviceAreaDimension"),

@@ -63,3 +63,94 @@ def test_rows_csv_stopped_silently_at_1000_rows(client):
     assert len({r["row"] for r in rows}) == 11748
     assert all(r["source"].endswith(f"#row={r['row']}") for r in rows)
     assert "X-SVCAT-Truncated" not in response.headers
+
+
+def test_wakefield_redacted_supplier_ids_became_an_organisation_called_redacted(linked_client, linked_store):
+    """80 Wakefield rows with no name and supplier id "Redacted" (£5.18m) were an organisation
+    "Redacted", shown as a raw IRI; now they are the council's one redacted line."""
+    import csv
+    from decimal import Decimal
+
+    with open(REAL / "wakefield" / "2018-Q4.csv", encoding="cp1252", newline="") as handle:
+        rows = [(n, r) for n, r in enumerate(csv.DictReader(handle), start=2)
+                if not r["Supplier Name"].strip() and r["Supplier ID"].strip() == "Redacted"]
+    assert len(rows) == 80
+    assert round(sum(Decimal(r["Net Amount"]) for _, r in rows) / 1_000_000, 2) == Decimal("5.18")
+    lines = " ".join(f"<{BASE}id/dataset/E08000036/spend/2018-q4/line/{n}>" for n, _ in rows)
+    payees = linked_store.select(f"""PREFIX pay: <http://reference.data.gov.uk/def/payment#>
+        SELECT DISTINCT ?payee ?type WHERE {{ VALUES ?line {{ {lines} }} GRAPH ?g {{ ?line pay:payee ?payee .
+        ?payee a ?type }} }}""").rows
+    assert [str(p["type"]).rsplit("#", 1)[-1] for p in payees] == ["Redaction"]
+
+    table = linked_client.get("/council/E08000036/suppliers.json?_size=max").get_json()
+    redacted = [r for r in table["rows"] if r["payee"] == str(payees[0]["payee"])]
+    assert [r["supplier"] for r in redacted] == ["redacted (personal data)"]
+    assert redacted[0]["organisation"] is None and redacted[0]["classes"] == "Withheld (personal data)"
+    assert Decimal(redacted[0]["spend"]) >= sum(Decimal(r["Net Amount"]) for _, r in rows)
+    assert not [r for r in table["rows"] if r["supplier"].strip().lower() == "redacted"]
+    assert not [r for r in table["rows"] if str(r["supplier"]).startswith(("http://", "https://"))]
+    found = linked_client.get("/search.json?q=redacted").get_json()
+    assert not [r for r in found["rows"] if r["kind"] in ("organisation", "supplier")]
+
+
+def test_a_named_supplier_with_a_redacted_id_is_that_supplier_without_an_id(linked_store):
+    """Wakefield's "LEEDS COMMERCIAL LTD" rows also say "Redacted" in the id column: a supplier."""
+    rows = linked_store.select("""PREFIX sv: <https://w3id.org/svcat/def#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?s ?id WHERE { ?s a sv:Supplier ; rdfs:label "LEEDS COMMERCIAL LTD" .
+        OPTIONAL { ?s dcterms:identifier ?id } }""").rows
+    assert rows and all(r.get("id") is None for r in rows)
+
+
+def test_search_labelled_companies_and_charities_as_council(linked_client):
+    body = linked_client.get("/search.json?q=leeds&_size=max").get_json()
+    councils = [r for r in body["rows"] if r["kind"] == "council" or r["type"] == "council"]
+    assert {r["label"] for r in councils if r["kind"] == "council"} == {"Leeds City Council"}
+    assert all("/id/council/" in r["thing"] or r["identifier"] == "E08000035" for r in councils)
+    types = {r["label"]: r["type"] for r in body["rows"]}
+    assert types["LEEDS BUILDING SOCIETY"] == "mutual"
+    assert types["LEEDS AUTISM SERVICES"] == "charity"  # a charitable company: GB-CHC and GB-COH
+    capita = linked_client.get("/search.json?q=capita business services&_size=max").get_json()["rows"]
+    assert {r["type"] for r in capita if r["kind"] == "organisation"} == {"company"}
+
+
+def test_leeds_sme_share_was_a_bare_zero_when_most_spend_is_unknown(linked_client):
+    """Leeds: "SME share 0.0%" where 82.5% of its spend is with suppliers of unknown size."""
+    body = linked_client.get("/council/E08000035/classes.json").get_json()
+    sme = next(r for r in body["rows"] if r["label"] == "SME")
+    assert round(sme["unknown_share"], 3) == 0.825
+    html = linked_client.get("/council/E08000035/classes").get_data(as_text=True)
+    assert "at least 0.0%, unknown 82.5%" in html
+    page = linked_client.get("/doc/council/E08000035").get_data(as_text=True)
+    assert "(unknown 82.5%)" in page
+    shares = linked_client.get("/social-value/shares").get_data(as_text=True)
+    assert "unknown 82.5%" in shares
+
+
+def test_organisations_showed_only_the_first_100_with_no_way_on(linked_client, linked_store):
+    import csv
+    import io
+
+    count = int(linked_store.select("""PREFIX org: <http://www.w3.org/ns/org#>
+        PREFIX sv: <https://w3id.org/svcat/def#>
+        SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a org:Organization ; sv:recordCount ?r }""").rows[0]["n"])
+    first = linked_client.get("/organisations/?_format=json&_size=1000")
+    body = first.get_json()
+    assert body["total"] == count > 1000
+    assert first.headers["Link"] == f'<{body["next"]}>; rel="next"'
+    seen = len(body["rows"])
+    while body["next"]:
+        body = linked_client.get(body["next"]).get_json()
+        seen += len(body["rows"])
+    assert seen == count
+    text = linked_client.get("/organisations.csv").get_data(as_text=True)
+    assert len(list(csv.DictReader(io.StringIO(text)))) == count
+    html = linked_client.get("/organisations/").get_data(as_text=True)
+    assert 'rel="next"' in html or "_page=2" in html
+
+
+def test_search_ignored_format(linked_client):
+    as_json = linked_client.get("/search?q=leeds&_format=json")
+    assert as_json.mimetype == "application/json" and as_json.get_json()["total"] > 0
+    as_csv = linked_client.get("/search?q=leeds&_format=csv")
+    assert as_csv.mimetype == "text/csv" and as_csv.get_data(as_text=True).startswith("label,type,kind")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
 from click.testing import CliRunner
 
 from catalogue.app import create_app
@@ -154,3 +155,52 @@ def test_search_ignored_format(linked_client):
     assert as_json.mimetype == "application/json" and as_json.get_json()["total"] > 0
     as_csv = linked_client.get("/search?q=leeds&_format=csv")
     assert as_csv.mimetype == "text/csv" and as_csv.get_data(as_text=True).startswith("label,type,kind")
+
+
+def test_dcat_view_url_pointed_at_an_example_host_not_the_configured_base(memory_store):
+    """Every URL of ours in DCAT, VoID, the sitemap and a dump is under the configured base."""
+    import gzip
+    import re
+
+    from catalogue.ingest import load_file
+    from tests.conftest import OGL
+
+    base = "http://127.0.0.1:8123/svcat/"
+    outcome = load_file(memory_store, "spend", REAL / "salford" / "2022-06.csv", base=base, publisher="E08000006",
+                        licence=OGL)
+    assert outcome.loaded
+    client = create_app({"TESTING": True, "SVCAT_STORE_OBJECT": memory_store, "SVCAT_BASE_URI": base}).test_client()
+    responses = [client.get(path, headers={"Accept": "text/turtle"}) for path in ("/catalogue", "/void")]
+    responses += [client.get("/sitemap.xml"), client.get("/dumps/E08000006/spend/2022-06.nq.gz")]
+    assert [r.status_code for r in responses] == [200, 200, 200, 200]
+    texts = [r.get_data(as_text=True) for r in responses[:3]]
+    texts.append(gzip.decompress(responses[3].data).decode("utf-8"))
+    for text in texts:
+        assert "example" not in text
+    dcat = texts[0]
+    assert f"<{base}doc/dataset/E08000006/spend/2022-06>" in dcat  # the landing page (view URL)
+    assert f"<{base}file/E08000006/spend/2022-06/2022-06.csv>" in dcat
+    hosts = set(re.findall(r"<(http://127\.0\.0\.1[^/>]*)", "".join(texts)))
+    assert hosts == {"http://127.0.0.1:8123"}
+
+
+TABLE_PAGES = ["/councils", "/catalogue", "/outcomes", "/social-value/shares", "/organisations",
+               "/organisations/crosswalk", "/search?q=leeds", "/council/E08000035/suppliers",
+               "/dataset/E08000035/spend/2013-12/rows"]
+
+
+@pytest.mark.parametrize("page", TABLE_PAGES)
+def test_every_table_is_data_by_extension_and_by_format(linked_client, page):
+    """Datasette's convention on every list: .csv and .json, ?_format=, paged with a next link."""
+    path, _, query = page.partition("?")
+    for fmt, mimetype in (("csv", "text/csv"), ("json", "application/json")):
+        by_extension = linked_client.get(f"{path}.{fmt}" + (f"?{query}" if query else ""))
+        by_format = linked_client.get(f"{path}?{query + '&' if query else ''}_format={fmt}")
+        assert by_extension.status_code == by_format.status_code == 200, (page, fmt)
+        assert by_extension.mimetype == by_format.mimetype == mimetype, (page, fmt)
+        assert by_extension.get_data() == by_format.get_data(), (page, fmt)
+    body = linked_client.get(f"{path}.json?{query + '&' if query else ''}_size=2").get_json()
+    if body["total"] > 2:
+        response = linked_client.get(f"{path}.json?{query + '&' if query else ''}_size=2")
+        assert response.headers["Link"] == f'<{body["next"]}>; rel="next"', page
+        assert linked_client.get(body["next"]).get_json()["page"] == 2

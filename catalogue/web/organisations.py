@@ -10,7 +10,7 @@ is the crosswalk researchers use outside SPARQL.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 
 from catalogue.analysis.kinds import organisation_type
 from catalogue.errors import NotFound
@@ -61,13 +61,20 @@ def index(suffix: str | None = None):
                    template="organisations/index.html", total_organisations=len(idx.entries), q=wanted)
 
 
-@bp.route("/organisations/crosswalk.csv")
-def crosswalk_csv():
-    """One row per supplier as each council publishes it, with its canonical organisation."""
-    rows = crosswalk.rows(get_store(), base_uri())
-    response = Response(crosswalk.as_csv(rows), mimetype="text/csv")
-    response.headers["Content-Disposition"] = "inline; filename=crosswalk.csv"
-    return response
+@bp.route("/organisations/crosswalk")
+@bp.route("/organisations/crosswalk.<any(csv,json,html):suffix>")
+def crosswalk_table(suffix: str | None = None):
+    """One row per supplier as each council publishes it, with its canonical organisation:
+    the crosswalk researchers use outside SPARQL, as a table (paged; ``.csv`` is every row)."""
+    rows = [dict(zip(crosswalk.COLUMNS, row)) for row in crosswalk.rows(get_store(), base_uri())]
+    table = Table("crosswalk", "Supplier records and their organisations", [
+        Column("council", "Council (GSS)"), Column("supplier_name", "Supplier (as published)"),
+        Column("supplier_id", "Supplier id"), Column("organisation", "Organisation", href="organisation"),
+        Column("method", "Link method"), Column("score", "Score")], rows, page_size=100,
+        description="Every supplier record of every council with the organisation it is linked to, the "
+                    "method and the score of the link.")
+    return respond(table, "/organisations/crosswalk", suffix or request.args.get("_format"),
+                   breadcrumbs=[("Home", url_for("home.index")), ("Organisations", url_for("organisations.index"))])
 
 
 def organisation_page(iri: str, graph, match) -> str:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from math import ceil
 from urllib.parse import urlencode
 
-from flask import Response, jsonify, render_template, request, stream_with_context
+from flask import Response, current_app, jsonify, render_template, request
 
 from catalogue.analysis import Query
 from catalogue.errors import BadRequest, NotFound
@@ -216,9 +216,29 @@ def csv_lines(keys: list[str], rows) -> Iterator[str]:
     yield buffer.getvalue()
 
 
+def _each_in_app(app, rows) -> Iterator[dict]:
+    """Each row of a generator that reads the store, made inside an app context of its own.
+
+    The body is sent after the view returns; an app context pushed and popped within each
+    step (not the request's, kept open across steps) never outlives or interleaves with
+    another request's, even when a client reads two streamed bodies at once.
+    """
+    iterator = iter(rows)
+    while True:
+        with app.app_context():
+            row = next(iterator, None)
+        if row is None:
+            return
+        yield row
+
+
 def csv_response(table: Table, rows) -> Response:
     """The rows as CSV, streamed (``rows`` may be a generator over the whole table)."""
-    response = Response(stream_with_context(csv_lines(table.data_keys, rows)), mimetype="text/csv")
+    if isinstance(rows, list):  # in hand already: one body, nothing left open
+        body = "".join(csv_lines(table.data_keys, rows))
+    else:  # a generator that reads the store page after page: streamed
+        body = csv_lines(table.data_keys, _each_in_app(current_app._get_current_object(), rows))
+    response = Response(body, mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'inline; filename="{table.name}.csv"'
     return response

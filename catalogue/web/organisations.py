@@ -82,7 +82,10 @@ def organisation_page(iri: str, graph, match) -> str:
     data = cached(f"organisation:{iri}", lambda: profile.profile(get_store(), base_uri(), iri))
     if data is None:
         raise NotFound(f"no organisation {iri} in the current links")
-    return render_template("organisations/page.html", org=data, iri=iri, href=local_href,
+    kind = organisation_type(data.same_as[0] if data.same_as else iri, data.label, data.identifiers,
+                             (f"{SV}{c}" for c in data.classes))
+    return render_template("organisations/page.html", org=data, iri=iri, href=local_href, org_type=kind,
+                           fallback_label=fallback_label,
                            statements=statements(iri, graph),
                            replaced_by=local_href(data.retired_for) if data.retired_for else None)
 

@@ -204,3 +204,16 @@ def test_every_table_is_data_by_extension_and_by_format(linked_client, page):
         response = linked_client.get(f"{path}.json?{query + '&' if query else ''}_size=2")
         assert response.headers["Link"] == f'<{body["next"]}>; rel="next"', page
         assert linked_client.get(body["next"]).get_json()["page"] == 2
+
+
+def test_a_capped_page_says_so_in_band(client):
+    """``_size=max`` on North Tyneside's 11,748 rows: one page of 1,000, said in a header and in the JSON."""
+    response = client.get("/dataset/E08000022/spend/2014-04-i/rows.json?_size=max")
+    body = response.get_json()
+    assert len(body["rows"]) == 1000 and body["total"] == 11748 and body["next"]
+    assert body["page_capped"].startswith("11,748 rows were asked for a page; at most 1,000")
+    assert response.headers["X-SVCAT-Page-Capped"] == body["page_capped"]
+    html = client.get("/dataset/E08000022/spend/2014-04-i/rows?_size=5000").get_data(as_text=True)
+    assert "5,000 rows were asked for a page; at most 1,000 are sent a page" in html
+    whole = client.get("/councils.json?_size=max")
+    assert whole.get_json()["page_capped"] is None and "X-SVCAT-Page-Capped" not in whole.headers

@@ -177,6 +177,10 @@ def view(table: Table, path: str) -> dict:
     total = table.total if table.total is not None else len(rows)
     pages = max(1, ceil((table.span if table.span is not None else total) / size))
     shown = rows if table.total is not None else rows[(page - 1) * size: page * size]
+    raw_size = request.args.get("_size")
+    wanted = total if raw_size == "max" else int(raw_size) if raw_size else size
+    capped = (f"{min(wanted, total):,} rows were asked for a page; at most {size:,} are sent a page: "
+              "follow the next link, or download the whole table as CSV") if min(wanted, total) > size else None
     sort_links = {}
     for col in table.columns:
         if col.key == sort and not desc:
@@ -191,7 +195,7 @@ def view(table: Table, path: str) -> dict:
         "next_url": _url(path, _page=str(page + 1)) if page < pages else None,
         "next_json": _url(path + ".json", _page=str(page + 1)) if page < pages else None,
         "csv_url": _url(path + ".csv", _size=None), "json_url": _url(path + ".json"),
-        "all_rows": rows,
+        "all_rows": rows, "capped": capped,
     }
 
 
@@ -254,6 +258,7 @@ def json_body(table: Table, v: dict) -> dict:
         "sort": v["sort"], "desc": v["desc"],
         "next": v["next_json"], "csv": v["csv_url"],
         "truncated": table.truncated, "truncation_reason": table.truncation_reason,
+        "page_capped": v["capped"],
         "query": table.query.text if table.query else None,
         "queries": [q.text for q in table.queries],
         "rows": [{k: plain(r.get(k)) for k in keys} for r in v["rows"]],
@@ -288,4 +293,6 @@ def respond(table: Table, path: str, suffix: str | None = None, template: str = 
         response.headers["Link"] = f'<{v["next_json"] if fmt is ng.JSON else v["next_url"]}>; rel="next"'
     if table.truncated:
         response.headers["X-SVCAT-Truncated"] = table.truncation_reason or "true"
+    if fmt is not ng.CSV and v["capped"]:
+        response.headers["X-SVCAT-Page-Capped"] = v["capped"]
     return response

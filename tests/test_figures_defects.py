@@ -217,3 +217,19 @@ def test_a_capped_page_says_so_in_band(client):
     assert "5,000 rows were asked for a page; at most 1,000 are sent a page" in html
     whole = client.get("/councils.json?_size=max")
     assert whole.get_json()["page_capped"] is None and "X-SVCAT-Page-Capped" not in whole.headers
+
+
+NAMED_PAGES = ["/", "/councils", "/catalogue", "/organisations/", "/search?q=leeds", "/social-value", "/outcomes",
+               "/doc/council/E08000036", "/council/E08000036/suppliers", "/doc/dataset/E08000036/spend/2018-q4",
+               "/doc/dataset/E08000036/spend/2018-q4/line/5", "/organisations/crosswalk",
+               "/doc/organisation/GB-COH-02299747"]
+
+
+@pytest.mark.parametrize("page", NAMED_PAGES)
+def test_pages_showed_a_raw_iri_where_a_label_belongs(linked_client, page):
+    """A link to one of our resources is named, never spelled out as its IRI (Wakefield's
+    "Redacted" organisation was shown as an IRI)."""
+    import re
+
+    html = linked_client.get(page).get_data(as_text=True)
+    assert not re.findall(r'<a [^>]*href="/[^"]*"[^>]*>\s*https?://[^<]*</a>', html)

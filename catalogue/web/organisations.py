@@ -10,7 +10,7 @@ is the crosswalk researchers use outside SPARQL.
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 
 from catalogue.analysis.kinds import organisation_type
 from catalogue.errors import NotFound
@@ -18,10 +18,11 @@ from catalogue.iris import fallback_label
 from catalogue.linking import crosswalk, profile
 from catalogue.vocab import SV
 from catalogue.web import base_uri, get_store
+from catalogue.web import negotiate as ng
 from catalogue.web.conditional import cached
 from catalogue.web.formatting import local_href
 from catalogue.web.resources import register_page, statements
-from catalogue.web.tables import Column, Table, respond
+from catalogue.web.tables import Column, Table, choose_format, respond
 
 bp = Blueprint("organisations", __name__)
 #: Matches of a name search shown at most (the list without a search is every organisation).
@@ -66,14 +67,26 @@ def index(suffix: str | None = None):
 def crosswalk_table(suffix: str | None = None):
     """One row per supplier as each council publishes it, with its canonical organisation:
     the crosswalk researchers use outside SPARQL, as a table (paged; ``.csv`` is every row)."""
-    rows = [dict(zip(crosswalk.COLUMNS, row)) for row in crosswalk.rows(get_store(), base_uri())]
+    from catalogue.web.reconcile import index as lookup_index
+
+    found = crosswalk.rows(get_store(), base_uri())
+    suffix = suffix or request.args.get("_format")
+    if choose_format(suffix) is ng.CSV:  # the same file as `svcat export crosswalk`, column for column
+        response = Response(crosswalk.as_csv(found), mimetype="text/csv")
+        response.headers["Content-Disposition"] = "inline; filename=crosswalk.csv"
+        return response
+    names = {e.iri: e.label for e in lookup_index().entries}
+    rows = [dict(zip(crosswalk.COLUMNS, row)) for row in found]
+    for row in rows:  # the HTML names the organisation; the CSV and JSON carry its IRI too
+        row["organisation_label"] = names.get(row["organisation"]) or (
+            fallback_label(row["organisation"]) if row["organisation"] else None)
     table = Table("crosswalk", "Supplier records and their organisations", [
         Column("council", "Council (GSS)"), Column("supplier_name", "Supplier (as published)"),
-        Column("supplier_id", "Supplier id"), Column("organisation", "Organisation", href="organisation"),
-        Column("method", "Link method"), Column("score", "Score")], rows, page_size=100,
+        Column("supplier_id", "Supplier id"), Column("method", "Link method"), Column("score", "Score"),
+        Column("organisation_label", "Organisation", href="organisation")], rows, page_size=100,
         description="Every supplier record of every council with the organisation it is linked to, the "
                     "method and the score of the link.")
-    return respond(table, "/organisations/crosswalk", suffix or request.args.get("_format"),
+    return respond(table, "/organisations/crosswalk", suffix,
                    breadcrumbs=[("Home", url_for("home.index")), ("Organisations", url_for("organisations.index"))])
 
 

@@ -5,7 +5,7 @@ observations with their own queries (no ``catalogue.analysis`` query is used) an
 in Python, over the whole DEV set in tests/data/real: every spend file, the contracts
 register and the grants file (linked, ``linked_client``), and the outcome files. A figure
 that drifts from the data it summarises fails here, whichever page shows it. Where each
-figure comes from is in docs/figures.md.
+figure comes from is in docs/querying.md ("Where each figure comes from").
 """
 
 from __future__ import annotations

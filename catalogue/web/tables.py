@@ -265,6 +265,11 @@ def json_body(table: Table, v: dict) -> dict:
     }
 
 
+def link_next(url: str) -> str:
+    """An RFC 8288 ``Link`` header value for the next page."""
+    return "<" + url + '>; rel="next"'
+
+
 def respond(table: Table, path: str, suffix: str | None = None, template: str = "tables/table.html",
             **context):
     """The table as HTML (a whole page), CSV (all rows) or JSON (one page)."""
@@ -283,14 +288,14 @@ def respond(table: Table, path: str, suffix: str | None = None, template: str = 
         else:
             response = csv_response(table, v["rows"])
             if v["page"] < v["pages"]:
-                response.headers["Link"] = f'<{_url(path + ".csv", _page=str(v["page"] + 1))}>; rel="next"'
+                response.headers["Link"] = link_next(_url(path + ".csv", _page=str(v["page"] + 1)))
     elif fmt is ng.JSON:
         response = jsonify(json_body(table, v))
     else:
         response = Response(render_template(template, v=v, **context), mimetype="text/html")
     response.headers["Vary"] = "Accept"
     if fmt is not ng.CSV and v["next_url"]:
-        response.headers["Link"] = f'<{v["next_json"] if fmt is ng.JSON else v["next_url"]}>; rel="next"'
+        response.headers["Link"] = link_next(v["next_json"] if fmt is ng.JSON else v["next_url"])
     if table.truncated:
         response.headers["X-SVCAT-Truncated"] = table.truncation_reason or "true"
     if fmt is not ng.CSV and v["capped"]:

@@ -153,3 +153,34 @@ def organisation_summary(base: str) -> str:
 def council_summary(base: str, gss: str, name: str) -> str:
     """One of a council's summary cubes (``by-payee``, ``by-month``, ``concentration``...)."""
     return f"{base}id/summary/council/{gss}/{name}"
+
+
+#: What a resource of each kind is called when it has no label (``fallback_label``).
+_KIND_WORDS = {"supplier": "supplier record", "organisation": "organisation", "council": "council",
+               "dataset": "dataset", "concept": "category", "link": "supplier link", "summary": "summary",
+               "scheme": "category scheme", "linkset": "linkset"}
+
+
+def fallback_label(iri: str) -> str:
+    """A name for one of our resources that has no label, built from what it is: a page never
+    shows a raw IRI where a label belongs. ``…/id/supplier/E08000036/id-8df67a`` -> "supplier
+    record E08000036/id-8df67a"; ``…/id/dataset/X/spend/k#load`` -> "load of dataset X/spend/k";
+    ``…/file/X/spend/k/f.csv#row=5`` -> "row 5 of f.csv"; a redaction -> "redacted (personal data)"."""
+    text = str(iri)
+    whole, _, fragment = text.partition("#")
+    if "/file/" in whole:
+        name = whole.rstrip("/").rsplit("/", 1)[-1]
+        return f"row {fragment[4:]} of {name}" if fragment.startswith("row=") else name
+    if "/graph/" in whole and "/id/" not in whole:
+        return "named graph " + whole.split("/graph/", 1)[1]
+    if "/id/" not in whole:
+        return text
+    segments = whole.split("/id/", 1)[1].strip("/").split("/")
+    if fragment:
+        return f"{fragment.replace('-', ' ')} of {fallback_label(whole)}"
+    if segments[0] == "redaction":
+        return "redacted (personal data)"
+    if len(segments) >= 3 and segments[-2] in ("payment", "line", "issue", "evidence"):
+        return f"{segments[-2]} {segments[-1]} of {fallback_label(whole.rsplit('/', 2)[0])}"
+    words = _KIND_WORDS.get(segments[0], segments[0])
+    return f"{words} {'/'.join(segments[1:])}".strip()

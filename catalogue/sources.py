@@ -28,7 +28,10 @@ def sources_dir(config: dict) -> Path | None:
     kept) for a throw-away ``memory:`` store unless a folder is configured."""
     if not config.get("SOURCES_DIR") and str(config["STORE"]) == "memory:":
         return None
-    return beside_store(config, "SOURCES_DIR", "sources", "svcat-sources")
+    # Absolute, against the working directory: a relative folder handed to Flask's
+    # ``send_file`` would be read under the package folder instead (every /file/ link
+    # answered 500 in ``svcat demo``, whose store path is relative).
+    return beside_store(config, "SOURCES_DIR", "sources", "svcat-sources").absolute()
 
 
 def path_for(folder: Path, sha256: str) -> Path:

@@ -188,17 +188,12 @@ def capital_or_revenue(raw: str) -> str | None:
     return None
 
 
-_REDACTED = re.compile(
-    r"redact|personal\s+(data|information)|withheld|not\s+disclosed|private\s+individual"
-    r"|^\W*(\*+|x{3,}|#+)\W*$|^\s*individual\s*$|^\s*confidential\s*$",
-    re.IGNORECASE,
-)
-
-
-@lru_cache(maxsize=65536)
 def is_redacted(name: str) -> bool:
-    """True for payee cells that stand for a withheld name (REDACTED, Personal Data, ``*****``)."""
-    return bool(_REDACTED.search(name))
+    """True for payee cells that stand for a withheld name (REDACTED, Personal Data, ``*****``);
+    the markers are data (``loaders/redaction.py``, ``data/redaction_markers.csv``)."""
+    from loaders.redaction import is_marker
+
+    return is_marker(name)
 
 
 _VAT = re.compile(r"^(?:GB)?(\d{9}|\d{12})$")

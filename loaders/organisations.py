@@ -21,6 +21,7 @@ from catalogue.vocab import DCTERMS, ORG, RDFS, SV
 from loaders import converters as cv
 from loaders import orgid
 from loaders.common import A, LABEL, flag_literal, term
+from loaders.redaction import is_marker
 from loaders.terms import Triple, iri, literal
 
 T = {name: term(node) for name, node in {
@@ -54,6 +55,8 @@ def supplier_facts(values: Mapping[str, str], name_field: str = "supplier_name")
     get = values.get
     name = cv.text(get(name_field, ""))
     supplier_id = cv.text(get("supplier_id", ""))
+    if supplier_id and is_marker(supplier_id):
+        supplier_id = ""  # "Redacted" in the id column: this supplier has no id, not the id "Redacted"
     org_identifier = cv.text(get("org_identifier", ""))
     if org_identifier and orgid.read_identifier(org_identifier, "orgid") == orgid.NOTHING:
         # Not an org-id (e.g. 360Giving's "360G-trafford-..."): the publisher's own id.

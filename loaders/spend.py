@@ -22,9 +22,9 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from catalogue import iris
-from catalogue.vocab import PAY, PROV, SDMX_DIMENSION, SV, XSD
+from catalogue.vocab import PAY, PROV, SDMX_DIMENSION, SKOS, SV, XSD
 from loaders import converters as cv
-from loaders import organisations, periods
+from loaders import organisations, periods, redaction
 from loaders.common import (
     A, DECIMAL, LABEL, KindContext, RowTriples, concept, council_triples, period_description, term,
 )
@@ -39,7 +39,7 @@ T = {name: term(node) for name, node in {
     "category": PAY.expenditureCategory, "code": PAY.expenditureCode, "narrative": PAY.narrative,
     "procurement": PAY.procurementCategory, "capital": PAY.capital, "revenue": PAY.revenue,
     "service": SV.serviceArea, "card": SV.purchaseCard, "invoice": SV.invoiceReference,
-    "irrecoverable": SV.irrecoverableVat, "derived": PROV.wasDerivedFrom,
+    "irrecoverable": SV.irrecoverableVat, "derived": PROV.wasDerivedFrom, "altLabel": SKOS.altLabel,
     "period": SDMX_DIMENSION.refPeriod,
 }.items()}
 
@@ -83,11 +83,11 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
             _period(line, raw_date, out, related, facts)
 
     name = cv.text(get("supplier_name", ""))
-    if name and cv.is_redacted(name):
-        node, description = _redaction(ctx.base, ctx.council.gss, name)
+    if marker := redaction.withheld(name, values):
+        node, description = _redaction(ctx.base, ctx.council.gss, cv.text(marker))
         facts["payee"] = node
         out.append((line, T["payee"], node))
-        related.append((node, description))
+        related.append((f"{node}|{marker}", description))  # one description per wording
     elif supplier := organisations.supplier_facts(values):
         node, key, description = organisations.supplier_record(ctx.base, ctx.council.gss, council, supplier)
         facts["payee"] = node
@@ -149,11 +149,21 @@ def _period(line: str, raw: str, out: list, related: list, facts: dict) -> None:
     facts["dates"] = (period.start, period.end)
 
 
+#: What a withheld payee is called on every page: one line per council, never an organisation.
+REDACTED_LABEL = "redacted (personal data)"
+
+
 @lru_cache(maxsize=4096)
-def _redaction(base: str, gss: str, label: str) -> tuple[str, tuple[Triple, ...]]:
-    """A withheld payee: a pay:Redaction carrying the council's wording, never a supplier."""
-    node = iri(iris.redaction(base, gss, cv.slug(label)))
-    return node, ((node, A, T["redaction"]), (node, LABEL, literal(label)))
+def _redaction(base: str, gss: str, wording: str) -> tuple[str, tuple[Triple, ...]]:
+    """A withheld payee: the council's one pay:Redaction, never a supplier.
+
+    All of a council's withheld lines share it, whatever the wording of the cell, so every
+    table shows redacted spend as one line with its total; the wordings are kept as
+    alternative labels.
+    """
+    node = iri(iris.redaction(base, gss, "personal-data"))
+    return node, ((node, A, T["redaction"]), (node, LABEL, literal(REDACTED_LABEL)),
+                  (node, T["altLabel"], literal(wording)))
 
 
 # ---------------------------------------------------------------- the kind's other hooks

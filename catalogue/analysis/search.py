@@ -10,6 +10,7 @@ and said so when cut.
 from __future__ import annotations
 
 from catalogue.analysis import Query, string_literal
+from catalogue.analysis.kinds import organisation_type
 
 KINDS = ("council", "organisation", "dataset", "supplier")
 #: Matches shown at most; more means the search was cut, and the page says so.
@@ -31,6 +32,8 @@ def search(base: str, text: str, kind: str | None = None) -> Query:
     values = " ".join(f'({cls} "{name}")' for name, cls in chosen.items())
     return Query("search", "Search", f"""
         SELECT ?thing ?kind (SAMPLE(?name) AS ?label) (SAMPLE(?id) AS ?identifier) (SAMPLE(?by) AS ?council)
+               (GROUP_CONCAT(DISTINCT STR(?id); separator=" ") AS ?identifiers)
+               (GROUP_CONCAT(DISTINCT STR(?class); separator=" ") AS ?classes)
         WHERE {{
           {{ SELECT DISTINCT ?thing WHERE {{
               {{ ?thing rdfs:label|skos:prefLabel|dcterms:title ?text }} UNION {{ ?thing org:identifier ?text }}
@@ -41,16 +44,30 @@ def search(base: str, text: str, kind: str | None = None) -> Query:
           OPTIONAL {{ ?thing rdfs:label|skos:prefLabel|dcterms:title ?name }}
           OPTIONAL {{ ?thing org:identifier ?id }}
           OPTIONAL {{ ?thing sv:recordedBy|dcterms:publisher ?by }}
+          OPTIONAL {{ ?thing sv:socialValueClass ?class }}
         }}
         GROUP BY ?thing ?kind""")
 
 
+def is_council(thing: str) -> bool:
+    """Only a council's own IRI is a council: a company with a registered number is an
+    ``org:FormalOrganization`` too (search called companies and charities "council")."""
+    return "/id/council/" in str(thing)
+
+
 def rank(rows: list[dict], text: str) -> list[dict]:
-    """Best matches first; one row per thing (a council is also an organisation)."""
+    """Best matches first; one row per thing (a council is also an organisation), each
+    with its type in words (``kinds.organisation_type``)."""
     needle = text.strip().casefold()
     best: dict[str, dict] = {}
     for row in rows:
         thing = row["thing"]
+        if row["kind"] == "council" and not is_council(thing):
+            continue
+        row = dict(row, type=organisation_type(thing, row.get("label") or "",
+                                               str(row.get("identifiers") or "").split(),
+                                               str(row.get("classes") or "").split())
+                   if row["kind"] != "dataset" else "dataset")
         if thing in best and KINDS.index(best[thing]["kind"]) <= KINDS.index(row["kind"]):
             continue
         best[thing] = row

@@ -154,9 +154,12 @@ def share_table(rows: list[dict], total: Decimal) -> list[dict]:
         if cls == UNKNOWN:
             unknown_why[row.get("status") or NOT_LINKED] += to_decimal(row.get("total"))
     out = []
+    unknown_share = ratio(by_class[UNKNOWN], total)
     for iri, amount in by_class.items():
         out.append({"class": iri, "label": CLASS_LABELS.get(iri, iri.rsplit("#", 1)[-1]),
-                    "spend": amount, "share": ratio(amount, total), "known": iri != UNKNOWN})
+                    "spend": amount, "share": ratio(amount, total), "known": iri != UNKNOWN,
+                    # A known class's true share is at least ``share``, at most share + unknown.
+                    "unknown_share": unknown_share if iri != UNKNOWN else None})
     for status in (LINKED, NOT_LINKED, WITHHELD):
         label = {LINKED: "linked, no class evidence", NOT_LINKED: "supplier not linked to an organisation",
                  WITHHELD: "payee withheld or not stated"}[status]

@@ -90,7 +90,7 @@ def profile(store: Store, base: str, org: str) -> Profile | None:
     out.records = _records(store, base, graph, org)
     out.totals, out.councils = _totals(store, base, graph, org, out.records)
     out.list_totals = _list_totals(store, base, out.records)
-    out.related = [{"organisation": r["x"], "label": r.get("label") or r["x"]} for r in csv_rows(store, f"""
+    out.related = [{"organisation": r["x"], "label": r.get("label") or iris.fallback_label(r["x"])} for r in csv_rows(store, f"""
         SELECT DISTINCT ?x ?label WHERE {{ GRAPH {q(graph)} {{ {{ {q(org)} {q(ORG.linkedTo)} ?x }} UNION
               {{ ?x {q(ORG.linkedTo)} {q(org)} }} OPTIONAL {{ ?x {q(RDFS.label)} ?label }} }} }} ORDER BY ?label""")]
     return out
@@ -132,7 +132,7 @@ def _records(store: Store, base: str, graph: str, org: str) -> list[dict]:
     notations = method_notations()
     prefix = iris.council(base, "")
     return [{"record": r["rec"], "council": r["council"], "gss": r["council"][len(prefix):],
-             "council_name": r.get("councilName") or r["council"], "name": r.get("name") or "",
+             "council_name": r.get("councilName") or iris.fallback_label(r["council"]), "name": r.get("name") or "",
              "supplier_id": r.get("id") or "", "method": notations.get(r["method"], r["method"]),
              "score": r["score"], "evidence": r["why"], "matched": r.get("matched") or ""} for r in rows]
 

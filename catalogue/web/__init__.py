@@ -89,7 +89,7 @@ def init_app(app: Flask) -> None:
 EVERY_RESPONSE = (
     ("Access-Control-Allow-Origin", "*"),
     ("Access-Control-Expose-Headers", "Content-Type, Content-Length, ETag, Last-Modified, Link, Location, "
-                                      "X-SVCAT-Truncated, X-SVCAT-Result-Limit, X-SVCAT-Message"),
+                                      "X-SVCAT-Truncated, X-SVCAT-Page-Capped, X-SVCAT-Result-Limit, X-SVCAT-Message"),
     ("X-Content-Type-Options", "nosniff"),
 )
 

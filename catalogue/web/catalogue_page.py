@@ -33,13 +33,14 @@ def datasets_table() -> Table:
     for d in catalogue_rows():
         rows.append(dict(d, period=f"{d['start'] or '?'} to {d['end'] or '?'}" if d["start"] or d["end"] else None,
                          dump=page_url(base_uri(), d["dataset"]).replace("/doc/dataset/", "/dumps/") + ".nq.gz",
+                         download="N-Quads (gzip)",
                          licence_name="OGL v3.0" if d["licence"] and "open-government-licence/version/3"
                          in d["licence"] else d["licence"]))
     return Table("catalogue", "Datasets", [
         Column("title", "Dataset", href="dataset"), Column("council_name", "Publisher", href="council"),
         Column("kind", "Kind"), Column("start", "From"), Column("end", "To"), Column("rows", "Rows", "int"),
         Column("licence_name", "Licence", href="licence"), Column("status", "Validation"),
-        Column("modified", "Loaded"), Column("dump", "Download", href="dump")],
+        Column("modified", "Loaded"), Column("download", "Download", href="dump")],
         rows, query=ds.datasets(base_uri()), sort="council_name",
         extra_keys=["skipped", "warnings", "violations", "issued"],
         description="Every dataset loaded, with its publisher, period, rows, licence and validation status. "

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from catalogue.analysis import council as summary
 from catalogue.analysis import spend, to_decimal
+from catalogue.iris import fallback_label
 from catalogue.web import base_uri
 from catalogue.web.fetch import fetch
 from catalogue.web.tables import Column, Table
@@ -99,11 +100,13 @@ def suppliers(council: str, top: int | None = None, page: tuple[int, int] | None
         payee = r["payee"]
         amount = to_decimal(r["total"])
         rows.append({
-            "supplier": NOT_STATED_LABEL if payee == spend.NOT_STATED else (r.get("label") or payee),
+            "supplier": NOT_STATED_LABEL if payee == spend.NOT_STATED else (r.get("label") or fallback_label(payee)),
             "payee": None if payee == spend.NOT_STATED else payee,
             "organisation_label": r.get("organisationLabel") or (r.get("organisation") and "linked organisation"),
             "organisation": r.get("organisation"),
-            "classes": _class_labels(r.get("classes")) or ("Unknown" if r.get("organisation") else "Not linked"),
+            "classes": _class_labels(r.get("classes")) or (
+                "Withheld (personal data)" if spend.is_withheld(payee)
+                else "Unknown" if r.get("organisation") else "Not linked"),
             "spend": amount, "share": _share(amount, whole),
         })
     return Table("suppliers", "Spend by supplier",
@@ -144,8 +147,9 @@ def classes(council: str) -> Table:
         result = fetch(spend.payees(council))
         rows = spend.share_table(spend.class_rows(result.rows), total_spend(council))
     return Table("classes", "Spend by social-value class",
-                 [Column("label", "Class"), MONEY, SHARE], rows, query=result.query,
-                 truncated=result.truncated, truncation_reason=result.reason, extra_keys=["class", "known"],
+                 [Column("label", "Class"), MONEY, Column("share", "Share of spend", "share", unknown="unknown_share")],
+                 rows, query=result.query, truncated=result.truncated, truncation_reason=result.reason,
+                 extra_keys=["class", "known", "unknown_share"],
                  description="Shares of the council's net spend by the class of the organisation paid (the "
                              "supplier query below, summed by class). An organisation can be in two classes "
                              "(SME and VCSE), so known classes can add up to more than their share; unknown is "
@@ -176,7 +180,37 @@ def concentration(council: str) -> Table:
                              "withheld payees and net credits are left out.")
 
 
+def headline(council: str) -> dict:
+    """The council page's headline figures: net spend, payment lines, and the shares of spend
+    with a known and an unknown social-value class. The page and ``figures.json`` both show
+    these (one function per figure); the consistency tests recompute each from the lines."""
+    month_rows = months(council).rows
+    class_rows = classes(council).rows
+    unknown = next((r["share"] for r in class_rows if r["class"] == spend.UNKNOWN), None)
+    withheld = next((r["spend"] for r in class_rows if r["class"].endswith(f"?status={spend.WITHHELD}")), None)
+    return {"spend": sum((m["spend"] for m in month_rows), Decimal(0)),
+            "lines": sum(int(m["lines"] or 0) for m in month_rows),
+            "known_share": None if unknown is None else 1 - unknown, "unknown_share": unknown,
+            "withheld_spend": withheld}
+
+
+def figures(council: str) -> Table:
+    found = headline(council)
+    rows = [{"figure": "spend", "measure": "Net spend", "value": found["spend"], "kind": "money"},
+            {"figure": "lines", "measure": "Payment lines", "value": found["lines"], "kind": "int"},
+            {"figure": "known_share", "measure": "Share of spend with a known social-value class",
+             "value": found["known_share"], "kind": "share"},
+            {"figure": "unknown_share", "measure": "Share of spend whose class is unknown",
+             "value": found["unknown_share"], "kind": "share"},
+            {"figure": "withheld_spend", "measure": "Spend to payees withheld (redacted) or not stated",
+             "value": found["withheld_spend"], "kind": "money"}]
+    return Table("figures", "Headline figures", [Column("measure", "Figure"), Column("value", "Value", "number")],
+                 rows, extra_keys=["figure", "kind"],
+                 description="The figures at the top of the council's page, from its summary cubes.")
+
+
 BUILDERS = {
+    "figures": figures,
     "months": months,
     "expense-types": lambda council: categories(council, "expenseType"),
     "service-areas": lambda council: categories(council, "serviceAreaDimension"),

@@ -38,7 +38,8 @@ def catalogue_rows() -> list[dict]:
     for r in result.rows:
         rows.append({
             "dataset": r["dataset"], "title": r["title"], "council": r["council"],
-            "council_name": r.get("councilLabel") or r["council"], "kind": ds.kind_name(r.get("kind")),
+            "council_name": r.get("councilLabel") or iris.fallback_label(r["council"]),
+            "kind": ds.kind_name(r.get("kind")),
             "start": r.get("start"), "end": r.get("end"), "rows": r.get("rows"),
             "skipped": r.get("skipped"), "warnings": r.get("warnings"), "violations": r.get("violations"),
             "licence": r.get("licence"), "modified": r.get("modified"), "issued": r.get("issued"),
@@ -159,13 +160,13 @@ def dashboard(iri: str, graph, match) -> str:
         panels.append({"name": name, "v": view(built, path), "full_url": path,
                        "chart": url_for("councils.table", gss=gss, name=name + ".svg") if name in CHARTED else None})
     months = ct.months(info["council"]).rows
-    unknown = next((r["share"] for r in panels[1]["v"]["all_rows"] if r["class"] == ct.spend.UNKNOWN), None)
+    figures = ct.headline(info["council"])
     datasets = [d for d in catalogue_rows() if d["council"] == info["council"]]
     return render_template(
         "councils/dashboard.html", iri=iri, info=info, panels={p["name"]: p for p in panels},
-        total=sum((m["spend"] for m in months), ct.Decimal(0)), lines=sum(m["lines"] or 0 for m in months),
+        total=figures["spend"], lines=figures["lines"], figures=figures,
         months=months, datasets=datasets, statements=statements(iri, graph), limit=DASHBOARD_ROWS,
-        known_share=None if unknown is None else 1 - unknown)
+        known_share=figures["known_share"])
 
 
 register_page(r"council/([EWSN]\d{8})", dashboard)

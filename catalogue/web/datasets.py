@@ -63,15 +63,37 @@ def skipped_table(record: dict) -> Table:
                  result.rows, query=result.query, sort="row")
 
 
+#: Row numbers read at a time when a whole file's rows are downloaded.
+STREAM_WINDOW = 1000
+
+
 def rows_table(record: dict, size: int | None = None, page: int = 1) -> Table:
-    """One page of the file's rows, by CSV row number (a window of row numbers per page)."""
-    records = int(record.get("sourceRows") or record.get("rows") or 0)
-    last_row = records + 1  # the header is row 1
+    """One page of the file's rows, by CSV row number (a window of row numbers per page).
+
+    The table's total is the rows loaded (what it lists); its pages span the file's row
+    numbers, skipped rows included, so a skipped row leaves a gap, never a lost page.
+    Its CSV is every loaded row, streamed a window at a time.
+    """
+    positions = int(record.get("sourceRows") or record.get("rows") or 0)
+    loaded = int(record.get("rows") or 0)
     size = size or SAMPLE_ROWS
-    start = 2 + (page - 1) * size
-    window = range(start, min(last_row, start + size - 1) + 1)
+    start = 2 + (page - 1) * size  # the header is row 1
+    window = range(start, min(positions + 1, start + size - 1) + 1)
+    table = _rows_window(record, window)
+    table.total, table.span, table.page_size = loaded, positions, size
+
+    def every_row():
+        for first in range(2, positions + 2, STREAM_WINDOW):
+            yield from _rows_window(record, range(first, min(positions + 1, first + STREAM_WINDOW - 1) + 1)).rows
+
+    table.stream_all = every_row
+    return table
+
+
+def _rows_window(record: dict, window: range) -> Table:
+    """The rows whose CSV row numbers are in ``window``, in that order."""
     if record["kind_name"] != "spend":
-        return derived_table(record, window, records, size)
+        return derived_table(record, window)
     result = fetch(ds.lines(record["iri"], str(record["graph"]), window))
     rows = []
     for r in result.rows:
@@ -79,31 +101,34 @@ def rows_table(record: dict, size: int | None = None, page: int = 1) -> Table:
         # A line dated by a period (a quarter, a financial year) shows the period as published.
         rows.append({"row": number, "line": r["line"], "date": r.get("period") or r.get("date"),
                      "amount": r.get("amount"),
-                     "payee_label": r.get("payeeLabel") or r.get("payee"), "payee": r.get("payee"),
-                     "expense_type": r.get("expenseType"), "service_area": r.get("serviceArea")})
+                     "payee_label": r.get("payeeLabel") or (r.get("payee") and iris.fallback_label(r["payee"])),
+                     "payee": r.get("payee"),
+                     "expense_type": r.get("expenseType"), "service_area": r.get("serviceArea"),
+                     "cite": f"row {number}" if r.get("source") else None, "source": r.get("source")})
     rows.sort(key=lambda r: r["row"])
     when = "Date or period" if any(r.get("period") for r in result.rows) else "Date"
     return Table("rows", "Payment lines", [
         Column("row", "Row", "int", href="line"), Column("date", when),
         Column("payee_label", "Payee", href="payee"), Column("amount", "Net amount", "money"),
-        Column("expense_type", "Expense type"), Column("service_area", "Service area")], rows,
-        query=result.query, total=records, page_size=size,
+        Column("expense_type", "Expense type"), Column("service_area", "Service area"),
+        Column("cite", "Source (RFC 7111)", href="source")], rows,
+        query=result.query,
         description="The file's records as loaded, numbered as in the CSV (the header is row 1, so the "
                     "first record is row 2). Skipped rows leave gaps. The whole dataset is in the N-Quads dump.")
 
 
-def derived_table(record: dict, window: range, records: int, size: int) -> Table:
+def derived_table(record: dict, window: range) -> Table:
     """Any kind: what each row became (resources derived from ``source#row=N``)."""
     result = fetch(ds.derived(str(record["graph"]), str(record.get("download") or ""), window))
     rows = []
     for r in result.rows:
         rows.append({"row": int(r["source"].rsplit("=", 1)[-1]), "thing": r["thing"],
-                     "label": r.get("label") or r["thing"].rsplit("/", 1)[-1],
+                     "label": r.get("label") or iris.fallback_label(r["thing"]),
                      "kind": compact(r["kind"]) if r.get("kind") else None})
     rows.sort(key=lambda r: (r["row"], r["thing"]))
     return Table("rows", "Rows and what they became", [
         Column("row", "Row", "int"), Column("label", "Resource", href="thing"), Column("kind", "Type")], rows,
-        query=result.query, total=records, page_size=size,
+        query=result.query,
         description="The file's rows as loaded, numbered as in the CSV (header = row 1), each with the "
                     "resources made from it. The whole dataset is in the N-Quads dump.")
 

@@ -27,6 +27,16 @@ def pct(value, digits: int = 1) -> str:
     return f"{float(value) * 100:.{digits}f}%"
 
 
+def share(value, unknown=None) -> str:
+    """A share with its unknown part: ``"at least 12.4%, unknown 82.5%"``; the plain
+    percentage only when nothing of the base is unknown."""
+    if value is None:
+        return "–"
+    if unknown:
+        return f"at least {pct(value)}, unknown {pct(unknown)}"
+    return pct(value)
+
+
 def num(value) -> str:
     if value is None:
         return "–"
@@ -53,5 +63,6 @@ def local_href(node) -> str | None:
 def init_app(app: Flask) -> None:
     app.add_template_filter(money)
     app.add_template_filter(pct)
+    app.add_template_filter(share)
     app.add_template_filter(num)
     app.add_template_filter(local_href)

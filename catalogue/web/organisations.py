@@ -10,46 +10,84 @@ is the crosswalk researchers use outside SPARQL.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template, request, url_for
 
+from catalogue.analysis.kinds import organisation_type
 from catalogue.errors import NotFound
+from catalogue.iris import fallback_label
 from catalogue.linking import crosswalk, profile
+from catalogue.vocab import SV
 from catalogue.web import base_uri, get_store
+from catalogue.web import negotiate as ng
 from catalogue.web.conditional import cached
 from catalogue.web.formatting import local_href
 from catalogue.web.resources import register_page, statements
+from catalogue.web.tables import Column, Table, choose_format, respond
 
-bp = Blueprint("organisations", __name__, url_prefix="/organisations")
-LIST_SIZE = 100
+bp = Blueprint("organisations", __name__)
+#: Matches of a name search shown at most (the list without a search is every organisation).
+MATCHES = 100
 
 
-@bp.route("/")
-def index():
-    """The organisations paid by the most councils, and how to get the rest."""
+@bp.route("/organisations/", strict_slashes=False)
+@bp.route("/organisations.<any(csv,json,html):suffix>")
+def index(suffix: str | None = None):
+    """Every canonical organisation, paid by the most councils first: a table like any other
+    (paged with ``_size``/``_page`` and a next link, ``.csv``/``.json``); ``?q=`` narrows it
+    to the names most like the words given."""
     from catalogue.web.reconcile import index as lookup_index
 
     idx = lookup_index()
     wanted = request.args.get("q", "").strip()
-    entries = idx.entries
     if wanted:
         from catalogue.linking.reconcile import suggest_entities
 
-        entries = suggest_entities(idx, wanted, LIST_SIZE)
+        entries = suggest_entities(idx, wanted, MATCHES)
     else:
-        entries = sorted(entries, key=lambda e: (-len(e.councils), -e.record_count, e.label))[:LIST_SIZE]
-    rows = [{"label": e.label, "href": local_href(e.iri), "councils": len(e.councils), "records": e.record_count,
-             "classes": ", ".join(sorted(e.classes)), "identifiers": ", ".join(sorted(e.identifiers)[:2])}
+        entries = sorted(idx.entries, key=lambda e: (-len(e.councils), -e.record_count, e.label))
+    rows = [{"label": e.label or fallback_label(e.iri), "organisation": e.iri,
+             "type": organisation_type(e.iri, e.label, e.identifiers, (f"{SV}{c}" for c in e.classes)),
+             "councils": len(e.councils), "records": e.record_count,
+             "classes": ", ".join(sorted(e.classes)), "identifiers": " ".join(sorted(e.identifiers))}
             for e in entries]
-    return render_template("organisations/index.html", rows=rows, total=len(idx.entries), q=wanted)
+    caption = f"Organisations named like “{wanted}”" if wanted else "Organisations, paid by the most councils first"
+    table = Table("organisations", caption, [
+        Column("label", "Organisation", href="organisation"), Column("type", "What it is"),
+        Column("identifiers", "Identifiers"), Column("classes", "Social-value classes"),
+        Column("councils", "Councils", "int"), Column("records", "Supplier records", "int")], rows,
+        page_size=100, truncated=bool(wanted) and len(entries) >= MATCHES,
+        truncation_reason=f"the {MATCHES} names most like “{wanted}”; add words to narrow the search"
+        if wanted and len(entries) >= MATCHES else None)
+    return respond(table, "/organisations", suffix or request.args.get("_format"),
+                   template="organisations/index.html", total_organisations=len(idx.entries), q=wanted)
 
 
-@bp.route("/crosswalk.csv")
-def crosswalk_csv():
-    """One row per supplier as each council publishes it, with its canonical organisation."""
-    rows = crosswalk.rows(get_store(), base_uri())
-    response = Response(crosswalk.as_csv(rows), mimetype="text/csv")
-    response.headers["Content-Disposition"] = "inline; filename=crosswalk.csv"
-    return response
+@bp.route("/organisations/crosswalk")
+@bp.route("/organisations/crosswalk.<any(csv,json,html):suffix>")
+def crosswalk_table(suffix: str | None = None):
+    """One row per supplier as each council publishes it, with its canonical organisation:
+    the crosswalk researchers use outside SPARQL, as a table (paged; ``.csv`` is every row)."""
+    from catalogue.web.reconcile import index as lookup_index
+
+    found = crosswalk.rows(get_store(), base_uri())
+    suffix = suffix or request.args.get("_format")
+    if choose_format(suffix) is ng.CSV:  # the same file as `svcat export crosswalk`, column for column
+        response = Response(crosswalk.as_csv(found), mimetype="text/csv")
+        response.headers["Content-Disposition"] = "inline; filename=crosswalk.csv"
+        return response
+    names = {e.iri: e.label for e in lookup_index().entries}
+    rows = [dict(zip(crosswalk.COLUMNS, row)) for row in found]
+    for row in rows:  # the HTML names the organisation; the CSV and JSON carry its IRI too
+        row["organisation_label"] = names.get(row["organisation"]) or (
+            fallback_label(row["organisation"]) if row["organisation"] else None)
+    table = Table("crosswalk", "Supplier records and their organisations", [
+        Column("council", "Council (GSS)"), Column("supplier_name", "Supplier (as published)"),
+        Column("supplier_id", "Supplier id"), Column("method", "Link method"), Column("score", "Score"),
+        Column("organisation_label", "Organisation", href="organisation")], rows, page_size=100,
+        description="Every supplier record of every council with the organisation it is linked to, the "
+                    "method and the score of the link.")
+    return respond(table, "/organisations/crosswalk", suffix,
+                   breadcrumbs=[("Home", url_for("home.index")), ("Organisations", url_for("organisations.index"))])
 
 
 def organisation_page(iri: str, graph, match) -> str:
@@ -57,7 +95,10 @@ def organisation_page(iri: str, graph, match) -> str:
     data = cached(f"organisation:{iri}", lambda: profile.profile(get_store(), base_uri(), iri))
     if data is None:
         raise NotFound(f"no organisation {iri} in the current links")
-    return render_template("organisations/page.html", org=data, iri=iri, href=local_href,
+    kind = organisation_type(data.same_as[0] if data.same_as else iri, data.label, data.identifiers,
+                             (f"{SV}{c}" for c in data.classes))
+    return render_template("organisations/page.html", org=data, iri=iri, href=local_href, org_type=kind,
+                           fallback_label=fallback_label,
                            statements=statements(iri, graph),
                            replaced_by=local_href(data.retired_for) if data.retired_for else None)
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from rdflib import Graph, Literal, URIRef
 
+from catalogue import iris
 from catalogue.errors import NotFound
 from catalogue.store.sparql_text import iri as sparql_iri
 from catalogue.vocab import DCTERMS, PREFIXES, RDF, RDFS, SKOS, compact, sparql_prologue
@@ -141,6 +142,12 @@ def _html(iri: str, graph: Graph):
     return response
 
 
+def _name(node) -> str:
+    """An unlabelled IRI as a reader sees it: ours named from what it is, others compacted."""
+    text = str(node)
+    return iris.fallback_label(text) if text.startswith(base_uri()) else compact(text)
+
+
 def statements(iri: str, graph: Graph) -> list[dict]:
     """What the graph says about ``iri``, as rows for a table (labels for linked things)."""
     subject = URIRef(iri)
@@ -149,7 +156,7 @@ def statements(iri: str, graph: Graph) -> list[dict]:
         rows.append({
             "predicate": compact(str(predicate)),
             "predicate_href": str(predicate),
-            "value": str(obj) if isinstance(obj, Literal) else (_label(graph, obj) or compact(str(obj))),
+            "value": str(obj) if isinstance(obj, Literal) else (_label(graph, obj) or _name(obj)),
             "href": None if isinstance(obj, Literal) else local_href(obj),
             "datatype": compact(str(obj.datatype)) if isinstance(obj, Literal) and obj.datatype else None,
         })

@@ -21,6 +21,7 @@ bp = Blueprint("search", __name__)
 @bp.route("/search")
 @bp.route("/search.<any(csv,json,html):suffix>")
 def index(suffix: str | None = None):
+    suffix = suffix or request.args.get("_format") or None
     text = (request.args.get("q") or "").strip()
     kind = request.args.get("kind") or None
     if kind is not None and kind not in s.KINDS:
@@ -35,7 +36,8 @@ def index(suffix: str | None = None):
     rows = [dict(r, council_name=names.get(r.get("council"), r.get("council"))) for r in s.rank(result.rows, text)]
     cut = len(rows) > s.MAX_MATCHES or result.truncated or len(result.rows) >= s.CANDIDATES
     table = Table("search", f"Matches for “{text}”", [
-        Column("label", "Name", href="thing"), Column("kind", "Kind"), Column("identifier", "Identifier"),
+        Column("label", "Name", href="thing"), Column("type", "What it is"), Column("kind", "Kind"),
+        Column("identifier", "Identifier"),
         Column("council_name", "Council or publisher", href="council")], rows[: s.MAX_MATCHES],
         query=result.query, truncated=cut,
         truncation_reason=f"more than {s.MAX_MATCHES:,} things match; add words to narrow the search"
@@ -43,4 +45,6 @@ def index(suffix: str | None = None):
     path = url_for("search.index")
     if suffix in ("csv", "json"):
         return respond(table, path, suffix)
+    if suffix not in (None, "html"):
+        raise BadRequest(f"no {suffix!r} format; use .csv, .json or .html")
     return render_template("search/results.html", v=view(table, path), **context)

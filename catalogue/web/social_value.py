@@ -27,8 +27,10 @@ def _columns(by_month: bool) -> list[Column]:
     if by_month:
         columns.append(Column("month", "Month"))
     columns.append(Column("total", "Net spend", "money"))
+    unknown = sv.class_slugs()[-1][0] + "_share"  # unknown is last
     for slug, label in sv.class_slugs():
-        columns.append(Column(slug + "_share", label, "share"))
+        key = slug + "_share"
+        columns.append(Column(key, label, "share", unknown=None if key == unknown else unknown))
     columns.append(Column("known_share", "Known class", "share"))
     return columns
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from math import ceil
 from urllib.parse import urlencode
 
-from flask import Response, jsonify, render_template, request
+from flask import Response, current_app, jsonify, render_template, request
 
 from catalogue.analysis import Query
 from catalogue.errors import BadRequest, NotFound
@@ -35,6 +36,9 @@ class Column:
     kind: str = "text"  # text | int | money | share | iri
     href: str | None = None  # the row key whose value links this cell
     numeric: bool = False
+    #: For a share: the row key of the unknown share beside it, shown as "at least 12.4%,
+    #: unknown 82.5%" (a bare 0.0% when most of the base is unknown misleads).
+    unknown: str | None = None
 
     def __post_init__(self):
         self.numeric = self.kind in ("int", "money", "share", "number")
@@ -56,6 +60,12 @@ class Table:
     page_size: int = DEFAULT_SIZE
     extra_keys: list[str] = field(default_factory=list)
     more_queries: list[Query] = field(default_factory=list)  # when two queries make the table
+    #: Positions paged through when a page is a window of positions with gaps (a file's row
+    #: numbers, with skipped rows missing); ``total`` stays the count of rows listed.
+    span: int | None = None
+    #: Every row in the table's order, page after page, for a whole download of a table whose
+    #: ``rows`` are one page (``total`` set); without it such a CSV is one page and says so.
+    stream_all: Callable[[], Iterator[dict]] | None = None
 
     @property
     def queries(self) -> list[Query]:
@@ -165,8 +175,12 @@ def view(table: Table, path: str) -> dict:
     rows, sort, desc = ordered(table)
     page, size = page_args(table)
     total = table.total if table.total is not None else len(rows)
-    pages = max(1, ceil(total / size))
+    pages = max(1, ceil((table.span if table.span is not None else total) / size))
     shown = rows if table.total is not None else rows[(page - 1) * size: page * size]
+    raw_size = request.args.get("_size")
+    wanted = total if raw_size == "max" else int(raw_size) if raw_size else size
+    capped = (f"{min(wanted, total):,} rows were asked for a page; at most {size:,} are sent a page: "
+              "follow the next link, or download the whole table as CSV") if min(wanted, total) > size else None
     sort_links = {}
     for col in table.columns:
         if col.key == sort and not desc:
@@ -181,7 +195,7 @@ def view(table: Table, path: str) -> dict:
         "next_url": _url(path, _page=str(page + 1)) if page < pages else None,
         "next_json": _url(path + ".json", _page=str(page + 1)) if page < pages else None,
         "csv_url": _url(path + ".csv", _size=None), "json_url": _url(path + ".json"),
-        "all_rows": rows,
+        "all_rows": rows, "capped": capped,
     }
 
 
@@ -192,14 +206,43 @@ def plain(value):
     return value
 
 
-def csv_response(table: Table, rows: list[dict]) -> Response:
-    keys = table.data_keys
+def csv_lines(keys: list[str], rows) -> Iterator[str]:
+    """The header and then each row as CSV text, a few hundred rows a chunk (streamed)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(keys)
-    for row in rows:
+    for n, row in enumerate(rows, 1):
         writer.writerow(["" if row.get(k) is None else plain(row.get(k)) for k in keys])
-    response = Response(buffer.getvalue(), mimetype="text/csv")
+        if n % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _each_in_app(app, rows) -> Iterator[dict]:
+    """Each row of a generator that reads the store, made inside an app context of its own.
+
+    The body is sent after the view returns; an app context pushed and popped within each
+    step (not the request's, kept open across steps) never outlives or interleaves with
+    another request's, even when a client reads two streamed bodies at once.
+    """
+    iterator = iter(rows)
+    while True:
+        with app.app_context():
+            row = next(iterator, None)
+        if row is None:
+            return
+        yield row
+
+
+def csv_response(table: Table, rows) -> Response:
+    """The rows as CSV, streamed (``rows`` may be a generator over the whole table)."""
+    if isinstance(rows, list):  # in hand already: one body, nothing left open
+        body = "".join(csv_lines(table.data_keys, rows))
+    else:  # a generator that reads the store page after page: streamed
+        body = csv_lines(table.data_keys, _each_in_app(current_app._get_current_object(), rows))
+    response = Response(body, mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'inline; filename="{table.name}.csv"'
     return response
@@ -215,24 +258,46 @@ def json_body(table: Table, v: dict) -> dict:
         "sort": v["sort"], "desc": v["desc"],
         "next": v["next_json"], "csv": v["csv_url"],
         "truncated": table.truncated, "truncation_reason": table.truncation_reason,
+        "page_capped": v["capped"],
         "query": table.query.text if table.query else None,
         "queries": [q.text for q in table.queries],
         "rows": [{k: plain(r.get(k)) for k in keys} for r in v["rows"]],
     }
 
 
+def link_next(url: str) -> str:
+    """An RFC 8288 ``Link`` header value for the next page."""
+    return "<" + url + '>; rel="next"'
+
+
 def respond(table: Table, path: str, suffix: str | None = None, template: str = "tables/table.html",
             **context):
     """The table as HTML (a whole page), CSV (all rows) or JSON (one page)."""
     fmt = choose_format(suffix)
+    if fmt is ng.CSV and table.total is not None and table.stream_all is None:
+        # One page is all this table can give in one response: say so in-band.
+        table.truncated = table.truncated or table.total > len(table.rows)
+        table.truncation_reason = table.truncation_reason or (
+            f"one page of {table.total:,} rows; follow the Link header's next page" if table.truncated else None)
     v = view(table, path)
     if fmt is ng.CSV:
-        response = csv_response(table, v["all_rows"] if table.total is None else v["rows"])
+        if table.total is None:
+            response = csv_response(table, v["all_rows"])
+        elif table.stream_all is not None:
+            response = csv_response(table, table.stream_all())
+        else:
+            response = csv_response(table, v["rows"])
+            if v["page"] < v["pages"]:
+                response.headers["Link"] = link_next(_url(path + ".csv", _page=str(v["page"] + 1)))
     elif fmt is ng.JSON:
         response = jsonify(json_body(table, v))
     else:
         response = Response(render_template(template, v=v, **context), mimetype="text/html")
     response.headers["Vary"] = "Accept"
+    if fmt is not ng.CSV and v["next_url"]:
+        response.headers["Link"] = link_next(v["next_json"] if fmt is ng.JSON else v["next_url"])
     if table.truncated:
         response.headers["X-SVCAT-Truncated"] = table.truncation_reason or "true"
+    if fmt is not ng.CSV and v["capped"]:
+        response.headers["X-SVCAT-Page-Capped"] = v["capped"]
     return response

@@ -10,8 +10,6 @@ page with links to the next.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from math import ceil
@@ -19,6 +17,7 @@ from urllib.parse import urlencode
 
 from flask import Response, jsonify, render_template, request
 
+from catalogue import csv_safe
 from catalogue.analysis import Query
 from catalogue.errors import BadRequest, NotFound
 from catalogue.web import negotiate as ng
@@ -194,12 +193,8 @@ def plain(value):
 
 def csv_response(table: Table, rows: list[dict]) -> Response:
     keys = table.data_keys
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(keys)
-    for row in rows:
-        writer.writerow(["" if row.get(k) is None else plain(row.get(k)) for k in keys])
-    response = Response(buffer.getvalue(), mimetype="text/csv")
+    body = csv_safe.text(keys, ([plain(row.get(k)) for k in keys] for row in rows))
+    response = Response(body, mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'inline; filename="{table.name}.csv"'
     return response

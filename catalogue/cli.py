@@ -74,6 +74,16 @@ def _check_publisher(publisher: str | None) -> None:
             raise UsageProblem(str(exc)) from exc
 
 
+def _operator() -> str:
+    """Who a command-line load is by, for the change record."""
+    import getpass
+
+    try:
+        return f"svcat load ({getpass.getuser()})"
+    except (KeyError, OSError):
+        return "svcat load"
+
+
 def _check_licence(value: str | None) -> str | None:
     from catalogue.iris import is_absolute_iri
 
@@ -134,9 +144,13 @@ skip_option = click.option("--skip-invalid-rows", "skip_invalid", is_flag=True,
 @format_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--no-link", is_flag=True, help="Do not link the file's suppliers to organisations now.")
+@click.option("--allow-shrink", is_flag=True,
+              help="Replace the dataset even with a file that has no rows or fewer than half its current rows.")
+@click.option("--scope", multiple=True, hidden=True, help="(/publish) Refuse a file whose council is not one of these.")
+@click.option("--who", hidden=True, help="(/publish) The publishing token's name, for the change record.")
 @click.pass_context
 def load(ctx, arguments, manifest, kind_option, publisher, mapping, licence, title, skip_invalid, fmt, quiet,
-         no_link):
+         no_link, allow_shrink, scope, who):
     """Validate FILE and, if it has no violations, load it as one dataset.
 
     Loading the same file again replaces its dataset in one atomic step (and keeps a
@@ -144,7 +158,8 @@ def load(ctx, arguments, manifest, kind_option, publisher, mapping, licence, tit
     then linked to canonical organisations (an incremental link; see `svcat link`)
     unless --no-link. With KIND left out, the kind is recognised from the file (see
     `svcat inspect`). With --manifest, every file named loads as its own dataset; the
-    refused ones are listed. Exit 0 loaded, 1 refused (any file), 2 could not run.
+    refused ones are listed. A replacement with no rows, or fewer than half the current
+    rows, is refused unless --allow-shrink. Exit 0 loaded, 1 refused (any file), 2 could not run.
     """
     _check_publisher(publisher)
     if manifest:
@@ -152,10 +167,11 @@ def load(ctx, arguments, manifest, kind_option, publisher, mapping, licence, tit
             raise UsageProblem("give either KIND FILE or --manifest, not both")
         from catalogue.commands.manifest import load_many
 
-        load_many(ctx, manifest, kind_option, publisher, licence, fmt, quiet, no_link)
+        load_many(ctx, manifest, kind_option, publisher, licence, fmt, quiet, no_link, allow_shrink=allow_shrink)
         return
     kind, file = _kind_and_file(arguments, kind_option)
-    _load_one(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt, quiet, no_link)
+    _load_one(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt, quiet, no_link,
+              allow_shrink=allow_shrink, scope=scope, who=who)
 
 
 def _kind_and_file(arguments: tuple[str, ...], kind_option: str | None) -> tuple[str, Path]:
@@ -174,7 +190,8 @@ def _kind_and_file(arguments: tuple[str, ...], kind_option: str | None) -> tuple
     return kind_option or recognised_kind(file, KINDS, UsageProblem), file
 
 
-def _load_one(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt, quiet, no_link):
+def _load_one(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt, quiet, no_link, *,
+              allow_shrink=False, scope=(), who=None):
     from catalogue.commands.linking import link_after_load
     from catalogue.ingest import load_file
     from catalogue.summaries import Pending, settle
@@ -187,7 +204,9 @@ def _load_one(ctx, kind, file, publisher, mapping, licence, title, skip_invalid,
         with _progress(quiet) as bar:
             outcome = load_file(store, kind, file, base=ctx.obj["base"], publisher=publisher, mapping=mapping,
                                 licence=licence or ctx.obj["config"]["LICENCE"], title=title, progress=bar,
-                                skip_invalid=skip_invalid, sources=_sources(ctx), pending=pending)
+                                skip_invalid=skip_invalid, sources=_sources(ctx), pending=pending,
+                                scope=set(scope) if scope else None, allow_shrink=allow_shrink,
+                                who=who or _operator())
         if outcome.loaded and pending is not None:
             linked = link_after_load(store, ctx.obj["base"], ctx.obj["config"]["LICENCE"], quiet=True,
                                      pending=pending)
@@ -200,7 +219,8 @@ def _load_one(ctx, kind, file, publisher, mapping, licence, title, skip_invalid,
         finally:
             store.close()
     _print_report(outcome.report, fmt, {"loaded": outcome.loaded, "dataset": outcome.dataset,
-                                        "replaced": bool(outcome.replaced_graph)})
+                                        "replaced": bool(outcome.replaced_graph), "refusal": outcome.refusal,
+                                        "figures": outcome.figures})
     if not outcome.loaded:
         ctx.exit(1)
     if fmt == "table":

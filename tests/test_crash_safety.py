@@ -157,7 +157,7 @@ def test_restore_replaces_a_store_only_when_asked_and_readers_follow(source_stor
     small = REAL / "calderdale" / "2022-08.csv"
     assert _svcat(target, "load", "spend", str(small), "-q").exit_code == 0
     reader = open_store(str(target), "read")  # a web worker reading the old store
-    assert _svcat(target, "token", "create", "publisher-1").exit_code == 0
+    assert _svcat(target, "token", "create", "publisher-1", "--admin").exit_code == 0
     tokens = (target / "tokens.json").read_bytes()
     before = _counts(target)
 

@@ -178,7 +178,8 @@ def _publish(record: TokenRecord):
     report["file"] = upload.filename
     refusal = report.get("refusal")
     if refusal == "out-of-scope":
-        return _forbidden(record, report.get("council") or values["publisher"] or "?", report.get("fatal"))
+        return _forbidden(record, report.get("council") or values["publisher"] or "?",
+                          f"the token {record.name!r} is refused: {report.get('fatal')}")
     published = bool(report.get("loaded"))
     outcome = "published" if published else ("valid" if flags["validate_only"] and code == 0 else
                                              "invalid" if flags["validate_only"] else

@@ -155,7 +155,7 @@ def test_tokens_never_reach_a_log_or_a_file(site):
     token = site["token"].encode()
     leaks = [p for p in site["folder"].rglob("*") if p.is_file() and token in p.read_bytes()]
     assert leaks == []  # not in the gunicorn log, the audit log, the tokens file, the store, temp files
-    assert b"POST /publish" in site["log"].read_bytes()  # the log was written
+    assert b'"method": "POST", "path": "/publish"' in site["log"].read_bytes()  # the JSON access log was written
     assert audit.entries(site["store"] / "audit.log")[-1]["who"] == "leeds-open-data"
 
 

@@ -17,6 +17,7 @@ import click
 
 from catalogue import __version__
 from catalogue.config import settings
+from catalogue.commands.tokens import load_guards, operator
 from catalogue.errors import CatalogueError
 
 from loaders import KINDS as LOADER_KINDS
@@ -72,16 +73,6 @@ def _check_publisher(publisher: str | None) -> None:
             register().resolve(publisher)
         except UnknownCouncil as exc:
             raise UsageProblem(str(exc)) from exc
-
-
-def _operator() -> str:
-    """Who a command-line load is by, for the change record."""
-    import getpass
-
-    try:
-        return f"svcat load ({getpass.getuser()})"
-    except (KeyError, OSError):
-        return "svcat load"
 
 
 def _check_licence(value: str | None) -> str | None:
@@ -144,10 +135,7 @@ skip_option = click.option("--skip-invalid-rows", "skip_invalid", is_flag=True,
 @format_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--no-link", is_flag=True, help="Do not link the file's suppliers to organisations now.")
-@click.option("--allow-shrink", is_flag=True,
-              help="Replace the dataset even with a file that has no rows or fewer than half its current rows.")
-@click.option("--scope", multiple=True, hidden=True, help="(/publish) Refuse a file whose council is not one of these.")
-@click.option("--who", hidden=True, help="(/publish) The publishing token's name, for the change record.")
+@load_guards
 @click.pass_context
 def load(ctx, arguments, manifest, kind_option, publisher, mapping, licence, title, skip_invalid, fmt, quiet,
          no_link, allow_shrink, scope, who):
@@ -158,8 +146,8 @@ def load(ctx, arguments, manifest, kind_option, publisher, mapping, licence, tit
     then linked to canonical organisations (an incremental link; see `svcat link`)
     unless --no-link. With KIND left out, the kind is recognised from the file (see
     `svcat inspect`). With --manifest, every file named loads as its own dataset; the
-    refused ones are listed. A replacement with no rows, or fewer than half the current
-    rows, is refused unless --allow-shrink. Exit 0 loaded, 1 refused (any file), 2 could not run.
+    refused ones are listed. A replacement that would empty or halve a dataset is refused
+    unless --allow-shrink. Exit 0 loaded, 1 refused (any file), 2 could not run.
     """
     _check_publisher(publisher)
     if manifest:
@@ -171,7 +159,7 @@ def load(ctx, arguments, manifest, kind_option, publisher, mapping, licence, tit
         return
     kind, file = _kind_and_file(arguments, kind_option)
     _load_one(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt, quiet, no_link,
-              allow_shrink=allow_shrink, scope=scope, who=who)
+              {"allow_shrink": allow_shrink, "scope": set(scope) or None, "who": who or operator()})
 
 
 def _kind_and_file(arguments: tuple[str, ...], kind_option: str | None) -> tuple[str, Path]:
@@ -190,8 +178,7 @@ def _kind_and_file(arguments: tuple[str, ...], kind_option: str | None) -> tuple
     return kind_option or recognised_kind(file, KINDS, UsageProblem), file
 
 
-def _load_one(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt, quiet, no_link, *,
-              allow_shrink=False, scope=(), who=None):
+def _load_one(ctx, kind, file, publisher, mapping, licence, title, skip_invalid, fmt, quiet, no_link, guards=None):
     from catalogue.commands.linking import link_after_load
     from catalogue.ingest import load_file
     from catalogue.summaries import Pending, settle
@@ -204,9 +191,7 @@ def _load_one(ctx, kind, file, publisher, mapping, licence, title, skip_invalid,
         with _progress(quiet) as bar:
             outcome = load_file(store, kind, file, base=ctx.obj["base"], publisher=publisher, mapping=mapping,
                                 licence=licence or ctx.obj["config"]["LICENCE"], title=title, progress=bar,
-                                skip_invalid=skip_invalid, sources=_sources(ctx), pending=pending,
-                                scope=set(scope) if scope else None, allow_shrink=allow_shrink,
-                                who=who or _operator())
+                                skip_invalid=skip_invalid, sources=_sources(ctx), pending=pending, **(guards or {}))
         if outcome.loaded and pending is not None:
             linked = link_after_load(store, ctx.obj["base"], ctx.obj["config"]["LICENCE"], quiet=True,
                                      pending=pending)

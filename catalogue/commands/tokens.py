@@ -5,6 +5,28 @@ from __future__ import annotations
 import click
 
 
+def load_guards(command):
+    """``svcat load``'s options for guarded replacements and for ``/publish`` (hidden)."""
+    for option in reversed([
+        click.option("--allow-shrink", is_flag=True,
+                     help="Replace the dataset even with a file that has no rows or fewer than half its rows."),
+        click.option("--scope", multiple=True, hidden=True, help="(/publish) Refuse a file of another council."),
+        click.option("--who", hidden=True, help="(/publish) The publishing token's name, for the change record."),
+    ]):
+        command = option(command)
+    return command
+
+
+def operator() -> str:
+    """Who a command-line load is by, for the change record."""
+    import getpass
+
+    try:
+        return f"svcat load ({getpass.getuser()})"
+    except (KeyError, OSError):
+        return "svcat load"
+
+
 def _file(ctx):
     from catalogue.tokens import TokenFile, tokens_path
 

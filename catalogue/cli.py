@@ -18,6 +18,7 @@ import click
 from catalogue import __version__
 from catalogue.commands.publisher import check_publisher, publisher_option, publisher_url_option
 from catalogue.config import settings
+from catalogue.commands.tokens import load_guards, operator
 from catalogue.errors import CatalogueError
 
 from loaders import KINDS as LOADER_KINDS
@@ -131,9 +132,10 @@ skip_option = click.option("--skip-invalid-rows", "skip_invalid", is_flag=True,
 @format_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--no-link", is_flag=True, help="Do not link the file's suppliers to organisations now.")
+@load_guards
 @click.pass_context
 def load(ctx, arguments, manifest, kind_option, publisher, publisher_url, mapping, sheet, licence, title, skip_invalid,
-         fmt, quiet, no_link):
+         fmt, quiet, no_link, allow_shrink, scope, who):
     """Validate FILE and, if it has no violations, load it as one dataset.
 
     Loading the same file again replaces its dataset in one atomic step (and keeps a
@@ -141,7 +143,8 @@ def load(ctx, arguments, manifest, kind_option, publisher, publisher_url, mappin
     then linked to canonical organisations (an incremental link; see `svcat link`)
     unless --no-link. With KIND left out, the kind is recognised from the file (see
     `svcat inspect`). With --manifest, every file named loads as its own dataset; the
-    refused ones are listed. Exit 0 loaded, 1 refused (any file), 2 could not run.
+    refused ones are listed. A replacement that would empty or halve a dataset is refused
+    unless --allow-shrink. Exit 0 loaded, 1 refused (any file), 2 could not run.
     """
     _check_publisher(publisher, publisher_url)
     if manifest:
@@ -151,11 +154,11 @@ def load(ctx, arguments, manifest, kind_option, publisher, publisher_url, mappin
             raise UsageProblem("--publisher-url is for one file; a manifest names each file's council by its GSS code")
         from catalogue.commands.manifest import load_many
 
-        load_many(ctx, manifest, kind_option, publisher, licence, fmt, quiet, no_link)
+        load_many(ctx, manifest, kind_option, publisher, licence, fmt, quiet, no_link, allow_shrink=allow_shrink)
         return
     kind, file = _kind_and_file(arguments, kind_option)
     _load_one(ctx, kind, file, publisher, publisher_url, mapping, licence, title, skip_invalid, fmt, quiet, no_link,
-              sheet)
+              sheet, {"allow_shrink": allow_shrink, "scope": set(scope) or None, "who": who or operator()})
 
 
 def _kind_and_file(arguments: tuple[str, ...], kind_option: str | None) -> tuple[str, Path]:
@@ -175,7 +178,7 @@ def _kind_and_file(arguments: tuple[str, ...], kind_option: str | None) -> tuple
 
 
 def _load_one(ctx, kind, file, publisher, publisher_url, mapping, licence, title, skip_invalid, fmt, quiet, no_link,
-              sheet=None):
+              sheet=None, guards=None):
     from catalogue.commands.linking import link_after_load
     from catalogue.ingest import load_file
     from catalogue.summaries import Pending, settle
@@ -189,7 +192,8 @@ def _load_one(ctx, kind, file, publisher, publisher_url, mapping, licence, title
             outcome = load_file(store, kind, file, base=ctx.obj["base"], publisher=publisher,
                                 publisher_url=publisher_url, mapping=mapping,
                                 licence=licence or ctx.obj["config"]["LICENCE"], title=title, progress=bar,
-                                skip_invalid=skip_invalid, sources=_sources(ctx), pending=pending, sheet=sheet)
+                                skip_invalid=skip_invalid, sources=_sources(ctx), pending=pending, sheet=sheet,
+                                **(guards or {}))
         if outcome.loaded and pending is not None:
             linked = link_after_load(store, ctx.obj["base"], ctx.obj["config"]["LICENCE"], quiet=True,
                                      pending=pending)
@@ -202,7 +206,8 @@ def _load_one(ctx, kind, file, publisher, publisher_url, mapping, licence, title
         finally:
             store.close()
     _print_report(outcome.report, fmt, {"loaded": outcome.loaded, "dataset": outcome.dataset,
-                                        "replaced": bool(outcome.replaced_graph)})
+                                        "replaced": bool(outcome.replaced_graph), "refusal": outcome.refusal,
+                                        "figures": outcome.figures})
     if not outcome.loaded:
         ctx.exit(1)
     if fmt == "table":
@@ -272,40 +277,16 @@ def export(ctx, what, graph, output):
         store.close()
 
 
-#: ``svcat query --format NAME``: (results media type for SELECT/ASK, graph media type for
-#: CONSTRUCT/DESCRIBE). A media type may be given instead of a name.
-QUERY_FORMATS = {
-    "csv": ("text/csv", "text/turtle"), "tsv": ("text/tab-separated-values", "text/turtle"),
-    "json": ("application/sparql-results+json", "application/ld+json"),
-    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
-    "turtle": ("text/csv", "text/turtle"), "ntriples": ("text/csv", "application/n-triples"),
-    "jsonld": ("application/sparql-results+json", "application/ld+json"),
-    "rdfxml": ("application/sparql-results+xml", "application/rdf+xml"),
-}
-
-
-def _query_formats(value: str) -> tuple[str, str]:
-    """A ``--format`` value as (results media type, graph media type); exit 2 if unknown."""
-    import pyoxigraph as ox
-
-    if value.lower() in QUERY_FORMATS:
-        return QUERY_FORMATS[value.lower()]
-    if ox.QueryResultsFormat.from_media_type(value):
-        return value, "text/turtle"
-    if ox.RdfFormat.from_media_type(value):
-        return "text/csv", value
-    raise UsageProblem(f"--format {value!r}: use one of {', '.join(QUERY_FORMATS)} or a SPARQL result or RDF "
-                       "media type (e.g. application/sparql-results+json, text/turtle)")
-
-
 @cli.command()
 @click.argument("sparql")
 @click.option("--format", "fmt", default="csv", show_default=True,
-              help=f"Result format: {', '.join(QUERY_FORMATS)}, or a media type.")
+              help="Result format: csv, tsv, json, xml, turtle, ntriples, jsonld, rdfxml, or a media type.")
 @click.pass_context
 def query(ctx, sparql, fmt):
     """Run a SPARQL query against the store and print the result."""
-    results_type, graph_type = _query_formats(fmt)
+    from catalogue.commands.query_formats import query_formats
+
+    results_type, graph_type = query_formats(fmt, UsageProblem)
     store = _store(ctx, "read")
     try:
         _, _, body = store.query_raw(sparql, results_type=results_type, graph_type=graph_type)

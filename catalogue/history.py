@@ -38,6 +38,7 @@ class Change:
     rows_added: int
     rows_removed: int
     rows_after: int
+    who: str | None = None  # the publishing token's name, or the operator's command
 
 
 def row_digests(store: Store, graph: str) -> RowDigests:
@@ -49,12 +50,12 @@ def row_digests(store: Store, graph: str) -> RowDigests:
 
 
 def change_for_load(store: Store, dataset: str, previous_graph: str | None, digests: RowDigests, sha256: str,
-                    filename: str, rows_loaded: int) -> Change:
+                    filename: str, rows_loaded: int, who: str | None = None) -> Change:
     """What a load changes: rows whose content is new, and rows of the old version now gone."""
     if not previous_graph:
-        return Change(dataset, "firstLoad", sha256, filename, rows_loaded, 0, rows_loaded)
+        return Change(dataset, "firstLoad", sha256, filename, rows_loaded, 0, rows_loaded, who)
     added, removed = digests.changes(row_digests(store, previous_graph))
-    return Change(dataset, "reload", sha256, filename, added, removed, rows_loaded)
+    return Change(dataset, "reload", sha256, filename, added, removed, rows_loaded, who)
 
 
 def change_graph(change: Change) -> Graph:
@@ -72,6 +73,8 @@ def change_graph(change: Change) -> Graph:
     g.add((node, SV.loadedRowCount, Literal(change.rows_after, datatype=XSD.integer)))
     if change.filename:
         g.add((node, DCTERMS.source, Literal(change.filename)))
+    if change.who:
+        g.add((node, SV.changedBy, Literal(change.who)))
     if change.sha256:
         checksum = URIRef(f"{node}-sha256")
         g.add((node, SPDX.checksum, checksum))
@@ -99,14 +102,16 @@ def changes(store: Store, base: str, dataset: str) -> list[dict]:
     """The change records of a dataset, oldest first (also after it was withdrawn)."""
     cat = q.iri(iris.catalogue_graph(base))
     rows = store.select(f"""
-        SELECT ?change ?type ?date ?added ?removed ?after ?sha WHERE {{ GRAPH {cat} {{
+        SELECT ?change ?type ?date ?added ?removed ?after ?sha ?who WHERE {{ GRAPH {cat} {{
           ?change {q.iri(SV.changeOf)} {q.iri(dataset)} ; {q.iri(DCTERMS.type)} ?type ; {q.iri(DCTERMS.date)} ?date ;
                   {q.iri(SV.rowsAdded)} ?added ; {q.iri(SV.rowsRemoved)} ?removed ; {q.iri(SV.loadedRowCount)} ?after .
-          OPTIONAL {{ ?change {q.iri(SPDX.checksum)}/{q.iri(SPDX.checksumValue)} ?sha }} }} }}
+          OPTIONAL {{ ?change {q.iri(SPDX.checksum)}/{q.iri(SPDX.checksumValue)} ?sha }}
+          OPTIONAL {{ ?change {q.iri(SV.changedBy)} ?who }} }} }}
         ORDER BY ?date ?change""").rows
     return [{"change": str(r["change"]), "type": str(r["type"]).rsplit("#", 1)[-1], "date": str(r["date"]),
              "rows_added": int(r["added"]), "rows_removed": int(r["removed"]), "rows_after": int(r["after"]),
-             "sha256": str(r["sha"]) if r.get("sha") else None} for r in rows]
+             "sha256": str(r["sha"]) if r.get("sha") else None, "who": str(r["who"]) if r.get("who") else None}
+            for r in rows]
 
 
 def resolve_dataset(base: str, name: str) -> str:

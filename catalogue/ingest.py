@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,11 @@ from loaders.report import VIOLATION, LoadReport
 
 
 
+#: Why a load that validated was still refused: its council is outside the publishing
+#: token's scope, or it would shrink the dataset (see ``load_file``).
+OUT_OF_SCOPE, SHRINK = "out-of-scope", "shrink"
+
+
 @dataclass
 class LoadOutcome:
     report: LoadReport
@@ -38,6 +44,8 @@ class LoadOutcome:
     graph: str | None = None
     replaced_graph: str | None = None
     seconds: float = 0.0
+    refusal: str | None = None  # OUT_OF_SCOPE or SHRINK
+    figures: dict | None = None  # for SHRINK: rows before and after
 
     @property
     def loaded(self) -> bool:
@@ -102,7 +110,8 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
               progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS,
               skip_invalid: bool = False, sources: Path | None = None,
               pending: Pending | None = None, sheet: str | None = None, limits=None,
-              publisher_url: str | None = None) -> LoadOutcome:
+              publisher_url: str | None = None, scope: Collection[str] | None = None,
+              allow_shrink: bool = False, who: str | None = None) -> LoadOutcome:
     """Validate and load a file as one dataset, replacing its previous version atomically.
 
     The summaries are refreshed and the store published at the end, unless ``pending``
@@ -111,7 +120,12 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
     ``catalogue.summaries``). With ``skip_invalid`` the rows with violations are left out (each listed, with its
     reasons, in the dataset's record) and the rest are loaded. With ``sources`` (a folder,
     see ``catalogue.sources``) the file itself is kept there, so its download URL and row
-    citations resolve."""
+    citations resolve.
+
+    Guards (issue 20): with ``scope`` (GSS codes), a file whose council is not in it is
+    refused before anything is written. A replacement with no rows, or with fewer than half
+    the rows of the version it replaces, is refused (``SHRINK``, with the figures) unless
+    ``allow_shrink``. ``who`` (a publishing token's name) goes into the change record."""
     if not iris.is_absolute_iri(licence):
         raise BadRequest(f"the licence must be an absolute IRI (https://...), not {licence!r}")
     started_clock = time.monotonic()
@@ -124,6 +138,11 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
                           limits=limits, publisher_url=publisher_url)
     if source is None:
         return LoadOutcome(report, seconds=time.monotonic() - started_clock)
+    if scope is not None and source.council.gss not in scope:
+        report.fatal = (f"this file is {source.council.name}'s ({source.council.gss}); the publishing token may "
+                        f"only publish for {', '.join(sorted(scope)) or 'no council'}. Nothing changed.")
+        return LoadOutcome(report, dataset=source.dataset, seconds=time.monotonic() - started_clock,
+                           refusal=OUT_OF_SCOPE)
     collect_orphans(store, base)
     # A fresh name for every load, even of the same bytes in the same second, so a load
     # never writes into the graph readers are using.
@@ -145,13 +164,19 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
             report.fatal = "no row is valid: nothing to load (every row has a violation)"
         return LoadOutcome(report, dataset=source.dataset, seconds=time.monotonic() - started_clock)
 
+    previous = previous_record(store, base, source.dataset)
+    shrink = shrinks(previous.get("rows"), report.rows_loaded)
+    if shrink and not allow_shrink:
+        _drop_quietly(store, graph)
+        report.fatal = shrink
+        return LoadOutcome(report, dataset=source.dataset, seconds=time.monotonic() - started_clock,
+                           refusal=SHRINK, figures={"rows_now": previous["rows"], "rows_in_file": report.rows_loaded})
     if sources is not None:
         keep_source(path, source.info.sha256, sources)  # before the record names it
     report.triples = stream.emitted - stream.repeats if stream.exact else count_triples(store, graph)
-    previous = previous_record(store, base, source.dataset)
     council_iri = source.council.iri(base)  # a council, a body (--publisher-url) or "not stated"
     change = history.change_for_load(store, source.dataset, previous.get("graph"), stream.digests,
-                                     source.info.sha256, source.filename, report.rows_loaded)
+                                     source.info.sha256, source.filename, report.rows_loaded, who=who)
     record = RecordInput(
         base=base, dataset=source.dataset, kind=kind,
         title=title or f"{source.council.name} {kind}: {source.filename}",
@@ -192,20 +217,38 @@ def replace_record_update(base: str, dataset: str, record) -> str:
     )
 
 
+def shrinks(rows_now: int | None, rows_in_file: int) -> str | None:
+    """Why replacing a dataset of ``rows_now`` rows with ``rows_in_file`` rows is refused, or
+    ``None``: a file with no rows, or fewer than half the current rows, is more often a
+    truncated export or a header-only file than a real replacement."""
+    if not rows_now:
+        return None
+    if rows_in_file == 0:
+        why = "has no rows"
+    elif rows_in_file * 2 < rows_now:
+        why = f"has {rows_in_file:,} rows, fewer than half"
+    else:
+        return None
+    return (f"the dataset has {rows_now:,} rows now and this file {why}: refused, nothing changed. If the "
+            f"dataset really is to shrink, load it again with allow_shrink=true (svcat load --allow-shrink).")
+
+
 def previous_record(store: Store, base: str, dataset: str) -> dict:
-    """The current record's graph and first-issued time, if the dataset was loaded before."""
+    """The current record's graph, first-issued time and loaded rows, if the dataset was loaded before."""
     from datetime import datetime
 
     cat, node = q.iri(iris.catalogue_graph(base)), q.iri(dataset)
     rows = store.select(
-        f"SELECT ?graph ?issued WHERE {{ GRAPH {cat} {{ {node} {q.iri(SV.namedGraph)} ?graph . "
-        f"OPTIONAL {{ {node} {q.iri(DCTERMS.issued)} ?issued }} }} }}").rows
+        f"SELECT ?graph ?issued ?rows WHERE {{ GRAPH {cat} {{ {node} {q.iri(SV.namedGraph)} ?graph . "
+        f"OPTIONAL {{ {node} {q.iri(DCTERMS.issued)} ?issued }} "
+        f"OPTIONAL {{ {node} {q.iri(SV.loadedRowCount)} ?rows }} }} }}").rows
     if not rows:
         return {}
     issued = rows[0].get("issued")
     return {
         "graph": str(rows[0]["graph"]),
         "issued": datetime.fromisoformat(str(issued).replace("Z", "+00:00")) if issued else None,
+        "rows": int(rows[0]["rows"]) if rows[0].get("rows") is not None else None,
     }
 
 

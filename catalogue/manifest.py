@@ -107,7 +107,8 @@ def _from_manifest(path: Path, kinds: set[str], kind: str | None, publisher: str
 
 def load_all(store: Store, files: list[Entry], *, base: str, licence: str, pending: Pending,
              sources: Path | None = None, progress: Callable | None = None,
-             done: Callable[[Entry, LoadOutcome], None] | None = None) -> list[tuple[Entry, LoadOutcome]]:
+             done: Callable[[Entry, LoadOutcome], None] | None = None, allow_shrink: bool = False,
+             who: str | None = None) -> list[tuple[Entry, LoadOutcome]]:
     """Load every file as its own dataset, owing the summaries to ``pending`` (settled by
     the caller's one link); ``progress()`` gives a row progress bar for a file, ``done``
     hears of each outcome as it comes."""
@@ -116,7 +117,8 @@ def load_all(store: Store, files: list[Entry], *, base: str, licence: str, pendi
         bar = progress(entry) if progress else None
         try:
             outcome = load_file(store, entry.kind, entry.file, base=base, publisher=entry.publisher,
-                                licence=licence, progress=bar, sources=sources, pending=pending)
+                                licence=licence, progress=bar, sources=sources, pending=pending,
+                                allow_shrink=allow_shrink, who=who)
         finally:
             if bar is not None:
                 bar.close()

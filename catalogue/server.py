@@ -30,6 +30,9 @@ SETTINGS = {
     # on one machine would fight over it, and nothing here uses it. Older gunicorn has no such
     # setting; its config file loader skips names it does not know.
     "control_socket_disable": True,
+    # One JSON line per request (catalogue.access_log): request id, no query secrets, no headers.
+    "logger_class": "catalogue.access_log.JsonAccessLogger",
+    "accesslog": "-",
 }
 
 

@@ -26,7 +26,7 @@ def site(tmp_path):
     """An on-disk store, a token made with the CLI, and the app serving both."""
     store = tmp_path / "store"
     EmbeddedStore(str(store), mode="write").close()  # a deployed store exists (and is published) already
-    result = CliRunner().invoke(cli, ["--store", str(store), "token", "create", "leeds-open-data"])
+    result = CliRunner().invoke(cli, ["--store", str(store), "token", "create", "leeds-open-data", "--publisher", "E08000035"])
     assert result.exit_code == 0
     token = result.stdout.strip().splitlines()[0]
     app = create_app({"TESTING": True, "SVCAT_STORE": str(store), "SVCAT_BASE_URI": BASE,
@@ -49,7 +49,8 @@ def upload(site, path, name=None, token="bearer", **form):
 def test_the_upload_page_is_a_form(site):
     page = site["client"].get("/publish")
     assert page.status_code == 200
-    for field in (b'name="token"', b'name="kind"', b'name="file"', b'type="file"', b'enctype="multipart/form-data"'):
+    assert b'id="token"' in page.data and b'name="token"' not in page.data  # the token goes in the header
+    for field in (b'name="kind"', b'name="file"', b'type="file"', b'enctype="multipart/form-data"'):
         assert field in page.data
 
 
@@ -108,8 +109,8 @@ def test_check_only_and_skip_invalid_rows(site):
 
 
 def test_the_report_page_links_each_problem_to_its_row_and_cell(site):
-    page = site["client"].post("/publish", headers={"Accept": "text/html"}, data={
-        "kind": "spend", "token": site["token"], "file": (open(BAD, "rb"), BAD.name)})
+    page = site["client"].post("/publish", headers={"Accept": "text/html", "Authorization": f"Bearer {site['token']}"},
+                               data={"kind": "spend", "file": (open(BAD, "rb"), BAD.name)})
     assert page.status_code == 422
     html = page.data.decode()
     assert 'href="#row-3-col-8"' in html and 'id="row-3-col-8" class="bad violation"' in html
@@ -159,5 +160,5 @@ def test_tokens_are_stored_as_hashes_only(site):
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     listed = CliRunner().invoke(cli, ["--store", str(site["store"]), "token", "list"])
     assert listed.exit_code == 0 and "leeds-open-data" in listed.output and site["token"] not in listed.output
-    again = CliRunner().invoke(cli, ["--store", str(site["store"]), "token", "create", "leeds-open-data"])
+    again = CliRunner().invoke(cli, ["--store", str(site["store"]), "token", "create", "leeds-open-data", "--publisher", "E08000035"])
     assert again.exit_code == 2

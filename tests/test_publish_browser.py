@@ -26,7 +26,8 @@ def publish_site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("publish")
     store = folder / "store"
     EmbeddedStore(str(store), mode="write").close()
-    made = CliRunner().invoke(cli, ["--store", str(store), "token", "create", "leeds-transparency-officer"])
+    made = CliRunner().invoke(cli, ["--store", str(store), "token", "create", "leeds-transparency-officer",
+                                      "--publisher", "E08000035"])
     token = made.stdout.strip().splitlines()[0]
     with gunicorn({"SVCAT_STORE": str(store), "SVCAT_BASE_URI": BASE}, ready_path="/publish") as url:
         yield {"url": url, "token": token, "folder": folder, "store": store}

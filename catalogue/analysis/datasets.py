@@ -142,7 +142,7 @@ def derived(graph: str, source: str, rows: range) -> Query:
 def changes(base: str, dataset_iri: str) -> Query:
     """The dataset's change records (first load, reloads, withdrawal), newest first."""
     return Query("history", "Change history", f"""
-        SELECT ?change ?type ?date ?rowsAdded ?rowsRemoved ?rowsAfter ?file ?sha256 WHERE {{
+        SELECT ?change ?type ?date ?rowsAdded ?rowsRemoved ?rowsAfter ?file ?sha256 ?who WHERE {{
           GRAPH {iri_ref(iris.catalogue_graph(base))} {{
             ?change sv:changeOf {iri_ref(dataset_iri)} ; dcterms:type ?type ; dcterms:date ?date .
             OPTIONAL {{ ?change sv:rowsAdded ?rowsAdded }}
@@ -150,6 +150,7 @@ def changes(base: str, dataset_iri: str) -> Query:
             OPTIONAL {{ ?change sv:loadedRowCount ?rowsAfter }}
             OPTIONAL {{ ?change dcterms:source ?file }}
             OPTIONAL {{ ?change spdx:checksum/spdx:checksumValue ?sha256 }}
+            OPTIONAL {{ ?change sv:changedBy ?who }}
           }}
         }}
         ORDER BY DESC(?date)""", prefixes=("dcterms", "sv", "spdx"))

@@ -12,9 +12,11 @@ from tqdm import tqdm
 from catalogue.errors import CatalogueError
 
 
-def load_many(ctx, manifest, kind, publisher, licence, fmt, quiet, no_link, files=None) -> None:
+def load_many(ctx, manifest, kind, publisher, licence, fmt, quiet, no_link, files=None, *,
+              allow_shrink: bool = False) -> None:
     """``svcat load --manifest``: every file its own dataset, then one link, refresh and publish."""
     from catalogue.cli import KINDS, UsageProblem, _print_report, _progress, _sources, _store
+    from catalogue.commands.tokens import operator
     from catalogue.commands.linking import link_after_load
     from catalogue.manifest import ManifestError, entries, load_all
     from catalogue.summaries import Pending, settle
@@ -40,7 +42,8 @@ def load_many(ctx, manifest, kind, publisher, licence, fmt, quiet, no_link, file
 
     try:
         outcomes = load_all(store, files, base=ctx.obj["base"], licence=licence, pending=pending,
-                            sources=_sources(ctx), progress=lambda entry: _progress(quiet), done=done)
+                            sources=_sources(ctx), progress=lambda entry: _progress(quiet), done=done,
+                            allow_shrink=allow_shrink, who=operator())
         if any(o.loaded for _, o in outcomes) and not no_link:
             linked = link_after_load(store, ctx.obj["base"], licence, quiet=True, pending=pending)
     except CatalogueError as exc:

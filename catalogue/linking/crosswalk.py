@@ -10,12 +10,11 @@ the store only, so the web layer can use it.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from functools import lru_cache
 
-from catalogue import iris
+from catalogue import csv_safe, iris
 from catalogue.linking.records import all_rows, linkset_graph
 from catalogue.store import Store
 from catalogue.store.sparql_text import iri as q
@@ -54,7 +53,7 @@ def rows(store: Store, base: str) -> list[tuple[str, str, str, str, str, str]]:
 def as_csv(rows_: list[tuple], chunk: int = 5000) -> Iterator[str]:
     """The rows as CSV text (header first), in chunks for streaming."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_safe.writer(buffer)
     writer.writerow(COLUMNS)
     for n, row in enumerate(rows_, start=1):
         writer.writerow(row)

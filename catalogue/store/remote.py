@@ -35,10 +35,12 @@ from catalogue.errors import BadQuery, QueryTimeout, ReadOnlyStore, StoreUnavail
 from catalogue.store import BINDINGS, BOOLEAN, GRAPH, Bindings, QueryLimits, RawResult, Triples
 from catalogue.store import remote_http as rh
 from catalogue.store.remote_http import RemoteOptions
+from catalogue.store.results import write_csv
 from catalogue.store.sparql_text import iri, literal
 
 RDF_TYPES = ("text/turtle", "application/n-triples", "text/plain", "application/ld+json",
              "application/rdf+xml", "application/n-quads", "application/trig", "text/n3")
+CSV_TYPE, JSON_TYPE = "text/csv", "application/sparql-results+json"
 PAGE = 10_000  # rows per page when listing (Virtuoso's default ResultSetMaxRows)
 #: Graphs a fresh Virtuoso holds for itself: not data, never dumped.
 SYSTEM_GRAPHS = ("http://www.openlinksw.com/", "http://localuriqaserver/", "http://www.w3.org/ns/ldp#",
@@ -170,6 +172,8 @@ class RemoteStore:
                 sparql = rh.no_named_graphs(sparql)
             asked_results = rh.VIRTUOSO_WRONG.get(results_type, results_type)
             asked_graph = rh.VIRTUOSO_WRONG.get(graph_type, graph_type)
+        if results_type == CSV_TYPE:  # written here, formula-safe (catalogue.csv_safe)
+            asked_results = JSON_TYPE
         query_type, media_type, body, cut = self._fetch(sparql, asked_results, default_graphs, named_graphs,
                                                         graph_accept=asked_graph)
         limit = PAGE if cut else None
@@ -183,7 +187,10 @@ class RemoteStore:
         kind = BOOLEAN if query_type == "ASK" else BINDINGS
         if asked_results != results_type:
             parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-            body = parsed.serialize(format=ox.QueryResultsFormat.from_media_type(results_type))
+            if results_type == CSV_TYPE and isinstance(parsed, ox.QuerySolutions):
+                body = write_csv([v.value for v in parsed.variables], parsed)
+            else:
+                body = parsed.serialize(format=ox.QueryResultsFormat.from_media_type(results_type))
             media_type = results_type
         media_type = results_type if media_type in (results_type, "application/json") else media_type
         return RawResult(kind, media_type, body, truncated=cut, limit=limit)

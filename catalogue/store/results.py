@@ -12,7 +12,6 @@ Terms travel as plain tuples (``plain``): ``("u", iri)``, ``("b", id)``,
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable
@@ -21,6 +20,8 @@ from itertools import islice
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
+
+from catalogue import csv_safe
 
 BINDINGS, BOOLEAN, GRAPH = "bindings", "boolean", "graph"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -192,8 +193,9 @@ def _csv_value(term) -> str:
 
 
 def write_csv(variables: list[str], solutions: Iterable) -> bytes:
+    """SPARQL CSV results, formula-safe (``catalogue.csv_safe``: values are text here)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_safe.writer(buffer)
     writer.writerow(variables)
     for solution in solutions:
         writer.writerow([_csv_value(solution[name]) for name in variables])

@@ -62,10 +62,11 @@ def base_uri() -> str:
 
 def init_app(app: Flask) -> None:
     from catalogue.web import (
-        catalogue_page, conditional, councils, datasets, errors, files, formatting, home, organisations, outcomes,
-        publish, query, reconcile, resources, search, social_value, sparql,
+        catalogue_page, conditional, councils, datasets, errors, files, formatting, home, ops, organisations,
+        outcomes, publish, query, reconcile, resources, search, social_value, sparql,
     )
 
+    ops.init_app(app)  # first: every answer, errors included, carries its request id
     errors.register(app)
     formatting.init_app(app)
     conditional.init_app(app)
@@ -89,7 +90,8 @@ def init_app(app: Flask) -> None:
 EVERY_RESPONSE = (
     ("Access-Control-Allow-Origin", "*"),
     ("Access-Control-Expose-Headers", "Content-Type, Content-Length, ETag, Last-Modified, Link, Location, "
-                                      "X-SVCAT-Truncated, X-SVCAT-Page-Capped, X-SVCAT-Result-Limit, X-SVCAT-Message"),
+                                      "X-SVCAT-Truncated, X-SVCAT-Page-Capped, X-SVCAT-Result-Limit, X-SVCAT-Message, "
+                                      "X-Request-Id"),
     ("X-Content-Type-Options", "nosniff"),
 )
 

@@ -28,8 +28,9 @@ from catalogue.store.sparql_text import iri
 from catalogue.vocab import DCTERMS, SV
 from catalogue.web import get_store
 
-#: Endpoints that never get validators (their answers are not a function of the data alone).
-EXEMPT = {"static", "sparql.endpoint"}
+#: Endpoints that never get validators (their answers are not a function of the data alone;
+#: the health probes must not touch the store at all).
+EXEMPT = {"static", "sparql.endpoint", "ops.healthz", "ops.readyz"}  # probes: never cached, no store
 CACHE_KEY = "svcat.results"
 CACHE_SIZE = 512
 

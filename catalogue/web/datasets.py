@@ -156,13 +156,13 @@ def _doc(record: dict) -> str:
 
 
 def history_table(record: dict) -> Table:
-    """The dataset's change records: when, what, rows added and removed, which file."""
+    """The dataset's change records: when, what, rows added and removed, which file, by whom."""
     result = fetch(ds.changes(base_uri(), record["iri"]))
     rows = [dict(r, what=str(r["type"]).rsplit("#", 1)[-1]) for r in result.rows]
     return Table("history", "Change history", [
         Column("date", "When"), Column("what", "What"), Column("rowsAdded", "Rows added", "int"),
         Column("rowsRemoved", "Rows removed", "int"), Column("rowsAfter", "Rows after", "int"),
-        Column("file", "File"), Column("sha256", "sha256")], rows, query=result.query, sort="date", desc=True,
+        Column("file", "File"), Column("who", "By"), Column("sha256", "sha256")], rows, query=result.query, sort="date", desc=True,
         extra_keys=["change"],
         description="Every load, reload and withdrawal of this dataset. Rows added and removed compare the "
                     "rows' content with the version before.")

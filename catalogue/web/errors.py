@@ -7,7 +7,7 @@ the log, not to the client.
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from catalogue.errors import CatalogueError
@@ -34,5 +34,6 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
-        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        app.logger.exception("unhandled error on %s %s (request id %s)", request.method, request.path,
+                             g.get("request_id"))
         return error_response(500, "Internal error", "Something went wrong on our side; it has been logged.")

@@ -1,15 +1,26 @@
 """``/publish``: the authenticated upload page and API for council publishers.
 
 ``GET /publish`` is the upload form. ``POST /publish`` (multipart: ``file``, ``kind``,
-optional ``publisher``, ``sheet``, ``validate_only``, ``skip_invalid_rows``) checks the size first
-(413 before the body is read when Content-Length is over ``SVCAT_MAX_UPLOAD_BYTES``),
-then the token (``Authorization: Bearer``, or the form's ``token`` field for the page):
-401 and nothing changes without a valid one. It then runs ``svcat validate`` or
-``svcat load --format json`` on the uploaded file in a subprocess (this layer never
-parses CSV; the app's read caps, ``SVCAT_MAX_FILE_BYTES`` and the others, go with it, so an
-archive, a binary or a one-line 200 MB file is refused in seconds), and answers with the report: JSON for API clients (201 published, 200
-valid, 422 refused), or a page whose table links every problem to its row and cell.
-Every upload, allowed or not, is a line in the audit log; tokens are never written.
+optional ``publisher``, ``sheet``, ``validate_only``, ``skip_invalid_rows``, ``allow_shrink``; ``kind``
+and ``publisher`` may also be query parameters) decides everything it can BEFORE the body is
+read (issue 20), each refusal an audit line:
+
+1. a ``token`` query parameter: 400 (tokens only travel in the ``Authorization`` header,
+   so they never reach access logs or browser history);
+2. ``Content-Length`` over ``SVCAT_MAX_UPLOAD_BYTES``: 413;
+3. no ``Authorization: Bearer``, an unknown, revoked or expired token: 401;
+4. a ``publisher`` query parameter (GSS code) outside the token's scope: 403.
+
+Then the form is read: a ``token`` form field is refused (400), a form ``publisher`` out of
+scope is refused (403), and ``svcat validate`` or ``svcat load --format json`` runs on the
+file in a subprocess (this layer never parses CSV; the app's read caps, ``SVCAT_MAX_FILE_BYTES``
+and the others, go with it, so an archive, a binary or a one-line 200 MB file is refused in
+seconds) with the token's scope (``--scope``: a
+file whose council is out of scope is refused, 403) and name (``--who``, in the change
+record). A replacement that would empty or more than halve a dataset is refused (409 with
+the figures) unless ``allow_shrink=true``. Answers: JSON for API clients (201 published,
+200 valid, 422 refused), or a page whose table links every problem to its row and cell.
+The page's form sends the token in the header too (``static/publish.js``).
 """
 
 from __future__ import annotations
@@ -30,7 +41,7 @@ from werkzeug.utils import secure_filename
 from catalogue import audit
 from catalogue.errors import BadRequest, PayloadTooLarge, StoreUnavailable, Unauthorized
 from catalogue.records import KIND_TERMS
-from catalogue.tokens import TokenFile, tokens_path
+from catalogue.tokens import GSS, TokenFile, TokenRecord, tokens_path
 from catalogue.web import negotiate as ng
 from catalogue.web.errors import error_response
 
@@ -57,7 +68,14 @@ def _bearer() -> str | None:
 
 
 def _wants_json() -> bool:
-    return _bearer() is not None or ng.best(request.headers.get("Accept"), (ng.HTML, ng.JSON)) is ng.JSON
+    return _bearer() is not None and "text/html" not in request.headers.get("Accept", "") \
+        or ng.best(request.headers.get("Accept"), (ng.HTML, ng.JSON)) is ng.JSON
+
+
+def _refuse(status: int, title: str, message: str, **headers):
+    response = make_response(*error_response(status, title, message))
+    response.headers.update(headers)
+    return response
 
 
 @bp.get("/publish")
@@ -68,37 +86,71 @@ def form():
 
 @bp.post("/publish")
 def upload():
+    if "token" in request.args:  # refused before anything else: the URL is already in someone's log
+        _audit(who=None, outcome="token-in-url")
+        raise BadRequest(TOKEN_PLACE + " A token in the URL is refused: it would be written to access logs "
+                         "and browser history. Revoke this token (svcat token rotate NAME) and send the new one "
+                         "in the header.")
     limit = int(current_app.config["SVCAT_MAX_UPLOAD_BYTES"])
     length = request.content_length
     if length is not None and length > limit + FORM_OVERHEAD:  # refused before the body is read
         _audit(who=None, outcome="too-large", size=length)
         raise PayloadTooLarge(f"the upload is {length:,} bytes; the limit is {limit:,} (SVCAT_MAX_UPLOAD_BYTES)")
     request.max_content_length = limit + FORM_OVERHEAD  # and a body without Content-Length stops there
-    tokens = TokenFile(tokens_path(_config()))
-    bearer = _bearer()
+    record = TokenFile(tokens_path(_config())).find(_bearer())
+    if record is None or record.expired():
+        why = ("no token was sent" if _bearer() is None else "the token is not known (revoked or mistyped)"
+               if record is None else f"the token {record.name!r} expired on {record.expires}")
+        _audit(who=record.name if record else None, outcome="unauthorized")
+        return _refuse(401, Unauthorized.title, f"A valid publishing token is needed, and {why}. {TOKEN_PLACE} "
+                       "Operators make tokens with `svcat token create NAME --publisher GSS` and renew them with "
+                       "`svcat token rotate NAME`.", **{"WWW-Authenticate": 'Bearer realm="svcat publish"'})
+    asked = request.args.get("publisher", "").strip().upper()
+    if asked and not _in_scope(record, asked):  # still before the body is read
+        return _forbidden(record, asked)
     try:  # a chunked body (no Content-Length) is only found too large while the form is read
-        who = tokens.verify(bearer) if bearer else tokens.verify(request.form.get("token"))
-        if who is not None:
-            request.files.get("file")
+        request.files.get("file")
     except RequestEntityTooLarge:
-        _audit(who=tokens.verify(bearer) if bearer else None, outcome="too-large", size=None)
+        _audit(who=record.name, outcome="too-large", size=None)
         raise PayloadTooLarge(f"the upload is larger than the limit, {limit:,} bytes (SVCAT_MAX_UPLOAD_BYTES)") \
             from None
-    if who is None:
-        _audit(who=None, outcome="unauthorized")
-        response = make_response(*error_response(
-            401, Unauthorized.title, "A valid publishing token is needed: send 'Authorization: Bearer <token>' "
-            "or type it in the form. Operators make tokens with `svcat token create NAME`."))
-        response.headers["WWW-Authenticate"] = 'Bearer realm="svcat publish"'
-        return response
-    return _publish(who)
+    if "token" in request.form:
+        _audit(who=record.name, outcome="token-in-form")
+        raise BadRequest(TOKEN_PLACE + " A token in a form field is refused (the /publish page puts it in the "
+                         "header for you).")
+    return _publish(record)
 
 
-def _publish(who: str):
+#: Where a token goes, said in every refusal about tokens.
+TOKEN_PLACE = "Send the token only in the header 'Authorization: Bearer <token>'."
+
+
+def _in_scope(record: TokenRecord, publisher: str) -> bool:
+    """Whether the token may publish for ``publisher`` as given; a council's name (not a GSS
+    code) is checked by the load itself, which resolves it (``--scope``)."""
+    return record.admin or publisher.upper() in record.publishers or not GSS.match(publisher.upper())
+
+
+def _forbidden(record: TokenRecord, publisher: str, message: str | None = None):
+    _audit(who=record.name, outcome="forbidden", publisher=publisher)
+    return _refuse(403, "Forbidden", message or (
+        f"the token {record.name!r} may publish for {record.scope}, not for {publisher}. Nothing changed. "
+        "Ask the operator for a token for that council."))
+
+
+def _publish(record: TokenRecord):
+    who = record.name
     limit = int(current_app.config["SVCAT_MAX_UPLOAD_BYTES"])
-    values = {k: request.form.get(k, "").strip() for k in ("kind", "publisher", "sheet")}
-    validate_only = bool(request.form.get("validate_only"))
-    skip_invalid = bool(request.form.get("skip_invalid_rows"))
+    values = {k: (request.form.get(k) or request.args.get(k) or "").strip() for k in ("kind", "publisher")}
+    values["sheet"] = request.form.get("sheet", "").strip()
+    for name in ("kind", "publisher"):
+        if request.form.get(name) and request.args.get(name) and request.form[name].strip() != request.args[name].strip():
+            raise BadRequest(f"{name} is {request.args[name]!r} in the URL and {request.form[name]!r} in the form; "
+                             "give it once")
+    if values["publisher"] and not _in_scope(record, values["publisher"]):
+        return _forbidden(record, values["publisher"])
+    flags = {"validate_only": _flag("validate_only"), "skip_invalid": _flag("skip_invalid_rows"),
+             "allow_shrink": _flag("allow_shrink")}
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise BadRequest("choose a CSV or spreadsheet file to upload (form field 'file')")
@@ -115,41 +167,58 @@ def _publish(who: str):
         upload.save(path)
         size, sha256 = path.stat().st_size, _sha256(path)
         facts = {"who": who, "file": upload.filename, "size": size, "sha256": sha256, "kind": values["kind"],
-                 "publisher": values["publisher"] or None, "validate_only": validate_only,
-                 "skip_invalid_rows": skip_invalid}
+                 "publisher": values["publisher"] or None, "validate_only": flags["validate_only"],
+                 "skip_invalid_rows": flags["skip_invalid"], "allow_shrink": flags["allow_shrink"]}
         if size > limit:
             _audit(**facts, outcome="too-large")
             raise PayloadTooLarge(f"the file is {size:,} bytes; the limit is {limit:,} (SVCAT_MAX_UPLOAD_BYTES)")
-        code, report, problem = _run(store, path, values, validate_only, skip_invalid)
+        code, report, problem = _run(store, path, values, flags, record)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     if report is None:
         _audit(**facts, outcome="error", problem=problem)
         raise BadRequest(problem)
     report["file"] = upload.filename
+    refusal = report.get("refusal")
+    if refusal == "out-of-scope":
+        return _forbidden(record, report.get("council") or values["publisher"] or "?",
+                          f"the token {record.name!r} is refused: {report.get('fatal')}")
     published = bool(report.get("loaded"))
-    outcome = "published" if published else ("valid" if validate_only and code == 0 else
-                                             "invalid" if validate_only else "refused")
-    _audit(**facts, dataset=report.get("dataset"), outcome=outcome)
-    status = 201 if published else 200 if code == 0 else 422
+    outcome = "published" if published else ("valid" if flags["validate_only"] and code == 0 else
+                                             "invalid" if flags["validate_only"] else
+                                             "refused-shrink" if refusal == "shrink" else "refused")
+    _audit(**facts, dataset=report.get("dataset"), outcome=outcome, **(report.get("figures") or {}))
+    status = 201 if published else 200 if code == 0 else 409 if refusal == "shrink" else 422
     if _wants_json():
         return jsonify({"ok": code == 0, "published": published, "dataset": report.get("dataset"), "who": who,
-                        "outcome": outcome, "report": report}), status
+                        "outcome": outcome, "figures": report.get("figures"), "report": report}), status
     return render_template("publish/report.html", report=report, outcome=outcome, who=who, kinds=KINDS,
                            values=values, rows=_rows(report), limit=limit), status
 
 
-def _run(store: str, path: Path, values: dict, validate_only: bool, skip_invalid: bool):
+def _flag(name: str) -> bool:
+    """A yes/no form field or query parameter (``1``, ``true``, ``yes``, ``on``)."""
+    value = (request.form.get(name) or request.args.get(name) or "").strip().lower()
+    return value in ("1", "true", "yes", "on")
+
+
+def _run(store: str, path: Path, values: dict, flags: dict, record: TokenRecord):
     """``svcat validate|load --format json`` in a subprocess: (exit code, report, problem)."""
     command = [sys.executable, "-m", "catalogue", "--store", store, "--base-uri",
-               current_app.config["SVCAT_BASE_URI"], "validate" if validate_only else "load",
+               current_app.config["SVCAT_BASE_URI"], "validate" if flags["validate_only"] else "load",
                values["kind"], str(path), "--format", "json", "--quiet"]
     if values["publisher"]:
         command += ["--publisher", values["publisher"]]
     if values.get("sheet"):
         command += ["--sheet", values["sheet"]]
-    if skip_invalid:
+    if flags["skip_invalid"]:
         command.append("--skip-invalid-rows")
+    if not flags["validate_only"]:
+        command += ["--who", record.name]
+        if not record.admin:
+            command += [f"--scope={gss}" for gss in record.publishers] or ["--scope=none"]
+        if flags["allow_shrink"]:
+            command.append("--allow-shrink")
     try:
         done = subprocess.run(command, capture_output=True, text=True, env=_load_environment(),
                               timeout=float(current_app.config["SVCAT_UPLOAD_TIMEOUT"]))

@@ -10,7 +10,6 @@ page with links to the next.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from urllib.parse import urlencode
 
 from flask import Response, current_app, jsonify, render_template, request
 
+from catalogue import csv_safe
 from catalogue.analysis import Query
 from catalogue.errors import BadRequest, NotFound
 from catalogue.web import negotiate as ng
@@ -209,7 +209,7 @@ def plain(value):
 def csv_lines(keys: list[str], rows) -> Iterator[str]:
     """The header and then each row as CSV text, a few hundred rows a chunk (streamed)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_safe.writer(buffer)
     writer.writerow(keys)
     for n, row in enumerate(rows, 1):
         writer.writerow(["" if row.get(k) is None else plain(row.get(k)) for k in keys])

@@ -22,7 +22,7 @@ The settings, and why each:
   from disk (cached dumps). Queries never run in the web process (``catalogue.store.pool``),
   so one heavy query does not stop the loop. ``docs/serving.md`` says more, with figures.
 - ``keepalive = 5``: an idle kept-alive connection is closed after five seconds.
-- Per-client limits (``catalogue.web.limits``) keep greedy clients from using every query
+- Per-client limits (``catalogue.web.throttle``) keep greedy clients from using every query
   worker; they are app settings, not gunicorn's.
 """
 

@@ -62,11 +62,12 @@ def base_uri() -> str:
 
 def init_app(app: Flask) -> None:
     from catalogue.web import (
-        catalogue_page, conditional, councils, datasets, errors, files, formatting, home, organisations, outcomes,
-        publish, query, reconcile, resources, search, social_value, sparql,
+        catalogue_page, conditional, councils, datasets, errors, files, formatting, home, organisations,
+        outcomes, publish, query, reconcile, resources, search, social_value, sparql, throttle,
     )
 
     errors.register(app)
+    throttle.init_app(app)
     formatting.init_app(app)
     conditional.init_app(app)
     app.register_blueprint(home.bp)

@@ -29,7 +29,8 @@ from catalogue.vocab import DCTERMS, SV
 from catalogue.web import get_store
 
 #: Endpoints that never get validators (their answers are not a function of the data alone).
-EXEMPT = {"static", "sparql.endpoint"}
+#: Dumps are files with validators of their own (``catalogue.web.dumps``).
+EXEMPT = {"static", "sparql.endpoint", "datasets.dump", "datasets.dump_turtle", "datasets.dump_all"}
 CACHE_KEY = "svcat.results"
 CACHE_SIZE = 512
 

@@ -38,21 +38,25 @@ MAX_BYTES = 4 << 20
 def split(update: str, *, max_triples: int = MAX_TRIPLES, max_values: int = MAX_VALUES,
           max_weight: int = MAX_WEIGHT, max_bytes: int = MAX_BYTES) -> list[str]:
     """``update`` as requests that each fit the limits, in order (``[update]`` if it fits)."""
-    pieces: list[tuple[str, int]] = []
+    pieces: list[tuple[str, str, int]] = []
     for prologue, op, toks in operations(update):
         for part in _cut(op, toks, max_triples, max_values):
-            pieces.append((prologue + part, _weight(part)))
-    if len(pieces) <= 1 and (not pieces or pieces[0][1] <= max_weight) and len(update) <= max_bytes:
+            pieces.append((prologue, part, _weight(part)))
+    if len(pieces) <= 1 and (not pieces or pieces[0][2] <= max_weight) and len(update) <= max_bytes:
         return [update] if update.strip() else []
-    requests, current, weight, size = [], [], 0, 0
-    for text, w in pieces:
-        if current and (weight + w > max_weight or size + len(text) > max_bytes):
-            requests.append(";\n".join(current))
+    requests: list[str] = []
+    current: list[str] = []
+    current_prologue, weight, size = "", 0, 0
+    for prologue, text, w in pieces:
+        # a request starts with its prologue once (Oxigraph refuses one after ";")
+        if current and (weight + w > max_weight or size + len(text) > max_bytes or prologue != current_prologue):
+            requests.append(current_prologue + ";\n".join(current))
             current, weight, size = [], 0, 0
+        current_prologue = prologue
         current.append(text)
         weight, size = weight + w, size + len(text) + 2
     if current:
-        requests.append(";\n".join(current))
+        requests.append(current_prologue + ";\n".join(current))
     return requests
 
 
@@ -85,12 +89,13 @@ def operations(update: str) -> Iterator[tuple[str, str, list[Token]]]:
 
 
 def _weight(op: str) -> int:
-    """Statements and values in an operation: what Virtuoso's compiled SQL grows with."""
-    count = 0
-    for tok in tokens(op):
-        if tok.kind in ("iri", "string", "pname"):
-            count += 1
-    return max(1, count // 3)
+    """Statements (a DATA operation's terms over three) or terms (any other operation, as a
+    ``VALUES`` list's): what Virtuoso's compiled SQL grows with."""
+    toks = list(tokens(op))
+    count = sum(1 for t in toks if t.kind in ("iri", "string", "pname"))
+    if [t.text.upper() for t in toks[1:2]] == ["DATA"]:
+        count //= 3
+    return max(1, count)
 
 
 def _cut(op: str, toks: list[Token], max_triples: int, max_values: int) -> list[str]:

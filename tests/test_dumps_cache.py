@@ -1,4 +1,4 @@
-"""Dumps are built once per data version and served as files: ETag, 304, Range (206);
+"""Dumps are built once per data version and dumped as files: ETag, 304, Range (206);
 a reload of the dataset makes a new file and removes the old one (issue 20, item 4)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ DUMP = "/dumps/E07000165/spend/2015-04"
 
 
 @pytest.fixture
-def served(tmp_path):
+def dumped(tmp_path):
     """A writable in-memory store with one dataset, an app over it, the dumps folder."""
     store = EmbeddedStore(None, mode="write")
     assert load_file(store, "spend", HARROGATE, base=BASE, publisher="E07000165", licence=OGL).loaded
@@ -34,8 +34,8 @@ def dump_files(app, name: str = "E07000165-spend-2015-04") -> list:
         return sorted((dumps_dir() / name).glob("*.gz"))
 
 
-def test_second_request_is_served_from_the_file_built_by_the_first(served):
-    _, app, client = served
+def test_second_request_is_served_from_the_file_built_by_the_first(dumped):
+    _, app, client = dumped
     first = client.get(DUMP + ".nq.gz")
     assert first.status_code == 200 and first.mimetype == "application/gzip"
     [built] = dump_files(app)
@@ -48,8 +48,8 @@ def test_second_request_is_served_from_the_file_built_by_the_first(served):
     assert first.headers["ETag"] and first.headers["Last-Modified"] and first.headers["Accept-Ranges"] == "bytes"
 
 
-def test_revalidation_gets_304_and_a_range_gets_exactly_those_bytes(served):
-    _, _, client = served
+def test_revalidation_gets_304_and_a_range_gets_exactly_those_bytes(dumped):
+    _, _, client = dumped
     whole = client.get(DUMP + ".nq.gz")
     etag = whole.headers["ETag"]
     assert client.get(DUMP + ".nq.gz", headers={"If-None-Match": etag}).status_code == 304
@@ -61,8 +61,8 @@ def test_revalidation_gets_304_and_a_range_gets_exactly_those_bytes(served):
     assert client.get(DUMP + ".nq.gz", headers={"Range": f"bytes={len(whole.data) + 10}-"}).status_code == 416
 
 
-def test_a_reload_builds_a_new_dump_and_removes_the_old_one(served):
-    store, app, client = served
+def test_a_reload_builds_a_new_dump_and_removes_the_old_one(dumped):
+    store, app, client = dumped
     before = client.get(DUMP + ".nq.gz")
     [old] = dump_files(app)
     assert load_file(store, "spend", HARROGATE, base=BASE, publisher="E07000165", licence=OGL).loaded
@@ -76,8 +76,8 @@ def test_a_reload_builds_a_new_dump_and_removes_the_old_one(served):
     assert app.extensions["svcat.dumps_built"] == 2
 
 
-def test_turtle_dump_holds_the_same_triples_as_the_n_quads_one(served):
-    _, _, client = served
+def test_turtle_dump_holds_the_same_triples_as_the_n_quads_one(dumped):
+    _, _, client = dumped
     quads = client.get(DUMP + ".nq.gz")
     turtle = client.get(DUMP + ".ttl.gz")
     assert turtle.status_code == 200 and turtle.headers["X-SVCAT-Content-Type"] == "text/turtle"
@@ -86,8 +86,8 @@ def test_turtle_dump_holds_the_same_triples_as_the_n_quads_one(served):
     assert from_turtle == from_quads and len(from_turtle) > 30_000
 
 
-def test_whole_store_dump_is_built_once_per_data_version(served):
-    _, app, client = served
+def test_whole_store_dump_is_built_once_per_data_version(dumped):
+    _, app, client = dumped
     first = client.get("/dumps/all.nq.gz")
     second = client.get("/dumps/all.nq.gz", headers={"Range": "bytes=0-9"})
     assert first.status_code == 200 and second.status_code == 206 and second.data == first.data[:10]

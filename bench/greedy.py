@@ -83,7 +83,7 @@ def main() -> None:
     parser.add_argument("--scenarios", default="sparql,dumps")
     parser.add_argument("--before", action="store_true", help="the old set-up: gthread, 2 threads, no limits")
     args = parser.parse_args()
-    env = {"SVCAT_STORE": args.store, "SVCAT_BASE_URI": args.base_uri, "SVCAT_PROXIES": "1"}
+    env = {"SVCAT_STORE": args.store, "SVCAT_BASE_URI": args.base_uri, "SVCAT_PROXIES": "1", "SVCAT_CLIENT_RATE": "120"}
     extra: tuple[str, ...] = ()
     if args.before:
         env["SVCAT_CLIENT_RATE"] = "0"

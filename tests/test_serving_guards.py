@@ -100,7 +100,7 @@ def test_a_query_whose_client_hung_up_is_stopped_and_burns_no_more_cpu(store_pat
 
 def test_a_fifth_client_is_answered_while_four_greedy_ones_get_429_with_retry_after(store_path):
     env = {"SVCAT_STORE": store_path, "SVCAT_BASE_URI": BASE, "SVCAT_QUERY_TIMEOUT": "3",
-           "SVCAT_PROXIES": "1"}
+           "SVCAT_PROXIES": "1", "SVCAT_CLIENT_RATE": "120"}
     with gunicorn(env, workers=1, ready_path="/sparql?query=ASK%7B%7D") as url:
         stop_at = time.monotonic() + 12
         outcomes: list[tuple[int, str | None]] = []

@@ -2,10 +2,9 @@
 
 They are ``catalogue.server``'s, the same that ``svcat serve`` and ``svcat demo`` run with
 (why each is set is said there): the worker timeout raised above what a page's queries
-may take, threaded (``gthread``) workers with two threads matching each web process's two
-query workers, no control socket, and every template compiled before a worker takes
-requests. Options on the command line still win; ``--worker-class sync`` trades throughput for a steadier latency
-on a machine busy with other work (README, *Scale*).
+may take, event-loop (``gevent``) workers so idle and slow clients hold no thread, no
+control socket, and every template compiled before a worker takes requests. Options on
+the command line still win (docs/serving.md).
 """
 
 from catalogue.gunicorn_conf import *  # noqa: F401,F403 (the settings and the post_worker_init hook)

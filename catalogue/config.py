@@ -44,6 +44,16 @@ SETTINGS: tuple[Setting, ...] = (
             "Space-separated SPARQL endpoint URLs that SERVICE may call; empty (the default) turns "
             "federated queries off."),
     Setting("MAX_QUERY_BYTES", 1_000_000, "Largest SPARQL request body accepted."),
+    Setting("CLIENT_RATE", 120.0,
+            "Requests a minute one client may make to /sparql, POST /publish and /dumps/ (per web process; "
+            "over it: 429 with Retry-After). 0 turns the per-client limits off (docs/serving.md)."),
+    Setting("CLIENT_BURST", 30, "Requests one client may make at once before SVCAT_CLIENT_RATE applies."),
+    Setting("CLIENT_CONCURRENCY", 2,
+            "Requests one client may have running at once on /sparql, POST /publish and /dumps/ (per web "
+            "process); more get 429 with Retry-After."),
+    Setting("PROXIES", 0,
+            "Trusted reverse proxies in front (nginx: 1): the client is then the X-Forwarded-For address the "
+            "outermost of them saw; 0 (the default) takes the connection's address and ignores the header."),
     Setting("STORE_USER", "", "User name for a remote store that asks for HTTP authentication."),
     Setting("STORE_PASSWORD", "", "Password for a remote store that asks for HTTP authentication."),
     Setting("TOKENS_FILE", "",
@@ -56,6 +66,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Folder that keeps each loaded source file (content-addressed by sha256) so that its download "
             "URL and row citations resolve; default sources/ in the store folder (svcat-sources for a remote "
             "store; not kept for memory:)."),
+    Setting("DUMPS_DIR", "",
+            "Folder where dumps are kept, built once per data version (docs/serving.md); default dumps/ in "
+            "the store folder (svcat-dumps in the working directory for a remote store)."),
     Setting("MAX_UPLOAD_BYTES", 50_000_000,
             "Largest file /publish accepts; a bigger upload is refused (413) before its body is read."),
     Setting("MAX_FILE_BYTES", 200_000_000,

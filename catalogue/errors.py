@@ -10,6 +10,8 @@
     │   ├── FederationRefused (403)    SERVICE to an endpoint not on the allow-list
     │   └── ReadOnlyStore (403)        a write on a store opened for reading
     ├── PayloadTooLarge (413)
+    ├── TooManyRequests (429)        a client over its rate or concurrency limit (Retry-After)
+    ├── ClientGone (499)             the client closed its connection; its query was stopped
     ├── QueryTimeout (503)           a query stopped at its time limit
     ├── QueryTooLarge (503)          a query stopped at its memory limit
     └── StoreUnavailable (503)       the store cannot be opened or reached
@@ -69,6 +71,20 @@ class FederationRefused(Forbidden):
 class PayloadTooLarge(CatalogueError):
     status = 413
     title = "Payload too large"
+
+
+class TooManyRequests(CatalogueError):
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, message: str, *, retry_after: int = 1):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ClientGone(CatalogueError):
+    status = 499  # nginx's "client closed request": nobody reads the answer
+    title = "Client closed the request"
 
 
 class QueryTimeout(CatalogueError):

@@ -12,11 +12,18 @@ The settings, and why each:
 - ``timeout = 120``: a page may run several queries, each allowed ``SVCAT_QUERY_TIMEOUT``
   (30 s by default) before it is stopped and the page answers 503. gunicorn's own worker
   timeout (30 s by default) would kill the web worker first and answer a bare 500.
-- ``worker_class = "gthread"``, ``threads = 2``: a request spends most of its time waiting
-  for its query worker process (``catalogue.store.pool``); meanwhile the other thread parses,
-  answers or waits for the next request, and connections are kept alive. Two threads match
-  the two query workers each web process starts (``SVCAT_QUERY_WORKERS``). Measured on the
-  2-core machine (README, *Scale*): 1.4-4 times the ``/sparql`` throughput of the sync worker.
+- ``worker_class = "gevent"``, ``worker_connections = 1000``: each connection is a
+  greenlet, not a thread, so clients that connect and send nothing, or send their request
+  a byte at a time, cost a few kilobytes each and never stop the others from being served
+  (with the threaded ``gthread`` worker, four idle connections held all four threads and
+  ``GET /`` waited until they gave up; ``tests/test_slow_clients.py`` holds 16 idle and 8
+  slow connections open and asks for ``/``). What a request waits on cooperates with the
+  event loop: its query worker's pipe (``select``), the remote store's HTTP, files sent
+  from disk (cached dumps). Queries never run in the web process (``catalogue.store.pool``),
+  so one heavy query does not stop the loop. ``docs/serving.md`` says more, with figures.
+- ``keepalive = 5``: an idle kept-alive connection is closed after five seconds.
+- Per-client limits (``catalogue.web.throttle``) keep greedy clients from using every query
+  worker; they are app settings, not gunicorn's.
 """
 
 from __future__ import annotations
@@ -24,8 +31,9 @@ from __future__ import annotations
 SETTINGS = {
     "timeout": 120,
     "graceful_timeout": 30,
-    "worker_class": "gthread",
-    "threads": 2,
+    "worker_class": "gevent",
+    "worker_connections": 1000,
+    "keepalive": 5,
     # gunicorn 27's control socket (one fixed path under ~/.gunicorn) stays off: two servers
     # on one machine would fight over it, and nothing here uses it. Older gunicorn has no such
     # setting; its config file loader skips names it does not know.

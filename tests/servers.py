@@ -32,7 +32,10 @@ def free_port() -> int:
 @contextlib.contextmanager
 def gunicorn(env: dict, *, workers: int = 2, ready_path: str = "/", log: Path | None = None,
              extra_args: tuple[str, ...] = ()):
-    """Serve ``wsgi:app`` with ``env`` (``SVCAT_*`` settings) and yield its root URL."""
+    """Serve ``wsgi:app`` with ``env`` (``SVCAT_*`` settings) and yield its root URL.
+
+    The per-client limits are off unless ``env`` sets ``SVCAT_CLIENT_RATE``: tests ask
+    hundreds of queries a minute from one address (test_serving_guards.py tests them)."""
     port = free_port()
     if log is None:  # a file, not a pipe: a chatty server must never block on a full pipe
         handle, name = tempfile.mkstemp(prefix="svcat-gunicorn-", suffix=".log")
@@ -41,7 +44,7 @@ def gunicorn(env: dict, *, workers: int = 2, ready_path: str = "/", log: Path | 
     output = open(log, "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", *extra_args, "wsgi:app"],
-        cwd=ROOT, env=dict(os.environ, **env), stdout=output, stderr=subprocess.STDOUT)
+        cwd=ROOT, env=dict(os.environ, **{"SVCAT_CLIENT_RATE": "0", **env}), stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait(proc, url + ready_path, log)

@@ -73,7 +73,7 @@ def test_serve_runs_gunicorn_workers_with_the_production_settings(disk_store_pat
                               headers={"Accept": "application/sparql-results+json"}, timeout=60)
         assert answer.status_code == 200
         assert int(answer.json()["results"]["bindings"][0]["n"]["value"]) > 1000
-        # The threaded worker and two of them: the settings came from catalogue.server,
+        # The gevent worker and two of them: the settings came from catalogue.server,
         # not from a gunicorn.conf.py (there is none in this folder).
         # (a worker writes its access line just after the client has the answer)
         deadline = time.monotonic() + 30
@@ -81,7 +81,7 @@ def test_serve_runs_gunicorn_workers_with_the_production_settings(disk_store_pat
                 said(log).count("Booting worker with pid") >= 2 and "GET /sparql" in said(log)):
             time.sleep(0.2)
         output = said(log)
-        assert "Using worker: gthread" in output, output[-2000:]
+        assert "Using worker: gevent" in output, output[-2000:]
         assert output.count("Booting worker with pid") == 2, output[-2000:]
         assert "GET /sparql" in output  # the access log, as the development server printed one
         assert "Control socket listening" not in output

@@ -14,6 +14,11 @@ started on first use; each of its threads (``gunicorn.conf.py``: two) uses one a
 time, and the others take over at once while a killed one is replaced. Results are capped at
 ``limits.result_limit`` rows inside the worker, so a huge result never crosses the
 pipe; the answer says when it was cut.
+
+A query whose client went away is stopped too: the web layer sets ``CLIENT_GONE`` for
+each request (a callable that looks at the client's socket), and the wait for the
+worker's reply asks it five times a second; when it says yes, the worker is killed and
+replaced as on a timeout, so no CPU is spent on an answer nobody will read.
 """
 
 from __future__ import annotations
@@ -26,10 +31,11 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 
 from catalogue import errors
-from catalogue.errors import CatalogueError, QueryTimeout, QueryTooLarge, ReadOnlyStore, StoreUnavailable
+from catalogue.errors import CatalogueError, ClientGone, QueryTimeout, QueryTooLarge, ReadOnlyStore, StoreUnavailable
 from catalogue.store import (
     BOOLEAN, GRAPH, UNION, Bindings, QueryLimits, RawResult, Triples, bindings_from, protocol_dataset,
     triples_from,
@@ -57,6 +63,14 @@ class _Died(Exception):
 
 class _TooBig(Exception):
     pass
+
+
+class _Gone(Exception):
+    pass
+
+
+#: For the request being served: a callable that says whether its client has gone away.
+CLIENT_GONE: ContextVar[Callable[[], bool] | None] = ContextVar("svcat_client_gone", default=None)
 
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -91,6 +105,9 @@ class QueryWorker:
             if not select.select([fd], [], [], min(wait, WATCH_INTERVAL))[0]:
                 if self.memory_limit and self.resident() > self.memory_limit:
                     raise _TooBig()
+                gone = CLIENT_GONE.get()
+                if gone is not None and gone():
+                    raise _Gone()
                 continue
             chunk = os.read(fd, max(size - len(self._pending), 1 << 20))
             if not chunk:
@@ -218,6 +235,9 @@ class QueryPool:
             raise QueryTooLarge(
                 f"the query was stopped when it held more than {self.memory_limit >> 20} MB of memory "
                 "(SVCAT_QUERY_MEMORY_MB); narrow it down or aggregate the summary cubes") from None
+        except _Gone:
+            self._replace(worker)
+            raise ClientGone("the client went away; its query was stopped") from None
         except _Died:
             code = worker.proc.wait()
             self._replace(worker)

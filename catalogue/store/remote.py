@@ -34,6 +34,7 @@ from SPARQLWrapper import SPARQLExceptions as sw
 from catalogue.errors import BadQuery, QueryTimeout, ReadOnlyStore, StoreUnavailable
 from catalogue.store import BINDINGS, BOOLEAN, GRAPH, Bindings, QueryLimits, RawResult, Triples
 from catalogue.store import remote_http as rh
+from catalogue.store import update_split
 from catalogue.store.remote_http import RemoteOptions
 from catalogue.store.results import write_csv
 from catalogue.store.sparql_text import iri, literal
@@ -230,10 +231,12 @@ class RemoteStore:
             raise ReadOnlyStore("this store was opened for reading")
 
     def update(self, sparql: str) -> None:
+        """Run ``sparql``, cut into requests that fit the server's limits (``update_split``)."""
         self._writer_check()
-        client = self._wrapper(self.endpoints.update, authenticate=True)
-        client.setQuery(sparql)
-        self._run(client, "an update")
+        for text in update_split.split(sparql):
+            client = self._wrapper(self.endpoints.update, authenticate=True)
+            client.setQuery(text)
+            self._run(client, "an update")
 
     def bulk_add(self, chunks: Iterable[bytes], graph: str | None = None) -> None:
         """Graph Store POSTs of N-Triples (at most ``GSP_BYTES`` each), or INSERT DATA."""

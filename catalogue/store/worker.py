@@ -65,10 +65,21 @@ def receive(fd: int):
 
 
 def send(fd: int, message) -> None:
+    """Write one message; waits while the pipe is full.
+
+    Under gevent (the web tier's worker class) the parent's end of the pipe is
+    non-blocking, so a message larger than the pipe's buffer (a long query text) meets a
+    full pipe: wait for room instead of failing.
+    """
+    import select
+
     body = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     view = memoryview(HEADER.pack(len(body)) + body)
     while view:
-        view = view[os.write(fd, view):]
+        try:
+            view = view[os.write(fd, view):]
+        except BlockingIOError:
+            select.select([], [fd], [], 1.0)
 
 
 def handle(store, request: dict):

@@ -63,11 +63,12 @@ def base_uri() -> str:
 def init_app(app: Flask) -> None:
     from catalogue.web import (
         catalogue_page, conditional, councils, datasets, errors, files, formatting, home, ops, organisations,
-        outcomes, publish, query, reconcile, resources, search, social_value, sparql,
+        outcomes, publish, query, reconcile, resources, search, social_value, sparql, throttle,
     )
 
     ops.init_app(app)  # first: every answer, errors included, carries its request id
     errors.register(app)
+    throttle.init_app(app)
     formatting.init_app(app)
     conditional.init_app(app)
     app.register_blueprint(home.bp)

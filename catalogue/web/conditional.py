@@ -29,8 +29,10 @@ from catalogue.vocab import DCTERMS, SV
 from catalogue.web import get_store
 
 #: Endpoints that never get validators (their answers are not a function of the data alone;
-#: the health probes must not touch the store at all).
-EXEMPT = {"static", "sparql.endpoint", "ops.healthz", "ops.readyz"}  # probes: never cached, no store
+#: the health probes must not touch the store at all). Dumps are files with validators of
+#: their own (``catalogue.web.dumps``).
+EXEMPT = {"static", "sparql.endpoint", "ops.healthz", "ops.readyz",
+          "datasets.dump", "datasets.dump_turtle", "datasets.dump_all"}
 CACHE_KEY = "svcat.results"
 CACHE_SIZE = 512
 

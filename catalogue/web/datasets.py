@@ -2,23 +2,24 @@
 
 The page shows the DCAT record, the load history, the validation report, a page of
 rows and the downloads. Tables live at ``/dataset/<GSS>/<kind>/<key>/<table>`` (``rows``,
-``issues``, ``skipped``; ``.csv``/``.json`` too). Dumps are gzipped N-Quads streamed from
-the store: ``/dumps/<GSS>/<kind>/<key>.nq.gz`` (one dataset's graph) and
-``/dumps/all.nq.gz`` (everything).
+``issues``, ``skipped``; ``.csv``/``.json`` too). Dumps are gzipped files built once per
+data version (``catalogue.web.dumps``): ``/dumps/<GSS>/<kind>/<key>.nq.gz`` (one
+dataset's graph, N-Quads), ``.ttl.gz`` (the same as Turtle) and ``/dumps/all.nq.gz``
+(everything).
 """
 
 from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, render_template, url_for
+from flask import Blueprint, render_template, url_for
 
 from catalogue import iris
 from catalogue.analysis import datasets as ds
 from catalogue.errors import NotFound
 from catalogue.vocab import compact
 from catalogue.web import base_uri, get_store
-from catalogue.web.dumps import gzip_stream
+from catalogue.web.dumps import dump_file, send_dump
 from catalogue.web.fetch import fetch
 from catalogue.web.resources import register_page, statements
 from catalogue.web.tables import Column, Table, page_args, respond, split_format, view
@@ -43,6 +44,7 @@ def record_or_404(gss: str, kind: str, key: str) -> dict:
     record = dict(rows[0], iri=iri, gss=gss, kind_name=ds.kind_name(rows[0].get("kind")), key=key,
                   kind_segment=kind)
     record["dump"] = url_for("datasets.dump", gss=gss, kind=kind, key=key)
+    record["dump_turtle"] = url_for("datasets.dump_turtle", gss=gss, kind=kind, key=key)
     return record
 
 
@@ -184,23 +186,24 @@ def page(iri: str, graph, match) -> str:
                            council_href=url_for("resources.document", path=f"council/{record['gss']}"))
 
 
-@bp.route("/dumps/<gss>/<kind>/<key>.nq.gz")
-def dump(gss: str, kind: str, key: str):
+@bp.route("/dumps/<gss>/<kind>/<key>.nq.gz", defaults={"fmt": "nq"})
+@bp.route("/dumps/<gss>/<kind>/<key>.ttl.gz", defaults={"fmt": "ttl"}, endpoint="dump_turtle")
+def dump(gss: str, kind: str, key: str, fmt: str):
+    """One dataset's graph: built once per load (its graph names the version)."""
     record = record_or_404(gss, kind, key)
-    store = get_store()
-    return _gzip_response(lambda out: store.dump(out, str(record["graph"])), f"{gss}-{kind}-{key}.nq.gz")
+    store, graph = get_store(), str(record["graph"])
+    path = dump_file(f"{gss}-{kind}-{key}", graph, fmt, lambda out: store.dump(out, graph))
+    return send_dump(path, f"{gss}-{kind}-{key}.{fmt}.gz", fmt)
 
 
 @bp.route("/dumps/all.nq.gz")
 def dump_all():
+    """Everything: built once per published data version."""
+    from catalogue.web.conditional import data_version
+
     store = get_store()
-    return _gzip_response(lambda out: store.dump(out), "svcat-all.nq.gz")
-
-
-def _gzip_response(write, filename: str) -> Response:
-    response = Response(gzip_stream(write), mimetype="application/gzip")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    path = dump_file("all", data_version()[0], "nq", lambda out: store.dump(out))
+    return send_dump(path, "svcat-all.nq.gz", "nq")
 
 
 register_page(PAGE_PATTERN, page)

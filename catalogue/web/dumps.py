@@ -1,84 +1,135 @@
-"""Stream a store dump to the client as gzip while the store writes it.
+"""Dumps built once per data version, kept on disk, served as files (ETag, Range).
 
-``Store.dump`` writes N-Quads into a file object. A worker thread gives it a gzip
-writer whose compressed blocks go through a small queue to the response generator, so
-a dump of millions of quads never sits in memory. If the client goes away, the
-generator is closed and the worker stops at its next write.
+Why: a dump used to be written from the store on every request, with no time limit, so
+four clients downloading ``/dumps/all.nq.gz`` kept four threads and the store busy for
+as long as they liked. Now the first request for a dump of a given version writes it
+(gzip, to a temporary name, then renamed into place) into ``SVCAT_DUMPS_DIR``; every
+later request is ``send_file`` of that file, with ``ETag`` and ``Last-Modified`` (304 on
+revalidation) and byte ranges (206), so a broken download resumes where it stopped.
+
+What a version is:
+
+- a dataset's dump: its graph. Every load writes a fresh graph under a new name and
+  swaps the catalogue record to it, so a graph's content never changes; the next load
+  names a new graph, its dump is a new file, and the old file is removed when the new
+  one is written (files are ``<dataset>/<hash of the graph>.<format>.gz``).
+- ``all.nq.gz``: the data version pages are cached under (``conditional.data_version``:
+  the embedded store's published snapshot, a remote store's newest catalogue record).
+
+Building runs off the event loop (gevent's thread pool when the worker is a gevent
+one), so other clients keep being served while a big dump is written; two requests for
+the same missing dump in one process wait for one build.
 """
 
 from __future__ import annotations
 
 import gzip
-import io
-import queue
+import hashlib
+import os
+import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from pathlib import Path
 from typing import IO
 
-QUEUE_BLOCKS = 32
-BLOCK_TIMEOUT = 60.0  # seconds a worker waits for a slow client before giving up
+from flask import current_app, send_file
+
+from catalogue.paths import beside_store
+
+#: What each dump format is: file extension, media type (the file is gzip of it).
+FORMATS = {"nq": "application/n-quads", "ttl": "text/turtle"}
+_BUILDING = threading.Lock()
 
 
-class ClientGone(Exception):
-    """The response was closed before the dump finished."""
+def dumps_dir() -> Path:
+    """``SVCAT_DUMPS_DIR``, else ``dumps/`` in the store folder, else ``svcat-dumps``; a
+    temporary folder for a store handed to the app as an object (tests, ``memory:``)."""
+    config = current_app.config
+    if config.get("SVCAT_STORE_OBJECT") is not None or str(config.get("SVCAT_STORE")) == "memory:":
+        folder = current_app.extensions.get("svcat.dumps_tmp")
+        if folder is None:
+            folder = current_app.extensions["svcat.dumps_tmp"] = Path(tempfile.mkdtemp(prefix="svcat-dumps-"))
+        return folder
+    settings = {k[len("SVCAT_"):]: v for k, v in config.items() if k.startswith("SVCAT_")}
+    return beside_store(settings, "DUMPS_DIR", "dumps", "svcat-dumps")
 
 
-class _QueueWriter(io.RawIOBase):
-    def __init__(self, blocks: queue.Queue, closed: threading.Event):
-        self.blocks = blocks
-        self.gone = closed
+def dump_file(name: str, version: str, fmt: str, write: Callable[[IO[bytes]], None]) -> Path:
+    """The dump ``name`` of ``version`` in format ``fmt`` (``nq``/``ttl``), built if missing."""
+    folder = dumps_dir() / name
+    digest = hashlib.sha1(version.encode("utf-8")).hexdigest()[:20]
+    path = folder / f"{digest}.{fmt}.gz"
+    if path.exists():
+        return path
+    locks = current_app.extensions.setdefault("svcat.dump_locks", {})
+    with _BUILDING:
+        lock = locks.setdefault(str(path), threading.Lock())
+    with lock:
+        if not path.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            off_loop(lambda: _build(path, fmt, write))
+            current_app.extensions["svcat.dumps_built"] = current_app.extensions.get("svcat.dumps_built", 0) + 1
+            _prune(path)
+    with _BUILDING:
+        locks.pop(str(path), None)
+    return path
 
-    def writable(self) -> bool:
-        return True
 
-    def write(self, data) -> int:
-        if self.gone.is_set():
-            raise ClientGone()
-        chunk = bytes(data)
-        if chunk:
-            try:
-                self.blocks.put(chunk, timeout=BLOCK_TIMEOUT)
-            except queue.Full as exc:
-                raise ClientGone() from exc
-        return len(chunk)
+def send_dump(path: Path, download_name: str, fmt: str):
+    """The file as a download: gzip of ``fmt``, with validators and range support."""
+    stat = path.stat()
+    response = send_file(path, mimetype="application/gzip", as_attachment=True, download_name=download_name,
+                         conditional=True, etag=f"{path.name.split('.', 1)[0]}-{fmt}-{stat.st_size}",
+                         last_modified=stat.st_mtime, max_age=0)
+    response.headers["X-SVCAT-Content-Type"] = FORMATS[fmt]  # what is inside the gzip
+    response.headers.setdefault("Accept-Ranges", "bytes")
+    return response
 
 
-def gzip_stream(write: Callable[[IO[bytes]], None], level: int = 6) -> Iterator[bytes]:
-    """Yield gzip blocks of whatever ``write(fileobj)`` writes."""
-    blocks: queue.Queue = queue.Queue(maxsize=QUEUE_BLOCKS)
-    gone = threading.Event()
-    done = object()
-
-    def work() -> None:
-        try:
-            raw = io.BufferedWriter(_QueueWriter(blocks, gone), buffer_size=1 << 16)
-            with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=level, mtime=0) as zipped:
-                write(zipped)
-            raw.flush()
-        except ClientGone:
-            return
-        except BaseException as exc:  # handed to the response generator
-            _put(blocks, exc, gone)
-            return
-        _put(blocks, done, gone)
-
-    threading.Thread(target=work, daemon=True, name="svcat-dump").start()
+def _build(path: Path, fmt: str, write: Callable[[IO[bytes]], None]) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        while True:
-            item = blocks.get()
-            if item is done:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
+        with open(temporary, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as out:
+            if fmt == "nq":
+                write(out)
+            else:
+                _turtle(write, out)
+        os.replace(temporary, path)
     finally:
-        gone.set()
+        temporary.unlink(missing_ok=True)
 
 
-def _put(blocks: queue.Queue, item, gone: threading.Event) -> None:
-    while not gone.is_set():
-        try:
-            blocks.put(item, timeout=1.0)
-            return
-        except queue.Full:
-            continue
+def _turtle(write: Callable[[IO[bytes]], None], out: IO[bytes]) -> None:
+    """N-Quads from ``write`` as Turtle (one graph: the graph names are dropped)."""
+    import pyoxigraph as ox
+
+    from catalogue.vocab import PREFIXES
+
+    with tempfile.TemporaryFile() as quads:
+        write(quads)
+        quads.seek(0)
+        triples = (q.triple for q in ox.parse(quads, format=ox.RdfFormat.N_QUADS))
+        ox.serialize(triples, out, format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
+
+
+def _prune(keep: Path) -> None:
+    """Remove the same dump's older versions in the same format (the new one is in place)."""
+    suffix = keep.name.split(".", 1)[-1]
+    for old in keep.parent.glob(f"*.{suffix}"):
+        if old != keep:
+            old.unlink(missing_ok=True)
+
+
+def off_loop(work: Callable[[], None]) -> None:
+    """Run ``work`` where it cannot stop the event loop: a gevent worker's thread pool (a
+    real thread), or here when the server is threaded already."""
+    try:
+        from gevent import monkey
+    except ImportError:  # pragma: no cover - gevent is a dependency
+        monkey = None
+    if monkey is not None and monkey.is_module_patched("threading"):
+        import gevent
+
+        gevent.get_hub().threadpool.apply(work)
+    else:
+        work()

@@ -26,7 +26,11 @@ def error_response(status: int, title: str, message: str):
 def register(app: Flask) -> None:
     @app.errorhandler(CatalogueError)
     def catalogue_error(exc: CatalogueError):
-        return error_response(exc.status, exc.title, exc.message)
+        response = app.make_response(error_response(exc.status, exc.title, exc.message))
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

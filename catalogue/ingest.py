@@ -134,7 +134,7 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
         keep_source(path, source.info.sha256, sources)  # before the record names it
     report.triples = stream.emitted - stream.repeats if stream.exact else count_triples(store, graph)
     previous = previous_record(store, base, source.dataset)
-    council_iri = iris.council(base, source.council.gss)
+    council_iri = source.publisher  # the council, or a register's body
     change = history.change_for_load(store, source.dataset, previous.get("graph"), stream.digests,
                                      source.info.sha256, source.filename, report.rows_loaded)
     record = RecordInput(

@@ -147,3 +147,25 @@ def organisation_summary(base: str) -> str:
 def council_summary(base: str, gss: str, name: str) -> str:
     """One of a council's summary cubes (``by-payee``, ``by-month``, ``concentration``...)."""
     return f"{base}id/summary/council/{gss}/{name}"
+
+
+# ---------------------------------------------------------------- official registers (loaders.registers)
+
+def register_body(base: str, key: str) -> str:
+    """The body that publishes a register (``companies-house``, ``charity-commission``, ``ons``...)."""
+    return f"{base}id/register-body/{key}"
+
+
+def register_entry(base: str, org_id: str) -> str:
+    """One organisation's entry in an official register, by its org-id (``GB-COH-01243967``)."""
+    return f"{base}id/register-entry/{org_id}"
+
+
+def postcode_unit(base: str, postcode: str) -> str:
+    """A postcode as the ONS Postcode Directory places it (``LS1 1UR`` -> ``.../postcode/LS11UR``)."""
+    return f"{base}id/postcode/{postcode.replace(' ', '')}"
+
+
+def notice(base: str, key: str) -> str:
+    """A procurement notice (an OCDS release), by its ocid and release id."""
+    return f"{base}id/notice/{key}"

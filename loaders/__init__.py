@@ -23,18 +23,27 @@ from loaders.header import ColumnWatch, find_header, header_notes
 from loaders.mapping import Dialect, DialectError, TableMap, user_dialect
 from loaders.read import FileInfo, is_blank, records, sniff
 from loaders.report import LoadIssue, LoadReport
+from loaders.registers import charities as charity_register
+from loaders.registers import companies_house, postcodes
+from loaders.registers import publisher_iri
 from loaders.terms import Triple
 
 __all__ = [
     "KINDS", "SourceFile", "RowEvent", "SkipEvent", "open_source", "LoadError",
-    "DialectError", "UnknownCouncil", "LoadReport",
+    "DialectError", "UnknownCouncil", "LoadReport", "REGISTER_KINDS",
 ]
 
 #: Each kind is a module with make_context, preamble, skip_reason, row_to_triples,
 #: SHAPES and FIELDS_FOR_PATH.
 KINDS: dict[str, ModuleType] = {"spend": spend, "suppliers": suppliers, "contracts": contracts,
                                "grants": grants, "outcomes": outcomes,
-                               "framework": framework}
+                               "framework": framework,
+                               # official registers (loaders/registers): published by their register body
+                               "companies-house": companies_house, "charities": charity_register,
+                               "postcodes": postcodes}
+
+#: The kinds that are official registers, not council files (no --publisher).
+REGISTER_KINDS = frozenset({"companies-house", "charities", "postcodes"})
 
 #: How many data rows to look at to recognise the council from body columns.
 DETECT_ROWS = 50
@@ -82,6 +91,11 @@ class SourceFile:
         """What a publisher may want to know about the file's header and columns (after
         ``events()`` has run, so that unnamed columns are known to be empty or not)."""
         return header_notes(self.table, self.preamble_rows) + (self.watch.notes() if self.watch else [])
+
+    @property
+    def publisher(self) -> str:
+        """The dataset's publisher IRI: the council, or the register body for a register."""
+        return publisher_iri(self.base, self.council)
 
     @property
     def filename(self) -> str:
@@ -144,19 +158,23 @@ def open_source(kind: str, path: str | Path, *, base: str, publisher: str | None
     path = Path(path)
     if not path.is_file():
         raise LoadError(f"{path}: no such file")
+    handler = KINDS[kind]
+    if publisher and hasattr(handler, "PUBLISHER"):
+        raise LoadError(f"{path.name}: a {kind} file is published by {handler.PUBLISHER.name}, not a council: "
+                        f"leave out --publisher")
     info = sniff(path)
-    stream = records(info)
+    stream = handler.records(info) if hasattr(handler, "records") else records(info)
     dialect: Dialect | None = user_dialect(kind, Path(mapping)) if mapping else None
     table, preamble_rows = find_header(kind, stream, path, dialect)
     lookahead = list(itertools.islice(stream, DETECT_ROWS))
-    council = _council(publisher, table, lookahead, path)
+    council = handler.PUBLISHER if hasattr(handler, "PUBLISHER") else _council(publisher, table, lookahead, path)
     key = dataset_key or slug(path.stem, 80)
     base = iris.normalise_base(base)
     return SourceFile(
         kind=kind, info=info, table=table, council=council, base=base, key=key,
         dataset=iris.dataset(base, council.gss, kind, key),
         source=iris.source_file(base, council.gss, kind, key, slug(path.stem, 80) + path.suffix.lower()),
-        handler=KINDS[kind],
+        handler=handler,
         _records=itertools.chain(lookahead, stream),
         preamble_rows=preamble_rows,
     )

@@ -20,6 +20,7 @@ from catalogue.config import settings
 from catalogue.errors import CatalogueError
 
 from loaders import KINDS as LOADER_KINDS
+from loaders import REGISTER_KINDS
 
 KINDS = sorted(LOADER_KINDS)
 
@@ -105,7 +106,8 @@ def _progress(quiet: bool):
 file_argument = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 kind_argument = click.argument("kind", type=click.Choice(KINDS))
 publisher_option = click.option("--publisher", metavar="COUNCIL",
-                                help="The publishing council (GSS code or name) when the file does not say.")
+                                help="The publishing council (GSS code or name) when the file does not say "
+                                     "(not for the registers: companies-house, charities, postcodes, ocds).")
 mapping_option = click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
                               help="A CSV on the Web metadata file mapping this file's columns.")
 format_option = click.option("--format", "fmt", type=click.Choice(["table", "json", "turtle"]), default="table",
@@ -190,7 +192,7 @@ def _load_one(ctx, kind, file, publisher, mapping, licence, title, skip_invalid,
                                 skip_invalid=skip_invalid, sources=_sources(ctx), pending=pending)
         if outcome.loaded and pending is not None:
             linked = link_after_load(store, ctx.obj["base"], ctx.obj["config"]["LICENCE"], quiet=True,
-                                     pending=pending)
+                                     pending=pending, full=kind in REGISTER_KINDS)
     except CatalogueError as exc:
         raise UsageProblem(exc.message) from exc
     finally:

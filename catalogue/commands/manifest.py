@@ -17,6 +17,7 @@ def load_many(ctx, manifest, kind, publisher, licence, fmt, quiet, no_link, file
     from catalogue.cli import KINDS, UsageProblem, _print_report, _progress, _sources, _store
     from catalogue.commands.linking import link_after_load
     from catalogue.manifest import ManifestError, entries, load_all
+    from loaders import REGISTER_KINDS
     from catalogue.summaries import Pending, settle
 
     if files is None:
@@ -42,7 +43,8 @@ def load_many(ctx, manifest, kind, publisher, licence, fmt, quiet, no_link, file
         outcomes = load_all(store, files, base=ctx.obj["base"], licence=licence, pending=pending,
                             sources=_sources(ctx), progress=lambda entry: _progress(quiet), done=done)
         if any(o.loaded for _, o in outcomes) and not no_link:
-            linked = link_after_load(store, ctx.obj["base"], licence, quiet=True, pending=pending)
+            registers = any(o.loaded and e.kind in REGISTER_KINDS for e, o in outcomes)
+            linked = link_after_load(store, ctx.obj["base"], licence, quiet=True, pending=pending, full=registers)
     except CatalogueError as exc:
         raise UsageProblem(exc.message) from exc
     finally:

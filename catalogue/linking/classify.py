@@ -142,10 +142,11 @@ def classify(records: list[SupplierRecord], council_gss: str | None = None,
                 if evidence.confidence is not None:
                     known.confidence = max(known.confidence or 0, evidence.confidence)
     evidence = sorted(merged.values(), key=lambda e: (_rank(e.cls), -(e.confidence or 0), e.reason))
-    for e in evidence:
-        if e.source == "registeredIdentifier" and any(f"{org_id} " in e.reason or e.reason.endswith(org_id)
-                                                       for org_id in removed):
-            e.accepted = False  # the register says this charity was removed
+    if removed and not any(e.cls == "vcse" and e.source == "register" for e in evidence):
+        for e in evidence:  # the register says the charity was removed: its number or name no longer make it one
+            if e.cls == "vcse" and (e.source == "registeredIdentifier" and any(i in e.reason for i in removed)
+                                    or e.reason == "the name says it is a charity"):
+                e.accepted = False
     _weigh_size(evidence)
     if any(e.cls == "publicBody" and e.accepted for e in evidence):
         for e in evidence:

@@ -35,7 +35,10 @@ class Facts:
     county: str = ""
 
     def _best(self, classes: tuple[str, ...], also=lambda note: False) -> str:
-        found = [e for e in self.evidence if e[2] and (e[0] in classes or (e[0] == "unknownClass" and also(e[4])))]
+        """The accepted evidence that decided (registers first, then by confidence), else a
+        register's note of why it is unknown."""
+        found = [e for e in self.evidence if e[2] and e[0] in classes and e[0] in self.classes]
+        found = found or [e for e in self.evidence if e[2] and e[0] == "unknownClass" and also(e[4])]
         found.sort(key=lambda e: (e[1] != REGISTER, -e[3], e[4]))
         return found[0][4] if found else ""
 
@@ -46,6 +49,8 @@ class Facts:
         vcse = "yes" if "vcse" in c else "no" if c & {"publicBody", "individual"} or not_vcse else "unknown"
         public = "yes" if "publicBody" in c else "no" if c & {"sme", "largeEnterprise", "vcse", "individual"} else "unknown"
         size = self._best(("sme", "largeEnterprise"), lambda note: any(w in note for w in SIZE_WORDS))
+        if not size and "publicBody" in c:
+            size = "a public body: never counted as an SME"
         vcse_note = self._best(("vcse",), lambda note: note.startswith(NOT_VCSE) or "charit" in note)
         local = "unknown"
         if self.local_authority:
@@ -71,7 +76,7 @@ def organisation_facts(store: Store, graph: str | None) -> dict[str, Facts]:
     prefix = iris.geography("")
     for row in all_rows(store, f"""SELECT ?org ?pc ?la ?county WHERE {{ GRAPH {g} {{
             ?org {q(SV.localAuthorityArea)}|{q(SV.registeredPostcode)} ?any .
-            OPTIONAL {{ ?org {q(SV.registeredPostcode)} ?pc }} OPTIONAL {{ ?org {q(SV.localAuthorityArea)} ?la }}
+            OPTIONAL {{ ?org {q(SV.registeredPostcode)}|{q(SV.postcode)} ?pc }} OPTIONAL {{ ?org {q(SV.localAuthorityArea)} ?la }}
             OPTIONAL {{ ?org {q(SV.countyArea)} ?county }} }} }}""", order="?org"):
         f = facts[row["org"]]
         f.postcode = row.get("pc") or f.postcode

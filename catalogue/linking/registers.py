@@ -61,7 +61,7 @@ class Entry:
     org_id: str
     kind: str  # companies-house | charities
     dataset: str
-    loaded: str = ""  # the dataset's load date (when the extract gives no date)
+    loaded: str = ""  # the extract's date from its file name, else the dataset's load date
     facts: dict = field(default_factory=dict)
 
     def get(self, name: str) -> str:
@@ -117,10 +117,12 @@ class Registers:
 def live_registers(store: Store, base: str) -> list[tuple[str, str, str, str]]:
     """(dataset, graph, kind, load date) of every live register dataset."""
     values = " ".join(q(k) for k in KINDS)
-    rows = csv_rows(store, f"""SELECT ?ds ?g ?kind ?modified WHERE {{ GRAPH {q(iris.catalogue_graph(base))} {{
+    rows = csv_rows(store, f"""SELECT ?ds ?g ?kind ?modified ?extract WHERE {{ GRAPH {q(iris.catalogue_graph(base))} {{
         VALUES ?kind {{ {values} }} ?ds {q(SV.namedGraph)} ?g ; {q(DCTERMS.type)} ?kind .
-        OPTIONAL {{ ?ds {q(DCTERMS.modified)} ?modified }} }} }}""")
-    return sorted((r["ds"], r["g"], KINDS[r["kind"]], (r.get("modified") or "")[:10]) for r in rows)
+        OPTIONAL {{ ?ds {q(DCTERMS.modified)} ?modified }} }}
+        OPTIONAL {{ GRAPH ?g {{ ?ds {q(SV.extractDate)} ?extract }} }} }}""")
+    return sorted((r["ds"], r["g"], KINDS[r["kind"]], r.get("extract") or (r.get("modified") or "")[:10])
+                  for r in rows)
 
 
 def read_registers(store: Store, base: str, records) -> Registers:

@@ -81,19 +81,21 @@ def charity_evidence(entry: Entry) -> list[Evidence]:
     else:
         out.append(_evidence("unknownClass", None, "the register entry gives no registration status", entry))
     income = entry.get("income")
-    if income and status == "registered":
-        try:
-            amount = float(income)
-        except ValueError:
-            amount = None
-        if amount is not None:
-            period = entry.get("period_end")
-            if amount <= SME_TURNOVER:
-                out.append(_evidence("sme", 0.7, f"latest income £{amount:,.0f} is within PPN 001's £44m turnover "
-                                                 f"limit (staff numbers not known)", entry, period))
-            else:
-                out.append(_evidence("largeEnterprise", 0.8, f"latest income £{amount:,.0f} is above PPN 001's £44m "
-                                                             f"turnover limit", entry, period))
+    try:
+        amount = float(income) if income and status == "registered" else None
+    except ValueError:
+        amount = None
+    period = entry.get("period_end")
+    if amount is None:
+        out.append(_evidence("unknownClass", None, "size unknown: no latest income"
+                                                   + (" of a registered charity" if status != "registered" else ""),
+                             entry))
+    elif amount <= SME_TURNOVER:
+        out.append(_evidence("sme", 0.7, f"latest income £{amount:,.0f} is within PPN 001's £44m turnover "
+                                         f"limit (staff numbers not known)", entry, period))
+    else:
+        out.append(_evidence("largeEnterprise", 0.8, f"latest income £{amount:,.0f} is above PPN 001's £44m "
+                                                     f"turnover limit", entry, period))
     return out
 
 

@@ -24,7 +24,7 @@ from loaders.mapping import Dialect, DialectError, TableMap, user_dialect
 from loaders.read import FileInfo, is_blank, records, sniff
 from loaders.report import LoadIssue, LoadReport
 from loaders.registers import charities as charity_register
-from loaders.registers import companies_house, postcodes
+from loaders.registers import companies_house, ocds, postcodes
 from loaders.registers import publisher_iri
 from loaders.terms import Triple
 
@@ -40,10 +40,10 @@ KINDS: dict[str, ModuleType] = {"spend": spend, "suppliers": suppliers, "contrac
                                "framework": framework,
                                # official registers (loaders/registers): published by their register body
                                "companies-house": companies_house, "charities": charity_register,
-                               "postcodes": postcodes}
+                               "postcodes": postcodes, "ocds": ocds}
 
 #: The kinds that are official registers, not council files (no --publisher).
-REGISTER_KINDS = frozenset({"companies-house", "charities", "postcodes"})
+REGISTER_KINDS = frozenset({"companies-house", "charities", "postcodes"})  # ocds adds supplier records: an incremental link serves
 
 #: How many data rows to look at to recognise the council from body columns.
 DETECT_ROWS = 50

@@ -228,3 +228,33 @@ def test_svcat_load_register_needs_no_publisher_and_links_in_full(tmp_path):
     assert rows["Synthetic Micro Trading Ltd"]["sme"] == "yes"
     refused = runner.invoke(cli, [*args, "load", "charities", str(CC_DEV), "--publisher", "E08000036", "-q"])
     assert refused.exit_code == 1 and "leave out --publisher" in refused.output
+
+
+# ---------------------------------------------------------------- OCDS notices
+
+
+def test_ocds_notices_give_the_buying_councils_supplier_records_with_declared_scale(memory_store):
+    _load(memory_store, "companies-house", SYNTHETIC / "BasicCompanyData-2099-01-01-synthetic.csv")
+    outcome = _load(memory_store, "ocds", SYNTHETIC / "ocds-release-package-synthetic.json")
+    assert (outcome.report.rows_read, outcome.report.rows_loaded, outcome.report.warnings) == (2, 2, 0)
+    notices = csv_rows(memory_store, f"""SELECT ?ocid ?buyer ?value WHERE {{ GRAPH <{outcome.graph}> {{
+        ?n a <{SV.ProcurementNotice}> ; <{DCTERMS.identifier}> ?ocid .
+        OPTIONAL {{ ?n <{SV.noticeBuyer}> ?buyer }} OPTIONAL {{ ?n <{SV.noticeValue}> ?value }} }} }} ORDER BY ?ocid""")
+    assert [(r["ocid"], r.get("buyer", ""), r.get("value", "")) for r in notices] == [
+        ("ocds-synthetic-000001", iris.council(BASE, "E08000036"), "98500.5"),  # the award's value
+        ("ocds-synthetic-000002", "", "")]  # a buyer that is not a council: no supplier records
+    link_all(memory_store, BASE, licence=OGL)
+    walk = _crosswalk(memory_store)
+    micro = walk[("E08000036", "SYNTHETIC MICRO TRADING LTD")]
+    assert micro["sme"] == "yes" and micro["size_evidence"].startswith("files micro entity accounts")
+    records = read_records(memory_store, BASE)
+    plc = next(r for r in records.values() if r.name == "SYNTHETIC FULL ACCOUNTS PLC")
+    assert plc.org_ids == {"GB-COH-99000002", "GB-PPON-PSYN-0000-0002"}
+    assert {(f.name, f.value, f.kind) for f in plc.flags} == {("sme", False, "procurementNotices")}
+
+
+def test_a_json_file_that_is_not_an_ocds_package_is_refused(tmp_path):
+    wrong = tmp_path / "list.json"
+    wrong.write_text("[1, 2]", encoding="utf-8")
+    report = validate_file("ocds", wrong, base=BASE)
+    assert not report.loadable and "not an OCDS package" in report.fatal

@@ -28,7 +28,7 @@ from catalogue.linking.records import SupplierRecord
 #: Confidence by source (documented in ontology/linking.ttl and the README).
 COUNCIL_FLAG, SELF_DECLARATION = 0.8, 0.5
 CLASSES = ("sme", "largeEnterprise", "vcse", "publicBody", "individual")
-SELF_DECLARED_KINDS = frozenset({"contracts"})
+SELF_DECLARED_KINDS = frozenset({"contracts", "procurementNotices"})  # a contracts register; OCDS notices
 _CHARITY_SCHEMES = {"GB-CHC-": "Charity Commission for England and Wales", "GB-SC-": "OSCR (Scotland)",
                     "GB-NIC-": "Charity Commission for Northern Ireland"}
 

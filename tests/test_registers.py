@@ -258,3 +258,11 @@ def test_a_json_file_that_is_not_an_ocds_package_is_refused(tmp_path):
     wrong.write_text("[1, 2]", encoding="utf-8")
     report = validate_file("ocds", wrong, base=BASE)
     assert not report.loadable and "not an OCDS package" in report.fatal
+
+
+def test_an_ocds_package_cut_short_is_refused_with_a_violation_on_the_release_where_it_breaks(tmp_path):
+    cut = tmp_path / "cut.json"
+    cut.write_bytes((SYNTHETIC / "ocds-release-package-synthetic.json").read_bytes()[:900])
+    report = validate_file("ocds", cut, base=BASE)
+    assert not report.loadable
+    assert [(i.row, i.column) for i in report.issues if i.severity == "violation"] == [(2, "release")]

@@ -38,7 +38,8 @@ SUPPLIER_ROLES = frozenset({"supplier", "tenderer"})
 SCALE = {"sme": "Yes", "micro": "Yes", "large": "No"}
 SCHEMES = {"GB-COH": "company", "GB-CHC": "charity", "GB-SC": "charity", "GB-NIC": "charity"}
 #: Every path a shape can report is in the one column a release has.
-FIELDS_FOR_PATH = {path: ("release",) for path in [*organisations.FIELDS_FOR_PATH, str(SV.postcode)]}
+FIELDS_FOR_PATH = {path: ("release",) for path in [*organisations.FIELDS_FOR_PATH, str(SV.postcode),
+                                                     str(SV.unreadableRelease)]}
 T = {name: term(node) for name, node in {
     "notice": SV.ProcurementNotice, "buyer": SV.noticeBuyer, "supplier": SV.noticeSupplier,
     "value": SV.noticeValue, "identifier": DCTERMS.identifier, "date": DCTERMS.date, "label": RDFS.label,
@@ -46,6 +47,10 @@ T = {name: term(node) for name, node in {
 
 __all__ = ["PUBLISHER", "SHAPES", "FIELDS_FOR_PATH", "records", "make_context", "preamble", "skip_reason",
            "row_to_triples"]
+
+
+#: Marks the cell ``records`` yields where the package stops being readable JSON.
+UNREADABLE = "\x00"
 
 
 class NotAPackage(ValueError):
@@ -70,9 +75,13 @@ def records(info: FileInfo) -> Iterator[tuple[int, list[str]]]:
     if key is None:
         raise NotAPackage(f"{info.path.name}: an OCDS package has 'releases' or 'records'; this file has neither")
     yield 1, ["release"]
+    number = 1
     with open(info.path, "rb") as handle:
-        for number, release in enumerate(_releases(handle, key), start=2):
-            yield number, [json.dumps(release, ensure_ascii=False)]
+        try:
+            for number, release in enumerate(_releases(handle, key), start=2):
+                yield number, [json.dumps(release, ensure_ascii=False)]
+        except ijson.JSONError as exc:  # cut short or broken after the start: a violation, never half a load
+            yield number + 1, [UNREADABLE + f"the package is not readable JSON after release {number - 1}: {exc}"]
 
 
 def _releases(handle, key: str) -> Iterator[dict]:
@@ -92,6 +101,8 @@ def preamble(ctx: KindContext) -> list[Triple]:
 
 
 def skip_reason(values: Mapping[str, str], cells: list[str]) -> str | None:
+    if (values.get("release") or "").startswith(UNREADABLE):
+        return None  # a violation (see row_to_triples), not a skip
     try:
         release = json.loads(values.get("release") or "null")
     except ValueError:
@@ -144,6 +155,10 @@ def _value(release: dict) -> float | None:
 
 def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> RowTriples:
     """One release -> its notice, and the council's supplier records of its suppliers."""
+    if values["release"].startswith(UNREADABLE):
+        node = iri(iris.notice(ctx.base, f"unreadable-{row}"))
+        return RowTriples(node, [(node, A, T["notice"]), (node, term(SV.unreadableRelease),
+                                                          literal(values["release"][1:]))], [])
     release = json.loads(values["release"])
     key = cv.slug(f"{release['ocid']}-{release.get('id') or row}", 120)
     node = iri(iris.notice(ctx.base, key))

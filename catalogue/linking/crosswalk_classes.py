@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 
 from catalogue import iris
 from catalogue.linking.records import all_rows
+from catalogue.linking.register_classes import NOT_VCSE
 from catalogue.store import Store
 from catalogue.store.sparql_text import iri as q
 from catalogue.vocab import RDFS, SV
 
 COLUMNS = ("sme", "vcse", "public_body", "size_evidence", "vcse_evidence", "postcode", "local_authority", "local")
-NOT_VCSE = "not a VCSE legal form"  # as catalogue.linking.register_classes writes it
 REGISTER = str(SV.registerSource)
 SIZE_WORDS = ("accounts", "income", "size")
 

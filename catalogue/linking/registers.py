@@ -21,7 +21,6 @@ the register, the identifier and its date, by the official definitions:
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from catalogue import iris
@@ -160,9 +159,9 @@ def _read_entries(store: Store, live, ids: list[str], out: Registers, via: str) 
                 continue
             ds, kind, loaded = graphs[row["g"]]
             entry = out.entries.get(row["id"])
-            if entry is None or entry.dataset != ds and entry.date < loaded:
+            if entry is None or (entry.dataset != ds and entry.loaded < loaded):  # the newest extract wins
                 entry = out.entries[row["id"]] = Entry(row["e"], row["id"], kind, ds, loaded)
-            if entry.dataset != ds:
+            elif entry.dataset != ds:
                 continue
             if name in MULTI:
                 entry.facts.setdefault(name, [])
@@ -186,13 +185,3 @@ def _read_areas(store: Store, live, postcodes: list[str], out: Registers) -> Non
                                     (("local_authority", row["la"]), ("county", row.get("county") or ""),
                                      ("region", row.get("region") or "")) if v}
 
-
-def empty() -> Registers:
-    return Registers()
-
-
-def group(entries: list[Entry]) -> dict[str, list[Entry]]:
-    out = defaultdict(list)
-    for entry in entries:
-        out[entry.kind].append(entry)
-    return out

@@ -22,6 +22,7 @@ from catalogue.commands.tokens import load_guards, operator
 from catalogue.errors import CatalogueError
 
 from loaders import KINDS as LOADER_KINDS
+from loaders import REGISTER_KINDS
 
 KINDS = sorted(LOADER_KINDS)
 
@@ -196,7 +197,7 @@ def _load_one(ctx, kind, file, publisher, publisher_url, mapping, licence, title
                                 **(guards or {}))
         if outcome.loaded and pending is not None:
             linked = link_after_load(store, ctx.obj["base"], ctx.obj["config"]["LICENCE"], quiet=True,
-                                     pending=pending)
+                                     pending=pending, full=kind in REGISTER_KINDS)
     except CatalogueError as exc:
         raise UsageProblem(exc.message) from exc
     finally:

@@ -23,7 +23,7 @@ from rdflib import Graph, Literal, URIRef
 from catalogue import class_summary, council_summary, iris
 from catalogue.digests import RowDigests
 from catalogue.errors import NotFound
-from catalogue.records import KIND_TERMS, timestamp
+from catalogue.records import ALL_KIND_TERMS, timestamp
 from catalogue.store import Store
 from catalogue.store import sparql_text as q
 from catalogue.vocab import DCAT, DCTERMS, RDF, RDFS, SPDX, SV, XSD
@@ -93,8 +93,8 @@ def series_graph(base: str, gss: str, kind: str, council_iri: str, council_name:
     g.add((series, DCTERMS.title, title))
     g.add((series, RDFS.label, title))
     g.add((series, DCTERMS.publisher, URIRef(council_iri)))
-    if kind in KIND_TERMS:
-        g.add((series, DCTERMS.type, KIND_TERMS[kind]))
+    if kind in ALL_KIND_TERMS:
+        g.add((series, DCTERMS.type, ALL_KIND_TERMS[kind]))
     return g
 
 

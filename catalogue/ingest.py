@@ -174,7 +174,7 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
     if sources is not None:
         keep_source(path, source.info.sha256, sources)  # before the record names it
     report.triples = stream.emitted - stream.repeats if stream.exact else count_triples(store, graph)
-    council_iri = source.council.iri(base)  # a council, a body (--publisher-url) or "not stated"
+    council_iri = source.publisher  # a council, a body (--publisher-url), "not stated", or a register's body
     change = history.change_for_load(store, source.dataset, previous.get("graph"), stream.digests,
                                      source.info.sha256, source.filename, report.rows_loaded, who=who)
     record = RecordInput(

@@ -184,3 +184,25 @@ def fallback_label(iri: str) -> str:
         return f"{segments[-2]} {segments[-1]} of {fallback_label(whole.rsplit('/', 2)[0])}"
     words = _KIND_WORDS.get(segments[0], segments[0])
     return f"{words} {'/'.join(segments[1:])}".strip()
+
+
+# ---------------------------------------------------------------- official registers (loaders.registers)
+
+def register_body(base: str, key: str) -> str:
+    """The body that publishes a register (``companies-house``, ``charity-commission``, ``ons``...)."""
+    return f"{base}id/register-body/{key}"
+
+
+def register_entry(base: str, org_id: str) -> str:
+    """One organisation's entry in an official register, by its org-id (``GB-COH-01243967``)."""
+    return f"{base}id/register-entry/{org_id}"
+
+
+def postcode_unit(base: str, postcode: str) -> str:
+    """A postcode as the ONS Postcode Directory places it (``LS1 1UR`` -> ``.../postcode/LS11UR``)."""
+    return f"{base}id/postcode/{postcode.replace(' ', '')}"
+
+
+def notice(base: str, key: str) -> str:
+    """A procurement notice (an OCDS release), by its ocid and release id."""
+    return f"{base}id/notice/{key}"

@@ -25,18 +25,27 @@ from loaders.limits import FileRefused, Limits
 from loaders.mapping import Dialect, DialectError, TableMap, user_dialect
 from loaders.read import FileInfo, Records, is_blank, records, sniff
 from loaders.report import LoadIssue, LoadReport
+from loaders.registers import charities as charity_register
+from loaders.registers import companies_house, ocds, postcodes
+from loaders.registers import publisher_iri
 from loaders.terms import Triple
 
 __all__ = [
     "KINDS", "SourceFile", "RowEvent", "SkipEvent", "open_source", "LoadError",
-    "DialectError", "UnknownCouncil", "LoadReport", "FileRefused", "Limits", "read_header",
+    "DialectError", "UnknownCouncil", "LoadReport", "FileRefused", "Limits", "read_header", "REGISTER_KINDS",
 ]
 
 #: Each kind is a module with make_context, preamble, skip_reason, row_to_triples,
 #: SHAPES and FIELDS_FOR_PATH.
 KINDS: dict[str, ModuleType] = {"spend": spend, "suppliers": suppliers, "contracts": contracts,
                                "grants": grants, "outcomes": outcomes,
-                               "framework": framework}
+                               "framework": framework,
+                               # official registers (loaders/registers): published by their register body
+                               "companies-house": companies_house, "charities": charity_register,
+                               "postcodes": postcodes, "ocds": ocds}
+
+#: The kinds that are official registers, not council files (no --publisher).
+REGISTER_KINDS = frozenset({"companies-house", "charities", "postcodes"})  # ocds adds supplier records: an incremental link serves
 
 #: How many data rows to look at to recognise the council from body columns.
 DETECT_ROWS = 50
@@ -90,6 +99,11 @@ class SourceFile:
         own = getattr(self.handler, "file_notes", None)  # what a kind says about the columns it leaves
         return (self.council_notes + header_notes(self.table, self.preamble_rows) + (own(self.table) if own else [])
                 + (self.watch.notes() if self.watch else []) + (self.reader.notes() if self.reader else []))
+
+    @property
+    def publisher(self) -> str:
+        """The dataset's publisher IRI: the council, or the register body for a register."""
+        return publisher_iri(self.base, self.council)
 
     @property
     def filename(self) -> str:
@@ -162,19 +176,26 @@ def open_source(kind: str, path: str | Path, *, base: str, publisher: str | None
     path = Path(path)
     if not path.is_file():
         raise LoadError(f"{path}: no such file")
+    handler = KINDS[kind]
+    if publisher and hasattr(handler, "PUBLISHER"):
+        raise LoadError(f"{path.name}: a {kind} file is published by {handler.PUBLISHER.name}, not a council: "
+                        f"leave out --publisher")
     dialect: Dialect | None = user_dialect(kind, Path(mapping)) if mapping else None
     info, stream, table, preamble_rows, sheet = read_header(kind, path, dialect, sheet, limits or DEFAULT_LIMITS)
     lookahead = list(itertools.islice(stream, DETECT_ROWS))
-    council, council_notes = council_and_notes(publisher, table, lookahead, path, preamble_rows,
-                                               publisher_url=publisher_url,
-                                               optional=getattr(KINDS[kind], "PUBLISHER_OPTIONAL", False))
+    if hasattr(handler, "PUBLISHER"):
+        council, council_notes = handler.PUBLISHER, []
+    else:
+        council, council_notes = council_and_notes(publisher, table, lookahead, path, preamble_rows,
+                                                   publisher_url=publisher_url,
+                                                   optional=getattr(handler, "PUBLISHER_OPTIONAL", False))
     key = dataset_key or slug(path.stem, 80)
     base = iris.normalise_base(base)
     return SourceFile(
         kind=kind, info=info, table=table, council=council, base=base, key=key,
         dataset=iris.dataset(base, council.gss, kind, key),
         source=iris.source_file(base, council.gss, kind, key, slug(path.stem, 80) + path.suffix.lower()),
-        handler=KINDS[kind],
+        handler=handler,
         _records=itertools.chain(lookahead, stream),
         preamble_rows=preamble_rows,
         reader=stream,
@@ -197,7 +218,8 @@ class _Rows:
         return next(self._rows)
 
     def notes(self) -> list[LoadIssue]:
-        return self._reader.notes()
+        notes = getattr(self._reader, "notes", None)
+        return notes() if notes else []
 
 
 def read_header(kind: str, path: Path, dialect: Dialect | None, sheet: str | None, limits: Limits):
@@ -218,11 +240,14 @@ def read_header(kind: str, path: Path, dialect: Dialect | None, sheet: str | Non
         sheets = spreadsheet.sheet_names(info) or [None]
     first_error = None
     for name in sheets:
-        reader = records(info, csv_dialect, limits, name)
+        handler = KINDS.get(kind)
+        if hasattr(handler, "records"):  # a register's own reader (tab-separated, JSON)
+            reader, reread = handler.records(info), (lambda: handler.records(info))
+        else:
+            reader = records(info, csv_dialect, limits, name)
+            reread = (lambda name=name: records(info, csv_dialect, limits, name))
         try:
-            table, preamble_rows, rows = find_header(
-                kind, reader, path, dialect,
-                reread=lambda name=name: records(info, csv_dialect, limits, name))
+            table, preamble_rows, rows = find_header(kind, reader, path, dialect, reread=reread)
             stream = _Rows(rows, reader)
         except DialectError as exc:
             if len(sheets) > 1:

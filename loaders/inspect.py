@@ -35,14 +35,14 @@ def candidates(path: Path, kinds: list[str], mapping: Path | None = None, sheet:
     the file's structure fits the kind (``loaders.kinds``), or why it cannot be read."""
     out = []
     for kind in kinds:
-        try:
+        try:  # a register's own reader (JSON, tab-separated) may fail on a file of another kind
             _, table, _, stream = _read_as(kind, path, mapping, sheet)
-        except DialectError as exc:
-            out.append({"kind": kind, "readable": False, "fields": 0, "missing": exc.missing, "problem": str(exc),
-                        "score": 0.0, "evidence": []})
+            scored = score_kind(kind, table, stream)
+        except (ValueError, LookupError, UnicodeDecodeError) as exc:  # DialectError is a ValueError
+            out.append({"kind": kind, "readable": False, "fields": 0, "missing": getattr(exc, "missing", []),
+                        "problem": str(exc), "score": 0.0, "evidence": []})
             continue
         fields = len(set(table.fields) - _PUBLISHER_FIELDS)
-        scored = score_kind(kind, table, stream)
         out.append({"kind": kind, "readable": True, "fields": fields, "missing": [], "problem": None,
                     "score": round(scored.score, 1), "evidence": scored.evidence})
     return out

@@ -78,12 +78,15 @@ def link(ctx, decisions_file, fmt, quiet, force):
     click.echo(json.dumps(outcome.to_json(), indent=2) if fmt == "json" else summary(outcome))
 
 
-def link_after_load(store, base: str, licence: str, quiet: bool, pending=None) -> str:
+def link_after_load(store, base: str, licence: str, quiet: bool, pending=None, full: bool = False) -> str:
     """The incremental link ``svcat load`` runs, settling the load's ``pending`` summary
-    work with its own; returns a one-line summary."""
+    work with its own; returns a one-line summary. ``full``: a full link instead (after an
+    official register loads, every organisation's class and place may change)."""
     from catalogue.linking.incremental import link_new
+    from catalogue.linking.run import link_all
 
-    outcome = link_new(store, base, licence=licence, say=_say(quiet), pending=pending)
+    link = link_all if full else link_new
+    outcome = link(store, base, licence=licence, say=_say(quiet), pending=pending)
     return summary(outcome).splitlines()[0]
 
 

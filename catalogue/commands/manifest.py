@@ -19,6 +19,7 @@ def load_many(ctx, manifest, kind, publisher, licence, fmt, quiet, no_link, file
     from catalogue.commands.tokens import operator
     from catalogue.commands.linking import link_after_load
     from catalogue.manifest import ManifestError, entries, load_all
+    from loaders import REGISTER_KINDS
     from catalogue.summaries import Pending, settle
 
     if files is None:
@@ -45,7 +46,8 @@ def load_many(ctx, manifest, kind, publisher, licence, fmt, quiet, no_link, file
                             sources=_sources(ctx), progress=lambda entry: _progress(quiet), done=done,
                             allow_shrink=allow_shrink, who=operator())
         if any(o.loaded for _, o in outcomes) and not no_link:
-            linked = link_after_load(store, ctx.obj["base"], licence, quiet=True, pending=pending)
+            registers = any(o.loaded and e.kind in REGISTER_KINDS for e, o in outcomes)
+            linked = link_after_load(store, ctx.obj["base"], licence, quiet=True, pending=pending, full=registers)
     except CatalogueError as exc:
         raise UsageProblem(exc.message) from exc
     finally:

@@ -12,7 +12,8 @@ import click
 publisher_option = click.option("--publisher", metavar="COUNCIL",
                                 help="The publishing council (GSS code or name) when the file does not say; "
                                      "for a body that is not a council, its name with --publisher-url. An outcome "
-                                     "table for many areas loads without it (publisher not stated).")
+                                     "table for many areas loads without it (publisher not stated); the registers "
+                                     "(companies-house, charities, postcodes, ocds) never take it.")
 publisher_url_option = click.option("--publisher-url", metavar="URL",
                                     help="The web page of a --publisher that is not a council "
                                          "(e.g. a government department).")

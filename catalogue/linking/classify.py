@@ -8,6 +8,12 @@ trading name. An organisation with no evidence is ``unknownClass``, said so, nev
 guessed. Contradicting size evidence (SME against large) is weighed: the side with the
 stronger total wins; a tie leaves the size unknown. Every piece of evidence is kept,
 with ``accepted`` false when it was outweighed.
+
+Official registers come first (``catalogue.linking.registers``): when a record's company or
+charity number has a register entry, the entry's legal form, accounts category, income
+and status are evidence of their own (source ``register``), with the register, the
+identifier and a date; a charity the register says was removed no longer counts as VCSE
+by its number alone. A public body is never counted as an SME, whatever else is said.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from catalogue.linking.records import SupplierRecord
 #: Confidence by source (documented in ontology/linking.ttl and the README).
 COUNCIL_FLAG, SELF_DECLARATION = 0.8, 0.5
 CLASSES = ("sme", "largeEnterprise", "vcse", "publicBody", "individual")
-SELF_DECLARED_KINDS = frozenset({"contracts"})
+SELF_DECLARED_KINDS = frozenset({"contracts", "procurementNotices"})  # a contracts register; OCDS notices
 _CHARITY_SCHEMES = {"GB-CHC-": "Charity Commission for England and Wales", "GB-SC-": "OSCR (Scotland)",
                     "GB-NIC-": "Charity Commission for Northern Ireland"}
 
@@ -38,6 +44,7 @@ class Evidence:
     records: list[str] = field(default_factory=list)
     datasets: set[str] = field(default_factory=set)
     accepted: bool = True
+    date: str | None = None  # the date of what the source says (register evidence)
 
     @property
     def note(self) -> str:
@@ -109,11 +116,21 @@ def _name_evidence(name: str, council_gss: str | None) -> list[Evidence]:
     return out
 
 
-def classify(records: list[SupplierRecord], council_gss: str | None = None) -> tuple[list[str], list[Evidence]]:
-    """(accepted classes, evidence) for the records of one organisation."""
+def classify(records: list[SupplierRecord], council_gss: str | None = None,
+             registers=None) -> tuple[list[str], list[Evidence]]:
+    """(accepted classes, evidence) for the records of one organisation; ``registers``
+    (``catalogue.linking.registers.Registers``) adds what the official registers say."""
     merged: dict[tuple[str, str, str], Evidence] = {}
-    for record in records:
-        for evidence in _record_evidence(record, council_gss):
+    found = [(record, _record_evidence(record, council_gss)) for record in records]
+    removed: set[str] = set()
+    if registers is not None:
+        from catalogue.linking.register_classes import register_evidence, removed_charities
+
+        entries = registers.matched(records)
+        removed = removed_charities(entries)
+        found.append((None, register_evidence(entries)))
+    for _, pieces in found:
+        for evidence in pieces:
             key = (evidence.cls, evidence.source, evidence.reason)
             known = merged.get(key)
             if known is None:
@@ -122,15 +139,29 @@ def classify(records: list[SupplierRecord], council_gss: str | None = None) -> t
                 known.records += evidence.records
                 known.names += [n for n in evidence.names if n not in known.names]
                 known.datasets |= evidence.datasets
-                known.confidence = max(known.confidence or 0, evidence.confidence or 0)
-    evidence = sorted(merged.values(), key=lambda e: (CLASSES.index(e.cls), -(e.confidence or 0), e.reason))
+                if evidence.confidence is not None:
+                    known.confidence = max(known.confidence or 0, evidence.confidence)
+    evidence = sorted(merged.values(), key=lambda e: (_rank(e.cls), -(e.confidence or 0), e.reason))
+    if removed and not any(e.cls == "vcse" and e.source == "register" for e in evidence):
+        for e in evidence:  # the register says the charity was removed: its number or name no longer make it one
+            if e.cls == "vcse" and (e.source == "registeredIdentifier" and any(i in e.reason for i in removed)
+                                    or e.reason == "the name says it is a charity"):
+                e.accepted = False
     _weigh_size(evidence)
+    if any(e.cls == "publicBody" and e.accepted for e in evidence):
+        for e in evidence:
+            if e.cls == "sme":
+                e.accepted = False  # a public body is never counted as an SME
     classes = [c for c in CLASSES if any(e.cls == c and e.accepted for e in evidence)]
     if not classes:
         evidence.append(Evidence("unknownClass", "noEvidence", None,
                                  "no flag, identifier, legal form or name says which class it is in"))
         classes = ["unknownClass"]
     return classes, evidence
+
+
+def _rank(cls: str) -> int:
+    return CLASSES.index(cls) if cls in CLASSES else len(CLASSES)
 
 
 def _weigh_size(evidence: list[Evidence]) -> None:

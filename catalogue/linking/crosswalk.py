@@ -2,8 +2,13 @@
 
 Columns: ``council`` (GSS code), ``supplier_name`` (as published, decoded),
 ``supplier_id`` (as published, or empty), ``organisation`` (canonical organisation
-IRI), ``method`` (a notation of ``sv:LinkMethods``) and ``score``. Records not linked
-yet (a load whose link did not run) have empty organisation, method and score. Served
+IRI), ``method`` (a notation of ``sv:LinkMethods``) and ``score``; then the
+organisation's classes (``catalogue.linking.crosswalk_classes``): ``sme``, ``vcse``,
+``public_body`` (yes/no/unknown), ``size_evidence``, ``vcse_evidence`` (the evidence
+that decided, registers first, naming register, identifier and date), ``postcode``
+(registered), ``local_authority`` (its GSS code) and ``local`` (yes/no/unknown: in the
+row's council's area). Records not linked yet (a load whose link did not run) have
+empty organisation, method and score and unknown classes. Served
 at ``/organisations/crosswalk.csv`` and written by ``svcat export crosswalk``; read from
 the store only, so the web layer can use it.
 """
@@ -15,12 +20,14 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from catalogue import csv_safe, iris
+from catalogue.linking.crosswalk_classes import COLUMNS as CLASS_COLUMNS
+from catalogue.linking.crosswalk_classes import Facts, organisation_facts
 from catalogue.linking.records import all_rows, linkset_graph
 from catalogue.store import Store
 from catalogue.store.sparql_text import iri as q
 from catalogue.vocab import DCTERMS, RDFS, SKOS, SV, ontology_graph
 
-COLUMNS = ("council", "supplier_name", "supplier_id", "organisation", "method", "score")
+COLUMNS = ("council", "supplier_name", "supplier_id", "organisation", "method", "score", *CLASS_COLUMNS)
 
 
 @lru_cache(maxsize=1)
@@ -30,8 +37,8 @@ def method_notations() -> dict[str, str]:
     return {str(m): str(graph.value(m, SKOS.notation)) for m in graph.subjects(SKOS.inScheme, SV.LinkMethods)}
 
 
-def rows(store: Store, base: str) -> list[tuple[str, str, str, str, str, str]]:
-    """Every (council, supplier name, supplier id, organisation, method, score), sorted."""
+def rows(store: Store, base: str) -> list[tuple[str, ...]]:
+    """Every (council, supplier name, supplier id, organisation, method, score, *class columns), sorted."""
     council_prefix = iris.council(base, "")
     graph = linkset_graph(store, base)
     links = "" if graph is None else f"""OPTIONAL {{ GRAPH {q(graph)} {{ ?s {q(SV.organisationLink)} ?link .
@@ -42,11 +49,15 @@ def rows(store: Store, base: str) -> list[tuple[str, str, str, str, str, str]]:
                    OPTIONAL {{ ?s {q(RDFS.label)} ?name }} OPTIONAL {{ ?s {q(DCTERMS.identifier)} ?id }} }}
         {links} }}""", order="?council ?name ?id ?org")
     notations = method_notations()
+    facts = organisation_facts(store, graph)
+    nothing = Facts()
     out = []
     for r in found:
         council = r["council"][len(council_prefix):] if r["council"].startswith(council_prefix) else r["council"]
-        out.append((council, r.get("name") or "", r.get("id") or "", r.get("org") or "",
-                    notations.get(r.get("method") or "", r.get("method") or ""), r.get("score") or ""))
+        org = r.get("org") or ""
+        out.append((council, r.get("name") or "", r.get("id") or "", org,
+                    notations.get(r.get("method") or "", r.get("method") or ""), r.get("score") or "",
+                    *facts.get(org, nothing).columns(council)))
     return sorted(out)
 
 

@@ -40,10 +40,12 @@ METHOD_TERMS = {"manual": SV.manualDecision, "companyNumber": SV.companyNumberMa
 SOURCE_TERMS = {"councilFlag": SV.councilFlagSource, "selfDeclaration": SV.selfDeclarationSource,
                 "registeredIdentifier": SV.registeredIdentifierSource, "legalForm": SV.legalFormSource,
                 "councilRegister": SV.councilRegisterSource, "publicBodyName": SV.publicBodyNameSource,
-                "personName": SV.personNameSource, "noEvidence": SV.noEvidenceSource}
+                "personName": SV.personNameSource, "noEvidence": SV.noEvidenceSource,
+                "register": SV.registerSource}
 ALT_LABELS = 50  # most alternative names written per organisation
 EVIDENCE_SOURCES = 20  # most records cited by one piece of evidence
 DECIMAL, INTEGER, BOOLEAN, DATETIME = str(XSD.decimal), str(XSD.integer), str(XSD.boolean), str(XSD.dateTime)
+DATE = str(XSD.date)
 
 
 _NOT_IN_IRI = re.compile(r'[<>"{}|^`\\\x00-\x20]')
@@ -90,6 +92,8 @@ class Organisation:
     council_gss: str | None = None
     name_keys: set[str] = field(default_factory=set)
     block_keys: set[str] = field(default_factory=set)
+    #: Where the organisation is: ``postcode`` (register first), ``local_authority``, ``county`` (GSS).
+    place: dict = field(default_factory=dict)
 
 
 def best_label(records: list[SupplierRecord]) -> str:
@@ -124,6 +128,7 @@ def organisation_triples(base: str, org: Organisation, activity: str) -> list[Tr
         out.append((node, _t(SV.vatNumber), literal(value)))
     for value in sorted({p for r in org.records for p in r.postcodes}):
         out.append((node, _t(SV.postcode), literal(value)))
+    out += _place_triples(node, org.place)
     names = sorted({r.name for r in org.records if r.name and r.name != org.label})
     out += [(node, _t(SKOS.altLabel), literal(n)) for n in names[:ALT_LABELS]]
     out += [(node, _t(SV.nameKey), literal(k)) for k in sorted(org.name_keys)]
@@ -138,6 +143,17 @@ def organisation_triples(base: str, org: Organisation, activity: str) -> list[Tr
     return out
 
 
+def _place_triples(node: str, place: dict) -> list[Triple]:
+    """The organisation's registered postcode and the areas the postcode directory puts it in."""
+    out: list[Triple] = []
+    if place.get("postcode") and place.get("source") != "file":
+        out.append((node, _t(SV.registeredPostcode), literal(place["postcode"])))
+    for key, prop in (("local_authority", SV.localAuthorityArea), ("county", SV.countyArea)):
+        if place.get(key):
+            out.append((node, _t(prop), iri(iris.geography(place[key]))))
+    return out
+
+
 def _evidence_triples(org: str, iri_: str, e: Evidence) -> list[Triple]:
     node = iri(iri_)
     out = [(org, _t(SV.classEvidence), node), (node, A, _t(SV.ClassEvidence)),
@@ -146,6 +162,8 @@ def _evidence_triples(org: str, iri_: str, e: Evidence) -> list[Triple]:
            (node, _t(RDFS.comment), literal(e.note))]
     if e.confidence is not None:
         out.append((node, _t(SV.confidence), decimal(e.confidence)))
+    if e.date:
+        out.append((node, _t(DCTERMS.date), literal(e.date, DATE)))
     for source in [*sorted(e.datasets), *e.records[:EVIDENCE_SOURCES]]:
         out.append((node, _t(PROV.wasDerivedFrom), iri(source)))
     return out

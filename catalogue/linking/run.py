@@ -28,6 +28,7 @@ from catalogue.linking.identity import assign, derived_key
 from catalogue.linking.inputs import digest_triple, input_digest
 from catalogue.linking.names import parse
 from catalogue.linking.publicbodies import CouncilIndex
+from catalogue.linking.registers import Registers, read_registers
 from catalogue.linking.records import (
     CHARITY_SCHEMES,
     SupplierRecord,
@@ -77,8 +78,10 @@ def council_index() -> CouncilIndex:
 
 
 def build(base: str, records: dict[str, SupplierRecord], clustering: Clustering, previous: dict[str, str],
-          retired_before: dict[str, str]) -> tuple[list[g.Organisation], dict[str, str], dict[str, Link]]:
-    """Organisations with IRIs, classes and keys; the retired IRIs; each record's final link."""
+          retired_before: dict[str, str], registers: Registers | None = None
+          ) -> tuple[list[g.Organisation], dict[str, str], dict[str, Link]]:
+    """Organisations with IRIs, classes, keys and place; the retired IRIs; each record's final link.
+    ``registers``: what the official registers say of the records' identifiers and postcodes."""
     derived = []
     for index, members in enumerate(clustering.clusters):
         rows = [records[m] for m in members]
@@ -89,10 +92,11 @@ def build(base: str, records: dict[str, SupplierRecord], clustering: Clustering,
     organisations, links = [], dict(clustering.links)
     for index, members in enumerate(clustering.clusters):
         rows = [records[m] for m in members]
-        classes, evidence = classify(rows, clustering.councils.get(index))
+        classes, evidence = classify(rows, clustering.councils.get(index), registers)
         names, blocks = g.keys_of(rows)
+        place = registers.place(rows, registers.matched(rows)) if registers is not None else {}
         org = g.Organisation(identities.iris[index], rows, g.best_label(rows), classes, evidence,
-                             clustering.councils.get(index), names, blocks)
+                             clustering.councils.get(index), names, blocks, place)
         organisations.append(org)
         for record in rows:
             links[record.iri] = _final_link(record, derived[index], links[record.iri])
@@ -157,7 +161,9 @@ def _link_all(store: Store, base: str, *, licence: str, decisions_file: str | Pa
     # A record a person took out of an organisation does not pass that organisation's IRI on.
     rejected = {(d.record, retired_before.get(d.target, d.target)) for d in decisions if d.action == "reject"}
     inherited = {r: o for r, o in previous.items() if (r, o) not in rejected}
-    organisations, retired, links = build(base, records, clustering, inherited, retired_before)
+    say("reading the official registers")
+    registers = read_registers(store, base, records.values())
+    organisations, retired, links = build(base, records, clustering, inherited, retired_before, registers)
     org_of = {r.iri: o.iri for o in organisations for r in o.records}
 
     say(f"writing {len(organisations):,} organisations")

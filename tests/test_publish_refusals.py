@@ -25,7 +25,8 @@ OXFORD, GSS = dev_spend("oxford")
 def site(tmp_path):
     store = tmp_path / "store"
     EmbeddedStore(str(store), mode="write").close()
-    made = CliRunner().invoke(cli, ["--store", str(store), "token", "create", "oxford-open-data"])
+    made = CliRunner().invoke(cli, ["--store", str(store), "token", "create", "oxford-open-data",
+                                       "--publisher", GSS])
     token = made.stdout.strip().splitlines()[0]
     app = create_app({"TESTING": True, "SVCAT_STORE": str(store), "SVCAT_BASE_URI": BASE,
                       "SVCAT_MAX_LINE_BYTES": 50_000})

@@ -70,7 +70,9 @@ def test_sparql_is_passed_through_from_the_engine(remote, remote_served):
     ours = requests.post(remote_served + "/sparql", data=query, headers={"Accept": "text/csv"}, timeout=120)
     theirs = requests.post(server.sparql, data=query, headers={"Accept": "text/csv"}, timeout=120)
     assert ours.status_code == 200 and ours.headers["Content-Type"].startswith("text/csv")
-    assert ours.content == theirs.content
+    # The rows are the engine's; the CSV is written by our formula-safe writer (issue 20), so
+    # quoting and line ends may differ from Virtuoso's own CSV.
+    assert list(csv.reader(io.StringIO(ours.text))) == list(csv.reader(io.StringIO(theirs.text)))
 
 
 def test_researchers_query_the_remote_backed_endpoint_with_sparqlwrapper(remote_served):

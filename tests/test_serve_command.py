@@ -78,12 +78,12 @@ def test_serve_runs_gunicorn_workers_with_the_production_settings(disk_store_pat
         # (a worker writes its access line just after the client has the answer)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and not (
-                said(log).count("Booting worker with pid") >= 2 and "GET /sparql" in said(log)):
+                said(log).count("Booting worker with pid") >= 2 and '"path": "/sparql"' in said(log)):
             time.sleep(0.2)
         output = said(log)
         assert "Using worker: gevent" in output, output[-2000:]
         assert output.count("Booting worker with pid") == 2, output[-2000:]
-        assert "GET /sparql" in output  # the access log, as the development server printed one
+        assert '"method": "GET", "path": "/sparql"' in output  # the JSON access log line
         assert "Control socket listening" not in output
     finally:
         code = stop(proc)

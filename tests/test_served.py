@@ -76,7 +76,8 @@ def test_the_crosswalk_is_served_to_researchers(served):
 
     response = requests.get(served + "/organisations/crosswalk.csv", timeout=60)
     table = list(csv.reader(io.StringIO(response.text)))
-    assert response.status_code == 200 and table[0] == ["council", "supplier_name", "supplier_id", "organisation",
-                                                         "method", "score"]
+    assert response.status_code == 200 and table[0][:6] == ["council", "supplier_name", "supplier_id",
+                                                             "organisation", "method", "score"]
+    assert {"sme", "vcse", "public_body", "size_evidence", "vcse_evidence", "postcode"} <= set(table[0])
     mott = [r for r in table if r[3] == f"{BASE}id/organisation/GB-COH-01243967"]
     assert {r[0] for r in mott} >= {"E08000033", "E08000036", "E08000035"}

@@ -17,12 +17,12 @@ from decimal import Decimal
 
 import pytest
 
-from catalogue.vocab import sparql_prologue
+from catalogue.vocab import SV, sparql_prologue
 from tests.conftest import BASE, OGL, REAL, manifest
 
 CATALOGUE = f"<{BASE}graph/catalogue>"
 PROLOGUE = sparql_prologue("pay", "sv", "dcterms", "dcat", "rdfs", "skos", "org", "prov")
-UNKNOWN = "https://w3id.org/svcat/def#unknownClass"
+UNKNOWN = str(SV.unknownClass)
 NOT_STATED = None  # a line with no payee
 EPSILON = 1e-9
 

@@ -16,6 +16,7 @@ import pytest
 from catalogue import iris
 from catalogue.app import create_app
 from catalogue.ingest import load_file, validate_file
+from catalogue.vocab import SDMX_DIMENSION, SDMX_MEASURE
 from loaders import open_source
 from loaders.common import KindContext
 from loaders.councils import register
@@ -24,8 +25,8 @@ from tests import national_table
 from tests.conftest import BASE, OGL
 
 TABLE = national_table.TABLE
-SDMX = "http://purl.org/linked-data/sdmx/2009/"
-GEOGRAPHY = "http://statistics.data.gov.uk/id/statistical-geography/"
+REF_AREA, OBS_VALUE = str(SDMX_DIMENSION.refArea), str(SDMX_MEASURE.obsValue)
+GEOGRAPHY = iris.ONS_GEOGRAPHY
 
 
 def source_rows() -> list[dict]:
@@ -54,7 +55,7 @@ def test_national_table_loads_without_publisher_each_value_in_its_area(loaded):
     rows = source_rows()
     found = store.select(f"""
         SELECT ?area ?value ?indicator WHERE {{ GRAPH <{outcome.graph}> {{
-            ?obs <{SDMX}dimension#refArea> ?area ; <{SDMX}measure#obsValue> ?value ;
+            ?obs <{REF_AREA}> ?area ; <{OBS_VALUE}> ?value ;
                  <https://w3id.org/svcat/def#indicator> ?i . ?i <http://www.w3.org/2004/02/skos/core#prefLabel> ?indicator
         }} }}""").rows
     got = sorted((str(r["area"]), Decimal(str(r["value"])), str(r["indicator"])) for r in found)
@@ -102,4 +103,4 @@ def test_areas_of_councils_since_abolished_keep_their_code():
     for code in ("E06000028", "E07000004", "E05000823"):  # Bournemouth (2019), Aylesbury Vale (2020), a ward
         cells = ["England", code, "Somewhere", "2018/19", "Household waste recycled", "Percentage", "40.1", "", ""]
         triples = row_to_triples(table.values(cells), 2, ctx).triples
-        assert any(p == f"<{SDMX}dimension#refArea>" and o == f"<{GEOGRAPHY}{code}>" for _, p, o in triples)
+        assert any(p == f"<{REF_AREA}>" and o == f"<{GEOGRAPHY}{code}>" for _, p, o in triples)

@@ -20,7 +20,7 @@ from tests.conftest import BASE, OGL, REAL
 
 SALFORD = REAL / "salford" / "2022-06.csv"
 SALFORD_GSS = "E08000006"
-ID = "http://reference.data.gov.uk/id/"
+ID = iris.REFERENCE_INTERVALS
 
 #: cell written in the date column -> (interval IRI, first day, last day, summary key)
 FORMS = {

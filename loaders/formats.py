@@ -45,6 +45,7 @@ _DATE_FIELDS = [
     ("dd", r"(?P<day>\d{2})"), ("d", r"(?P<day>\d{1,2})"),
     ("HH", r"(?P<hour>\d{2})"), ("H", r"(?P<hour>\d{1,2})"),
     ("mm", r"(?P<minute>\d{2})"), ("ss", r"(?P<second>\d{2})"),
+    # Time-zone designators as UAX #35 spells them (CSVW 1.1 §6.4.2): X = +hh or +hhmm, XX = +hhmm, XXX = +hh:mm.
     ("XXX", r"(?P<tz>Z|[+-]\d{2}:\d{2})"), ("XX", r"(?P<tz>Z|[+-]\d{4})"), ("X", r"(?P<tz>Z|[+-]\d{2}(?:\d{2})?)"),
 ]
 

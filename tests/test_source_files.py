@@ -75,3 +75,25 @@ def test_a_memory_store_keeps_no_copies_and_says_so(tmp_path):
     assert sources_dir({"STORE": "memory:"}) is None
     assert sources_dir({"STORE": str(tmp_path / "s")}) == tmp_path / "s" / "sources"
     assert sources_dir({"STORE": "memory:", "SOURCES_DIR": str(tmp_path / "k")}) == tmp_path / "k"
+
+
+def test_a_windows_1252_source_is_served_labelled_windows_1252(store_dir):
+    """Harrogate's April 2015 file is cp1252 (byte 0xB4 in a narrative): labelled UTF-8 it
+    would show replacement characters; the label comes from the encoding the load found."""
+    harrogate = DATA / "real" / "harrogate" / "2015-04.csv"
+    result = CliRunner().invoke(cli, ["--store", str(store_dir), "--base-uri", BASE, "load", "spend",
+                                      str(harrogate), "--publisher", "E07000165"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    client = create_app({"TESTING": True, "SVCAT_STORE": str(store_dir), "SVCAT_BASE_URI": BASE}).test_client()
+    response = client.get(f"/file/E07000165/spend/2015-04/{harrogate.name}")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=windows-1252"
+    assert response.data == harrogate.read_bytes()
+    assert "\ufffd" not in response.data.decode("windows-1252")
+
+
+def test_a_utf8_source_is_served_labelled_utf8(store_dir):
+    assert _load(store_dir, GOOD).exit_code == 0
+    client = create_app({"TESTING": True, "SVCAT_STORE": str(store_dir), "SVCAT_BASE_URI": BASE}).test_client()
+    response = client.get(f"/file/E08000035/spend/{GOOD.stem}/{GOOD.name}")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"

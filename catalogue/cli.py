@@ -6,7 +6,6 @@ that kind); 2 usage or I/O errors (bad options, missing file, store unavailable)
 
 from __future__ import annotations
 
-import csv
 import gzip
 import json
 import os

@@ -158,15 +158,6 @@ class CompiledShapes:
             cls: tuple((check, check.path if len(check.paths) == 1 else None, self.quick[check]) for check in checks)
             for cls, checks in self.by_class.items()}
 
-    def check_node(self, subject: Term, types: list[Term], pairs: list[tuple[Term, Term]]) -> list[ShapeResult]:
-        """Results for one node given its types and its (predicate, object) pairs."""
-        results: list[ShapeResult] = []
-        for cls in types:
-            for check in self.by_class.get(cls, ()):
-                values = [o for p, o in pairs if p in check.paths]
-                results.extend(_run(check, subject, values))
-        return results
-
     def check_triples(self, triples) -> list[ShapeResult]:
         """Group triples by subject and check every typed node among them.
 

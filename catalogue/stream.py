@@ -27,7 +27,6 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Protocol
 
-from catalogue import iris
 from catalogue.digests import RowDigests, TripleHashes
 from catalogue.shacl import compiled
 from catalogue.summary import SpendSummary

@@ -107,11 +107,6 @@ def month_datatype(key: str) -> str | None:
     return str(XSD.gYearMonth) if len(key) == 7 else None
 
 
-def is_period(key: str) -> bool:
-    """Whether a summary's month key is a period longer than a month."""
-    return "/" in key
-
-
 def _decimal_text(value: Decimal) -> str:
     """A canonical xsd:decimal lexical form (no exponent)."""
     text = format(value, "f")

@@ -15,7 +15,7 @@ from pathlib import Path
 from loaders.councils import UnknownCouncil
 from loaders.header import header_notes
 from loaders.kinds import KindScore, decide, score_kind
-from loaders.mapping import DialectError, TableMap, missing_fields, user_dialect
+from loaders.mapping import TableMap, missing_fields, user_dialect
 from loaders.read import is_blank, sniff
 
 #: Fields that only identify the publisher: they say nothing about which kind a file is.

@@ -92,11 +92,6 @@ class TableMap:
             return None
         return self.header[index] if self.header[index].strip() else f"(column {index + 1})"
 
-    @property
-    def unmapped(self) -> list[str]:
-        used = set(self.fields.values())
-        return [title for i, title in enumerate(self.header) if i not in used and title.strip()]
-
     def values(self, cells: list[str]) -> dict[str, str]:
         """Field -> raw cell text for one record (nulls and missing cells left out)."""
         out = {}

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -165,13 +164,6 @@ def records_by_council_name(records: dict[str, SupplierRecord]) -> dict[tuple[st
     for record in records.values():
         index[(record.council, record.name, record.supplier_id)] = record.iri
     return index
-
-
-def group_by(values, key) -> dict:
-    out = defaultdict(list)
-    for value in values:
-        out[key(value)].append(value)
-    return out
 
 
 def linkset_graph(store: Store, base: str) -> str | None:

@@ -6,23 +6,14 @@ import pytest
 from rdflib import Graph
 
 from catalogue.shacl import ShapeError, compiled, pyshacl_results
-from loaders import KINDS, RowEvent, open_source
+from loaders import KINDS
 from loaders.terms import to_rdflib
-from tests.conftest import BASE, DATA
+from tests.conftest import DATA
+from tests.golden import loader_triples
 
 
 def triples_of(path, kind="spend", **options):
-    source = open_source(kind, path, base=BASE, **options)
-    triples = list(source.preamble(source.context()))
-    seen = set()
-    for event in source.events():
-        if isinstance(event, RowEvent):
-            triples += event.triples
-            for key, description in event.related:
-                if key not in seen:
-                    seen.add(key)
-                    triples += description
-    return triples
+    return loader_triples(kind, path, **options)
 
 
 CASES = [

@@ -7,24 +7,14 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from catalogue.ingest import load_file, validate_file
 from loaders import RowEvent, SkipEvent, open_source
-from loaders.terms import to_rdflib
 from tests.conftest import BASE, DATA, OGL
+from tests.golden import loader_graph as golden_graph
 
 SPEND = DATA / "spend"
 
 
 def loader_graph(path, **options) -> Graph:
-    source = open_source("spend", path, base=BASE, **options)
-    triples = list(source.preamble(source.context()))
-    seen = set()
-    for event in source.events():
-        if isinstance(event, RowEvent):
-            triples += event.triples
-            for key, description in event.related:
-                if key not in seen:
-                    seen.add(key)
-                    triples += description
-    return to_rdflib(triples)
+    return golden_graph("spend", path, **options)
 
 
 def test_leeds_excerpt_matches_golden_graph():

@@ -29,7 +29,8 @@ sys.path.insert(0, str(ROOT))
 from catalogue import iris  # noqa: E402
 from catalogue.linking import crosswalk  # noqa: E402
 from catalogue.linking.evaluation import evaluate, from_crosswalk, read_pairs, table  # noqa: E402
-from catalogue.linking.records import csv_rows, linkset_graph  # noqa: E402
+from catalogue.linking.records import linkset_graph  # noqa: E402
+from catalogue.store.paging import csv_rows
 from catalogue.linking.run import link_all  # noqa: E402
 from catalogue.store import open_store  # noqa: E402
 from catalogue.vocab import SV  # noqa: E402

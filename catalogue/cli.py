@@ -7,7 +7,6 @@ that kind); 2 usage or I/O errors (bad options, missing file, store unavailable)
 from __future__ import annotations
 
 import gzip
-import json
 import os
 import sys
 from pathlib import Path
@@ -15,38 +14,12 @@ from pathlib import Path
 import click
 
 from catalogue import __version__
+from catalogue.commands.common import KINDS, UsageProblem, print_report, progress, sources_for, store_for
 from catalogue.commands.publisher import check_publisher, publisher_option, publisher_url_option
-from catalogue.config import settings
 from catalogue.commands.tokens import load_guards, operator
+from catalogue.config import settings
 from catalogue.errors import CatalogueError
-
-from loaders import KINDS as LOADER_KINDS
 from loaders import REGISTER_KINDS
-
-KINDS = sorted(LOADER_KINDS)
-
-
-class UsageProblem(click.ClickException):
-    """An error that is the caller's or the environment's, not the file's: exit 2."""
-
-    exit_code = 2
-
-
-def _store(ctx: click.Context, mode: str):
-    from catalogue.config import remote_options
-    from catalogue.store import open_store
-
-    try:
-        return open_store(ctx.obj["store"], mode=mode, remote=remote_options(ctx.obj["config"]))
-    except CatalogueError as exc:
-        raise UsageProblem(exc.message) from exc
-
-
-def _sources(ctx: click.Context):
-    """The folder that keeps loaded source files, for the store in use (``catalogue.sources``)."""
-    from catalogue.sources import sources_dir
-
-    return sources_dir(dict(ctx.obj["config"], STORE=ctx.obj["store"]))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -75,26 +48,6 @@ def _check_licence(value: str | None) -> str | None:
     if value is not None and not is_absolute_iri(value):
         raise click.BadParameter(f"{value!r} is not an absolute IRI; name the licence by its IRI (https://...)")
     return value
-
-
-def _print_report(report, fmt: str, extra: dict | None = None) -> None:
-    from catalogue.reports import as_table
-
-    if fmt == "json":
-        click.echo(json.dumps({**report.to_json(), **(extra or {})}, indent=2, ensure_ascii=False))
-    elif fmt == "turtle":
-        from catalogue.reports import as_shacl_report
-
-        click.echo(as_shacl_report(report).serialize(format="turtle"))
-    else:
-        click.echo(as_table(report))
-
-
-def _progress(quiet: bool):
-    from tqdm import tqdm
-
-    return tqdm(unit=" rows", unit_scale=True, file=sys.stderr, disable=quiet or not sys.stderr.isatty(),
-                dynamic_ncols=True, leave=False)
 
 
 file_argument = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -181,18 +134,19 @@ def _load_one(ctx, kind, file, publisher, publisher_url, mapping, licence, title
               sheet=None, guards=None):
     from catalogue.commands.linking import link_after_load
     from catalogue.ingest import load_file
-    from catalogue.summaries import Pending, settle
+    from catalogue.summaries import Pending
+    from catalogue.summaries import refresh as refresh_summaries
 
-    store = _store(ctx, "write")
+    store = store_for(ctx, "write")
     linked = outcome = None
     # With a link to follow, the load's summaries wait for it: one refresh, one publish.
     pending = None if no_link else Pending()
     try:
-        with _progress(quiet) as bar:
+        with progress(quiet) as bar:
             outcome = load_file(store, kind, file, base=ctx.obj["base"], publisher=publisher,
                                 publisher_url=publisher_url, mapping=mapping,
                                 licence=licence or ctx.obj["config"]["LICENCE"], title=title, progress=bar,
-                                skip_invalid=skip_invalid, sources=_sources(ctx), pending=pending, sheet=sheet,
+                                skip_invalid=skip_invalid, sources=sources_for(ctx), pending=pending, sheet=sheet,
                                 **(guards or {}))
         if outcome.loaded and pending is not None:
             linked = link_after_load(store, ctx.obj["base"], ctx.obj["config"]["LICENCE"], quiet=True,
@@ -202,10 +156,10 @@ def _load_one(ctx, kind, file, publisher, publisher_url, mapping, licence, title
     finally:
         try:
             if outcome is not None and outcome.loaded:
-                settle(store, ctx.obj["base"], pending)  # a link that failed still publishes the load
+                refresh_summaries(store, ctx.obj["base"], pending)  # a link that failed still publishes the load
         finally:
             store.close()
-    _print_report(outcome.report, fmt, {"loaded": outcome.loaded, "dataset": outcome.dataset,
+    print_report(outcome.report, fmt, {"loaded": outcome.loaded, "dataset": outcome.dataset,
                                         "replaced": bool(outcome.replaced_graph), "refusal": outcome.refusal,
                                         "figures": outcome.figures})
     if not outcome.loaded:
@@ -240,10 +194,10 @@ def validate(ctx, kind, file, publisher, publisher_url, mapping, sheet, licence,
     from catalogue.ingest import validate_file
 
     _check_publisher(publisher, publisher_url)
-    with _progress(quiet) as bar:
+    with progress(quiet) as bar:
         report = validate_file(kind, file, base=ctx.obj["base"], publisher=publisher, mapping=mapping, progress=bar,
                                skip_invalid=skip_invalid, sheet=sheet, publisher_url=publisher_url)
-    _print_report(report, fmt)
+    print_report(report, fmt)
     ctx.exit(0 if report.loadable else 1)
 
 
@@ -259,7 +213,7 @@ def export(ctx, what, graph, output):
     `svcat export crosswalk` writes one row per supplier as each council publishes it:
     council,supplier_name,supplier_id,organisation,method,score.
     """
-    store = _store(ctx, "read")
+    store = store_for(ctx, "read")
     try:
         if what == "crosswalk":
             from catalogue.commands.linking import export_crosswalk
@@ -287,7 +241,7 @@ def query(ctx, sparql, fmt):
     from catalogue.commands.query_formats import query_formats
 
     results_type, graph_type = query_formats(fmt, UsageProblem)
-    store = _store(ctx, "read")
+    store = store_for(ctx, "read")
     try:
         _, _, body = store.query_raw(sparql, results_type=results_type, graph_type=graph_type)
     except CatalogueError as exc:

@@ -20,7 +20,8 @@ from datetime import datetime, timezone
 
 from rdflib import Graph, Literal, URIRef
 
-from catalogue import class_summary, council_summary, iris
+from catalogue import iris
+from catalogue.summaries import councils, social_value
 from catalogue.digests import RowDigests
 from catalogue.errors import NotFound
 from catalogue.records import ALL_KIND_TERMS, timestamp
@@ -146,11 +147,11 @@ def remove_dataset(store: Store, base: str, dataset: str) -> Change:
     if series:
         update += (f"DELETE {{ GRAPH {q.iri(cat)} {{ {series} ?p ?o }} }} WHERE {{ GRAPH {q.iri(cat)} {{ {series} ?p ?o "
                    f"FILTER NOT EXISTS {{ ?member {q.iri(DCAT.inSeries)} {series} }} }} }};\n")
-    update += class_summary.forget(dataset, base) + ";\n"
+    update += social_value.forget(dataset, base) + ";\n"
     update += f"INSERT DATA {{ GRAPH {q.iri(cat)} {{\n{body}}} }}"
     store.update(update)
     store.drop_graph(graph)
     if rows[0].get("council"):  # its council's figures no longer count this dataset
-        council_summary.refresh(store, base, [str(rows[0]["council"])])
+        councils.refresh(store, base, [str(rows[0]["council"])])
     store.publish()
     return change

@@ -22,7 +22,8 @@ from catalogue.errors import BadRequest
 from catalogue.records import RecordInput, now, record_graph
 from catalogue.sources import keep as keep_source
 from catalogue.store import Store
-from catalogue.summaries import Pending, settle
+from catalogue.summaries import Pending
+from catalogue.summaries import refresh as refresh_summaries
 from catalogue.store import sparql_text as q
 from catalogue.vocab import DCTERMS, SV
 from catalogue.stream import CHUNK_ROWS, Progress, RowStream
@@ -201,7 +202,7 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
         cells = {source.dataset: stream.summary.payee_cells()} if stream.summary is not None else None
         owed.add([source.dataset], [council_iri], cells)
     if pending is None:
-        settle(store, base, owed)
+        refresh_summaries(store, base, owed)
     return LoadOutcome(report, source.dataset, graph, previous.get("graph"), time.monotonic() - started_clock)
 
 

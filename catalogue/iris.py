@@ -126,7 +126,7 @@ def linkset_graph(base: str, version: str) -> str:
 
 
 def class_summary_graph(base: str) -> str:
-    """The graph of spend by social-value class (``catalogue.class_summary``)."""
+    """The graph of spend by social-value class (``catalogue.summaries.social_value``)."""
     return f"{base}graph/summary/social-value"
 
 
@@ -136,12 +136,12 @@ def class_summary(base: str, name: str) -> str:
 
 
 def council_summary_graph(base: str, gss: str) -> str:
-    """The graph of one council's dashboard figures (``catalogue.council_summary``)."""
+    """The graph of one council's dashboard figures (``catalogue.summaries.councils``)."""
     return f"{base}graph/summary/council/{gss}"
 
 
 def organisation_summary_graph(base: str) -> str:
-    """The graph of spend by organisation across councils (``catalogue.organisation_summary``)."""
+    """The graph of spend by organisation across councils (``catalogue.summaries.organisations``)."""
     return f"{base}graph/summary/organisations"
 
 

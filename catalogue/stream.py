@@ -9,7 +9,7 @@ left out instead, with its reasons, and the rest are written.
 
 Every written row's main resource carries ``sv:rowDigest`` (a hash of its cells), so
 that a reload can say how many rows were added and removed (``catalogue.history``).
-Summaries (``catalogue.summary``) add up only the rows actually written.
+Summaries (``catalogue.summaries.cells``) add up only the rows actually written.
 
 The stream also counts the distinct triples it writes, so that a load need not scan its
 graph afterwards (a second pass over millions of quads: 80 s at 1,000,000 lines): a row's
@@ -29,7 +29,7 @@ from typing import Protocol
 
 from catalogue.digests import RowDigests, TripleHashes
 from catalogue.shacl import compiled
-from catalogue.summary import SpendSummary
+from catalogue.summaries.cells import SpendSummary
 from catalogue.vocab import SV
 from loaders import RowEvent, SourceFile
 from loaders.report import INFO, VIOLATION, LoadIssue, LoadReport
@@ -45,7 +45,7 @@ CHUNK_ROWS = 8_000
 SEEN_LIMIT = 200_000
 #: Most shared-description triples whose hashes are kept to count the graph while writing.
 COUNT_LIMIT = 8_000_000
-#: Kinds whose loads also write summaries into the dataset's graph (catalogue/summary.py).
+#: Kinds whose loads also write summaries into the dataset's graph (catalogue/summaries/cells.py).
 SUMMARIES = {"spend": SpendSummary}
 ROW_DIGEST = iri(str(SV.rowDigest))
 _TYPE_COMPONENTS = {"DatatypeConstraintComponent", "OrConstraintComponent"}

@@ -1,7 +1,7 @@
 """The social-value summary always agrees with the payment lines and the links.
 
 Recomputed here from raw ``pay:ExpenditureLine`` triples and the links, independently of
-``catalogue.class_summary``, after each step that changes what it sums: loads, a real
+``catalogue.summaries.social_value``, after each step that changes what it sums: loads, a real
 ``link_all``, a reload of a changed file, a removal.
 """
 
@@ -12,7 +12,8 @@ from decimal import Decimal
 
 import pytest
 
-from catalogue import class_summary, iris
+from catalogue import iris
+from catalogue.summaries import social_value as class_summary
 from catalogue.vocab import DCTERMS, PAY, QB, SV
 from tests.conftest import BASE, OGL, REAL
 

@@ -1,4 +1,4 @@
-"""Each council's summary (``catalogue.council_summary``) always agrees with the payment lines.
+"""Each council's summary (``catalogue.summaries.councils``) always agrees with the payment lines.
 
 The council dashboard and the organisation page read these few observations instead of
 the per-dataset cubes, so here every figure is recomputed from the raw
@@ -16,10 +16,11 @@ from decimal import Decimal
 
 import pytest
 
-from catalogue import council_summary, iris
+from catalogue import iris
+from catalogue.summaries import councils as council_summary
 from catalogue.analysis import run, spend
 from catalogue.analysis import council as summary
-from catalogue.linking.profile import financial_year
+from catalogue.analysis.spend import financial_year
 from catalogue.vocab import DCTERMS, SV, sparql_prologue
 from tests.conftest import BASE, OGL, REAL
 

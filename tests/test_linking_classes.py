@@ -7,7 +7,8 @@ from collections import defaultdict
 import pytest
 
 from catalogue.linking.classify import classify
-from catalogue.linking.records import Flag, SupplierRecord, csv_rows
+from catalogue.linking.records import Flag, SupplierRecord
+from catalogue.store.paging import csv_rows
 from catalogue.vocab import RDFS, SV
 
 SOURCES = {str(SV[s]): s.removesuffix("Source") for s in ("councilFlagSource", "selfDeclarationSource", "registeredIdentifierSource",

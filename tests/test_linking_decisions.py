@@ -13,7 +13,8 @@ from catalogue.ingest import load_file
 from catalogue.linking import crosswalk
 from catalogue.linking.decisions import DecisionError
 from catalogue.linking.incremental import link_new, unlinked
-from catalogue.linking.records import csv_rows, linkset_graph
+from catalogue.linking.records import linkset_graph
+from catalogue.store.paging import csv_rows
 from catalogue.linking.run import link_all
 from catalogue.vocab import DCTERMS, SV
 from tests.conftest import BASE, OGL, REAL, copy_store

@@ -10,7 +10,8 @@ from catalogue import iris
 from catalogue.linking import crosswalk
 from catalogue.linking.cluster import is_scoped
 from catalogue.linking.names import parse
-from catalogue.linking.records import csv_rows, linkset_graph
+from catalogue.linking.records import linkset_graph
+from catalogue.store.paging import csv_rows
 from catalogue.linking.run import link_all
 from catalogue.vocab import DCAT, DCTERMS, OWL, PROV, RDF, SV, VOID
 from tests.conftest import BASE, OGL, copy_store

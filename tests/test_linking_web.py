@@ -14,7 +14,7 @@ from catalogue import iris
 from catalogue.cli import cli
 from catalogue.linking import crosswalk
 from catalogue.linking.profile import profile
-from catalogue.linking.records import csv_rows
+from catalogue.store.paging import csv_rows
 from catalogue.vocab import PAY, SV
 from catalogue.web.formatting import money
 from tests.conftest import BASE, REAL

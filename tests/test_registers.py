@@ -19,7 +19,8 @@ from catalogue import iris
 from catalogue.cli import cli
 from catalogue.ingest import load_file, validate_file
 from catalogue.linking import crosswalk
-from catalogue.linking.records import csv_rows, read_records
+from catalogue.linking.records import read_records
+from catalogue.store.paging import csv_rows
 from catalogue.linking.run import link_all
 from catalogue.vocab import DCTERMS, SV
 from loaders import LoadError, open_source

@@ -22,7 +22,7 @@ ORG = f"{BASE}id/organisation/"
 
 @pytest.fixture(scope="module")
 def linked_client():
-    from catalogue import class_summary, council_summary
+    from catalogue.summaries import councils as council_summary, social_value as class_summary
     from catalogue.app import create_app
     from catalogue.ingest import load_file
     from catalogue.store.embedded import EmbeddedStore

@@ -2,7 +2,7 @@
 
 At 5,000,000 lines a council's payee x month answer has hundreds of thousands of rows;
 ``results._Capped`` writes solutions straight into their serialisation,
-``records.each_row`` parses the CSV only as rows are consumed, and
+``store.paging.each_row`` parses the CSV only as rows are consumed, and
 ``council_summary.figures`` sums them on the way instead of keeping them in a list.
 These tests hold the streamed paths to what holding everything gave, on the real sample
 files linked by a real ``link_all``: the same rows whether the store answers in one go
@@ -17,10 +17,10 @@ from decimal import Decimal
 
 import pytest
 
-from catalogue import council_summary
+from catalogue.summaries import councils as council_summary
 from catalogue.analysis import spend
-from catalogue.linking.profile import financial_year
-from catalogue.linking.records import all_rows, csv_rows, each_row
+from catalogue.analysis.spend import financial_year
+from catalogue.store.paging import all_rows, csv_rows, each_row
 from catalogue.store.embedded import EmbeddedStore
 from catalogue.store.sparql_text import literal
 from catalogue.vocab import SV

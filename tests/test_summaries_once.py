@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from catalogue import council_summary, iris
+from catalogue import iris
+from catalogue.summaries import councils as council_summary
 from catalogue.store import open_store
 from catalogue.store.embedded import EmbeddedStore
 from catalogue.summaries import Pending

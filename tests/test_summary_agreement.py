@@ -1,6 +1,6 @@
 """The spend summary cubes always agree with the payment lines they summarise.
 
-Pages and policy questions read the cubes (``catalogue/summary.py``), never the raw
+Pages and policy questions read the cubes (``catalogue/summaries/cells.py``), never the raw
 lines, so the cubes must say exactly what the lines say. On both backends (the ``store``
 fixture: embedded on disk and a real Virtuoso), after loads of real spend files, a reload
 of a changed file, a removal and a full link, every figure is recomputed from the raw

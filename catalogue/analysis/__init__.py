@@ -4,7 +4,7 @@ Every figure on a page comes from one named query that a reader can see and run
 themselves on ``/sparql``: a ``Query`` holds the exact text that ran (with its
 ``PREFIX`` lines), and ``run`` returns its rows as plain Python values together with
 whether the store cut the result. Pages read the summary cubes
-(``catalogue.summary``) and the catalogue records, never scan payment lines.
+(``catalogue.summaries.cells``) and the catalogue records, never scan payment lines.
 
 This package knows nothing of Flask; the web layer and the benchmarks both call it.
 """

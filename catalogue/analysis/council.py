@@ -1,4 +1,4 @@
-"""One council's dashboard, read from its own summary graph (``catalogue.council_summary``).
+"""One council's dashboard, read from its own summary graph (``catalogue.summaries.councils``).
 
 Why: these queries touch a few hundred observations at most (the top suppliers are ten
 lookups by IRI), where the same tables summed from every by-payee observation of every

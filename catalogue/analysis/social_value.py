@@ -1,7 +1,7 @@
 """Councils side by side: shares of spend by social-value class, over time, unknown shown.
 
 Two queries, both over the small social-value summary that loading and linking keep
-(``catalogue.class_summary``): spend by council (and month) and class, where
+(``catalogue.summaries.social_value``): spend by council (and month) and class, where
 ``sv:unknownClass`` is spend with no known class (no link, no class evidence, or no
 named payee), and every council's total. Spend to an organisation with two classes (SME
 and VCSE) counts in each class but once in the known share, which is total minus

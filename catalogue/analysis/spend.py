@@ -17,6 +17,17 @@ from catalogue.vocab import SV
 NOT_STATED = str(SV.notStated)
 UNKNOWN = str(SV.unknownClass)
 
+
+def financial_year(month: str) -> str:
+    """``2022-08`` -> ``2022/23`` (UK councils' years run April to March).
+
+    A summary's period key (``2021-04/2021-06``, see ``catalogue.summaries.cells``) counts in the
+    financial year its first month falls in."""
+    year, mon = int(month[:4]), int(month[5:7])
+    start = year if mon >= 4 else year - 1
+    return f"{start}/{str(start + 1)[2:]}"
+
+
 #: Social-value classes in the order pages show them, with their labels.
 CLASSES = (
     (str(SV.sme), "SME"),

@@ -24,12 +24,12 @@ def remove(ctx, dataset, fmt):
     The dataset's record and graph go in one step and a withdrawal change record stays in
     the catalogue. Exit 0 removed, 1 no such dataset, 2 could not run.
     """
-    from catalogue.cli import UsageProblem, _store
+    from catalogue.commands.common import UsageProblem, store_for
     from catalogue.errors import CatalogueError, NotFound
     from catalogue.history import remove_dataset
 
     iri = _dataset(ctx, dataset)
-    store = _store(ctx, "write")
+    store = store_for(ctx, "write")
     try:
         change = remove_dataset(store, ctx.obj["base"], iri)
     except NotFound as exc:
@@ -51,11 +51,11 @@ def remove(ctx, dataset, fmt):
 @click.pass_context
 def history(ctx, dataset, fmt):
     """Show DATASET's change records: each load, reload and withdrawal, with rows added and removed."""
-    from catalogue.cli import _store
+    from catalogue.commands.common import store_for
     from catalogue.history import changes
 
     iri = _dataset(ctx, dataset)
-    store = _store(ctx, "read")
+    store = store_for(ctx, "read")
     try:
         found = changes(store, ctx.obj["base"], iri)
     finally:

@@ -49,12 +49,12 @@ def link(ctx, decisions_file, fmt, quiet, force):
     When no dataset, decision or linking code changed since the last full link, the
     links stand and nothing is written (--force re-links anyway).
     """
-    from catalogue.cli import UsageProblem, _store
+    from catalogue.commands.common import UsageProblem, store_for
     from catalogue.linking.decisions import DecisionError
     from catalogue.linking.inputs import input_digest, stored_digest
     from catalogue.linking.run import link_all
 
-    store = _store(ctx, "write")
+    store = store_for(ctx, "write")
     if not (force or decisions_file):
         digest = input_digest(store, ctx.obj["base"])
         if stored_digest(store, ctx.obj["base"]) == digest:

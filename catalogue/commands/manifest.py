@@ -15,12 +15,13 @@ from catalogue.errors import CatalogueError
 def load_many(ctx, manifest, kind, publisher, licence, fmt, quiet, no_link, files=None, *,
               allow_shrink: bool = False) -> None:
     """``svcat load --manifest``: every file its own dataset, then one link, refresh and publish."""
-    from catalogue.cli import KINDS, UsageProblem, _print_report, _progress, _sources, _store
+    from catalogue.commands.common import KINDS, UsageProblem, print_report, progress, sources_for, store_for
     from catalogue.commands.tokens import operator
     from catalogue.commands.linking import link_after_load
     from catalogue.manifest import ManifestError, entries, load_all
     from loaders import REGISTER_KINDS
-    from catalogue.summaries import Pending, settle
+    from catalogue.summaries import Pending
+    from catalogue.summaries import refresh as refresh_summaries
 
     if files is None:
         try:
@@ -28,7 +29,7 @@ def load_many(ctx, manifest, kind, publisher, licence, fmt, quiet, no_link, file
         except ManifestError as exc:
             raise UsageProblem(exc.message) from exc
     licence = licence or ctx.obj["config"]["LICENCE"]
-    store = _store(ctx, "write")
+    store = store_for(ctx, "write")
     pending, outcomes, linked = Pending(), [], None
     bar = tqdm(total=len(files), unit=" files", file=sys.stderr, disable=quiet or not sys.stderr.isatty(),
                dynamic_ncols=True, position=1, leave=False)
@@ -43,7 +44,7 @@ def load_many(ctx, manifest, kind, publisher, licence, fmt, quiet, no_link, file
 
     try:
         outcomes = load_all(store, files, base=ctx.obj["base"], licence=licence, pending=pending,
-                            sources=_sources(ctx), progress=lambda entry: _progress(quiet), done=done,
+                            sources=sources_for(ctx), progress=lambda entry: progress(quiet), done=done,
                             allow_shrink=allow_shrink, who=operator())
         if any(o.loaded for _, o in outcomes) and not no_link:
             registers = any(o.loaded and e.kind in REGISTER_KINDS for e, o in outcomes)
@@ -54,7 +55,7 @@ def load_many(ctx, manifest, kind, publisher, licence, fmt, quiet, no_link, file
         bar.close()
         try:
             if any(o.loaded for _, o in outcomes):
-                settle(store, ctx.obj["base"], pending)  # one refresh, one publish, even if the link failed
+                refresh_summaries(store, ctx.obj["base"], pending)  # one refresh, one publish, even if the link failed
         finally:
             store.close()
     refused = [(e, o) for e, o in outcomes if not o.loaded]
@@ -64,7 +65,7 @@ def load_many(ctx, manifest, kind, publisher, licence, fmt, quiet, no_link, file
     else:
         for entry, outcome in refused:
             click.echo(f"\nREFUSED {entry.label}:")
-            _print_report(outcome.report, fmt)
+            print_report(outcome.report, fmt)
         click.echo(f"{len(outcomes) - len(refused)} of {len(outcomes)} files loaded"
                    + (f"; refused: {', '.join(e.label for e, _ in refused)}" if refused else "") + ".")
         if linked:

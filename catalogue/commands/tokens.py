@@ -58,7 +58,7 @@ def token():
 @click.pass_context
 def create(ctx, name, publishers, admin, expires_in):
     """Make a token for NAME (a person or system that publishes) and print it once."""
-    from catalogue.cli import UsageProblem
+    from catalogue.commands.common import UsageProblem
     from catalogue.errors import CatalogueError
 
     tokens = _file(ctx)
@@ -76,7 +76,7 @@ def create(ctx, name, publishers, admin, expires_in):
 @click.pass_context
 def rotate(ctx, name, expires_in):
     """Give NAME a new token with the same scope; the old one stops working at once."""
-    from catalogue.cli import UsageProblem
+    from catalogue.commands.common import UsageProblem
     from catalogue.errors import CatalogueError
 
     tokens = _file(ctx)

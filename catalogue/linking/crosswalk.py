@@ -22,7 +22,8 @@ from functools import lru_cache
 from catalogue import csv_safe, iris
 from catalogue.linking.crosswalk_classes import COLUMNS as CLASS_COLUMNS
 from catalogue.linking.crosswalk_classes import Facts, organisation_facts
-from catalogue.linking.records import all_rows, linkset_graph
+from catalogue.linking.records import linkset_graph
+from catalogue.store.paging import all_rows
 from catalogue.store import Store
 from catalogue.store.sparql_text import iri as q
 from catalogue.vocab import DCTERMS, RDFS, SKOS, SV, ontology_graph

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from catalogue import iris
-from catalogue.linking.records import all_rows
+from catalogue.store.paging import all_rows
 from catalogue.linking.register_classes import NOT_VCSE
 from catalogue.store import Store
 from catalogue.store.sparql_text import iri as q

@@ -161,7 +161,7 @@ def constraints(decisions: list[Decision], previous: dict[str, str], retired: di
 
 def stored_decisions(store, graph: str) -> list[Decision]:
     """The decisions kept with the links in ``graph``."""
-    from catalogue.linking.records import csv_rows
+    from catalogue.store.paging import csv_rows
     from catalogue.vocab import DCTERMS, RDFS, SV
 
     rows = csv_rows(store, f"""SELECT ?action ?record ?target ?note ?date WHERE {{ GRAPH {q(graph)} {{

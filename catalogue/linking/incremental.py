@@ -24,7 +24,8 @@ from catalogue.linking import write
 from catalogue.linking.cluster import block_keys, cluster_records
 from catalogue.linking.names import parse
 from catalogue.linking.publicbodies import CouncilIndex
-from catalogue.linking.records import csv_rows, linkset_graph, read_records
+from catalogue.linking.records import linkset_graph, read_records
+from catalogue.store.paging import csv_rows
 from catalogue.linking.registers import read_registers
 from catalogue.linking.run import (
     LinkOutcome,
@@ -38,7 +39,8 @@ from catalogue.linking.run import (
 )
 from catalogue.store import Store
 from catalogue.store.sparql_text import iri as q
-from catalogue.summaries import Pending, settle
+from catalogue.summaries import Pending
+from catalogue.summaries import refresh as refresh_summaries
 from catalogue.vocab import DCTERMS, ORG, SV, VOID, XSD
 
 BATCH = 1500
@@ -97,7 +99,7 @@ def link_new(store: Store, base: str, *, licence: str, councils: CouncilIndex | 
     if graph is None:
         return link_all(store, base, licence=licence, councils=councils, say=say, pending=pending)
     outcome, datasets = _link_new(store, base, graph, councils, say or (lambda _: None))
-    settle(store, base, (pending or Pending()).add(datasets))
+    refresh_summaries(store, base, (pending or Pending()).add(datasets))
     outcome.seconds = time.monotonic() - clock
     return outcome
 

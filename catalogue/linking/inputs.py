@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from catalogue import iris
-from catalogue.linking.records import csv_rows
+from catalogue.store.paging import csv_rows
 from catalogue.store import Store
 from catalogue.store.sparql_text import iri as q
 from catalogue.vocab import DCTERMS, SV

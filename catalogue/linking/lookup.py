@@ -13,7 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from catalogue import iris
-from catalogue.linking.records import all_rows, csv_rows, linkset_graph
+from catalogue.linking.records import linkset_graph
+from catalogue.store.paging import all_rows, csv_rows
 from catalogue.store import Store
 from catalogue.store.sparql_text import iri as q
 from catalogue.vocab import DCTERMS, ORG, RDFS, SKOS, SV

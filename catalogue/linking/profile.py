@@ -1,7 +1,7 @@
 """Everything an organisation's page shows, read from the links and the summary cubes.
 
 Totals per council and financial year come from the councils' summaries
-(``catalogue.council_summary``: what each council paid each organisation per year), or,
+(``catalogue.summaries.councils``: what each council paid each organisation per year), or,
 in a store written before those existed, from each spend dataset's ``by-payee`` cube
 joined through ``sv:canonicalOrganisation``; never from payment lines.
 Read-only and Flask-free: the web layer and the reconciliation service use it.
@@ -16,9 +16,11 @@ from decimal import Decimal
 from rdflib import URIRef
 
 from catalogue import iris
+from catalogue.analysis.spend import financial_year
 from catalogue.linking.crosswalk import method_notations
-from catalogue.linking.records import all_rows, csv_rows, linkset_graph
+from catalogue.linking.records import linkset_graph
 from catalogue.store import Store
+from catalogue.store.paging import all_rows, csv_rows
 from catalogue.store.sparql_text import iri as q
 from catalogue.vocab import DCTERMS, ORG, QB, RDFS, SDMX_DIMENSION, SKOS, SV, ontology_graph
 
@@ -46,16 +48,6 @@ class Profile:
 def labels_of(terms) -> dict[str, str]:
     graph = ontology_graph()
     return {str(t): str(graph.value(t, RDFS.label) or str(t).rsplit("#", 1)[-1]) for t in terms}
-
-
-def financial_year(month: str) -> str:
-    """``2022-08`` -> ``2022/23`` (UK councils' years run April to March).
-
-    A summary's period key (``2021-04/2021-06``, see ``catalogue.summary``) counts in the
-    financial year its first month falls in."""
-    year, mon = int(month[:4]), int(month[5:7])
-    start = year if mon >= 4 else year - 1
-    return f"{start}/{str(start + 1)[2:]}"
 
 
 def profile(store: Store, base: str, org: str) -> Profile | None:

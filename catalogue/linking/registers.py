@@ -24,7 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from catalogue import iris
-from catalogue.linking.records import SupplierRecord, csv_rows
+from catalogue.linking.records import SupplierRecord
+from catalogue.store.paging import csv_rows
 from catalogue.store import Store
 from catalogue.store.sparql_text import iri as q
 from catalogue.store.sparql_text import literal as lit

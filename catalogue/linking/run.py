@@ -41,7 +41,8 @@ from catalogue.linking.records import (
 )
 from catalogue.store import Store
 from catalogue.store.sparql_text import iri as q
-from catalogue.summaries import Pending, settle
+from catalogue.summaries import Pending
+from catalogue.summaries import refresh as refresh_summaries
 from loaders.terms import Triple, ntriples
 
 
@@ -135,7 +136,7 @@ def link_all(store: Store, base: str, *, licence: str, decisions_file: str | Pat
     """
     clock = time.monotonic()
     outcome = _link_all(store, base, licence=licence, decisions_file=decisions_file, councils=councils, say=say)
-    settle(store, base, (pending or Pending()).add(everything=True))
+    refresh_summaries(store, base, (pending or Pending()).add(everything=True))
     outcome.seconds = time.monotonic() - clock
     return outcome
 

@@ -18,7 +18,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from catalogue.linking.records import csv_rows
+from catalogue.store.paging import csv_rows
 from catalogue.store import Store
 from catalogue.store.sparql_text import iri as q
 from catalogue.vocab import DCTERMS, SV

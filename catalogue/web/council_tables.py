@@ -27,7 +27,7 @@ SHARE = Column("share", "Share of spend", "share")
 
 
 def summarised(council: str) -> bool:
-    """Whether the council's summary graph is there (``catalogue.council_summary``)."""
+    """Whether the council's summary graph is there (``catalogue.summaries.councils``)."""
     return bool(fetch(summary.available(base_uri(), council)).rows)
 
 
@@ -47,7 +47,7 @@ def months(council: str) -> Table:
     result = _months(council)
     rows = [{"month": r["month"], "spend": to_decimal(r["total"]), "lines": r["lineCount"]} for r in result.rows]
     # Lines dated by a quarter or a year are counted in a row of their own, named by the
-    # period's first and last month ("2021-04/2021-06"; catalogue.summary): say so.
+    # period's first and last month ("2021-04/2021-06"; catalogue.summaries.cells): say so.
     periods = any("/" in str(r["month"]) for r in rows)
     caption = "Spend by month and period" if periods else "Spend by month"
     return Table("months", caption, [Column("month", "Month or period" if periods else "Month"), MONEY, LINES], rows,

@@ -19,7 +19,7 @@ organisation that took a new record, since one new record can give an organisati
 by many councils its first class) and when it is removed (``history``).
 Each refresh is one SPARQL Update, so a reader of a published snapshot sees the old sums
 or the new, never a mix. A load already holds its dataset's spend by month and payee (the
-by-payee cube it has just written, ``catalogue.summary``), so it asks the store only for
+by-payee cube it has just written, ``catalogue.summaries.cells``), so it asks the store only for
 the classes of the payees that have one (``sums_from_cells``): at a million lines the
 query over the cube took a minute or more of the load, the classes a couple of seconds.
 """
@@ -32,7 +32,7 @@ from decimal import Decimal
 from catalogue import iris
 from catalogue.store import Store
 from catalogue.store import sparql_text as q
-from catalogue.summary import month_datatype
+from catalogue.summaries.cells import month_datatype
 from catalogue.vocab import DCTERMS, QB, RDF, RDFS, SV, XSD, sparql_prologue
 
 BY_CLASS, BY_MONTH = "by-class", "by-month"

@@ -23,7 +23,7 @@ as small RDF Data Cubes (``iris.council_summary``, structures in ``ontology/svca
 
 The figures are computed with the very functions the pages used on the cubes
 (``analysis.spend.class_rows`` and ``concentration``). They are rewritten wherever the
-social-value summary is (``catalogue.class_summary``): a spend load (its council), a
+social-value summary is (``catalogue.summaries.social_value``): a spend load (its council), a
 removal (its council), a full link (every council) and an incremental link (the
 councils of the datasets it touched). A council's graph is dropped and written again in
 updates of at most ``WRITE_CHUNK`` triples, before the step publishes: a reader of the
@@ -37,14 +37,15 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from functools import lru_cache
 
-from catalogue import iris, organisation_summary
-from catalogue.heap import give_back
+from catalogue import iris
 from catalogue.analysis import spend
-from catalogue.linking.profile import financial_year
-from catalogue.linking.records import all_rows, each_row
+from catalogue.analysis.spend import financial_year
+from catalogue.heap import give_back
 from catalogue.store import Store, replace_graph
 from catalogue.store import sparql_text as q
-from catalogue.summary import month_datatype
+from catalogue.store.paging import all_rows, each_row
+from catalogue.summaries import organisations
+from catalogue.summaries.cells import month_datatype
 from catalogue.vocab import DCTERMS, ORG, QB, RDF, RDFS, SV, XSD, sparql_prologue
 
 TOP = 10  # recipients the top share counts (the dashboards show ten rows)
@@ -256,7 +257,7 @@ def refresh(store: Store, base: str, councils: Iterable[str] | None = None) -> i
     Councils with spend data but no summary yet (a store loaded before this module)
     are summarised too, and summaries of councils without spend data are dropped.
     Returns the number of councils written. The cube across councils
-    (``catalogue.organisation_summary``) is rewritten after them.
+    (``catalogue.summaries.organisations``) is rewritten after them.
     """
     live = spend_councils(store, base)
     prefix = iris.council_summary_graph(base, "")
@@ -268,7 +269,7 @@ def refresh(store: Store, base: str, councils: Iterable[str] | None = None) -> i
         written = triples(base, council, figures(store, base, council)) if council in live else []
         replace_graph(store, iris.council_summary_graph(base, gss_of(council)), written, WRITE_CHUNK)
         give_back()  # one council's answer and figures, before the next council's (catalogue.heap)
-    organisation_summary.refresh(store, base)
+    organisations.refresh(store, base)
     return len(wanted & live)
 
 

@@ -1,17 +1,26 @@
-"""The summary work a step owes before it publishes, so that a load and its link pay it once.
+"""Summaries: the small RDF Data Cubes pages read instead of summing payment lines.
 
-Why: the social-value summary (``class_summary``) and the councils' cubes
-(``council_summary``) must agree with the lines in every published snapshot. A load
+One module per summary, one orchestrator (``refresh``) that every step calls:
+
+- ``cells``: a spend dataset's by-payee and by-category cubes, summed as its rows stream
+  past and written in the dataset's own graph (``catalogue.stream``);
+- ``social_value``: spend by social-value class per council and month;
+- ``councils``: each council's spend by organisation, category and year;
+- ``organisations``: each organisation's spend by council and year.
+
+The summary work a step owes before it publishes is paid once per load and its link.
+Why: the social-value summary (``social_value``) and the councils' cubes
+(``councils``) must agree with the lines in every published snapshot. A load
 used to refresh them and publish, and the incremental link that ``svcat load`` runs
 next refreshed them again (the new payees' organisations change classes and the spend
 by organisation) and published again: the same council summed twice, 15-18 s per
 100,000 lines each time, and at 5,000,000 lines the second pass set the load's peak
 memory. Now a load can hand its part to the link that follows (``Pending``): the link
-adds its own datasets and councils, and ``settle`` refreshes the union once and
+adds its own datasets and councils, and ``refresh`` refreshes the union once and
 publishes once. Readers go from the old snapshot straight to the new lines with their
 links, never seeing the new lines unlinked.
 
-``settle`` runs at most once per ``Pending``; the CLI calls it in a ``finally`` so that a
+``refresh`` runs at most once per ``Pending``; the CLI calls it in a ``finally`` so that a
 link that fails still publishes the load it follows, with summaries that agree with it.
 """
 
@@ -19,9 +28,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from catalogue import class_summary, council_summary
 from catalogue.heap import give_back
 from catalogue.store import Store
+from catalogue.summaries import councils, social_value
 
 
 @dataclass
@@ -30,7 +39,7 @@ class Pending:
 
     ``everything`` means every dataset and council (a full link). ``cells`` holds a
     loaded dataset's (month, payee, spend, lines) cells, which spare re-summing its
-    cube in the store (see ``class_summary.refresh``).
+    cube in the store (see ``social_value.refresh``).
     """
 
     datasets: set[str] = field(default_factory=set)
@@ -47,19 +56,19 @@ class Pending:
         return self
 
 
-def settle(store: Store, base: str, pending: Pending | None) -> bool:
+def refresh(store: Store, base: str, pending: Pending | None) -> bool:
     """Refresh what ``pending`` names, then publish; once. Returns whether it did anything."""
     if pending is None or pending.settled:
         return False
     pending.settled = True
     give_back()  # what the load's rows and the link freed, before the summaries' queries (catalogue.heap)
     if pending.everything:
-        class_summary.refresh(store, base, cells=pending.cells or None)
-        council_summary.refresh(store, base)
+        social_value.refresh(store, base, cells=pending.cells or None)
+        councils.refresh(store, base)
     elif pending.datasets or pending.councils:
         datasets = sorted(pending.datasets)
-        class_summary.refresh(store, base, datasets, cells=pending.cells or None)
-        councils = pending.councils | council_summary.spend_councils(store, base, datasets)
-        council_summary.refresh(store, base, sorted(councils))
+        social_value.refresh(store, base, datasets, cells=pending.cells or None)
+        stale = pending.councils | councils.spend_councils(store, base, datasets)
+        councils.refresh(store, base, sorted(stale))
     store.publish()
     return True

@@ -3,7 +3,7 @@
 Why: "which suppliers are paid by five or more councils" is one of the policy questions,
 and it used to sum every by-payee observation of every current spend dataset and join
 each payee to its organisation: seconds on the sample data, tens of seconds at a million
-lines. Each council's summary (``catalogue.council_summary``) already holds what it paid
+lines. Each council's summary (``catalogue.summaries.councils``) already holds what it paid
 each canonical organisation per financial year (``sv:spendByOrganisation``); this module
 adds those up over councils into one RDF Data Cube (``sv:spendAcrossCouncils``) in its own
 graph (``iris.organisation_summary_graph``): one observation per organisation paid by two
@@ -27,9 +27,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from catalogue import iris
-from catalogue.linking.records import all_rows
 from catalogue.store import Store, replace_graph
 from catalogue.store import sparql_text as q
+from catalogue.store.paging import all_rows
 from catalogue.vocab import DCTERMS, QB, RDF, RDFS, SV
 
 def figures(store: Store) -> list[tuple[str, int, Decimal, int]]:

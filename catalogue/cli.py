@@ -19,7 +19,7 @@ from catalogue.commands.publisher import check_publisher, publisher_option, publ
 from catalogue.commands.tokens import load_guards, operator
 from catalogue.config import settings
 from catalogue.errors import CatalogueError
-from loaders import REGISTER_KINDS
+from catalogue.kinds import REGISTER_KINDS
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

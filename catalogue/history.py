@@ -20,13 +20,13 @@ from datetime import datetime, timezone
 
 from rdflib import Graph, Literal, URIRef
 
-from catalogue import iris
-from catalogue.summaries import councils, social_value
+from catalogue import iris, kinds
 from catalogue.digests import RowDigests
 from catalogue.errors import NotFound
-from catalogue.records import ALL_KIND_TERMS, timestamp
+from catalogue.records import timestamp
 from catalogue.store import Store
 from catalogue.store import sparql_text as q
+from catalogue.summaries import councils, social_value
 from catalogue.vocab import DCAT, DCTERMS, RDF, RDFS, SPDX, SV, XSD
 
 
@@ -94,8 +94,8 @@ def series_graph(base: str, gss: str, kind: str, council_iri: str, council_name:
     g.add((series, DCTERMS.title, title))
     g.add((series, RDFS.label, title))
     g.add((series, DCTERMS.publisher, URIRef(council_iri)))
-    if kind in ALL_KIND_TERMS:
-        g.add((series, DCTERMS.type, ALL_KIND_TERMS[kind]))
+    if kind in kinds.TERMS:
+        g.add((series, DCTERMS.type, kinds.TERMS[kind]))
     return g
 
 

@@ -14,18 +14,12 @@ from datetime import datetime, timezone
 
 from rdflib import Graph, Literal, URIRef
 
-from catalogue import iris
+from catalogue import iris, kinds
 from catalogue.vocab import (
     DCAT, DCTERMS, ONTOLOGY_VERSION, PAY, PROV, RDF, RDFS, SH, SPDX, SV, VOID, XSD,
 )
 
 CSV_MEDIA_TYPE = URIRef("https://www.iana.org/assignments/media-types/text/csv")
-KIND_TERMS = {"spend": SV.spend, "suppliers": SV.suppliers, "contracts": SV.contracts, "grants": SV.grants,
-              "outcomes": SV.outcomes, "framework": SV.framework}
-#: Official registers (loaders/registers): kinds of dataset too, but not offered for upload.
-REGISTER_KIND_TERMS = {"companies-house": SV.companiesHouse, "charities": SV.charityRegister,
-                       "postcodes": SV.postcodeDirectory, "ocds": SV.procurementNotices}
-ALL_KIND_TERMS = {**KIND_TERMS, **REGISTER_KIND_TERMS}
 KIND_CLASSES = {"spend": (PAY.PaymentDataset,)}
 SEVERITY = {"violation": SH.Violation, "warning": SH.Warning, "info": SH.Info}
 
@@ -98,8 +92,8 @@ def record_graph(r: RecordInput) -> Graph:
     g.add((ds, RDFS.label, Literal(r.title, lang="en")))
     g.add((ds, DCTERMS.publisher, URIRef(r.council_iri)))
     g.add((ds, DCTERMS.license, URIRef(r.licence)))
-    if r.kind in ALL_KIND_TERMS:
-        g.add((ds, DCTERMS.type, ALL_KIND_TERMS[r.kind]))
+    if r.kind in kinds.TERMS:
+        g.add((ds, DCTERMS.type, kinds.TERMS[r.kind]))
     g.add((ds, DCTERMS.issued, _dt(r.issued or r.ended)))
     g.add((ds, DCTERMS.modified, _dt(r.ended)))
     g.add((ds, SV.namedGraph, URIRef(r.graph)))

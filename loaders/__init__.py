@@ -32,20 +32,18 @@ from loaders.terms import Triple
 
 __all__ = [
     "KINDS", "SourceFile", "RowEvent", "SkipEvent", "open_source", "LoadError",
-    "DialectError", "UnknownCouncil", "LoadReport", "FileRefused", "Limits", "read_header", "REGISTER_KINDS",
+    "DialectError", "UnknownCouncil", "LoadReport", "FileRefused", "Limits", "read_header",
 ]
 
-#: Each kind is a module with make_context, preamble, skip_reason, row_to_triples,
-#: SHAPES and FIELDS_FOR_PATH.
+#: The module that reads each kind's files: make_context, preamble, skip_reason,
+#: row_to_triples, SHAPES and FIELDS_FOR_PATH. Which kinds exist, and which are council
+#: files or registers, is the ontology's to say (``catalogue.kinds``); a test keeps the two equal.
 KINDS: dict[str, ModuleType] = {"spend": spend, "suppliers": suppliers, "contracts": contracts,
                                "grants": grants, "outcomes": outcomes,
                                "framework": framework,
                                # official registers (loaders/registers): published by their register body
                                "companies-house": companies_house, "charities": charity_register,
                                "postcodes": postcodes, "ocds": ocds}
-
-#: The kinds that are official registers, not council files (no --publisher).
-REGISTER_KINDS = frozenset({"companies-house", "charities", "postcodes"})  # ocds adds supplier records: an incremental link serves
 
 #: How many data rows to look at to recognise the council from body columns.
 DETECT_ROWS = 50

@@ -12,9 +12,10 @@ import sys
 import click
 
 from catalogue.errors import CatalogueError
-from loaders import KINDS as LOADER_KINDS
+from catalogue.kinds import KINDS as REGISTRY
 
-KINDS = sorted(LOADER_KINDS)
+#: The kinds ``svcat load`` takes: the registry read from the ontology (``catalogue.kinds``).
+KINDS = list(REGISTRY)
 
 
 class UsageProblem(click.ClickException):

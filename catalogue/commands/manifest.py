@@ -19,7 +19,7 @@ def load_many(ctx, manifest, kind, publisher, licence, fmt, quiet, no_link, file
     from catalogue.commands.tokens import operator
     from catalogue.commands.linking import link_after_load
     from catalogue.manifest import ManifestError, entries, load_all
-    from loaders import REGISTER_KINDS
+    from catalogue.kinds import REGISTER_KINDS
     from catalogue.summaries import Pending
     from catalogue.summaries import refresh as refresh_summaries
 

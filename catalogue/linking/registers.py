@@ -23,10 +23,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from catalogue import iris
+from catalogue import iris, kinds
 from catalogue.linking.records import SupplierRecord
-from catalogue.store.paging import csv_rows
 from catalogue.store import Store
+from catalogue.store.paging import csv_rows
 from catalogue.store.sparql_text import iri as q
 from catalogue.store.sparql_text import literal as lit
 from catalogue.vocab import DCTERMS, ORG, RDFS, SV
@@ -37,8 +37,8 @@ SME_TURNOVER = 44_000_000
 SME_ACCOUNTS = {"MICRO ENTITY": 0.9, "SMALL": 0.9, "TOTAL EXEMPTION SMALL": 0.85, "TOTAL EXEMPTION FULL": 0.8,
                 "UNAUDITED ABRIDGED": 0.85, "AUDITED ABRIDGED": 0.85, "MEDIUM": 0.75}
 NOT_PROVEN = frozenset({"FULL", "GROUP"})
-KINDS = {str(SV.companiesHouse): "companies-house", str(SV.charityRegister): "charities",
-         str(SV.postcodeDirectory): "postcodes"}
+#: The register kinds (``catalogue.kinds``, from the ontology) by their term.
+KINDS = {str(kinds.TERMS[name]): name for name in sorted(kinds.REGISTER_KINDS)}
 NAMES = {"companies-house": "Companies House", "charities": "Charity Commission register"}
 CHUNK = 400
 

@@ -40,7 +40,7 @@ from werkzeug.utils import secure_filename
 
 from catalogue import audit
 from catalogue.errors import BadRequest, PayloadTooLarge, StoreUnavailable, Unauthorized
-from catalogue.records import KIND_TERMS
+from catalogue.kinds import COUNCIL_KINDS
 from catalogue.tokens import GSS, TokenFile, TokenRecord, tokens_path
 from catalogue.web import negotiate as ng
 from catalogue.web.errors import error_response
@@ -49,7 +49,7 @@ bp = Blueprint("publish", __name__)
 
 #: Room for the multipart framing and the form's other fields around the file.
 FORM_OVERHEAD = 64 * 1024
-KINDS = sorted(KIND_TERMS)
+KINDS = list(COUNCIL_KINDS)
 
 
 def _config() -> dict:

@@ -1,6 +1,6 @@
 """The Flask app factory: configuration, the store, blueprints and error handlers.
 
-Configuration comes from ``catalogue.config`` defaults, then ``SVCAT_*`` environment
+Configuration comes from ``catalogue.store.settings`` defaults, then ``SVCAT_*`` environment
 variables, then ``test_config``; nothing is read at import time. The store is opened
 lazily in each process (``web.get_store``), so gunicorn workers forked from one app
 each open their own read-only view of the published snapshot.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Flask
 
 from catalogue import iris
-from catalogue.config import settings
+from catalogue.store.settings import settings
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -17,9 +17,9 @@ from catalogue import __version__
 from catalogue.commands.common import KINDS, UsageProblem, print_report, progress, sources_for, store_for
 from catalogue.commands.publisher import check_publisher, publisher_option, publisher_url_option
 from catalogue.commands.tokens import load_guards, operator
-from catalogue.config import settings
 from catalogue.errors import CatalogueError
 from catalogue.kinds import REGISTER_KINDS
+from catalogue.store.settings import settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

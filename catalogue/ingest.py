@@ -22,12 +22,12 @@ from catalogue.errors import BadRequest
 from catalogue.records import RecordInput, now, record_graph
 from catalogue.sources import keep as keep_source
 from catalogue.store import Store
+from catalogue.store import sparql_text as q
+from catalogue.store.settings import settings
+from catalogue.stream import CHUNK_ROWS, Progress, RowStream
 from catalogue.summaries import Pending
 from catalogue.summaries import refresh as refresh_summaries
-from catalogue.store import sparql_text as q
 from catalogue.vocab import DCTERMS, SV
-from catalogue.stream import CHUNK_ROWS, Progress, RowStream
-from catalogue.config import settings
 from loaders import FileRefused, LoadError, Limits, SourceFile, open_source
 from loaders.report import VIOLATION, LoadReport
 

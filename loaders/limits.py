@@ -5,7 +5,7 @@ many columns or too many rows is refused as soon as the reader meets the excess:
 after reading the whole thing into memory. The defaults are far above any real council
 file (the largest DEV file has about 40,000 rows, 30 columns, lines under 2,000
 characters) and far below what would hurt a 2-core server. The operator changes them
-with the ``SVCAT_MAX_*`` settings (``catalogue/config.py``); ``svcat load`` and the
+with the ``SVCAT_MAX_*`` settings (``catalogue/store/settings.py``); ``svcat load`` and the
 ``/publish`` upload (which runs ``svcat load``) both read them.
 """
 
@@ -40,7 +40,7 @@ class Limits:
     #: Most records (rows, the header and preamble included).
     max_rows: int = 5_000_000
 
-    #: ``catalogue.config`` setting name of each cap.
+    #: ``catalogue.store.settings`` setting name of each cap.
     SETTING = {"max_file_bytes": "MAX_FILE_BYTES", "max_line_bytes": "MAX_LINE_BYTES",
                "max_cell_chars": "MAX_CELL_CHARS", "max_columns": "MAX_COLUMNS", "max_rows": "MAX_ROWS"}
 

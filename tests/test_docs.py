@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from catalogue.cli import cli
-from catalogue.config import SETTINGS
+from catalogue.store.settings import SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -26,7 +26,7 @@ class UsageProblem(click.ClickException):
 
 def store_for(ctx: click.Context, mode: str):
     """The store the command line names (``--store``), opened for reading or writing."""
-    from catalogue.config import remote_options
+    from catalogue.store.settings import remote_options
     from catalogue.store import open_store
 
     try:

@@ -24,7 +24,7 @@ class UsageProblem(click.ClickException):
 @click.pass_context
 def optimize(ctx):
     """Compact the embedded store (smaller on disk, faster to read); then publish it."""
-    from catalogue.config import remote_options
+    from catalogue.store.settings import remote_options
     from catalogue.errors import CatalogueError
     from catalogue.store import open_store
     from catalogue.store.embedded import EmbeddedStore, store_size

@@ -42,7 +42,7 @@ NO_GRAPH_STORE = "none"
 
 @dataclass(frozen=True)
 class RemoteOptions:
-    """Settings of a remote store (``SVCAT_STORE_USER`` ... in ``catalogue.config``)."""
+    """Settings of a remote store (``SVCAT_STORE_USER`` ... in ``catalogue.store.settings``)."""
 
     user: str = ""
     password: str = ""

@@ -11,8 +11,8 @@ import threading
 
 from flask import Flask, current_app
 
-from catalogue.config import query_limits, remote_options
 from catalogue.store import QueryLimits, Store, open_store
+from catalogue.store.settings import query_limits, remote_options
 
 STORE_KEY = "svcat.store"
 _OPENING = threading.Lock()  # gthread workers: two first requests must not open two stores

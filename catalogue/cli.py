@@ -18,7 +18,6 @@ from catalogue.commands.common import KINDS, UsageProblem, print_report, progres
 from catalogue.commands.publisher import check_publisher, publisher_option, publisher_url_option
 from catalogue.commands.tokens import load_guards, operator
 from catalogue.errors import CatalogueError
-from catalogue.kinds import REGISTER_KINDS
 from catalogue.store.settings import settings
 
 
@@ -132,33 +131,22 @@ def _kind_and_file(arguments: tuple[str, ...], kind_option: str | None) -> tuple
 
 def _load_one(ctx, kind, file, publisher, publisher_url, mapping, licence, title, skip_invalid, fmt, quiet, no_link,
               sheet=None, guards=None):
-    from catalogue.commands.linking import link_after_load
-    from catalogue.ingest import load_file
-    from catalogue.summaries import Pending
-    from catalogue.summaries import refresh as refresh_summaries
+    from catalogue.commands.linking import summary
+    from catalogue.ingest.steps import load_and_link
 
     store = store_for(ctx, "write")
-    linked = outcome = None
-    # With a link to follow, the load's summaries wait for it: one refresh, one publish.
-    pending = None if no_link else Pending()
     try:
         with progress(quiet) as bar:
-            outcome = load_file(store, kind, file, base=ctx.obj["base"], publisher=publisher,
-                                publisher_url=publisher_url, mapping=mapping,
-                                licence=licence or ctx.obj["config"]["LICENCE"], title=title, progress=bar,
-                                skip_invalid=skip_invalid, sources=sources_for(ctx), pending=pending, sheet=sheet,
-                                **(guards or {}))
-        if outcome.loaded and pending is not None:
-            linked = link_after_load(store, ctx.obj["base"], ctx.obj["config"]["LICENCE"], quiet=True,
-                                     pending=pending, full=kind in REGISTER_KINDS)
+            done = load_and_link(store, kind, file, base=ctx.obj["base"], link=not no_link,
+                                 licence=licence or ctx.obj["config"]["LICENCE"],
+                                 link_licence=ctx.obj["config"]["LICENCE"], publisher=publisher,
+                                 publisher_url=publisher_url, mapping=mapping, title=title, progress=bar,
+                                 skip_invalid=skip_invalid, sources=sources_for(ctx), sheet=sheet, **(guards or {}))
     except CatalogueError as exc:
         raise UsageProblem(exc.message) from exc
     finally:
-        try:
-            if outcome is not None and outcome.loaded:
-                refresh_summaries(store, ctx.obj["base"], pending)  # a link that failed still publishes the load
-        finally:
-            store.close()
+        store.close()
+    outcome = done.outcome
     print_report(outcome.report, fmt, {"loaded": outcome.loaded, "dataset": outcome.dataset,
                                         "replaced": bool(outcome.replaced_graph), "refusal": outcome.refusal,
                                         "figures": outcome.figures})
@@ -167,8 +155,8 @@ def _load_one(ctx, kind, file, publisher, publisher_url, mapping, licence, title
     if fmt == "table":
         click.echo(f"Loaded as {outcome.dataset} in {outcome.seconds:.1f}s"
                    + (" (replaced the previous version)." if outcome.replaced_graph else "."))
-        if linked:
-            click.echo(linked)
+        if done.link is not None:
+            click.echo(summary(done.link).splitlines()[0])
 
 
 @cli.command()
@@ -275,8 +263,8 @@ def serve(ctx, host, port, workers, dev, debug):
 
 def demo_files():
     """The real council files shipped in tests/data/real, then the samples we wrote
-    (tests/data/samples), from their manifests (``catalogue.manifest`` entries)."""
-    from catalogue.manifest import entries
+    (tests/data/samples), from their manifests (``catalogue.ingest.manifest`` entries)."""
+    from catalogue.ingest.manifest import entries
     from catalogue.paths import sample_data_dir, written_samples_dir
 
     return [entry for folder in (sample_data_dir(), written_samples_dir())

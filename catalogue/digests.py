@@ -1,7 +1,7 @@
 """Row digests kept compactly, so that a load's memory does not grow with its file.
 
 Every written row carries ``sv:rowDigest``: 16 hex digits of a hash of its cells (see
-``catalogue.stream.row_digest``). A reload compares the new version's digests with the
+``catalogue.ingest.stream.row_digest``). A reload compares the new version's digests with the
 old one's to say how many rows were added and removed (``catalogue.history``). Kept as a
 Python ``set`` of strings that costs about 100 bytes a row (500 MB at 5M rows); kept
 here as unsigned 64-bit integers in an ``array``, 8 bytes a row, and compared with
@@ -53,7 +53,7 @@ class TripleHashes:
     """Hashes of the shared-description triples a load writes, to count them distinct.
 
     Descriptions (suppliers, concepts, payments) may be written more than once in a file
-    (``catalogue.stream`` forgets old ones to bound its memory), and a graph is a set. One
+    (``catalogue.ingest.stream`` forgets old ones to bound its memory), and a graph is a set. One
     signed 64-bit hash a triple, 8 bytes, where a ``set`` of them costs about 60: a
     5,000,000-line file's 10,000,000 payment triples take 80 MB here, and are counted
     distinct once, with numpy, after the rows. Python's string hashes are 64-bit; the

@@ -13,7 +13,7 @@ from catalogue.digests import RowDigests
 from catalogue.ingest import load_file
 from catalogue.shacl import _passes, _quick, compiled
 from catalogue.store.embedded import EmbeddedStore
-from catalogue.stream import row_digest
+from catalogue.ingest.stream import row_digest
 from loaders.converters import short_hash
 from tests.conftest import BASE, OGL, real_files
 

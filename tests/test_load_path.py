@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import catalogue.ingest as ingest
-import catalogue.stream as stream
+import catalogue.ingest.load as ingest
+import catalogue.ingest.stream as stream
 from catalogue.store import open_store
 from catalogue.store import embedded
 from catalogue.vocab import VOID

@@ -1,4 +1,4 @@
-"""``svcat load --manifest`` and ``svcat demo``: many files in one process (``catalogue.manifest``),
+"""``svcat load --manifest`` and ``svcat demo``: many files in one process (``catalogue.ingest.manifest``),
 printed a line a file as they land, then one link, one summary refresh and one publish."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ def load_many(ctx, manifest, kind, publisher, licence, fmt, quiet, no_link, file
     from catalogue.commands.common import KINDS, UsageProblem, print_report, progress, sources_for, store_for
     from catalogue.commands.tokens import operator
     from catalogue.commands.linking import link_after_load
-    from catalogue.manifest import ManifestError, entries, load_all
+    from catalogue.ingest.manifest import ManifestError, entries, load_all
     from catalogue.kinds import REGISTER_KINDS
     from catalogue.summaries import Pending
     from catalogue.summaries import refresh as refresh_summaries

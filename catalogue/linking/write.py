@@ -27,7 +27,7 @@ from loaders.terms import Triple
 #: Most triples inserted by one update; a larger change writes a fresh graph instead.
 DIFF_LIMIT = 150_000
 #: N-Triples lines per chunk of a fresh linkset graph handed to the bulk loader (see
-#: ``catalogue.stream.CHUNK_ROWS``: two chunks load at once, about 1.1 KB a triple).
+#: ``catalogue.ingest.stream.CHUNK_ROWS``: two chunks load at once, about 1.1 KB a triple).
 CHUNK = 25_000
 VALUES_BATCH = 2_000
 

@@ -3,7 +3,7 @@
 One module per summary, one orchestrator (``refresh``) that every step calls:
 
 - ``cells``: a spend dataset's by-payee and by-category cubes, summed as its rows stream
-  past and written in the dataset's own graph (``catalogue.stream``);
+  past and written in the dataset's own graph (``catalogue.ingest.stream``);
 - ``social_value``: spend by social-value class per council and month;
 - ``councils``: each council's spend by organisation, category and year;
 - ``organisations``: each organisation's spend by council and year.

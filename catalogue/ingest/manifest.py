@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from catalogue.errors import BadRequest
-from catalogue.ingest import LoadOutcome, load_file
+from catalogue.ingest.load import LoadOutcome, load_file
 from catalogue.store import Store
 from catalogue.summaries import Pending
 

@@ -6,7 +6,7 @@ fresh named graph; only if the file has no violations does it then, in one small
 transaction, point the dataset's catalogue record at the new graph, drop the graph of
 the previous version and publish. A refused file, or a crash at any point, leaves the
 dataset as it was: the half-written graph is never referenced and is collected by the
-next load. The web layer never imports this module (upload runs ``svcat`` instead).
+next load.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from catalogue.sources import keep as keep_source
 from catalogue.store import Store
 from catalogue.store import sparql_text as q
 from catalogue.store.settings import settings
-from catalogue.stream import CHUNK_ROWS, Progress, RowStream
+from catalogue.ingest.stream import CHUNK_ROWS, Progress, RowStream
 from catalogue.summaries import Pending
 from catalogue.summaries import refresh as refresh_summaries
 from catalogue.vocab import DCTERMS, SV

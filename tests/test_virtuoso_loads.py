@@ -97,3 +97,23 @@ def test_every_dev_spend_file_loads_into_virtuoso_with_every_line(virtuoso, tmp_
             for graph in writer.graphs():
                 if graph.startswith(base):
                     writer.drop_graph(graph)
+
+
+def test_quads_bigger_than_one_graph_store_write_go_in_pieces_and_all_arrive(virtuoso, monkeypatch):
+    from catalogue.store import remote, remote_http
+
+    graph = "https://pieces.example.test/graph/one"
+    line = f'<https://pieces.example.test/id/{{n}}> <https://pieces.example.test/id/p> "{"x" * 200}" <{graph}> .\n'
+    quads = "".join(line.format(n=n) for n in range(25_000)).encode()  # about 6.5 MB in one chunk
+    assert len(quads) > remote_http.GSP_BYTES
+    sent: list[int] = []
+    post = remote.RemoteStore._post
+    monkeypatch.setattr(remote.RemoteStore, "_post", lambda self, g, body: (sent.append(len(body)), post(self, g, body)))
+    with open_store(virtuoso.sparql, "write", remote=remote_options(virtuoso)) as store:
+        try:
+            store.bulk_add([quads])
+            assert len(sent) >= 2 and max(sent) <= remote_http.GSP_BYTES
+            counted = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}")
+            assert int(counted.rows[0]["n"]) == 25_000
+        finally:
+            store.drop_graph(graph)

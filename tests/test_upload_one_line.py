@@ -64,9 +64,8 @@ class OneLineBody:
         yield TAIL
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("one-line")
+def make_store(folder) -> dict:
+    """A store in ``folder`` with Oxford's file loaded and a token for Oxford."""
     path = folder / "store"
     runner = CliRunner()
     loaded = runner.invoke(cli, ["--store", str(path), "load", "spend", str(OXFORD), "--publisher", OXFORD_GSS,
@@ -75,6 +74,11 @@ def store(tmp_path_factory):
     made = runner.invoke(cli, ["--store", str(path), "token", "create", "oxford-open-data", "--publisher",
                                OXFORD_GSS], catch_exceptions=False)
     return {"path": path, "folder": folder, "token": made.stdout.strip().splitlines()[0]}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    return make_store(tmp_path_factory.mktemp("one-line"))
 
 
 def upload(url: str, token: str) -> requests.Response:

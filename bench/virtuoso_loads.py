@@ -75,10 +75,10 @@ def spend_manifest(source: Path, folder: Path) -> Path:
 
 
 def main() -> None:
-    from catalogue.cli import KINDS
+    from catalogue.commands.common import KINDS
     from catalogue.linking.run import link_all
     from catalogue.manifest import entries, load_all
-    from catalogue.summaries import Pending, settle
+    from catalogue.summaries import Pending, refresh
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--manifest", type=Path, help="default: ../shared/data/real's, else tests/data/real's",
@@ -98,7 +98,7 @@ def main() -> None:
         print(f"load:   {sum(o.loaded for _, o in outcomes)} of {len(files)} files, {lines:,} lines, "
               f"{time.monotonic() - clock:.1f} s", flush=True)
         tally.phase, clock = "settle", time.monotonic()
-        settle(store, BASE, pending)
+        refresh(store, BASE, pending)
         print(f"settle: summaries refreshed in {time.monotonic() - clock:.1f} s", flush=True)
         if not args.no_link:
             tally.phase, clock = "link", time.monotonic()

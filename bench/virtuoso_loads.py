@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import collections
 import csv
+import shutil
 import sys
 import tempfile
 import time
@@ -114,6 +115,7 @@ def main() -> None:
     finally:
         store.close()
         stop_virtuoso(server)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

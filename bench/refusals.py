@@ -1,6 +1,7 @@
 """What a bad file costs before it is refused, and what odd encodings cost to read.
 
     python bench/refusals.py [--keep DIR]
+    python bench/refusals.py --upload     # also: a 200 MB one-line upload through a real gunicorn
 
 Writes each case into a temporary folder (or DIR), then runs ``svcat validate spend FILE
 --format json`` on it in a fresh process and prints the wall time, the peak memory of
@@ -14,6 +15,11 @@ that process (max RSS, from ``wait4``) and the outcome. The cases:
 - for comparison (not run: it takes about 18 minutes), a 15 MB one-line file with every cap
   off (``NO_CAPS``) took 1,057 s and 330 MB on the project's machine.
 
+With ``--upload``, a 200,000,000-byte one-line file (Oxford's real file on one line,
+repeated) is also POSTed to ``/publish`` on a real gunicorn whose upload cap is raised to
+250 MB, so the line cap refuses it (``tests/test_upload_one_line.py`` is the test): the
+time from the first byte sent to the answer.
+
 Figures on a shared 2-core machine are noisy; run it twice.
 """
 
@@ -23,6 +29,7 @@ import argparse
 import gzip
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -104,9 +111,30 @@ def measure(path: Path, env: dict | None = None) -> tuple[float, float, str]:
     return seconds, peak_kb / 1024, outcome
 
 
+def measure_upload() -> str:
+    """Seconds, status and refusal of a 200 MB one-line upload to a real gunicorn."""
+    from tests import test_upload_one_line as case
+    from tests.servers import gunicorn
+
+    folder = Path(tempfile.mkdtemp(prefix="svcat-upload-bench-"))
+    store = case.make_store(folder)
+    env = {"SVCAT_STORE": str(store["path"]), "SVCAT_BASE_URI": "https://data.example.gov.uk/",
+           "TMPDIR": str(folder), "SVCAT_MAX_UPLOAD_BYTES": "250000000"}
+    try:
+        with gunicorn(env, workers=1, ready_path="/publish") as url:
+            started = time.monotonic()
+            response = case.upload(url, store["token"])
+            seconds = time.monotonic() - started
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    fatal = (response.json().get("report") or {}).get("fatal") or ""
+    return f"{'200 MB one-line upload (HTTP)':<32} {case.SIZE:>13,} {seconds:>8.2f} {'-':>8}  {response.status_code}: {fatal[:80]}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=Path, help="Write the cases here and keep them.")
+    parser.add_argument("--upload", action="store_true", help="Also time a 200 MB one-line upload over HTTP.")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="svcat-refusals-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -115,6 +143,8 @@ def main() -> None:
     for name, path in cases:
         seconds, rss, outcome = measure(path, NO_CAPS if "NO caps" in name else None)
         print(f"{name:<32} {path.stat().st_size:>13,} {seconds:>8.2f} {rss:>8.0f}  {outcome}")
+    if args.upload:
+        print(measure_upload())
     if not args.keep:
         for _, path in cases:
             if path.parent == folder:

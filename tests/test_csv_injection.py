@@ -166,3 +166,17 @@ def test_sparql_csv_results_are_inert_on_both_backends(store, tmp_path):
     text = body.decode("utf-8")
     assert media_type.startswith("text/csv")
     assert ("'" + SUPPLIER) in cells(text) and live_formulas(text) == []
+
+
+def test_the_csv_dump_of_a_formula_supplier_is_inert(formula_client):
+    import gzip
+
+    page = BeautifulSoup(formula_client.get("/catalogue", headers={"Accept": "text/html"}).data, "html.parser")
+    [doc] = {a["href"] for a in page.find_all("a", href=True) if "/doc/dataset/" in a["href"]}
+    dataset = BeautifulSoup(formula_client.get(urlsplit(doc).path, headers={"Accept": "text/html"}).data, "html.parser")
+    [dump] = [a["href"] for a in dataset.find_all("a", href=True) if a["href"].endswith(".csv.gz")]
+    response = formula_client.get(dump)
+    assert response.status_code == 200 and response.headers["X-SVCAT-Content-Type"] == "text/csv"
+    text = gzip.decompress(response.data).decode("utf-8")
+    assert live_formulas(text) == []
+    assert ("'" + SUPPLIER) in cells(text) and ("'" + SERVICE) in cells(text)

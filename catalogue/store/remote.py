@@ -244,7 +244,8 @@ class RemoteStore:
         for chunk in chunks:
             if graph is None:
                 for name, triples in _by_graph(chunk).items():
-                    self._post(name, triples)
+                    for piece in rh.split_lines(triples):
+                        self._post(name, piece)
             else:
                 for piece in rh.split_lines(chunk):
                     self._post(graph, piece)

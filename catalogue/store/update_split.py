@@ -19,7 +19,7 @@ cuts a ``DELETE``/``INSERT ... WHERE`` with one long single-variable ``VALUES`` 
 one operation per slice (the same solutions, so the same effect), and packs consecutive
 operations into requests of at most ``MAX_WEIGHT`` statements and values and
 ``MAX_BYTES`` of text. Requests run in order; each is one transaction on the server, but
-an update that had to be cut is no longer one transaction as a whole (docs/serving.md).
+an update that had to be cut is no longer one transaction as a whole (docs/remote-stores.md).
 Operations with blank nodes are never cut (their labels would name different nodes).
 """
 

@@ -32,7 +32,7 @@ from catalogue.web import get_store
 #: the health probes must not touch the store at all). Dumps are files with validators of
 #: their own (``catalogue.web.dumps``).
 EXEMPT = {"static", "sparql.endpoint", "ops.healthz", "ops.readyz",
-          "datasets.dump", "datasets.dump_turtle", "datasets.dump_all"}
+          "datasets.dump", "datasets.dump_turtle", "datasets.dump_csv", "datasets.dump_all"}
 CACHE_KEY = "svcat.results"
 CACHE_SIZE = 512
 

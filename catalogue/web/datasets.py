@@ -4,25 +4,29 @@ The page shows the DCAT record, the load history, the validation report, a page 
 rows and the downloads. Tables live at ``/dataset/<GSS>/<kind>/<key>/<table>`` (``rows``,
 ``issues``, ``skipped``; ``.csv``/``.json`` too). Dumps are gzipped files built once per
 data version (``catalogue.web.dumps``): ``/dumps/<GSS>/<kind>/<key>.nq.gz`` (one
-dataset's graph, N-Quads), ``.ttl.gz`` (the same as Turtle) and ``/dumps/all.nq.gz``
+dataset's graph, N-Quads), ``.ttl.gz`` (the same as Turtle), ``.csv.gz`` (its rows
+table, every row, through the one formula-safe CSV writer) and ``/dumps/all.nq.gz``
 (everything).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import IO
 
 from flask import Blueprint, render_template, url_for
 
 from catalogue import iris
+from catalogue.analysis import Query, Result, run
 from catalogue.analysis import datasets as ds
-from catalogue.errors import NotFound
+from catalogue.errors import NotFound, StoreUnavailable
 from catalogue.vocab import compact
 from catalogue.web import base_uri, get_store
 from catalogue.web.dumps import dump_file, send_dump
 from catalogue.web.fetch import fetch
 from catalogue.web.resources import register_page, statements
-from catalogue.web.tables import Column, Table, page_args, respond, split_format, view
+from catalogue.web.tables import Column, Table, csv_lines, page_args, respond, split_format, view
 
 bp = Blueprint("datasets", __name__)
 SEGMENT = r"[A-Za-z0-9][A-Za-z0-9._-]*"
@@ -45,6 +49,7 @@ def record_or_404(gss: str, kind: str, key: str) -> dict:
                   kind_segment=kind)
     record["dump"] = url_for("datasets.dump", gss=gss, kind=kind, key=key)
     record["dump_turtle"] = url_for("datasets.dump_turtle", gss=gss, kind=kind, key=key)
+    record["dump_csv"] = url_for("datasets.dump_csv", gss=gss, kind=kind, key=key)
     return record
 
 
@@ -69,34 +74,36 @@ def skipped_table(record: dict) -> Table:
 STREAM_WINDOW = 1000
 
 
-def rows_table(record: dict, size: int | None = None, page: int = 1) -> Table:
+def rows_table(record: dict, size: int | None = None, page: int = 1,
+               get: Callable[[Query], Result] = fetch) -> Table:
     """One page of the file's rows, by CSV row number (a window of row numbers per page).
 
     The table's total is the rows loaded (what it lists); its pages span the file's row
     numbers, skipped rows included, so a skipped row leaves a gap, never a lost page.
-    Its CSV is every loaded row, streamed a window at a time.
+    Its CSV is every loaded row, streamed a window at a time. ``get`` runs each window's
+    query (the page cache by default; the CSV dump reads past it).
     """
     positions = int(record.get("sourceRows") or record.get("rows") or 0)
     loaded = int(record.get("rows") or 0)
     size = size or SAMPLE_ROWS
     start = 2 + (page - 1) * size  # the header is row 1
     window = range(start, min(positions + 1, start + size - 1) + 1)
-    table = _rows_window(record, window)
+    table = _rows_window(record, window, get)
     table.total, table.span, table.page_size = loaded, positions, size
 
     def every_row():
         for first in range(2, positions + 2, STREAM_WINDOW):
-            yield from _rows_window(record, range(first, min(positions + 1, first + STREAM_WINDOW - 1) + 1)).rows
+            yield from _rows_window(record, range(first, min(positions + 1, first + STREAM_WINDOW - 1) + 1), get).rows
 
     table.stream_all = every_row
     return table
 
 
-def _rows_window(record: dict, window: range) -> Table:
+def _rows_window(record: dict, window: range, get: Callable[[Query], Result] = fetch) -> Table:
     """The rows whose CSV row numbers are in ``window``, in that order."""
     if record["kind_name"] != "spend":
-        return derived_table(record, window)
-    result = fetch(ds.lines(record["iri"], str(record["graph"]), window))
+        return derived_table(record, window, get)
+    result = get(ds.lines(record["iri"], str(record["graph"]), window))
     rows = []
     for r in result.rows:
         number = int(r["line"].rsplit("/", 1)[-1])
@@ -119,9 +126,9 @@ def _rows_window(record: dict, window: range) -> Table:
                     "first record is row 2). Skipped rows leave gaps. The whole dataset is in the N-Quads dump.")
 
 
-def derived_table(record: dict, window: range) -> Table:
+def derived_table(record: dict, window: range, get: Callable[[Query], Result] = fetch) -> Table:
     """Any kind: what each row became (resources derived from ``source#row=N``)."""
-    result = fetch(ds.derived(str(record["graph"]), str(record.get("download") or ""), window))
+    result = get(ds.derived(str(record["graph"]), str(record.get("download") or ""), window))
     rows = []
     for r in result.rows:
         rows.append({"row": int(r["source"].rsplit("=", 1)[-1]), "thing": r["thing"],
@@ -194,6 +201,36 @@ def dump(gss: str, kind: str, key: str, fmt: str):
     store, graph = get_store(), str(record["graph"])
     path = dump_file(f"{gss}-{kind}-{key}", graph, fmt, lambda out: store.dump(out, graph))
     return send_dump(path, f"{gss}-{kind}-{key}.{fmt}.gz", fmt)
+
+
+@bp.route("/dumps/<gss>/<kind>/<key>.csv.gz")
+def dump_csv(gss: str, kind: str, key: str):
+    """One dataset's rows table as CSV: built once per load, like its N-Quads."""
+    record = record_or_404(gss, kind, key)
+    path = dump_file(f"{gss}-{kind}-{key}", str(record["graph"]), "csv", rows_csv(record, get_store()),
+                     off_loop=False)
+    return send_dump(path, f"{gss}-{kind}-{key}.csv.gz", "csv")
+
+
+def rows_csv(record: dict, store) -> Callable[[IO[bytes]], None]:
+    """A writer of every row of the dataset as CSV (the rows table's columns, formula-safe).
+
+    Its queries go straight to the store, a window of rows at a time, not through the
+    page cache (a whole dataset would push every page out of it); they run where the
+    request runs, since a query worker's pipe cooperates with the event loop. A window the
+    store cut short fails the build: a dump is whole or not written."""
+    def get(query: Query) -> Result:
+        result = run(store, query)
+        if result.truncated:
+            raise StoreUnavailable(f"the CSV dump of {record['iri']} was not written: {result.truncation_reason}")
+        return result
+
+    def write(out: IO[bytes]) -> None:
+        table = rows_table(record, get=get)
+        for chunk in csv_lines(table.data_keys, table.stream_all()):
+            out.write(chunk.encode("utf-8"))
+
+    return write
 
 
 @bp.route("/dumps/all.nq.gz")

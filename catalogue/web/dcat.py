@@ -2,7 +2,7 @@
 
 The records (``catalogue.records``) are in the catalogue graph already; here they are
 joined by what only the running service knows: the SPARQL endpoint as a
-``dcat:DataService`` serving every dataset, an N-Quads dump distribution and a landing
+``dcat:DataService`` serving every dataset, dump distributions (N-Quads, Turtle, CSV) and a landing
 page per dataset, and VoID's statistics and linksets (the supplier records' links to
 canonical organisations, the councils' links to ONS geographies). Every URL is under the
 configured public base, like the IRIs. Validation issues and skipped rows stay on each
@@ -70,20 +70,27 @@ def catalogue_rdf(base: str) -> Graph:
     return graph
 
 
+#: A dataset's dumps (``catalogue.web.dumps``): fragment, extension, title, media type.
+DUMPS = (("dump", "nq", "The dataset as N-Quads (gzip)", "application/n-quads"),
+         ("dump-turtle", "ttl", "The dataset as Turtle (gzip)", "text/turtle"),
+         ("dump-csv", "csv", "Every row of the dataset as CSV (gzip)", "text/csv"))
+
+
 def _distributions(graph: Graph, base: str, dataset: URIRef, service: URIRef) -> None:
     graph.add((service, DCAT.servesDataset, dataset))
     graph.add((dataset, DCAT.landingPage, URIRef(page_url(base, str(dataset)))))
-    dump = URIRef(f"{dataset}#dump")
-    graph.add((dataset, DCAT.distribution, dump))
-    graph.add((dump, RDF.type, DCAT.Distribution))
-    graph.add((dump, DCTERMS.title, Literal("The dataset as N-Quads (gzip)", lang="en")))
-    graph.add((dump, DCAT.downloadURL, URIRef(dump_url(base, str(dataset)))))
-    graph.add((dump, DCAT.mediaType, URIRef(IANA + "application/n-quads")))
-    graph.add((dump, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
-    graph.add((dump, DCAT.accessService, service))
     licence = graph.value(dataset, DCTERMS.license)
-    if licence is not None:
-        graph.add((dump, DCTERMS.license, licence))
+    for fragment, extension, title, media in DUMPS:
+        dump = URIRef(f"{dataset}#{fragment}")
+        graph.add((dataset, DCAT.distribution, dump))
+        graph.add((dump, RDF.type, DCAT.Distribution))
+        graph.add((dump, DCTERMS.title, Literal(title, lang="en")))
+        graph.add((dump, DCAT.downloadURL, URIRef(dump_url(base, str(dataset))[:-len("nq.gz")] + extension + ".gz")))
+        graph.add((dump, DCAT.mediaType, URIRef(IANA + media)))
+        graph.add((dump, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
+        graph.add((dump, DCAT.accessService, service))
+        if licence is not None:
+            graph.add((dump, DCTERMS.license, licence))
 
 
 def _count(query: str) -> int:

@@ -13,12 +13,15 @@ What a version is:
   swaps the catalogue record to it, so a graph's content never changes; the next load
   names a new graph, its dump is a new file, and the old file is removed when the new
   one is written (files are ``<dataset>/<hash of the graph>.<format>.gz``).
+- a dataset's CSV (``.csv.gz``): its rows table, every row, through the one formula-safe
+  CSV writer (``catalogue.csv_safe``); keyed by the graph too.
 - ``all.nq.gz``: the data version pages are cached under (``conditional.data_version``:
   the embedded store's published snapshot, a remote store's newest catalogue record).
 
-Building runs off the event loop (gevent's thread pool when the worker is a gevent
-one), so other clients keep being served while a big dump is written; two requests for
-the same missing dump in one process wait for one build.
+Building an RDF dump runs off the event loop (gevent's thread pool when the worker is a
+gevent one), so other clients keep being served while a big dump is written; a CSV dump
+is built from queries, which cooperate with the event loop already. Two requests for the
+same missing dump in one process wait for one build.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from flask import current_app, send_file
 from catalogue.paths import beside_store
 
 #: What each dump format is: file extension, media type (the file is gzip of it).
-FORMATS = {"nq": "application/n-quads", "ttl": "text/turtle"}
+FORMATS = {"nq": "application/n-quads", "ttl": "text/turtle", "csv": "text/csv"}
 _BUILDING = threading.Lock()
 
 
@@ -54,8 +57,12 @@ def dumps_dir() -> Path:
     return beside_store(settings, "DUMPS_DIR", "dumps", "svcat-dumps")
 
 
-def dump_file(name: str, version: str, fmt: str, write: Callable[[IO[bytes]], None]) -> Path:
-    """The dump ``name`` of ``version`` in format ``fmt`` (``nq``/``ttl``), built if missing."""
+def dump_file(name: str, version: str, fmt: str, write: Callable[[IO[bytes]], None], *,
+              off_loop: bool = True) -> Path:
+    """The dump ``name`` of ``version`` in format ``fmt`` (``FORMATS``), built if missing.
+
+    ``write`` writes N-Quads (for ``nq`` and ``ttl``) or the format itself (``csv``);
+    ``off_loop=False`` builds where the request runs (``write`` cooperates with the loop)."""
     folder = dumps_dir() / name
     digest = hashlib.sha1(version.encode("utf-8")).hexdigest()[:20]
     path = folder / f"{digest}.{fmt}.gz"
@@ -67,7 +74,8 @@ def dump_file(name: str, version: str, fmt: str, write: Callable[[IO[bytes]], No
     with lock:
         if not path.exists():
             folder.mkdir(parents=True, exist_ok=True)
-            off_loop(lambda: _build(path, fmt, write))
+            build = (lambda: _build(path, fmt, write))
+            run_off_loop(build) if off_loop else build()
             current_app.extensions["svcat.dumps_built"] = current_app.extensions.get("svcat.dumps_built", 0) + 1
             _prune(path)
     with _BUILDING:
@@ -90,10 +98,10 @@ def _build(path: Path, fmt: str, write: Callable[[IO[bytes]], None]) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         with open(temporary, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as out:
-            if fmt == "nq":
-                write(out)
-            else:
+            if fmt == "ttl":
                 _turtle(write, out)
+            else:
+                write(out)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
@@ -120,7 +128,7 @@ def _prune(keep: Path) -> None:
             old.unlink(missing_ok=True)
 
 
-def off_loop(work: Callable[[], None]) -> None:
+def run_off_loop(work: Callable[[], None]) -> None:
     """Run ``work`` where it cannot stop the event loop: a gevent worker's thread pool (a
     real thread), or here when the server is threaded already."""
     try:

@@ -38,7 +38,8 @@ def postcode_directory(path) -> dict[str, tuple[str, str]]:
     with open(CONTRACTS, encoding="latin-1", newline="") as handle:
         found = {r["Supplier Postcode"].strip().upper() for r in csv.DictReader(handle)}
     placed = {}
-    for postcode in sorted(p for p in found if re.match(r"^[A-Z]{1,2}\d", p)):
+    squeezed = {p.replace(" ", "") for p in found if re.match(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$", p)}
+    for postcode in sorted(f"{p[:-3]} {p[-3:]}" for p in squeezed):
         placed[postcode] = PLACES.get(re.match(r"[A-Z]+", postcode).group(), ELSEWHERE)
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)

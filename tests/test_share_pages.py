@@ -20,8 +20,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from catalogue import iris
-from catalogue.analysis.supplier_shares import recipients, shares
-from catalogue.linking.crosswalk_classes import Facts
+from catalogue.analysis.supplier_shares import Place, recipients, shares
 from tests.conftest import BASE, DATA, OGL, REAL
 from tests.test_figures_consistency import assert_shares_agree, lines_by_payee
 
@@ -125,7 +124,7 @@ def test_the_shares_table_is_csv_too(shares_site):
 
 
 def test_a_credit_leaves_a_recipient_out_and_a_withheld_payee_counts_by_value_only():
-    sme = Facts(classes={"sme"}, local_authority="E08000006")
+    sme = Place({"sme": "yes", "local": "yes"}, "E08000006")
     rows = [{"payee": "p1", "organisation": "o1", "total": Decimal(100)},
             {"payee": "p2", "organisation": "o1", "total": Decimal(-20)},  # o1 nets 80
             {"payee": "p3", "organisation": None, "total": Decimal(-5)},  # repaid more than paid: left out

@@ -10,8 +10,10 @@ Each measure has three parts that add up to the whole: ``yes`` (evidence says so
 
 - **Recipients**: the council's payees (its ``by-payee`` summary), each counted as its
   canonical organisation when linked, else as the supplier record it published. Whether
-  a recipient is an SME, a VCSE or a public body is the crosswalk's answer
-  (``catalogue.linking.crosswalk_classes``: registers first, then council flags and names).
+  a recipient is an SME, a VCSE or a public body is the crosswalk's answer, which the
+  caller passes in (``Place``; the web layer reads it with
+  ``catalogue.linking.crosswalk_classes``: registers first, then council flags and names),
+  as this layer lies below linking.
 - **By value**: the sum of each recipient's net total, over recipients paid more than
   they repaid (a recipient whose credits cancel its payments is left out, as in the
   concentration table), so no part is negative and the parts add up to 100%. Payees the
@@ -27,7 +29,7 @@ Each measure has three parts that add up to the whole: ``yes`` (evidence says so
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -35,8 +37,6 @@ from catalogue import iris
 from catalogue.analysis import Query, iri_ref, run, to_decimal
 from catalogue.analysis import council as summary
 from catalogue.analysis import spend
-from catalogue.linking.crosswalk_classes import COLUMNS, Facts, organisation_facts
-from catalogue.linking.records import linkset_graph
 from catalogue.store import Store
 
 #: (key, label) of each measure, in the order pages show them.
@@ -45,7 +45,20 @@ MEASURES = (("sme", "SME"), ("vcse", "VCSE"), ("public_body", "Public body"),
 LABELS = dict(MEASURES)
 BASES = (("value", "by value"), ("count", "by count"))
 YES, NO, UNKNOWN = "yes", "no", "unknown"
-_NOTHING = Facts()
+
+
+@dataclass(frozen=True)
+class Place:
+    """What the crosswalk says of one organisation for the paying council: ``answers``
+    (``sme``, ``vcse``, ``public_body``, ``local``: yes/no/unknown) and the GSS codes of
+    the local authority and county its postcode lies in (empty when not placed)."""
+
+    answers: Mapping[str, str] = field(default_factory=dict)
+    local_authority: str = ""
+    county: str = ""
+
+
+_NOTHING = Place()
 
 
 def _gss(council: str) -> str:
@@ -94,14 +107,13 @@ class Shares:
                 for key, label in MEASURES if self.row(key, "value")]
 
 
-def answers(facts: Facts, gss: str, counties: set[str]) -> dict[str, str]:
+def answers(place: Place, gss: str, counties: set[str]) -> dict[str, str]:
     """yes/no/unknown of each measure for one organisation paid by council ``gss``."""
-    said = dict(zip(COLUMNS, facts.columns(gss)))
-    out = {key: said.get(key, UNKNOWN) for key in ("sme", "vcse", "public_body", "local")}
-    if not facts.local_authority:
+    out = {key: place.answers.get(key) or UNKNOWN for key in ("sme", "vcse", "public_body", "local")}
+    if not place.local_authority:
         out["county"] = UNKNOWN
     else:
-        inside = out["local"] == YES or bool(counties & {facts.local_authority, facts.county})
+        inside = out["local"] == YES or bool(counties & {place.local_authority, place.county})
         out["county"] = YES if inside else NO
     return out
 
@@ -118,12 +130,12 @@ def recipients(payee_rows: list[dict]) -> list[tuple[str | None, Decimal, bool]]
     return [(org, total, withheld) for org, total, withheld in totals.values() if total > 0]
 
 
-def shares(payee_rows: list[dict], facts: Mapping[str, Facts], gss: str, counties: set[str]) -> list[dict]:
+def shares(payee_rows: list[dict], places: Mapping[str, Place], gss: str, counties: set[str]) -> list[dict]:
     """One row per measure and basis: yes, no, unknown (pounds or recipients) and their shares."""
     measures = [m for m, _ in MEASURES if m != "county" or counties]
     sums = {(m, b): {YES: Decimal(0), NO: Decimal(0), UNKNOWN: Decimal(0)} for m in measures for b, _ in BASES}
     for org, total, withheld in recipients(payee_rows):
-        said = answers(facts.get(org, _NOTHING) if org else _NOTHING, gss, counties)
+        said = answers(places.get(org, _NOTHING) if org else _NOTHING, gss, counties)
         for measure in measures:
             sums[(measure, "value")][said[measure]] += total
             if not withheld:
@@ -141,9 +153,10 @@ def shares(payee_rows: list[dict], facts: Mapping[str, Facts], gss: str, countie
     return rows
 
 
-def council_shares(store: Store, base: str, council: str, facts: Mapping[str, Facts] | None = None) -> Shares:
-    """Every share on the council's page (``facts``: the crosswalk's organisation facts, when
-    the caller keeps them; else read here)."""
+def council_shares(store: Store, base: str, council: str,
+                   places: Callable[[str], Mapping[str, Place]]) -> Shares:
+    """Every share on the council's page; ``places(gss)`` gives each organisation's ``Place``
+    for that council (the crosswalk's answers, read by the caller)."""
     gss = _gss(council)
     found = run(store, summary.available(base, council))
     query = payees(base, council) if found.rows else spend.payees(council)
@@ -152,9 +165,7 @@ def council_shares(store: Store, base: str, council: str, facts: Mapping[str, Fa
     counties = {c.removeprefix(iris.geography("")) for c in (r["county"] for r in run(store, county_query).rows)}
     if gss.startswith("E10"):
         counties.add(gss)  # a county council: its own area is the county
-    if facts is None:
-        facts = organisation_facts(store, linkset_graph(store, base))
-    out = Shares(shares(payee_rows, facts, gss, counties), [query, county_query], sorted(counties))
+    out = Shares(shares(payee_rows, places(gss), gss, counties), [query, county_query], sorted(counties))
     picked = recipients(payee_rows)
     out.recipients = sum(1 for _, _, withheld in picked if not withheld)
     out.value = sum((total for _, total, _ in picked), Decimal(0))

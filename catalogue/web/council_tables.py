@@ -11,11 +11,13 @@ those summaries existed is read from the per-dataset cubes (``analysis.spend``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from catalogue.analysis import council as summary
 from catalogue.analysis import spend, supplier_shares, to_decimal
 from catalogue.iris import fallback_label
+from catalogue.linking.crosswalk_classes import COLUMNS as CLASS_COLUMNS
 from catalogue.linking.crosswalk_classes import organisation_facts
 from catalogue.linking.records import linkset_graph
 from catalogue.web import base_uri, get_store
@@ -212,15 +214,36 @@ def figures(council: str) -> Table:
                  description="The figures at the top of the council's page, from its summary cubes.")
 
 
-def shares(council: str):
+class _Places(Mapping):
+    """Each organisation's ``supplier_shares.Place`` for one council, from the crosswalk's
+    facts, made when asked for (a council pays a few of the organisations there are)."""
+
+    def __init__(self, facts: dict, gss: str):
+        self.facts, self.gss = facts, gss
+
+    def __getitem__(self, org: str) -> supplier_shares.Place:
+        f = self.facts[org]
+        return supplier_shares.Place(dict(zip(CLASS_COLUMNS, f.columns(self.gss))), f.local_authority, f.county)
+
+    def __iter__(self):
+        return iter(self.facts)
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+
+def shares(council: str) -> supplier_shares.Shares:
     """The council's SME, VCSE, public-body and local shares (``analysis.supplier_shares``),
     once per data version; the crosswalk's organisation facts are read once for all councils."""
     def facts():
         store = get_store()
         return organisation_facts(store, linkset_graph(store, base_uri()))
 
-    return cached(f"supplier-shares:{council}", lambda: supplier_shares.council_shares(
-        get_store(), base_uri(), council, cached("organisation-facts", facts)))
+    def places(gss: str) -> _Places:
+        return _Places(cached("organisation-facts", facts), gss)
+
+    return cached(f"supplier-shares:{council}",
+                  lambda: supplier_shares.council_shares(get_store(), base_uri(), council, places))
 
 
 def shares_table(council: str) -> Table:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from catalogue.analysis import registry
 from catalogue.analysis.kinds import organisation_type
 from catalogue.errors import NotFound
 from catalogue.iris import fallback_label
 from catalogue.linking import crosswalk, profile
+from catalogue.linking import registry_facts as registry
 from catalogue.vocab import SV
 from catalogue.web import base_uri, get_store
 from catalogue.web import negotiate as ng
@@ -99,7 +99,7 @@ def _profile(iri: str):
 
 
 def _registry(data) -> list[dict]:
-    """What the official registers say of it (``analysis.registry``), page and .json alike."""
+    """What the official registers say of it (``linking.registry_facts``), page and .json alike."""
     return cached(f"registry:{data.iri}", lambda: registry.registry_facts(get_store(), base_uri(), data.identifiers))
 
 

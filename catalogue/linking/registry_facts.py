@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from catalogue import iris
-from catalogue.linking.records import csv_rows
 from catalogue.linking.registers import NAMES, read_registers
 from catalogue.store import Store
+from catalogue.store.paging import csv_rows
 from catalogue.store.sparql_text import iri as q
 from catalogue.vocab import DCTERMS
 

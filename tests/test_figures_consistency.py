@@ -175,8 +175,6 @@ def expected_shares(client, store, council: str, gss: str, payees: dict) -> dict
     counties = {str(r["c"]).rsplit("/", 1)[-1] for r in select(store, f"""SELECT DISTINCT ?c WHERE {{
         GRAPH {CATALOGUE} {{ ?d dcterms:type sv:postcodeDirectory ; sv:namedGraph ?g }}
         GRAPH ?g {{ ?u sv:localAuthorityArea ?la ; sv:countyArea ?c FILTER(STRENDS(STR(?la), "/{gss}")) }} }}""")}
-    if gss.startswith("E10"):
-        counties.add(gss)
     recipients: dict = defaultdict(lambda: [Decimal(0), False])
     for payee, (amount, _) in payees.items():
         withheld = payee is NOT_STATED or "/id/redaction/" in payee

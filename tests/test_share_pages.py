@@ -178,3 +178,13 @@ def test_an_organisation_no_register_knows_says_so(shares_site):
     assert client.get(f"/doc/organisation/{key}.json").get_json()["registry"] == []
     assert "No register entry" in client.get(f"/doc/organisation/{key}").get_data(as_text=True)
     assert client.get("/doc/organisation/GB-COH-00000000.json").status_code == 404
+
+
+def test_in_its_county_counts_a_supplier_in_another_district_of_the_councils_county():
+    rows = [{"payee": "p1", "organisation": "o1", "total": Decimal(30)},
+            {"payee": "p2", "organisation": "o2", "total": Decimal(70)}]
+    places = {"o1": Place({"local": "no"}, "E07000163", "E10000023"),  # a neighbouring district, same county
+              "o2": Place({"local": "no"}, "E08000035", "")}  # elsewhere
+    got = {(r["measure"], r["basis"]): r for r in shares(rows, places, "E07000165", {"E10000023"})}
+    assert (got[("county", "value")]["yes"], got[("county", "value")]["no"]) == (Decimal(30), Decimal(70))
+    assert got[("local", "count")]["no"] == 2 and got[("sme", "count")]["unknown"] == 2

@@ -24,7 +24,8 @@ Each measure has three parts that add up to the whole: ``yes`` (evidence says so
   by the ONS postcode directory, in the paying council's area (its district, or for a
   county council its county). **In its county**: in the county the postcode directory
   puts the council's district in (shown only when the directory gives the council a
-  county; it gives no combined authority). Unknown when no postcode is placed.
+  county; it gives no combined authority; a county council's "local" is already its
+  county). Unknown when no postcode is placed.
 """
 
 from __future__ import annotations
@@ -163,8 +164,6 @@ def council_shares(store: Store, base: str, council: str,
     payee_rows = run(store, query).rows
     county_query = council_counties(base, council)
     counties = {c.removeprefix(iris.geography("")) for c in (r["county"] for r in run(store, county_query).rows)}
-    if gss.startswith("E10"):
-        counties.add(gss)  # a county council: its own area is the county
     out = Shares(shares(payee_rows, places(gss), gss, counties), [query, county_query], sorted(counties))
     picked = recipients(payee_rows)
     out.recipients = sum(1 for _, _, withheld in picked if not withheld)

@@ -159,6 +159,71 @@ def test_social_value_shares_equal_the_lines(linked_client, facts):
             assert close(row[slug + "_share"], spent / total), (council, slug)
 
 
+# ---------------------------------------------------------------- who the money reaches (issue 19)
+
+def expected_shares(client, store, council: str, gss: str, payees: dict) -> dict:
+    """(measure, basis) -> {yes, no, unknown}, recomputed without ``analysis.supplier_shares``:
+    ``payees`` from the council's lines (``lines_by_payee``), each payee's organisation and
+    place by SPARQL, each organisation's yes/no/unknown as the crosswalk CSV states it."""
+    crosswalk = list(csv.DictReader(io.StringIO(client.get("/organisations/crosswalk.csv").get_data(as_text=True))))
+    said = {r["organisation"]: r for r in crosswalk if r["council"] == gss and r["organisation"]}
+    organisation = {str(r["p"]): str(r["o"]) for r in select(store, f"""SELECT DISTINCT ?p ?o WHERE {{
+        GRAPH {CATALOGUE} {{ ?d dcterms:publisher <{council}> ; sv:namedGraph ?g }}
+        GRAPH ?g {{ ?line pay:payee ?p }} ?p sv:canonicalOrganisation ?o }}""")}
+    place = {str(r["o"]): (str(r["la"]).rsplit("/", 1)[-1], str(r.get("c") or "").rsplit("/", 1)[-1])
+             for r in select(store, "SELECT ?o ?la ?c WHERE { ?o sv:localAuthorityArea ?la OPTIONAL { ?o sv:countyArea ?c } }")}
+    counties = {str(r["c"]).rsplit("/", 1)[-1] for r in select(store, f"""SELECT DISTINCT ?c WHERE {{
+        GRAPH {CATALOGUE} {{ ?d dcterms:type sv:postcodeDirectory ; sv:namedGraph ?g }}
+        GRAPH ?g {{ ?u sv:localAuthorityArea ?la ; sv:countyArea ?c FILTER(STRENDS(STR(?la), "/{gss}")) }} }}""")}
+    recipients: dict = defaultdict(lambda: [Decimal(0), False])
+    for payee, (amount, _) in payees.items():
+        withheld = payee is NOT_STATED or "/id/redaction/" in payee
+        key = ("withheld", payee) if withheld else organisation.get(payee, payee)
+        recipients[key][0] += amount
+        recipients[key][1] = withheld
+    out: dict = defaultdict(lambda: {"yes": Decimal(0), "no": Decimal(0), "unknown": Decimal(0)})
+    for key, (amount, withheld) in recipients.items():
+        if amount <= 0:
+            continue
+        row = said.get(key, {}) if not withheld else {}
+        la, county = place.get(key, ("", "")) if not withheld else ("", "")
+        answers = {m: row.get(m) or "unknown" for m in ("sme", "vcse", "public_body", "local")}
+        answers["county"] = "unknown" if not la else "yes" if (la == gss or {la, county} & counties) else "no"
+        for measure, answer in answers.items():
+            out[(measure, "value")][answer] += amount
+            if not withheld:
+                out[(measure, "count")][answer] += 1
+    return {"rows": out, "counties": counties}
+
+
+def assert_shares_agree(client, store, council: str, gss: str, payees: dict) -> list[dict]:
+    """The council's shares.json equals ``expected_shares``; parts add to 100%, none above."""
+    expected = expected_shares(client, store, council, gss, payees)
+    rows = client.get(f"/council/{gss}/shares.json?_size=max").get_json()["rows"]
+    measures = {"sme", "vcse", "public_body", "local"} | ({"county"} if expected["counties"] else set())
+    assert {(r["measure"], r["basis"]) for r in rows} == {(m, b) for m in measures for b in ("value", "count")}, gss
+    for row in rows:
+        want = expected["rows"][(row["measure"], row["basis"])]
+        for part in ("yes", "no", "unknown"):
+            assert Decimal(str(row[part])) == want[part], (gss, row["measure"], row["basis"], part)
+        assert Decimal(str(row["total"])) == sum(want.values()), (gss, row["measure"])
+        if row["total"]:
+            parts = [row["yes_share"], row["no_share"], row["unknown_share"]]
+            assert all(0 <= p <= 1 for p in parts) and abs(sum(parts) - 1) < EPSILON, (gss, row)
+    return rows
+
+
+def test_every_councils_supplier_shares_equal_its_lines_and_the_crosswalk(linked_client, linked_store, facts):
+    for council, gss in facts["councils"].items():
+        rows = assert_shares_agree(linked_client, linked_store, council, gss, facts["payees"][council])
+        html = linked_client.get(f"/doc/council/{gss}").get_data(as_text=True)
+        with linked_client.application.test_request_context():
+            from catalogue.web.formatting import share
+
+            for row in rows:
+                assert share(row["yes_share"], row["unknown_share"]) in html, (gss, row["measure"])
+
+
 # ---------------------------------------------------------------- organisation pages
 
 def test_organisation_pages_total_what_each_council_paid_them(linked_app, linked_client, linked_store, facts):

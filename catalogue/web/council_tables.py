@@ -11,12 +11,17 @@ those summaries existed is read from the per-dataset cubes (``analysis.spend``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from catalogue.analysis import council as summary
-from catalogue.analysis import spend, to_decimal
+from catalogue.analysis import spend, supplier_shares, to_decimal
 from catalogue.iris import fallback_label
-from catalogue.web import base_uri
+from catalogue.linking.crosswalk_classes import COLUMNS as CLASS_COLUMNS
+from catalogue.linking.crosswalk_classes import organisation_facts
+from catalogue.linking.records import linkset_graph
+from catalogue.web import base_uri, get_store
+from catalogue.web.conditional import cached
 from catalogue.web.fetch import fetch
 from catalogue.web.tables import Column, Table
 
@@ -209,8 +214,57 @@ def figures(council: str) -> Table:
                  description="The figures at the top of the council's page, from its summary cubes.")
 
 
+class _Places(Mapping):
+    """Each organisation's ``supplier_shares.Place`` for one council, from the crosswalk's
+    facts, made when asked for (a council pays a few of the organisations there are)."""
+
+    def __init__(self, facts: dict, gss: str):
+        self.facts, self.gss = facts, gss
+
+    def __getitem__(self, org: str) -> supplier_shares.Place:
+        f = self.facts[org]
+        return supplier_shares.Place(dict(zip(CLASS_COLUMNS, f.columns(self.gss))), f.local_authority, f.county)
+
+    def __iter__(self):
+        return iter(self.facts)
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+
+def shares(council: str) -> supplier_shares.Shares:
+    """The council's SME, VCSE, public-body and local shares (``analysis.supplier_shares``),
+    once per data version; the crosswalk's organisation facts are read once for all councils."""
+    def facts():
+        store = get_store()
+        return organisation_facts(store, linkset_graph(store, base_uri()))
+
+    def places(gss: str) -> _Places:
+        return _Places(cached("organisation-facts", facts), gss)
+
+    return cached(f"supplier-shares:{council}",
+                  lambda: supplier_shares.council_shares(get_store(), base_uri(), council, places))
+
+
+def shares_table(council: str) -> Table:
+    found = shares(council)
+    return Table("shares", "Who the money reaches: SME, VCSE, public-body and local shares", [
+        Column("label", "Measure"), Column("basis", "Basis"),
+        Column("yes_share", "Share (at least)", "share", unknown="unknown_share"),
+        Column("unknown_share", "Unknown", "share"), Column("no_share", "Not", "share"),
+        Column("yes", "Yes", "number"), Column("unknown", "Unknown (amount)", "number"),
+        Column("no", "Not (amount)", "number"), Column("total", "Whole", "number")],
+        found.rows, query=found.queries[0], more_queries=found.queries[1:],
+        extra_keys=["measure"],
+        description="Each measure's parts add up to the whole: yes (evidence says so), unknown (no evidence "
+                    "either way) and not (evidence says not). By value: pounds paid to recipients paid more "
+                    "than they repaid, withheld payees as unknown; by count: those recipients, withheld "
+                    "payees left out. Local: the supplier's postcode lies in the council's area.")
+
+
 BUILDERS = {
     "figures": figures,
+    "shares": shares_table,
     "months": months,
     "expense-types": lambda council: categories(council, "expenseType"),
     "service-areas": lambda council: categories(council, "serviceAreaDimension"),

@@ -166,7 +166,7 @@ def dashboard(iri: str, graph, match) -> str:
         "councils/dashboard.html", iri=iri, info=info, panels={p["name"]: p for p in panels},
         total=figures["spend"], lines=figures["lines"], figures=figures,
         months=months, datasets=datasets, statements=statements(iri, graph), limit=DASHBOARD_ROWS,
-        known_share=figures["known_share"])
+        known_share=figures["known_share"], shares=ct.shares(info["council"]))
 
 
 register_page(r"council/([EWSN]\d{8})", dashboard)

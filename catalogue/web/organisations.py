@@ -10,12 +10,13 @@ is the crosswalk researchers use outside SPARQL.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from catalogue.analysis.kinds import organisation_type
 from catalogue.errors import NotFound
 from catalogue.iris import fallback_label
 from catalogue.linking import crosswalk, profile
+from catalogue.linking import registry_facts as registry
 from catalogue.vocab import SV
 from catalogue.web import base_uri, get_store
 from catalogue.web import negotiate as ng
@@ -90,15 +91,37 @@ def crosswalk_table(suffix: str | None = None):
                    breadcrumbs=[("Home", url_for("home.index")), ("Organisations", url_for("organisations.index"))])
 
 
-def organisation_page(iri: str, graph, match) -> str:
-    """The HTML of ``/doc/organisation/<key>`` (``resources.register_page``)."""
+def _profile(iri: str):
     data = cached(f"organisation:{iri}", lambda: profile.profile(get_store(), base_uri(), iri))
     if data is None:
         raise NotFound(f"no organisation {iri} in the current links")
+    return data
+
+
+def _registry(data) -> list[dict]:
+    """What the official registers say of it (``linking.registry_facts``), page and .json alike."""
+    return cached(f"registry:{data.iri}", lambda: registry.registry_facts(get_store(), base_uri(), data.identifiers))
+
+
+@bp.route("/doc/organisation/<path:key>.json")
+def organisation_json(key: str):
+    """The organisation as JSON: who it is, its classes, and its registry facts with their source and date."""
+    iri = f"{base_uri()}id/organisation/{key}"
+    data = _profile(iri)
+    if data.retired_for:
+        return jsonify({"organisation": iri, "retired_for": data.retired_for})
+    return jsonify({"organisation": iri, "label": data.label, "identifiers": data.identifiers,
+                    "classes": data.classes, "postcodes": sorted(data.postcodes),
+                    "registry": registry.as_json(_registry(data))})
+
+
+def organisation_page(iri: str, graph, match) -> str:
+    """The HTML of ``/doc/organisation/<key>`` (``resources.register_page``)."""
+    data = _profile(iri)
     kind = organisation_type(data.same_as[0] if data.same_as else iri, data.label, data.identifiers,
                              (f"{SV}{c}" for c in data.classes))
     return render_template("organisations/page.html", org=data, iri=iri, href=local_href, org_type=kind,
-                           fallback_label=fallback_label,
+                           fallback_label=fallback_label, registry=[] if data.retired_for else _registry(data),
                            statements=statements(iri, graph),
                            replaced_by=local_href(data.retired_for) if data.retired_for else None)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from catalogue import iris
 from catalogue.store import Store
-from catalogue.store.paging import csv_rows
+from catalogue.store.paging import all_rows, csv_rows
 from catalogue.store.sparql_text import iri as q
 from catalogue.vocab import DCTERMS, ORG, RDFS, SV
 
@@ -67,9 +67,10 @@ def read_records(store: Store, base: str, only: list[str] | None = None) -> dict
     """Every supplier record in the live datasets (or only the given record IRIs)."""
     council_prefix = iris.council(base, "")
     records: dict[str, SupplierRecord] = {}
-    rows = csv_rows(store, f"""SELECT ?s ?council ?name ?id ?ds WHERE {{ {_values('s', only)} {_live(base)}
+    rows = all_rows(store, f"""SELECT ?s ?council ?name ?id ?ds WHERE {{ {_values('s', only)} {_live(base)}
         GRAPH ?g {{ ?s a {q(SV.Supplier)} ; {q(SV.recordedBy)} ?council .
-                   OPTIONAL {{ ?s {q(RDFS.label)} ?name }} OPTIONAL {{ ?s {q(DCTERMS.identifier)} ?id }} }} }}""")
+                   OPTIONAL {{ ?s {q(RDFS.label)} ?name }} OPTIONAL {{ ?s {q(DCTERMS.identifier)} ?id }} }} }}""",
+                    "?s ?ds ?name ?id")  # paged where the store cuts answers (Virtuoso's ResultSetMaxRows)
     for row in rows:
         record = records.get(row["s"])
         if record is None:
@@ -77,9 +78,9 @@ def read_records(store: Store, base: str, only: list[str] | None = None) -> dict
             gss = council[len(council_prefix):] if council.startswith(council_prefix) else council
             record = records[row["s"]] = SupplierRecord(row["s"], gss, row.get("name") or "", row.get("id") or "")
         record.datasets.add(row["ds"])
-    facts = csv_rows(store, f"""SELECT ?s ?p ?o ?ds ?kind WHERE {{ {_values('s', only)} {_live(base)}
+    facts = all_rows(store, f"""SELECT ?s ?p ?o ?ds ?kind WHERE {{ {_values('s', only)} {_live(base)}
         GRAPH ?g {{ VALUES ?p {{ {q(ORG.identifier)} {q(SV.vatNumber)} {q(SV.postcode)} {q(SV.smeFlag)} {q(SV.vcseFlag)} }}
-                   ?s ?p ?o . ?s a {q(SV.Supplier)} }} }}""")
+                   ?s ?p ?o . ?s a {q(SV.Supplier)} }} }}""", "?s ?p ?o ?ds")
     kinds: dict[str, str] = {}
     for row in facts:
         record = records.get(row["s"])
@@ -101,7 +102,7 @@ def read_records(store: Store, base: str, only: list[str] | None = None) -> dict
 
 def linked_records(store: Store, graph: str) -> dict[str, str]:
     """Record IRI -> canonical organisation IRI, as the links graph ``graph`` has them."""
-    rows = csv_rows(store, f"SELECT ?s ?o WHERE {{ GRAPH {q(graph)} {{ ?s {q(SV.canonicalOrganisation)} ?o }} }}")
+    rows = all_rows(store, f"SELECT ?s ?o WHERE {{ GRAPH {q(graph)} {{ ?s {q(SV.canonicalOrganisation)} ?o }} }}", "?s")
     return {r["s"]: r["o"] for r in rows}
 
 

@@ -74,6 +74,8 @@ skip_option = click.option("--skip-invalid-rows", "skip_invalid", is_flag=True,
                    "to it), a folder or a glob pattern (with --kind and --publisher). One link, one summary "
                    "refresh and one publish at the end.")
 @click.option("--kind", "kind_option", type=click.Choice(KINDS), help="The kind, for --manifest FOLDER|GLOB.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="With --manifest: worker processes reading and "
+              "validating files while one writes (default: one a core, at most one a file; 1: one by one).")
 @publisher_option
 @publisher_url_option
 @mapping_option
@@ -86,7 +88,7 @@ skip_option = click.option("--skip-invalid-rows", "skip_invalid", is_flag=True,
 @click.option("--no-link", is_flag=True, help="Do not link the file's suppliers to organisations now.")
 @load_guards
 @click.pass_context
-def load(ctx, arguments, manifest, kind_option, publisher, publisher_url, mapping, sheet, licence, title, skip_invalid,
+def load(ctx, arguments, manifest, kind_option, jobs, publisher, publisher_url, mapping, sheet, licence, title, skip_invalid,
          fmt, quiet, no_link, allow_shrink, scope, who):
     """Validate FILE and, if it has no violations, load it as one dataset.
 
@@ -106,7 +108,8 @@ def load(ctx, arguments, manifest, kind_option, publisher, publisher_url, mappin
             raise UsageProblem("--publisher-url is for one file; a manifest names each file's council by its GSS code")
         from catalogue.commands.manifest import load_many
 
-        load_many(ctx, manifest, kind_option, publisher, licence, fmt, quiet, no_link, allow_shrink=allow_shrink)
+        load_many(ctx, manifest, kind_option, publisher, licence, fmt, quiet, no_link, allow_shrink=allow_shrink,
+                  jobs=jobs)
         return
     kind, file = _kind_and_file(arguments, kind_option)
     _load_one(ctx, kind, file, publisher, publisher_url, mapping, licence, title, skip_invalid, fmt, quiet, no_link,

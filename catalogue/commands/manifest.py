@@ -13,7 +13,7 @@ from catalogue.errors import CatalogueError
 
 
 def load_many(ctx, manifest, kind, publisher, licence, fmt, quiet, no_link, files=None, *,
-              allow_shrink: bool = False) -> None:
+              allow_shrink: bool = False, jobs: int | None = None) -> None:
     """``svcat load --manifest``: every file its own dataset, then one link, refresh and publish."""
     from catalogue.commands.common import KINDS, UsageProblem, print_report, progress, sources_for, store_for
     from catalogue.commands.tokens import operator
@@ -45,7 +45,7 @@ def load_many(ctx, manifest, kind, publisher, licence, fmt, quiet, no_link, file
     try:
         outcomes = load_all(store, files, base=ctx.obj["base"], licence=licence, pending=pending,
                             sources=sources_for(ctx), progress=lambda entry: progress(quiet), done=done,
-                            allow_shrink=allow_shrink, who=operator())
+                            allow_shrink=allow_shrink, who=operator(), jobs=jobs)
         if any(o.loaded for _, o in outcomes) and not no_link:
             registers = any(o.loaded and e.kind in REGISTER_KINDS for e, o in outcomes)
             linked = link_after_load(store, ctx.obj["base"], licence, quiet=True, pending=pending, full=registers)

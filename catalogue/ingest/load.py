@@ -53,6 +53,43 @@ class LoadOutcome:
         return self.graph is not None
 
 
+@dataclass
+class Streamed:
+    """What one pass over a file leaves for the writer, beside its report: the facts of the
+    source and of the stream the catalogue record needs. Plain values, so that a worker
+    process can stream a file and hand this back (``catalogue.spool``)."""
+
+    kind: str
+    path: Path
+    dataset: str
+    graph: str
+    council_gss: str
+    council_name: str
+    council_iri: str
+    source_iri: str
+    filename: str
+    size: int
+    sha256: str
+    encoding: str
+    dialect: str
+    started: object  # a datetime
+    triples: int | None  # distinct triples written, when the stream could count them
+    digests: object  # catalogue.digests.RowDigests
+    first_date: str | None
+    last_date: str | None
+    cells: object = None  # the spend cube's payee cells (an iterable), for the social-value sums
+
+    @classmethod
+    def of(cls, kind: str, path: Path, source: SourceFile, stream: RowStream, graph: str, started,
+           cells_as_list: bool = False) -> Streamed:
+        cells = stream.summary.payee_cells() if stream.summary is not None else None
+        return cls(kind, path, source.dataset, graph, source.council.gss, source.council.name, source.publisher,
+                   source.source, source.filename, source.info.size, source.info.sha256, source.info.encoding,
+                   source.table.dialect.id, started, stream.emitted - stream.repeats if stream.exact else None,
+                   stream.digests, stream.first_date, stream.last_date,
+                   list(cells) if cells is not None and cells_as_list else cells)
+
+
 def _new_report(kind: str, path: Path, keep: int) -> LoadReport:
     return LoadReport(file=str(path), kind=kind, keep=keep)
 
@@ -145,10 +182,7 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
         return LoadOutcome(report, dataset=source.dataset, seconds=time.monotonic() - started_clock,
                            refusal=OUT_OF_SCOPE)
     collect_orphans(store, base)
-    # A fresh name for every load, even of the same bytes in the same second, so a load
-    # never writes into the graph readers are using.
-    version = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{uuid.uuid4().hex[:8]}"
-    graph = iris.dataset_graph(base, source.council.gss, kind, source.key, version)
+    graph = fresh_graph(base, kind, source)
     stream = RowStream(source, report, graph, progress, chunk_rows, skip_invalid=skip_invalid)
     try:
         store.bulk_add(stream.chunks(), graph)
@@ -159,51 +193,69 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
     except BaseException:
         _drop_quietly(store, graph)
         raise
+    done = Streamed.of(kind, path, source, stream, graph, started)
+    return finish(store, report, done, base=base, licence=licence, title=title, sources=sources, pending=pending,
+                  allow_shrink=allow_shrink, who=who, started_clock=started_clock)
+
+
+def fresh_graph(base: str, kind: str, source: SourceFile) -> str:
+    """A fresh graph name for every load, even of the same bytes in the same second, so a
+    load never writes into the graph readers are using."""
+    version = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{uuid.uuid4().hex[:8]}"
+    return iris.dataset_graph(base, source.council.gss, kind, source.key, version)
+
+
+def finish(store: Store, report: LoadReport, done: Streamed, *, base: str, licence: str, title: str | None = None,
+           sources: Path | None = None, pending: Pending | None = None, allow_shrink: bool = False,
+           who: str | None = None, started_clock: float) -> LoadOutcome:
+    """The writer's half of a load, once the rows are in ``done.graph``: refuse (dropping the
+    graph) or switch the dataset's record to it in one small transaction. Shared by
+    ``load_file`` and the parallel manifest load (``catalogue.spool``), so both end alike."""
+    graph, dataset = done.graph, done.dataset
     if not report.loadable:
         _drop_quietly(store, graph)
-        if skip_invalid and not report.fatal and report.rows_loaded == 0:
+        if report.skip_invalid and not report.fatal and report.rows_loaded == 0:
             report.fatal = "no row is valid: nothing to load (every row has a violation)"
-        return LoadOutcome(report, dataset=source.dataset, seconds=time.monotonic() - started_clock)
+        return LoadOutcome(report, dataset=dataset, seconds=time.monotonic() - started_clock)
 
-    previous = previous_record(store, base, source.dataset)
+    previous = previous_record(store, base, dataset)
     shrink = shrinks(previous.get("rows"), report.rows_loaded)
     if shrink and not allow_shrink:
         _drop_quietly(store, graph)
         report.fatal = shrink
-        return LoadOutcome(report, dataset=source.dataset, seconds=time.monotonic() - started_clock,
+        return LoadOutcome(report, dataset=dataset, seconds=time.monotonic() - started_clock,
                            refusal=SHRINK, figures={"rows_now": previous["rows"], "rows_in_file": report.rows_loaded})
     if sources is not None:
-        keep_source(path, source.info.sha256, sources)  # before the record names it
-    report.triples = stream.emitted - stream.repeats if stream.exact else count_triples(store, graph)
-    council_iri = source.publisher  # a council, a body (--publisher-url), "not stated", or a register's body
-    change = history.change_for_load(store, source.dataset, previous.get("graph"), stream.digests,
-                                     source.info.sha256, source.filename, report.rows_loaded, who=who)
+        keep_source(done.path, done.sha256, sources)  # before the record names it
+    report.triples = done.triples if done.triples is not None else count_triples(store, graph)
+    council_iri = done.council_iri  # a council, a body (--publisher-url), "not stated", or a register's body
+    change = history.change_for_load(store, dataset, previous.get("graph"), done.digests,
+                                     done.sha256, done.filename, report.rows_loaded, who=who)
     record = RecordInput(
-        base=base, dataset=source.dataset, kind=kind,
-        title=title or f"{source.council.name} {kind}: {source.filename}",
-        council_iri=council_iri, council_name=source.council.name,
-        licence=licence, graph=graph, source_iri=source.source, filename=source.filename,
-        size=source.info.size, sha256=source.info.sha256, encoding=source.info.encoding,
-        dialect=source.table.dialect.id, rows_read=report.rows_read, rows_loaded=report.rows_loaded,
+        base=base, dataset=dataset, kind=done.kind,
+        title=title or f"{done.council_name} {done.kind}: {done.filename}",
+        council_iri=council_iri, council_name=done.council_name,
+        licence=licence, graph=graph, source_iri=done.source_iri, filename=done.filename,
+        size=done.size, sha256=done.sha256, encoding=done.encoding,
+        dialect=done.dialect, rows_read=report.rows_read, rows_loaded=report.rows_loaded,
         rows_skipped=report.rows_skipped, warnings=report.warnings, violations=report.violations,
-        triples=report.triples, started=started, ended=now(), issued=previous.get("issued"),
-        first_date=stream.first_date, last_date=stream.last_date,
+        triples=report.triples, started=done.started, ended=now(), issued=previous.get("issued"),
+        first_date=done.first_date, last_date=done.last_date,
         skipped=report.skipped, issues=report.issues, invalid_rows=report.invalid_rows,
-        series=iris.series(base, source.council.gss, kind),
+        series=iris.series(base, done.council_gss, done.kind),
     )
     catalogued = record_graph(record)
     catalogued += history.change_graph(change)
-    catalogued += history.series_graph(base, source.council.gss, kind, council_iri, source.council.name)
-    store.update(replace_record_update(base, source.dataset, catalogued))
+    catalogued += history.series_graph(base, done.council_gss, done.kind, council_iri, done.council_name)
+    store.update(replace_record_update(base, dataset, catalogued))
     if previous.get("graph") and previous["graph"] != graph:
         _drop_quietly(store, previous["graph"])
     owed = Pending() if pending is None else pending
-    if kind == "spend":
-        cells = {source.dataset: stream.summary.payee_cells()} if stream.summary is not None else None
-        owed.add([source.dataset], [council_iri], cells)
+    if done.kind == "spend":
+        owed.add([dataset], [council_iri], {dataset: done.cells} if done.cells is not None else None)
     if pending is None:
         refresh_summaries(store, base, owed)
-    return LoadOutcome(report, source.dataset, graph, previous.get("graph"), time.monotonic() - started_clock)
+    return LoadOutcome(report, dataset, graph, previous.get("graph"), time.monotonic() - started_clock)
 
 
 def replace_record_update(base: str, dataset: str, record) -> str:

@@ -21,10 +21,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from catalogue.config import settings
 from catalogue.errors import BadRequest
 from catalogue.ingest.load import LoadOutcome, load_file
 from catalogue.store import Store
 from catalogue.summaries import Pending
+from loaders import Limits
 
 #: Columns a manifest must have (``gss_code`` may be empty when a file names its council).
 MANIFEST_COLUMNS = ("path", "kind")
@@ -108,10 +110,23 @@ def _from_manifest(path: Path, kinds: set[str], kind: str | None, publisher: str
 def load_all(store: Store, files: list[Entry], *, base: str, licence: str, pending: Pending,
              sources: Path | None = None, progress: Callable | None = None,
              done: Callable[[Entry, LoadOutcome], None] | None = None, allow_shrink: bool = False,
-             who: str | None = None) -> list[tuple[Entry, LoadOutcome]]:
+             who: str | None = None, jobs: int | None = None) -> list[tuple[Entry, LoadOutcome]]:
     """Load every file as its own dataset, owing the summaries to ``pending`` (settled by
-    the caller's one link); ``progress()`` gives a row progress bar for a file, ``done``
-    hears of each outcome as it comes."""
+    the caller's one link); ``progress(entry)`` gives a row progress bar for a file (for
+    ``entry=None``: one bar for the rows of all files), ``done`` hears of each outcome as
+    it comes, in the files' order.
+
+    ``jobs`` worker processes read and validate the files while this process writes
+    (``catalogue.spool``); by default one a core, at most one a file. With one job the
+    files load one after another in this process, streamed straight into the store."""
+    from catalogue.spool import default_jobs, load_parallel
+
+    jobs = default_jobs(len(files)) if not jobs else min(jobs, len(files))
+    if jobs > 1:
+        return load_parallel(store, files, jobs=jobs, base=base, licence=licence, pending=pending,
+                             limits=Limits.from_config(settings()), sources=sources,
+                             progress=(lambda: progress(None)) if progress else None, done=done,
+                             allow_shrink=allow_shrink, who=who)
     outcomes = []
     for entry in files:
         bar = progress(entry) if progress else None

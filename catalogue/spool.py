@@ -1,0 +1,206 @@
+"""Many files at once: parse and validate in worker processes, write in one.
+
+Reading, mapping and validating a file is pure Python, 30-40 µs a line, and needs no
+store; writing needs the one store writer. So ``load_parallel`` hands each file to a
+worker process (``prepare``), which streams it through the same ``RowStream`` a serial
+load uses and *spools* the N-Triples chunks into a temporary file, returning the report
+and the facts the record needs (``ingest.Streamed``). The writer (this process) takes the
+results in manifest order and, for a file with no violations, bulk-loads its spool into
+the fresh graph and switches the record (``ingest.finish``): the very steps and checks a
+serial load makes, so the store ends the same. A refused file's rows never reach the
+store at all, and a crash at any point leaves at most an unreferenced graph, collected
+by the next load (the crash-safety rule of ``catalogue.ingest``).
+
+Workers come from a ``forkserver`` (not ``fork``): the writer holds the store open, with
+RocksDB's threads, and a child forked from it would inherit its locks without them.
+The settings the workers need (the caps) are read here and passed along, so a worker
+never reads a stale environment.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from catalogue import iris
+from catalogue.ingest import (LoadOutcome, Streamed, _drop_quietly, _new_report, collect_orphans, finish,
+                              fresh_graph, open_checked)
+from catalogue.records import now
+from catalogue.store import Store
+from catalogue.stream import RowStream
+from catalogue.summaries import Pending
+from loaders import FileRefused
+from loaders.report import LoadReport
+
+#: The worker processes' queue of progress ticks (set by ``_init`` in each worker).
+_TICKS = None
+
+
+@dataclass
+class Prepared:
+    """A worker's answer for one file: its report and, if it could be read, what to write."""
+
+    report: LoadReport
+    streamed: Streamed | None = None
+    spool: str | None = None  # the N-Triples chunks, one after another
+    sizes: list[int] = field(default_factory=list)  # each chunk's length in bytes
+    seconds: float = 0.0
+
+
+def default_jobs(files: int) -> int:
+    """Workers for ``files`` files: one a core, never more than there are files."""
+    return max(1, min(os.cpu_count() or 1, files))
+
+
+class _Ticks:
+    """A worker's progress bar: rows read (and files opened) go to the writer's bars."""
+
+    def reset(self, total: int | None = None) -> None:
+        if _TICKS is not None and total:
+            _TICKS.put(("total", total))
+
+    def update(self, n: int = 1) -> None:
+        if _TICKS is not None and n:
+            _TICKS.put(("rows", n))
+
+
+def _init(ticks) -> None:
+    global _TICKS
+    _TICKS = ticks
+
+
+def prepare(kind: str, path: str, *, base: str, publisher: str | None, limits, spool_dir: str,
+            keep: int = 1000) -> Prepared:
+    """Read and validate one file, spooling what a load would write (runs in a worker)."""
+    started_clock, started = time.monotonic(), now()
+    path = Path(path)
+    base = iris.normalise_base(base)
+    report = _new_report(kind, path, keep)
+    source = open_checked(kind, path, report, base=base, publisher=publisher, limits=limits)
+    if source is None:
+        return Prepared(report, seconds=time.monotonic() - started_clock)
+    graph = fresh_graph(base, kind, source)
+    stream = RowStream(source, report, graph, _Ticks())
+    handle, spool = tempfile.mkstemp(suffix=".nt", dir=spool_dir)
+    sizes: list[int] = []
+    with os.fdopen(handle, "wb") as out:
+        try:
+            for chunk in stream.chunks():
+                out.write(chunk)
+                sizes.append(len(chunk))
+        except UnicodeDecodeError as exc:
+            report.fatal = f"cannot decode the file: {exc}"
+        except FileRefused as exc:  # a cap passed while streaming
+            report.fatal = str(exc)
+    if not report.loadable:
+        os.unlink(spool)
+        spool, sizes = None, []
+    done = Streamed.of(kind, path, source, stream, graph, started, cells_as_list=True)
+    return Prepared(report, done, spool, sizes, time.monotonic() - started_clock)
+
+
+def spooled_chunks(spool: str, sizes: list[int]) -> Iterator[bytes]:
+    """A spool's chunks as the worker wrote them (the store bulk-loads one at a time)."""
+    with open(spool, "rb") as handle:
+        for size in sizes:
+            yield handle.read(size)
+
+
+def apply(store: Store, prepared: Prepared, *, base: str, licence: str, pending: Pending | None,
+          sources: Path | None = None, allow_shrink: bool = False, who: str | None = None) -> LoadOutcome:
+    """The writer's part: bulk-load a valid file's spool into its fresh graph, then finish
+    the load exactly as ``load_file`` does (record switch, or refusal)."""
+    started_clock = time.monotonic() - prepared.seconds
+    done, report = prepared.streamed, prepared.report
+    if done is None:
+        return LoadOutcome(report, seconds=prepared.seconds)
+    base = iris.normalise_base(base)
+    try:
+        if prepared.spool is not None:
+            collect_orphans(store, base)
+            try:
+                store.bulk_add(spooled_chunks(prepared.spool, prepared.sizes), done.graph)
+            except BaseException:
+                _drop_quietly(store, done.graph)
+                raise
+    finally:
+        if prepared.spool is not None:
+            Path(prepared.spool).unlink(missing_ok=True)
+    return finish(store, report, done, base=base, licence=licence, sources=sources, pending=pending,
+                  allow_shrink=allow_shrink, who=who, started_clock=started_clock)
+
+
+def load_parallel(store: Store, files: list, *, jobs: int, base: str, licence: str, pending: Pending,
+                  limits, sources: Path | None = None, progress: Callable | None = None,
+                  done: Callable | None = None, allow_shrink: bool = False,
+                  who: str | None = None) -> list[tuple[object, LoadOutcome]]:
+    """Load ``files`` (``manifest.Entry``) with ``jobs`` worker processes and this one
+    writing, in the files' order. ``progress()`` gives a bar of rows (it hears totals and
+    rows from every worker); ``done`` hears of each outcome as it comes."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["catalogue.spool"])
+    ticks = context.Queue()
+    bar = progress() if progress else None
+    listener = threading.Thread(target=_listen, args=(ticks, bar), daemon=True)
+    listener.start()
+    outcomes = []
+    window = 2 * jobs  # files read ahead of the writer: bounds the spool on disk
+    with tempfile.TemporaryDirectory(prefix="svcat-spool-") as spool_dir, \
+            ProcessPoolExecutor(jobs, mp_context=context, initializer=_init, initargs=(ticks,)) as pool:
+        futures: list[Future] = []
+
+        def submit_upto(n: int) -> None:
+            while len(futures) < min(n, len(files)):
+                entry = files[len(futures)]
+                futures.append(pool.submit(prepare, entry.kind, str(entry.file), base=base,
+                                           publisher=entry.publisher, limits=limits, spool_dir=spool_dir))
+        try:
+            for index, entry in enumerate(files):
+                submit_upto(index + 1 + window)
+                prepared = futures[index].result()
+                futures[index] = None  # its spool and report are the writer's now
+                outcome = apply(store, prepared, base=base, licence=licence, pending=pending, sources=sources,
+                                allow_shrink=allow_shrink, who=who)
+                outcomes.append((entry, outcome))
+                if done:
+                    done(entry, outcome)
+        except BaseException:
+            for future in futures:
+                if future is not None:
+                    future.cancel()
+            raise
+        finally:
+            ticks.put(None)
+            listener.join(timeout=5)
+            if bar is not None:
+                bar.close()
+    return outcomes
+
+
+def _listen(ticks, bar) -> None:
+    """Feed the workers' ticks to the rows bar, until ``None``."""
+    while True:
+        try:
+            tick = ticks.get(timeout=1)
+        except queue.Empty:
+            continue
+        except (EOFError, OSError):
+            return
+        if tick is None:
+            return
+        if bar is None:
+            continue
+        what, n = tick
+        if what == "total":
+            bar.total = (bar.total or 0) + n
+            bar.refresh()
+        else:
+            bar.update(n)

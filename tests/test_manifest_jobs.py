@@ -3,8 +3,13 @@ processes, written by one, end in the same store as a load one file after anothe
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -77,3 +82,47 @@ def test_two_jobs_load_what_one_job_loads(tmp_path, manifest):
     for dataset, graph in graphs_one.items():
         assert len(graph) > 0 and isomorphic(graph, graphs_two[dataset]), dataset
     assert len(sizes_one) > 3 and sizes_two == sizes_one  # summaries, organisations, links, catalogue
+
+
+WHOLE = sparql_prologue("sv", "void") + """
+SELECT ?dataset ?graph ?rows ?triples (COUNT(?s) AS ?n) WHERE {
+  GRAPH ?c { ?dataset sv:namedGraph ?graph ; sv:loadedRowCount ?rows ; void:triples ?triples }
+  OPTIONAL { GRAPH ?graph { ?s ?p ?o } } } GROUP BY ?dataset ?graph ?rows ?triples"""
+
+
+def whole_datasets(path: str) -> int:
+    """How many datasets the store shows, after checking each one's graph is all there."""
+    store = EmbeddedStore(path, mode="write")  # opens cleanly: lock and database recovered
+    try:
+        rows = store.select(WHOLE).rows
+        for row in rows:
+            assert int(row["n"]) == int(row["triples"]) > 0, row  # every triple of that load, no more
+        return len(rows)
+    finally:
+        store.close()
+
+
+def test_a_killed_parallel_load_leaves_each_file_loaded_whole_or_not_at_all(tmp_path):
+    months = [f"2022-{month:02}.csv" for month in range(1, 9)]  # one real file under eight names
+    for name in months:
+        shutil.copy(REAL / "salford" / "2022-06.csv", tmp_path / name)
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("path,kind,gss_code\n" + "".join(f"{m},spend,E08000006\n" for m in months), encoding="utf-8")
+    command = [sys.executable, "-m", "catalogue", "--store", str(tmp_path / "store"), "load", "--manifest",
+               str(manifest), "-q", "--jobs", "2", "--no-link"]
+    started = time.monotonic()
+    whole = subprocess.run(command, capture_output=True, text=True)
+    duration = time.monotonic() - started
+    assert whole.returncode == 0 and "8 of 8 files loaded." in whole.stdout, whole.stdout + whole.stderr
+    seen = set()
+    for trial in range(8):  # until kills have landed between files (0 < loaded < 8)
+        store = str(tmp_path / f"killed-{trial}")
+        proc = subprocess.Popen([*command[:4], store, *command[5:]], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(duration * (0.5 + 0.06 * trial))
+        os.killpg(proc.pid, signal.SIGKILL)  # the writer, its forkserver and its workers at once
+        proc.wait()
+        seen.add(whole_datasets(store))
+        if seen & set(range(1, 8)):
+            break
+    assert seen <= set(range(9)) and seen & set(range(1, 8)), seen

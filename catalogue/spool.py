@@ -27,10 +27,12 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from catalogue import iris
+from catalogue.errors import CatalogueError
 from catalogue.ingest import (LoadOutcome, Streamed, _drop_quietly, _new_report, collect_orphans, finish,
                               fresh_graph, open_checked)
 from catalogue.records import now
@@ -165,7 +167,13 @@ def load_parallel(store: Store, files: list, *, jobs: int, base: str, licence: s
         try:
             for index, entry in enumerate(files):
                 submit_upto(index + 1 + window)
-                prepared = futures[index].result()
+                try:
+                    prepared = futures[index].result()
+                except BrokenProcessPool as exc:
+                    raise CatalogueError(
+                        f"the worker process reading {entry.label} stopped unexpectedly (out of memory?); the files "
+                        f"before it are loaded, it and those after it are not. Load again with --jobs 1 to read "
+                        "one file at a time.") from exc
                 futures[index] = None  # its spool and report are the writer's now
                 outcome = apply(store, prepared, base=base, licence=licence, pending=pending, sources=sources,
                                 allow_shrink=allow_shrink, who=who)

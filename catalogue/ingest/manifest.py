@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalogue.config import settings
+from catalogue.store.settings import settings
 from catalogue.errors import BadRequest
 from catalogue.ingest.load import LoadOutcome, load_file
 from catalogue.store import Store

@@ -57,7 +57,7 @@ class LoadOutcome:
 class Streamed:
     """What one pass over a file leaves for the writer, beside its report: the facts of the
     source and of the stream the catalogue record needs. Plain values, so that a worker
-    process can stream a file and hand this back (``catalogue.spool``)."""
+    process can stream a file and hand this back (``catalogue.ingest.spool``)."""
 
     kind: str
     path: Path
@@ -210,7 +210,7 @@ def finish(store: Store, report: LoadReport, done: Streamed, *, base: str, licen
            who: str | None = None, started_clock: float) -> LoadOutcome:
     """The writer's half of a load, once the rows are in ``done.graph``: refuse (dropping the
     graph) or switch the dataset's record to it in one small transaction. Shared by
-    ``load_file`` and the parallel manifest load (``catalogue.spool``), so both end alike."""
+    ``load_file`` and the parallel manifest load (``catalogue.ingest.spool``), so both end alike."""
     graph, dataset = done.graph, done.dataset
     if not report.loadable:
         _drop_quietly(store, graph)

@@ -117,9 +117,9 @@ def load_all(store: Store, files: list[Entry], *, base: str, licence: str, pendi
     it comes, in the files' order.
 
     ``jobs`` worker processes read and validate the files while this process writes
-    (``catalogue.spool``); by default one a core, at most one a file. With one job the
+    (``catalogue.ingest.spool``); by default one a core, at most one a file. With one job the
     files load one after another in this process, streamed straight into the store."""
-    from catalogue.spool import default_jobs, load_parallel
+    from catalogue.ingest.spool import default_jobs, load_parallel
 
     jobs = default_jobs(len(files)) if not jobs else min(jobs, len(files))
     if jobs > 1:

@@ -33,11 +33,11 @@ from pathlib import Path
 
 from catalogue import iris
 from catalogue.errors import CatalogueError
-from catalogue.ingest import (LoadOutcome, Streamed, _drop_quietly, _new_report, collect_orphans, finish,
+from catalogue.ingest.load import (LoadOutcome, Streamed, _drop_quietly, _new_report, collect_orphans, finish,
                               fresh_graph, open_checked)
 from catalogue.records import now
 from catalogue.store import Store
-from catalogue.stream import RowStream
+from catalogue.ingest.stream import RowStream
 from catalogue.summaries import Pending
 from loaders import FileRefused
 from loaders.report import LoadReport
@@ -148,7 +148,7 @@ def load_parallel(store: Store, files: list, *, jobs: int, base: str, licence: s
     writing, in the files' order. ``progress()`` gives a bar of rows (it hears totals and
     rows from every worker); ``done`` hears of each outcome as it comes."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["catalogue.spool"])
+    context.set_forkserver_preload(["catalogue.ingest.spool"])
     ticks = context.Queue()
     bar = progress() if progress else None
     listener = threading.Thread(target=_listen, args=(ticks, bar), daemon=True)

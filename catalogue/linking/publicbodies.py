@@ -11,7 +11,7 @@ kind of other public bodies from words in the name.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from catalogue.linking.names import ParsedName, parse
 
@@ -46,14 +46,25 @@ _NOT_STATE_SCHOOL = re.compile(r"\b(preparatory|prep|independent|private|progres
 
 
 class CouncilIndex:
-    """Recognise councils of the register in supplier names."""
+    """Recognise councils of the register in supplier names, as they were on a date.
 
-    def __init__(self, councils: Iterable[tuple[str, Iterable[str]]]):
+    A name the register gives a council (official, short or alias) wins over a spelling
+    derived from another council's name: "North Yorkshire County Council" is E10000023,
+    though "North Yorkshire Council" (E06000065) could be spelt that way. ``on`` maps a
+    council and a date to the council that existed then (``loaders.council_times``)."""
+
+    def __init__(self, councils: Iterable[tuple[str, Iterable[str]]],
+                 on: Callable[[str, str | None], str] | None = None):
         """``councils``: (GSS code, names: official name, short name, aliases)."""
+        self._exact: dict[str, str] = {}
         self._by_key: dict[str, str] = {}
+        self._on = on
         for gss, names in councils:
             for name in names:
-                for key in self._variants(name):
+                variants = self._variants(name)
+                if exact := _council_key(parse(name).key):
+                    self._exact.setdefault(exact, gss)
+                for key in variants:
                     self._by_key.setdefault(key, gss)
 
     @staticmethod
@@ -69,16 +80,23 @@ class CouncilIndex:
             out |= {f"city of {stem} council", f"{stem} metropolitan district council"}
         return out
 
-    def find(self, parsed: ParsedName) -> str | None:
-        """The GSS code of the council the name stands for, or ``None``."""
+    def find(self, parsed: ParsedName, on: str | None = None) -> str | None:
+        """The GSS code of the council the name stands for (the one that existed ``on`` an
+        ISO date, when given), or ``None``."""
+        gss = self._find(parsed)
+        return self._on(gss, on) if gss and on and self._on else gss
+
+    def _find(self, parsed: ParsedName) -> str | None:
+        keys = []
         for candidate in (parsed.key, parsed.core):
             key = _council_key(candidate)
-            if key in self._by_key:
-                return self._by_key[key]
+            keys.append(key)
             if " council" in key:  # "leeds city council int", "north devon council ac 03953785"
-                head = key[:key.index(" council") + len(" council")]
-                if head in self._by_key:
-                    return self._by_key[head]
+                keys.append(key[:key.index(" council") + len(" council")])
+        for table in (self._exact, self._by_key):
+            for key in keys:
+                if key in table:
+                    return table[key]
         return None
 
     def __len__(self) -> int:

@@ -101,6 +101,6 @@ def _first_rows(store: Store, records: list[str]) -> list[str]:
     out = []
     for record in records:
         found = csv_rows(store, f"""SELECT ?row WHERE {{ GRAPH ?g {{ ?x ?p {q(record)} .
-            ?x {q(PROV.wasDerivedFrom)} ?row }} }} LIMIT 1""")
+            ?x {q(PROV.wasDerivedFrom)} ?row FILTER(CONTAINS(STR(?row), "#row=")) }} }} LIMIT 1""")
         out += [r["row"] for r in found]
     return out

@@ -144,3 +144,16 @@ def test_the_organisation_page_shows_the_settled_class_the_evidence_and_the_conf
     assert "2 pieces of evidence set aside" in section
     assert "row 250 of contracts-register-2022-07.csv" in section  # file, row and column of the evidence
     assert "charity number column" in section
+
+
+def test_social_value_bars_went_above_100_percent(linked_client):
+    """The stacked chart counted an SME that is also VCSE in both classes (Salford's and
+    Wakefield's bars passed 100%): it now stacks one class per payee over a stated base."""
+    rows = linked_client.get("/social-value/stacked-shares.json?_size=max").get_json()["rows"]
+    assert len(rows) == 10
+    for row in rows:
+        shares = [v for k, v in row.items() if k.endswith("_share")]
+        assert all(0 <= v <= 1 for v in shares), row
+        assert abs(sum(shares) - 1) < 1e-9, row
+    svg = linked_client.get("/social-value/shares.svg")
+    assert svg.status_code == 200 and b"<svg" in svg.data

@@ -224,6 +224,31 @@ def test_every_councils_supplier_shares_equal_its_lines_and_the_crosswalk(linked
                 assert share(row["yes_share"], row["unknown_share"]) in html, (gss, row["measure"])
 
 
+#: The order a payee with several classes is stacked under, spelled out here on purpose
+#: (not read from catalogue.class_summary) so the test checks the stated rule.
+STACK_ORDER = ("publicBody", "vcse", "sme", "largeEnterprise", "individual")
+
+
+def test_stacked_social_value_shares_equal_the_lines_and_add_up_to_100_percent(linked_client, facts):
+    """One class per payee, over the stated base (the parts that are not net credits): each
+    share equals the independent sum and a council's shares add up to exactly 100%."""
+    rows = {r["council"]: r for r in linked_client.get("/social-value/stacked-shares.json?_size=max").get_json()["rows"]}
+    assert set(rows) == set(facts["councils"])
+    for council, payees in facts["payees"].items():
+        parts: dict[str, Decimal] = defaultdict(Decimal)
+        for payee, (amount, _) in payees.items():
+            held = {c.rsplit("#", 1)[-1] for c in facts["classes"].get(payee, ())}
+            parts[next((c for c in STACK_ORDER if c in held), "unknownClass")] += amount
+        base = sum((v for v in parts.values() if v > 0), Decimal(0))
+        row = rows[council]
+        assert Decimal(str(row["base"])) == base, council
+        for slug in (*STACK_ORDER, "unknownClass"):
+            want = parts.get(slug, Decimal(0))
+            assert close(row[slug + "_share"], want / base if want > 0 else 0), (council, slug)
+            assert 0 <= row[slug + "_share"] <= 1, (council, slug)
+        assert close(sum(row[s + "_share"] for s in (*STACK_ORDER, "unknownClass")), 1), council
+
+
 # ---------------------------------------------------------------- organisation pages
 
 def test_organisation_pages_total_what_each_council_paid_them(linked_app, linked_client, linked_store, facts):

@@ -111,21 +111,29 @@ def test_every_councils_headline_figures_equal_its_lines(linked_client, facts):
         assert f"<dd>{lines:,}</dd>" in html, gss
 
 
-def test_every_councils_supplier_table_lists_each_payee_once_with_its_lines_total(linked_client, facts):
+def test_every_councils_supplier_table_lists_each_organisation_once_with_its_lines_total(linked_client, facts):
+    """One row per canonical organisation (its payees under any name added up), else per
+    payee; the CSV, the whole JSON (``_size=max``) and the ranked pages agree with the lines."""
     for council, gss in facts["councils"].items():
-        payees = facts["payees"][council]
+        want: dict = defaultdict(Decimal)
+        for payee, (amount, _) in facts["payees"][council].items():
+            want[facts["organisation"].get(payee) or payee] += amount
         text = linked_client.get(f"/council/{gss}/suppliers.csv").get_data(as_text=True)
         rows = list(csv.DictReader(io.StringIO(text)))
-        keys = [r["payee"] or NOT_STATED for r in rows]
-        assert len(keys) == len(set(keys)), f"{gss}: a payee listed twice"
-        assert set(keys) == set(payees), gss
+        keys = [r["organisation"] or r["payee"] or NOT_STATED for r in rows]
+        assert len(keys) == len(set(keys)), f"{gss}: an organisation listed twice"
+        assert set(keys) == set(want), gss
         for row, key in zip(rows, keys):
-            assert Decimal(row["spend"]) == payees[key][0], (gss, row["supplier"])
-        # The paged JSON (by rank) agrees with the CSV.
+            assert Decimal(row["spend"]) == want[key], (gss, row["supplier"])
+            assert row["type"], (gss, row["supplier"])
+        whole = linked_client.get(f"/council/{gss}/suppliers.json?_size=max").get_json()
+        assert len(whole["rows"]) == len(rows), gss
+        # The paged JSON (by rank, from the council's summary) agrees with the CSV.
         first = linked_client.get(f"/council/{gss}/suppliers.json?_size=10").get_json()
-        assert first["total"] == len(rows)
+        assert first["total"] == len(rows), gss
         for row in first["rows"]:
-            assert Decimal(row["spend"]) == payees[row["payee"] or NOT_STATED][0], (gss, row["supplier"])
+            key = row["organisation"] or row["payee"] or NOT_STATED
+            assert Decimal(str(row["spend"])) == want[key], (gss, row["supplier"])
 
 
 def test_every_councils_class_spend_equals_the_lines_of_organisations_in_that_class(linked_client, facts):

@@ -42,7 +42,7 @@ def class_spend(base: str, by_month: bool) -> Query:
 
 def primary_class_spend(base: str, by_month: bool) -> Query:
     """Spend by council (and month) and the one class each payee is stacked under
-    (``class_summary.PRIMARY_ORDER``): the parts add up to the total."""
+    (``catalogue.summaries.social_value.PRIMARY_ORDER``): the parts add up to the total."""
     keys = "?council ?month ?class" if by_month else "?council ?class"
     return Query("primary-class-spend" + ("-by-month" if by_month else ""),
                  "Spend by council" + (", month" if by_month else "") + " and one social-value class per payee",

@@ -110,14 +110,15 @@ def concentration(base: str, council: str) -> Query:
 
 
 def recipients(base: str, council: str, top: int, first: int = 1) -> Query:
-    """``top`` recipients by rank from ``first`` on: one row per canonical organisation (the
-    council's payees linked to it, under any name), else per payee; label, classes and
-    identifiers for the type. ``top`` lookups by IRI, however many recipients."""
+    """``top`` recipients by rank from ``first`` on: one per canonical organisation (the
+    council's payees linked to it, under any name), else per payee; a row per member payee
+    with its label, and the organisation's classes and identifiers for the type (the caller
+    makes one row of each rank). ``top`` lookups by IRI, however many recipients."""
     cube = council_summary(base, _gss(council), "by-recipient")
     values = "VALUES ?obs { " + " ".join(iri_ref(f"{cube}/{n}") for n in range(first, first + top)) + " }"
     return Query("suppliers", "Spend by supplier", f"""
-        SELECT ?rank (MIN(STR(?member)) AS ?payee) (SAMPLE(?name) AS ?label) ?organisation
-               (SAMPLE(?orgName) AS ?organisationLabel) (COUNT(DISTINCT ?member) AS ?records)
+        SELECT ?rank ?member (SAMPLE(?name) AS ?label) ?organisation
+               (SAMPLE(?orgName) AS ?organisationLabel)
                (GROUP_CONCAT(DISTINCT STR(?class); separator=" ") AS ?classes)
                (GROUP_CONCAT(DISTINCT STR(?id); separator=" ") AS ?identifiers) ?total ?lineCount
         WHERE {{
@@ -131,8 +132,8 @@ def recipients(base: str, council: str, top: int, first: int = 1) -> Query:
                      OPTIONAL {{ ?organisation sv:socialValueClass ?class }}
                      OPTIONAL {{ ?organisation org:identifier ?id }} }}
         }}
-        GROUP BY ?rank ?organisation ?total ?lineCount
-        ORDER BY ?rank""")
+        GROUP BY ?rank ?member ?organisation ?total ?lineCount
+        ORDER BY ?rank ?member""")
 
 
 def recipient_count(base: str, council: str) -> Query:

@@ -203,9 +203,9 @@ def recipients(payees: dict, org_of: dict) -> list[tuple[str, str | None, list[s
         group[1].append(payee)
         group[2][0] += amount
         group[2][1] += lines
-    ranked = sorted(groups.items(), key=lambda kv: (-kv[1][2][0], kv[0]))
-    return [(key, organisation, sorted(members, key=lambda p: (-payees[p][0], p)), cell)
-            for key, (organisation, members, cell) in ranked]
+    # ties in spend: by the group's first payee IRI, as the whole table is ordered
+    ranked = sorted(groups.items(), key=lambda kv: (-kv[1][2][0], min(kv[1][1])))
+    return [(key, organisation, sorted(members), cell) for key, (organisation, members, cell) in ranked]
 
 
 def triples(base: str, council: str, found: dict) -> Iterator[tuple[str, str, str]]:

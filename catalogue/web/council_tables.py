@@ -102,19 +102,22 @@ def suppliers(council: str, top: int | None = None, page: tuple[int, int] | None
             result = fetch(summary.recipients(base_uri(), council, size, first))
         else:  # summarised before the by-recipient cube existed: the whole table, grouped here
             count = None
-    grouped = result is not None
+    ranked = result is not None
     result = result or fetch(spend.payees(council))
     whole = total_spend(council)
     rows: dict[str, dict] = {}
-    for r in result.rows:
+    for r in sorted(result.rows, key=lambda r: (r.get("rank") or 0, r.get("member") or r["payee"])):
+        if ranked:  # one row per member payee of each rank: the lead is the first payee IRI
+            r = dict(r, payee=r["member"])
         payee, organisation = r["payee"], r.get("organisation")
-        key = organisation or payee
+        key = str(r["rank"]) if ranked else (organisation or payee)
         amount = to_decimal(r["total"])
-        if key in rows and not grouped:
+        if key in rows:
             row = rows[key]
-            row["spend"] += amount
+            if not ranked:
+                row["spend"] += amount
+                row["share"] = _share(row["spend"], whole)
             row["records"] += 1
-            row["share"] = _share(row["spend"], whole)
             continue
         label = NOT_STATED_LABEL if payee == spend.NOT_STATED else (r.get("label") or fallback_label(payee))
         rows[key] = {
@@ -123,13 +126,14 @@ def suppliers(council: str, top: int | None = None, page: tuple[int, int] | None
             "organisation_label": r.get("organisationLabel") or (organisation and "linked organisation"),
             "organisation": organisation,
             "type": _type(payee, organisation, r),
-            "records": int(r.get("records") or 1),
+            "records": 1,
             "classes": _class_labels(r.get("classes")) or (
                 "Withheld (personal data)" if spend.is_withheld(payee)
                 else "Unknown" if organisation else "Not linked"),
             "spend": amount, "share": _share(amount, whole),
         }
-    ordered = sorted(rows.values(), key=lambda row: -row["spend"]) if not grouped else list(rows.values())
+    ordered = list(rows.values()) if ranked else sorted(rows.values(), key=lambda row: (-row["spend"],
+                                                                                        row["payee"] or ""))
     return Table("suppliers", "Spend by supplier",
                  [Column("supplier", "Supplier (as published)", href="payee"),
                   Column("organisation_label", "Organisation", href="organisation"),

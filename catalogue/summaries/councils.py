@@ -58,7 +58,7 @@ CUBES = {
     "by-expense-type": (SV.councilSpendByExpenseType, "Spend by expense type"),
     "by-service-area": (SV.councilSpendByServiceArea, "Spend by service area"),
     "by-payee": (SV.councilSpendByPayee, "Spend by payee, ranked"),
-    "by-recipient": (SV.councilSpendByPayee, "Spend by recipient (one row per canonical organisation, else per "
+    "by-recipient": (SV.councilSpendByRecipient, "Spend by recipient (one row per canonical organisation, else per "
                                              "payee as published), ranked"),
     "by-class": (SV.councilSpendByClass, "Spend by social-value class"),
     "concentration": (SV.spendConcentration, "Concentration of spend"),

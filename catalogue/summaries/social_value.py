@@ -154,7 +154,7 @@ def observations(base: str, dataset: str, council: str, sums: dict[str, dict]) -
 def cube_descriptions(base: str) -> list[tuple[str, str, str]]:
     out = []
     for name, structure, label in ((BY_CLASS, SV.spendByClass, "Spend by council, month and social-value class"),
-                                   (BY_PRIMARY, SV.spendByClass, "Spend by council, month and one social-value "
+                                   (BY_PRIMARY, SV.spendByPrimaryClass, "Spend by council, month and one social-value "
                                                                  "class per payee (stacked shares: a partition)"),
                                    (BY_MONTH, SV.spendByMonth, "Spend by council and month")):
         cube = q.iri(iris.class_summary(base, name))

@@ -107,3 +107,37 @@ def concentration(base: str, council: str) -> Query:
                  sv:topCount ?top .
             OPTIONAL {{ ?obs sv:topShare ?topShare }} OPTIONAL {{ ?obs sv:herfindahlIndex ?hhi }} }}
         }}""")
+
+
+def recipients(base: str, council: str, top: int, first: int = 1) -> Query:
+    """``top`` recipients by rank from ``first`` on: one per canonical organisation (the
+    council's payees linked to it, under any name), else per payee; a row per member payee
+    with its label, and the organisation's classes and identifiers for the type (the caller
+    makes one row of each rank). ``top`` lookups by IRI, however many recipients."""
+    cube = council_summary(base, _gss(council), "by-recipient")
+    values = "VALUES ?obs { " + " ".join(iri_ref(f"{cube}/{n}") for n in range(first, first + top)) + " }"
+    return Query("suppliers", "Spend by supplier", f"""
+        SELECT ?rank ?member (SAMPLE(?name) AS ?label) ?organisation
+               (SAMPLE(?orgName) AS ?organisationLabel)
+               (GROUP_CONCAT(DISTINCT STR(?class); separator=" ") AS ?classes)
+               (GROUP_CONCAT(DISTINCT STR(?id); separator=" ") AS ?identifiers) ?total ?lineCount
+        WHERE {{
+          {values}
+          GRAPH {_graph(base, council)} {{
+            ?obs qb:dataSet {iri_ref(cube)} ; sv:rank ?rank ; sv:payeeRecord ?member ; sv:spendTotal ?total ;
+                 sv:lineCount ?lineCount }}
+          OPTIONAL {{ ?member rdfs:label ?name }}
+          OPTIONAL {{ GRAPH {_graph(base, council)} {{ ?obs sv:organisationDimension ?organisation }}
+                     OPTIONAL {{ ?organisation rdfs:label ?orgName }}
+                     OPTIONAL {{ ?organisation sv:socialValueClass ?class }}
+                     OPTIONAL {{ ?organisation org:identifier ?id }} }}
+        }}
+        GROUP BY ?rank ?member ?organisation ?total ?lineCount
+        ORDER BY ?rank ?member""")
+
+
+def recipient_count(base: str, council: str) -> Query:
+    return Query("supplier-count", "Number of suppliers (one per organisation)", f"""
+        SELECT (COUNT(?obs) AS ?n) WHERE {{
+          GRAPH {_graph(base, council)} {{ ?obs qb:dataSet {_cube(base, council, "by-recipient")} }}
+        }}""")

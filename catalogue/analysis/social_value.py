@@ -40,6 +40,15 @@ def class_spend(base: str, by_month: bool) -> Query:
                  _summary(base, "by-class", keys, " ; sv:classDimension ?class"))
 
 
+def primary_class_spend(base: str, by_month: bool) -> Query:
+    """Spend by council (and month) and the one class each payee is stacked under
+    (``catalogue.summaries.social_value.PRIMARY_ORDER``): the parts add up to the total."""
+    keys = "?council ?month ?class" if by_month else "?council ?class"
+    return Query("primary-class-spend" + ("-by-month" if by_month else ""),
+                 "Spend by council" + (", month" if by_month else "") + " and one social-value class per payee",
+                 _summary(base, "by-primary-class", keys, " ; sv:classDimension ?class"))
+
+
 def total_spend(base: str, by_month: bool) -> Query:
     """Every council's total spend (and lines), from the same summary."""
     keys = "?council ?month" if by_month else "?council"
@@ -83,3 +92,31 @@ def _slug(iri: str) -> str:
 def class_slugs() -> list[tuple[str, str]]:
     """(column slug, label) of every class, unknown last."""
     return [(_slug(iri), label) for iri, label in CLASSES]
+
+
+def stacked_shares(primary_rows: list[dict], by_month: bool) -> list[dict]:
+    """One row per council (and month): each class's share of a stated base, for stacking.
+
+    The base is the sum of the council's parts (one class per payee, unknown included) that
+    are not net credits: a part whose refunds exceed its payments shows as 0, so every share
+    lies between 0 and 1 and the shares of a row add up to exactly 100%. ``base`` says what
+    it was and ``credits`` how much was left out as net credits."""
+    out: dict[tuple, dict] = {}
+    for row in primary_rows:
+        key = (row["council"], row.get("month")) if by_month else (row["council"],)
+        entry = out.setdefault(key, {"council": row["council"], **({"month": row["month"]} if by_month else {}),
+                                     "parts": {}})
+        slug = _slug(row["class"])
+        entry["parts"][slug] = entry["parts"].get(slug, Decimal(0)) + to_decimal(row["total"])
+    rows = []
+    for entry in out.values():
+        parts = entry.pop("parts")
+        base = sum((v for v in parts.values() if v > 0), Decimal(0))
+        entry["base"] = base
+        entry["credits"] = -sum((v for v in parts.values() if v < 0), Decimal(0))
+        for iri, _ in CLASSES:
+            slug = _slug(iri)
+            value = parts.get(slug, Decimal(0))
+            entry[slug + "_share"] = ratio(value, base) if value > 0 else (0.0 if base else None)
+        rows.append(entry)
+    return rows

@@ -96,7 +96,8 @@ def payees(council: str) -> Query:
     total, but they are what the list states, never payments to add up."""
     return Query("suppliers", "Spend by supplier", f"""
         SELECT ?payee (SAMPLE(?name) AS ?label) ?organisation (SAMPLE(?orgName) AS ?organisationLabel)
-               (GROUP_CONCAT(DISTINCT STR(?class); separator=" ") AS ?classes) ?total
+               (GROUP_CONCAT(DISTINCT STR(?class); separator=" ") AS ?classes)
+               (GROUP_CONCAT(DISTINCT STR(?id); separator=" ") AS ?identifiers) ?total
         WHERE {{
           {{ SELECT ?payee (SUM(?spend) AS ?total) WHERE {{
               {_current(council, "?obs sv:payeeRecord ?payee ; sv:month ?month", "?obs ?payee")}
@@ -105,7 +106,8 @@ def payees(council: str) -> Query:
           OPTIONAL {_current(council, "?payee rdfs:label ?name", "?payee ?name")}
           OPTIONAL {{ ?payee sv:canonicalOrganisation ?organisation .
                      OPTIONAL {{ ?organisation rdfs:label ?orgName }}
-                     OPTIONAL {{ ?organisation sv:socialValueClass ?class }} }}
+                     OPTIONAL {{ ?organisation sv:socialValueClass ?class }}
+                     OPTIONAL {{ ?organisation org:identifier ?id }} }}
         }}
         GROUP BY ?payee ?organisation ?total
         ORDER BY DESC(?total)""")

@@ -18,13 +18,16 @@ by its number alone. A public body is never counted as an SME, whatever else is 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
+from catalogue.linking import precedence
 from catalogue.linking.names import parse
-from catalogue.linking.publicbodies import public_body_kind
+from catalogue.linking.publicbodies import public_body_pattern, public_scheme
 from catalogue.linking.records import SupplierRecord
 
+CHARITY_COLUMN = "charity number"
+#: How a register's note that a company's legal form is not a VCSE form begins.
+NOT_VCSE = "not a VCSE legal form"
 #: Confidence by source (documented in ontology/linking.ttl and the README).
 COUNCIL_FLAG, SELF_DECLARATION = 0.8, 0.5
 CLASSES = ("sme", "largeEnterprise", "vcse", "publicBody", "individual")
@@ -45,6 +48,14 @@ class Evidence:
     datasets: set[str] = field(default_factory=set)
     accepted: bool = True
     date: str | None = None  # the date of what the source says (register evidence)
+    column: str = ""  # the kind of column of the supplier's own record it was read from
+    conflict: str = ""  # why it is not used: what outweighed it (``precedence``)
+    protected: bool = False  # a public-body name the law reserves to public bodies
+
+    @property
+    def tier(self) -> int:
+        """1 register, 2 published by a council or the supplier, 3 a pattern in the name."""
+        return precedence.tier(self)
 
     @property
     def note(self) -> str:
@@ -62,13 +73,19 @@ def _record_evidence(record: SupplierRecord, council_gss: str | None) -> list[Ev
         for scheme, register in _CHARITY_SCHEMES.items():
             if org_id.startswith(scheme):
                 out.append(Evidence("vcse", "registeredIdentifier", 0.95,
-                                    f"registered charity {org_id} ({register})"))
+                                    f"registered charity {org_id} ({register})", column=CHARITY_COLUMN))
         if org_id.startswith(("GB-COH-CE", "GB-COH-CS")):
             out.append(Evidence("vcse", "registeredIdentifier", 0.95,
-                                f"{org_id} is a charitable incorporated organisation at Companies House"))
+                                f"{org_id} is a charitable incorporated organisation at Companies House",
+                                column="company number"))
         elif org_id.startswith(("GB-COH-RS", "GB-COH-IP", "GB-MPR-")):
             out.append(Evidence("vcse", "registeredIdentifier", 0.6,
-                                f"{org_id} is a registered society (co-operative or community benefit society)"))
+                                f"{org_id} is a registered society (co-operative or community benefit society)",
+                                column="company number"))
+        elif scheme := public_scheme(org_id):
+            out.append(Evidence("publicBody", "registeredIdentifier", scheme.confidence,
+                                f"{org_id} is an identifier of a {scheme.kind}", column="organisation identifier",
+                                protected=scheme.protected))
     for flag in record.flags:
         self_declared = flag.kind in SELF_DECLARED_KINDS
         source = "selfDeclaration" if self_declared else "councilFlag"
@@ -81,7 +98,7 @@ def _record_evidence(record: SupplierRecord, council_gss: str | None) -> list[Ev
             cls, reason = "vcse", f"VCSE, {who}{record.council} ({flag.kind} file)"
         else:
             continue  # "not VCSE" is no evidence for any class
-        out.append(Evidence(cls, source, confidence, reason, datasets={flag.dataset}))
+        out.append(Evidence(cls, source, confidence, reason, datasets={flag.dataset}, column=f"{flag.name} flag"))
     if record.name:
         out += _name_evidence(record.name, council_gss)
     for evidence in out:
@@ -105,8 +122,9 @@ def _name_evidence(name: str, council_gss: str | None) -> list[Evidence]:
         out.append(Evidence("largeEnterprise", "legalForm", 0.5, "a public limited company (most are large, not all)"))
     if council_gss:
         out.append(Evidence("publicBody", "councilRegister", 0.95, f"the council {council_gss} in the register"))
-    elif kind := public_body_kind(parsed):
-        out.append(Evidence("publicBody", "publicBodyName", kind[1], f"named as a {kind[0]}"))
+    elif kind := public_body_pattern(parsed):
+        out.append(Evidence("publicBody", "publicBodyName", kind.confidence, f"named as a {kind.kind}",
+                            protected=kind.protected))
     if parsed.person:
         titled = parsed.key.split()[0] in {"mr", "mrs", "ms", "miss", "mx", "dr", "rev", "revd", "prof"}
         out.append(Evidence("individual", "personName", 0.8 if titled else 0.6,
@@ -146,12 +164,9 @@ def classify(records: list[SupplierRecord], council_gss: str | None = None,
         for e in evidence:  # the register says the charity was removed: its number or name no longer make it one
             if e.cls == "vcse" and (e.source == "registeredIdentifier" and any(i in e.reason for i in removed)
                                     or e.reason == "the name says it is a charity"):
-                e.accepted = False
-    _weigh_size(evidence)
-    if any(e.cls == "publicBody" and e.accepted for e in evidence):
-        for e in evidence:
-            if e.cls == "sme":
-                e.accepted = False  # a public body is never counted as an SME
+                e.accepted, e.conflict = False, "the register of charities says it was removed"
+    not_own_charity_numbers(evidence, council_gss)
+    precedence.settle(evidence)
     classes = [c for c in CLASSES if any(e.cls == c and e.accepted for e in evidence)]
     if not classes:
         evidence.append(Evidence("unknownClass", "noEvidence", None,
@@ -164,18 +179,23 @@ def _rank(cls: str) -> int:
     return CLASSES.index(cls) if cls in CLASSES else len(CLASSES)
 
 
-def _weigh_size(evidence: list[Evidence]) -> None:
-    """SME and large contradict each other: keep the stronger side (by source), or neither."""
-    weight = defaultdict(float)
-    for cls in ("sme", "largeEnterprise"):
-        best_by_source: dict[str, float] = {}
-        for e in evidence:
-            if e.cls == cls:
-                best_by_source[e.source] = max(best_by_source.get(e.source, 0), e.confidence or 0)
-        weight[cls] = sum(best_by_source.values())
-    if weight["sme"] and weight["largeEnterprise"]:
-        losers = {"sme", "largeEnterprise"} if weight["sme"] == weight["largeEnterprise"] else \
-            {"largeEnterprise" if weight["sme"] > weight["largeEnterprise"] else "sme"}
-        for e in evidence:
-            if e.cls in losers:
-                e.accepted = False
+def not_own_charity_numbers(evidence: list[Evidence], council_gss: str | None) -> None:
+    """A charity number published beside a body that cannot be that charity is not evidence:
+
+    - beside a council of the register, or a name or identifier the law reserves to public
+      bodies (NHS trusts, police, government): it is the number of the body's linked charity
+      (an NHS trust's charitable funds are a charity of their own);
+    - beside a company the register says has a legal form no charity takes (a company
+      limited by shares): it is another body's number found in the supplier's row.
+    """
+    public = next((e for e in evidence if e.accepted and (e.source == "councilRegister" or
+                   (e.cls == "publicBody" and e.protected))), None)
+    company = next((e for e in evidence if e.source == "register" and e.reason.startswith(NOT_VCSE)), None)
+    for e in evidence:
+        if e.cls != "vcse" or e.source != "registeredIdentifier" or e.column != CHARITY_COLUMN or not e.accepted:
+            continue
+        if public is not None:
+            e.accepted, e.conflict = False, (f"not the body's own: a charity number beside a public body "
+                                             f"(its linked charity's); {public.note}")
+        elif company is not None:
+            e.accepted, e.conflict = False, f"not the supplier's own: the register says {company.reason}"

@@ -15,6 +15,7 @@ from catalogue.linking.classify import Evidence
 from catalogue.linking.cluster import Link, block_keys
 from catalogue.linking.decisions import Decision
 from catalogue.linking.names import parse
+from catalogue.linking.precedence import TIERS
 from catalogue.linking.records import SupplierRecord
 from catalogue.store.sparql_text import iri as q
 from catalogue.vocab import (
@@ -162,6 +163,12 @@ def _evidence_triples(org: str, iri_: str, e: Evidence) -> list[Triple]:
            (node, _t(RDFS.comment), literal(e.note))]
     if e.confidence is not None:
         out.append((node, _t(SV.confidence), decimal(e.confidence)))
+    if e.source in TIERS:
+        out.append((node, _t(SV.precedence), literal(str(TIERS[e.source]), INTEGER)))
+    if e.conflict:
+        out.append((node, _t(SV.conflict), literal(e.conflict)))
+    if e.column:
+        out.append((node, _t(SV.evidenceColumn), literal(e.column)))
     if e.date:
         out.append((node, _t(DCTERMS.date), literal(e.date, DATE)))
     for source in [*sorted(e.datasets), *e.records[:EVIDENCE_SOURCES]]:

@@ -10,12 +10,13 @@ contracts register's self-declaration deserve different trust.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from catalogue import iris
 from catalogue.store import Store
 from catalogue.store.paging import all_rows, csv_rows
 from catalogue.store.sparql_text import iri as q
-from catalogue.vocab import DCTERMS, ORG, RDFS, SV
+from catalogue.vocab import DCAT, DCTERMS, ORG, RDFS, SV
 
 COMPANY = "GB-COH-"
 CHARITY_SCHEMES = ("GB-CHC-", "GB-SC-", "GB-NIC-")
@@ -42,6 +43,8 @@ class SupplierRecord:
     postcodes: set[str] = field(default_factory=set)
     flags: set[Flag] = field(default_factory=set)
     datasets: set[str] = field(default_factory=set)
+    #: The last day its datasets cover (ISO; capped at today): the date a council it names is read on.
+    last_date: str = ""
 
     @property
     def company_numbers(self) -> set[str]:
@@ -97,7 +100,19 @@ def read_records(store: Store, base: str, only: list[str] | None = None) -> dict
             kind = kinds.setdefault(row["kind"], row["kind"].rsplit("#", 1)[-1] if row["kind"] else "")
             name = "sme" if p == str(SV.smeFlag) else "vcse"
             record.flags.add(Flag(name, o in ("true", "1"), row["ds"], kind))
+    ends = dataset_ends(store, base)
+    for record in records.values():
+        record.last_date = max((ends.get(d, "") for d in record.datasets), default="")
     return {iri: records[iri] for iri in sorted(records)}  # a stable order makes linking repeatable
+
+
+def dataset_ends(store: Store, base: str) -> dict[str, str]:
+    """Dataset IRI -> the last day its period covers (ISO), no later than today: a supplier
+    list or contracts register that runs into the future names today's councils."""
+    today = date.today().isoformat()
+    rows = csv_rows(store, f"""SELECT ?ds ?end WHERE {{ {_live(base)}
+        GRAPH {q(iris.catalogue_graph(base))} {{ ?ds {q(DCTERMS.temporal)} ?t . ?t {q(DCAT.endDate)} ?end }} }}""")
+    return {r["ds"]: min(r["end"][:10], today) for r in rows if r.get("end")}
 
 
 def linked_records(store: Store, graph: str) -> dict[str, str]:

@@ -10,12 +10,11 @@ unsure (full accounts do not prove a firm large).
 
 from __future__ import annotations
 
-from catalogue.linking.classify import Evidence
+from catalogue.linking.classify import NOT_VCSE, Evidence
 from catalogue.linking.registers import NOT_PROVEN, SME_ACCOUNTS, SME_TURNOVER, Entry
 
 REGISTER = "register"
-#: How a note that the register's legal form is not a VCSE form begins (the crosswalk reads it).
-NOT_VCSE = "not a VCSE legal form"
+__all__ = ["NOT_VCSE", "REGISTER", "company_evidence", "charity_evidence", "register_evidence", "removed_charities"]
 
 
 def _evidence(cls: str, confidence: float | None, reason: str, entry: Entry, date: str = "") -> Evidence:

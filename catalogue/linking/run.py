@@ -24,6 +24,7 @@ from catalogue.linking import graph as g
 from catalogue.linking import write
 from catalogue.linking.classify import classify
 from catalogue.linking.cluster import RANK, Clustering, Link, cluster_records
+from catalogue.linking.council_dates import councils_on_their_dates
 from catalogue.linking.identity import assign, derived_key
 from catalogue.linking.inputs import digest_triple, input_digest
 from catalogue.linking.names import parse
@@ -73,9 +74,11 @@ def now_text() -> str:
 
 def council_index() -> CouncilIndex:
     """The register of councils (loaders/data/councils.csv) as a name index."""
+    from loaders.council_times import succession
     from loaders.councils import register
 
-    return CouncilIndex((c.gss, (c.name, c.short_name, *c.aliases)) for c in register().councils)
+    return CouncilIndex(((c.gss, (c.name, c.short_name, *c.aliases)) for c in register().councils),
+                        succession().on)
 
 
 def build(base: str, records: dict[str, SupplierRecord], clustering: Clustering, previous: dict[str, str],
@@ -83,6 +86,7 @@ def build(base: str, records: dict[str, SupplierRecord], clustering: Clustering,
           ) -> tuple[list[g.Organisation], dict[str, str], dict[str, Link]]:
     """Organisations with IRIs, classes, keys and place; the retired IRIs; each record's final link.
     ``registers``: what the official registers say of the records' identifiers and postcodes."""
+    clustering = councils_on_their_dates(clustering, records)
     derived = []
     for index, members in enumerate(clustering.clusters):
         rows = [records[m] for m in members]

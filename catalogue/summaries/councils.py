@@ -58,6 +58,8 @@ CUBES = {
     "by-expense-type": (SV.councilSpendByExpenseType, "Spend by expense type"),
     "by-service-area": (SV.councilSpendByServiceArea, "Spend by service area"),
     "by-payee": (SV.councilSpendByPayee, "Spend by payee, ranked"),
+    "by-recipient": (SV.councilSpendByRecipient, "Spend by recipient (one row per canonical organisation, else per "
+                                             "payee as published), ranked"),
     "by-class": (SV.councilSpendByClass, "Spend by social-value class"),
     "concentration": (SV.spendConcentration, "Concentration of spend"),
     "by-organisation": (SV.spendByOrganisation, "Spend by canonical organisation and financial year"),
@@ -184,8 +186,26 @@ def figures(store: Store, base: str, council: str) -> dict:
                    "classes": org_of.get(p, (None, ""))[1], "total": t} for p, (t, _) in payees.items()]
     return {"months": dict(months), "types": dict(types), "areas": dict(areas),
             "payees": sorted(payees.items(), key=lambda kv: (-kv[1][0], kv[0])),
+            "recipients": recipients(payees, org_of),
             "classes": spend.class_rows(payee_rows), "concentration": spend.concentration(payee_rows, TOP),
             "organisations": dict(organisations), "identification": identification}
+
+
+def recipients(payees: dict, org_of: dict) -> list[tuple[str, str | None, list[str], list]]:
+    """(key, organisation, payees, [spend, lines]) ranked by spend: one per canonical
+    organisation (its records paid by this council, under whatever names), else one per
+    payee as published. The council page's supplier table lists these: an organisation
+    appears once however many names the council paid it under."""
+    groups: dict[str, list] = {}
+    for payee, (amount, lines) in sorted(payees.items()):
+        organisation = org_of.get(payee, (None, ""))[0]
+        group = groups.setdefault(organisation or payee, [organisation, [], [Decimal(0), 0]])
+        group[1].append(payee)
+        group[2][0] += amount
+        group[2][1] += lines
+    # ties in spend: by the group's first payee IRI, as the whole table is ordered
+    ranked = sorted(groups.items(), key=lambda kv: (-kv[1][2][0], min(kv[1][1])))
+    return [(key, organisation, sorted(members), cell) for key, (organisation, members, cell) in ranked]
 
 
 def triples(base: str, council: str, found: dict) -> Iterator[tuple[str, str, str]]:
@@ -227,6 +247,13 @@ def triples(base: str, council: str, found: dict) -> Iterator[tuple[str, str, st
     for rank, (payee, (amount, lines)) in enumerate(found["payees"], 1):
         yield from observe(f"{payee_cube}/{rank}", payee_cube, (SV.payeeRecord, q.iri(payee)),
                            (SV.rank, q.integer(rank)), *money(amount, lines))
+    recipient_cube, described = cube("by-recipient")
+    yield from described
+    for rank, (key, organisation, members, (amount, lines)) in enumerate(found.get("recipients", ()), 1):
+        pairs = [(SV.rank, q.integer(rank))] + [(SV.payeeRecord, q.iri(p)) for p in members]
+        if organisation:
+            pairs.append((SV.organisationDimension, q.iri(organisation)))
+        yield from observe(f"{recipient_cube}/{rank}", recipient_cube, *pairs, *money(amount, lines))
     class_cube, described = cube("by-class")
     yield from described
     for n, row in enumerate(found["classes"], 1):

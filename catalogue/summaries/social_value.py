@@ -35,8 +35,22 @@ from catalogue.store import sparql_text as q
 from catalogue.summaries.cells import month_datatype
 from catalogue.vocab import DCTERMS, QB, RDF, RDFS, SV, XSD, sparql_prologue
 
-BY_CLASS, BY_MONTH = "by-class", "by-month"
+BY_CLASS, BY_MONTH, BY_PRIMARY = "by-class", "by-month", "by-primary-class"
 UNKNOWN = str(SV.unknownClass)
+#: The one class a payee's spend is stacked under when its organisation has several (an SME
+#: that is also VCSE is stacked as VCSE), so stacked shares are a partition of the total and
+#: never add up to more than 100%. Exclusive classes never meet (``linking.precedence``).
+PRIMARY_ORDER = tuple(str(SV[c]) for c in ("publicBody", "vcse", "sme", "largeEnterprise", "individual"))
+
+
+def primary(classes) -> str:
+    """The class a payee with these known classes is stacked under (unknown when none)."""
+    return next((c for c in PRIMARY_ORDER if c in classes), UNKNOWN)
+
+
+def _entry() -> dict:
+    return {"total": Decimal(0), "lines": 0, "classes": defaultdict(lambda: [Decimal(0), 0]),
+            "primary": defaultdict(lambda: [Decimal(0), 0])}
 
 
 def spend_datasets(store: Store, base: str) -> list[tuple[str, str, str]]:
@@ -67,8 +81,7 @@ def dataset_sums(store: Store, dataset: str, graph: str) -> dict[str, dict]:
                            FILTER(?class != sv:unknownClass) }}
              }} GROUP BY ?obs ?month ?spend ?lines }}
         }} GROUP BY ?month ?classes""").rows
-    out: dict[str, dict] = defaultdict(lambda: {"total": Decimal(0), "lines": 0,
-                                                "classes": defaultdict(lambda: [Decimal(0), 0])})
+    out: dict[str, dict] = defaultdict(_entry)
     for row in rows:
         month, spend, lines = str(row["month"]), Decimal(str(row["total"])), int(str(row["lineCount"]))
         entry = out[month]
@@ -78,6 +91,8 @@ def dataset_sums(store: Store, dataset: str, graph: str) -> dict[str, dict]:
         for cls in known or [UNKNOWN]:
             entry["classes"][cls][0] += spend
             entry["classes"][cls][1] += lines
+        entry["primary"][primary(known)][0] += spend
+        entry["primary"][primary(known)][1] += lines
     return out
 
 
@@ -99,8 +114,7 @@ def payee_classes(store: Store, graph: str) -> dict[str, set[str]] | None:
 
 def sums_from_cells(cells, classes: dict[str, set[str]]) -> dict[str, dict]:
     """``dataset_sums`` from (month, payee IRI, spend, lines) cells a load already holds."""
-    out: dict[str, dict] = defaultdict(lambda: {"total": Decimal(0), "lines": 0,
-                                                "classes": defaultdict(lambda: [Decimal(0), 0])})
+    out: dict[str, dict] = defaultdict(_entry)
     for month, payee, spend, lines in cells:
         entry = out[month]
         entry["total"] += spend
@@ -108,17 +122,22 @@ def sums_from_cells(cells, classes: dict[str, set[str]]) -> dict[str, dict]:
         for cls in sorted(classes.get(payee, ())) or [UNKNOWN]:
             entry["classes"][cls][0] += spend
             entry["classes"][cls][1] += lines
+        entry["primary"][primary(classes.get(payee, ()))][0] += spend
+        entry["primary"][primary(classes.get(payee, ()))][1] += lines
     return out
 
 
 def observations(base: str, dataset: str, council: str, sums: dict[str, dict]) -> list[tuple[str, str, str]]:
     """The two cubes' observations of one dataset, as SPARQL terms (s, p, o)."""
     cube_class, cube_month = q.iri(iris.class_summary(base, BY_CLASS)), q.iri(iris.class_summary(base, BY_MONTH))
+    cube_primary = q.iri(iris.class_summary(base, BY_PRIMARY))
     a, summary_of, council_term = q.iri(str(RDF.type)), q.iri(str(SV.summaryOf)), q.iri(council)
     out = []
     for month, entry in sorted(sums.items()):
         cells = [(BY_MONTH, cube_month, None, entry["total"], entry["lines"])]
         cells += [(BY_CLASS, cube_class, cls, spend, lines) for cls, (spend, lines) in sorted(entry["classes"].items())]
+        cells += [(BY_PRIMARY, cube_primary, cls, spend, lines)
+                  for cls, (spend, lines) in sorted(entry.get("primary", {}).items())]
         for name, cube, cls, spend, lines in cells:
             tail = f"{month}" if cls is None else f"{month}-{cls.rsplit('#', 1)[-1]}"
             obs = q.iri(f"{dataset}/summary/{name}/{tail}")
@@ -135,6 +154,8 @@ def observations(base: str, dataset: str, council: str, sums: dict[str, dict]) -
 def cube_descriptions(base: str) -> list[tuple[str, str, str]]:
     out = []
     for name, structure, label in ((BY_CLASS, SV.spendByClass, "Spend by council, month and social-value class"),
+                                   (BY_PRIMARY, SV.spendByPrimaryClass, "Spend by council, month and one social-value "
+                                                                 "class per payee (stacked shares: a partition)"),
                                    (BY_MONTH, SV.spendByMonth, "Spend by council and month")):
         cube = q.iri(iris.class_summary(base, name))
         out += [(cube, q.iri(str(RDF.type)), q.iri(str(QB.DataSet))),

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from catalogue.analysis import council as summary
 from catalogue.analysis import spend, supplier_shares, to_decimal
+from catalogue.analysis.kinds import organisation_type
 from catalogue.iris import fallback_label
 from catalogue.linking.crosswalk_classes import COLUMNS as CLASS_COLUMNS
 from catalogue.linking.crosswalk_classes import organisation_facts
@@ -84,44 +85,77 @@ def _class_labels(classes: str | None) -> str:
 
 
 def suppliers(council: str, top: int | None = None, page: tuple[int, int] | None = None) -> Table:
-    """Every supplier; or, when the council is summarised, only the ``top`` ones or one
-    ``page`` (number from 1, size) of them in order of spend, with the count of all.
+    """Every recipient, one row per canonical organisation (the council's payees linked to
+    it, whatever names it paid them under) else per payee as published, with its type;
+    or, when the council is summarised, only the ``top`` ones or one ``page`` (number from
+    1, size) of them in order of spend, with the count of all.
 
-    A top or a page is that many lookups by rank in the council's ranked summary: tens of
-    milliseconds. The whole table (a download, or another order) still sums the cubes
-    (``spend.payees``): with every payee's label and organisation to join, that query is
-    faster than reading the ranked summary whole, but takes seconds at 100,000 lines.
+    A top or a page is that many lookups by rank in the council's ranked summary
+    (``by-recipient``): tens of milliseconds. The whole table (a download, or another
+    order) sums the cubes per payee (``spend.payees``) and groups them here by organisation.
     """
-    count = None
+    count, result = None, None
     if (top is not None or page is not None) and summarised(council):
         first, size = (1, top) if page is None else ((page[0] - 1) * page[1] + 1, page[1])
-        result = fetch(summary.payees(base_uri(), council, size, first))
-        count = int(fetch(summary.payee_count(base_uri(), council)).rows[0]["n"])
-    else:
-        result = fetch(spend.payees(council))
+        count = int(fetch(summary.recipient_count(base_uri(), council)).rows[0]["n"])
+        if count:
+            result = fetch(summary.recipients(base_uri(), council, size, first))
+        else:  # summarised before the by-recipient cube existed: the whole table, grouped here
+            count = None
+    ranked = result is not None
+    result = result or fetch(spend.payees(council))
     whole = total_spend(council)
-    rows = []
-    for r in result.rows:
-        payee = r["payee"]
+    rows: dict[str, dict] = {}
+    for r in sorted(result.rows, key=lambda r: (r.get("rank") or 0, r.get("member") or r["payee"])):
+        if ranked:  # one row per member payee of each rank: the lead is the first payee IRI
+            r = dict(r, payee=r["member"])
+        payee, organisation = r["payee"], r.get("organisation")
+        key = str(r["rank"]) if ranked else (organisation or payee)
         amount = to_decimal(r["total"])
-        rows.append({
-            "supplier": NOT_STATED_LABEL if payee == spend.NOT_STATED else (r.get("label") or fallback_label(payee)),
+        if key in rows:
+            row = rows[key]
+            if not ranked:
+                row["spend"] += amount
+                row["share"] = _share(row["spend"], whole)
+            row["records"] += 1
+            continue
+        label = NOT_STATED_LABEL if payee == spend.NOT_STATED else (r.get("label") or fallback_label(payee))
+        rows[key] = {
+            "supplier": label,
             "payee": None if payee == spend.NOT_STATED else payee,
-            "organisation_label": r.get("organisationLabel") or (r.get("organisation") and "linked organisation"),
-            "organisation": r.get("organisation"),
+            "organisation_label": r.get("organisationLabel") or (organisation and "linked organisation"),
+            "organisation": organisation,
+            "type": _type(payee, organisation, r),
+            "records": 1,
             "classes": _class_labels(r.get("classes")) or (
                 "Withheld (personal data)" if spend.is_withheld(payee)
-                else "Unknown" if r.get("organisation") else "Not linked"),
+                else "Unknown" if organisation else "Not linked"),
             "spend": amount, "share": _share(amount, whole),
-        })
+        }
+    ordered = list(rows.values()) if ranked else sorted(rows.values(), key=lambda row: (-row["spend"],
+                                                                                        row["payee"] or ""))
     return Table("suppliers", "Spend by supplier",
                  [Column("supplier", "Supplier (as published)", href="payee"),
                   Column("organisation_label", "Organisation", href="organisation"),
-                  Column("classes", "Social-value class"), MONEY, SHARE], rows,
+                  Column("type", "Type"), Column("classes", "Social-value class"), MONEY, SHARE,
+                  Column("records", "Names paid under", "int")], ordered,
                  query=result.query, sort="spend", desc=True, truncated=result.truncated,
                  truncation_reason=result.reason, total=count,
-                 description="Each supplier as this council publishes it; linked records show the "
-                             "canonical organisation and its social-value classes.")
+                 description="One row per organisation: the council's supplier records linked to one canonical "
+                             "organisation are added together (however many names it was paid under); an "
+                             "unlinked supplier is a row of its own. Type says what it is (council, other "
+                             "public body, company, charity, CIC, mutual, person or sole trader, unknown).")
+
+
+def _type(payee: str, organisation: str | None, row: dict) -> str:
+    """What the recipient is, from its organisation's identifiers, classes and name."""
+    if payee == spend.NOT_STATED or spend.is_withheld(payee):
+        return "withheld or not stated"
+    identifiers = (row.get("identifiers") or "").split()
+    if organisation and "/organisation/council-" in organisation:
+        identifiers.append(organisation.rsplit("council-", 1)[-1])
+    return organisation_type(organisation or payee, row.get("organisationLabel") or row.get("label") or "",
+                             identifiers, (row.get("classes") or "").split())
 
 
 def supplier_lists(council: str) -> Table:

@@ -122,8 +122,18 @@ def organisation_page(iri: str, graph, match) -> str:
                              (f"{SV}{c}" for c in data.classes))
     return render_template("organisations/page.html", org=data, iri=iri, href=local_href, org_type=kind,
                            fallback_label=fallback_label, registry=[] if data.retired_for else _registry(data),
+                           classification=organisation_classification(iri),
                            statements=statements(iri, graph),
                            replaced_by=local_href(data.retired_for) if data.retired_for else None)
 
 
 register_page(r"organisation/(.+)", organisation_page)
+
+
+def organisation_classification(iri: str):
+    """The settled class, evidence and conflicts the page's classification partial shows."""
+    from catalogue.linking.classification_view import classification
+    from catalogue.linking.records import linkset_graph
+
+    store = get_store()
+    return cached(f"classification:{iri}", lambda: classification(store, linkset_graph(store, base_uri()), iri))

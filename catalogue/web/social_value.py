@@ -55,7 +55,26 @@ def shares_table(by_month: bool) -> Table:
                              "than the known share.")
 
 
-TABLES = {"shares": lambda: shares_table(False), "shares-by-month": lambda: shares_table(True)}
+def stacked_table() -> Table:
+    """One class per payee (an SME that is also VCSE counts as VCSE): the parts of each
+    council's spend, as shares of a stated base that add up to 100%; the stacked chart."""
+    primary = fetch(sv.primary_class_spend(base_uri(), False))
+    names = {c["council"]: c["name"] for c in council_rows()}
+    rows = [dict(r, council_name=names.get(r["council"], r["council"])) for r in sv.stacked_shares(primary.rows, False)]
+    columns = [Column("council_name", "Council", href="council"), Column("base", "Base (net spend of parts "
+                                                                                 "that are not net credits)", "money")]
+    columns += [Column(slug + "_share", label, "share") for slug, label in sv.class_slugs()]
+    columns.append(Column("credits", "Left out as net credits", "money"))
+    return Table("stacked-shares", "Shares of spend, one class per payee (they add up to 100%)", columns, rows,
+                 query=primary.query, sort="council_name", truncated=primary.truncated,
+                 truncation_reason=primary.reason,
+                 description="Each payee's spend counts in one class: public body, then VCSE, SME, large "
+                             "enterprise, individual, else unknown. The base is the sum of the parts that are "
+                             "not net credits, so no share is below 0% or above 100% and a row adds up to 100%.")
+
+
+TABLES = {"shares": lambda: shares_table(False), "shares-by-month": lambda: shares_table(True),
+          "stacked-shares": stacked_table}
 
 
 @bp.route("/social-value")
@@ -87,9 +106,10 @@ def draw(name: str) -> str:
 
     labels = dict(sv.class_slugs())
     if name == "shares":
-        rows = sorted(shares_table(False).rows, key=lambda r: r["council_name"])
+        rows = sorted(stacked_table().rows, key=lambda r: r["council_name"])
         bars = [(r["council_name"], {labels[s]: r[s + "_share"] or 0.0 for s in labels}) for r in rows]
-        return charts.stacked_shares(bars, "Share of net spend by social-value class, all periods")
+        return charts.stacked_shares(bars, "Share of net spend by social-value class (one class per payee), "
+                                           "all periods")
     slug, what = {"sme-over-time": ("sme", "SME"), "vcse-over-time": ("vcse", "VCSE")}[name]
     series: dict[str, list] = {}
     for r in sorted(shares_table(True).rows, key=lambda r: (r["council_name"], r["month"])):

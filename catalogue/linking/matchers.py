@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 
-from catalogue.linking.establishments import branch_parent, corroboration, is_establishment
+from catalogue.linking.establishments import branch_parent, corroboration, is_establishment, towns
 from catalogue.linking.forest import COMPANY_FORMS, SCORES, Forest, Link
 from catalogue.linking.names import ParsedName, parse
 from catalogue.linking.records import SupplierRecord
@@ -167,8 +167,10 @@ def link_similar(forest: Forest, records, cores, threshold: float | None = None)
             if not _digits_agree(a[0], b[0]):
                 continue
             if not alignment.strict:
+                if not _may_score(a, b, alignment):
+                    continue
                 score = weighted_score(a[0], b[0], lambda t: idf.get(t, top))
-                if score >= threshold and not alignment.initials:
+                if score >= threshold:
                     forest.union(cores[a][0], cores[b][0], Link(
                         "scoredName", score, matched_value=b[0],
                         evidence=f"names {a[0]!r} and {b[0]!r} share most of their rarer words "
@@ -178,6 +180,24 @@ def link_similar(forest: Forest, records, cores, threshold: float | None = None)
                 "fuzzyName", alignment.score, matched_value=b[0],
                 evidence=f"similar names {a[0]!r} and {b[0]!r}" + (
                     " (one cut short by a field length)" if alignment.truncated else "")))
+
+
+def _may_score(a: tuple[str, str], b: tuple[str, str], alignment) -> bool:
+    """A scored link is for firms' names where one holds the other plus a few words
+    ("Yorkshire Water" / "Yorkshire Water Services"): not for establishments or people,
+    whose names differ by one word from another place's ("St Michael's School" /
+    "St Michael's Pre-School"), not for names of one word, not from initials."""
+    if a[1] or b[1] or alignment.initials or not alignment.containment:
+        return False
+    shorter = min(a[0], b[0], key=lambda k: len(k.split()))
+    if len(shorter.split()) < 2 or is_establishment(a[0]) or is_establishment(b[0]):
+        return False
+    left = alignment.left_a or alignment.left_b
+    longer = b[0] if left is alignment.left_b else a[0]
+    # One word more, at the end ("... Services", "... Publishing"), and not a town: "South
+    # Central Ambulance Service" is not "Central Ambulance Service", nor "X Leeds PFI" "X PFI".
+    return (len(left) == 1 and longer.split()[-1] == left[0] and left[0] not in towns()
+            and a[0].split()[0] == b[0].split()[0])  # in the same order: the same first word
 
 
 def _digits_agree(a: str, b: str) -> bool:

@@ -117,7 +117,8 @@ def block_keys(core: str) -> set[str]:
     if not tokens:
         return set()
     longest = max(tokens, key=lambda t: (len(t), [-ord(c) for c in t]))
-    return {"f:" + tokens[0], "l:" + longest}
+    # The longest word's first letters as well: a typo late in it still meets its name.
+    return {"f:" + tokens[0], "l:" + longest} | ({"p:" + longest[:4]} if len(longest) >= 7 else set())
 
 
 def _candidate_pairs(texts: list[str]):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 _NOT_INITIALLED = frozenset("and of the for in at".split())
 WEAK = frozenset("uk gb group and of the co company ltd limited plc llp england for in at "
@@ -94,7 +94,7 @@ def _is_typo(a: str, b: str) -> bool:
     if a.isdigit() or b.isdigit() or min(len(a), len(b)) < 6:  # "horse" is not "house"
         return False
     limit = 2 if min(len(a), len(b)) >= 9 else 1
-    return Levenshtein.distance(a, b, score_cutoff=limit) <= limit
+    return OSA.distance(a, b, score_cutoff=limit) <= limit  # two letters swapped count as one slip
 
 
 def _pair_initials(initials: list[str], words: list[str]) -> tuple[int, set[int], set[int]]:

@@ -119,13 +119,14 @@ def test_leeds_sme_share_was_a_bare_zero_when_most_spend_is_unknown(linked_clien
     """Leeds: "SME share 0.0%" where 82.5% of its spend is with suppliers of unknown size."""
     body = linked_client.get("/council/E08000035/classes.json").get_json()
     sme = next(r for r in body["rows"] if r["label"] == "SME")
-    assert round(sme["unknown_share"], 3) == 0.825
+    # 0.825 before issue 19's linking rules joined a few more Leeds records to organisations whose size is known.
+    assert round(sme["unknown_share"], 3) == 0.824
     html = linked_client.get("/council/E08000035/classes").get_data(as_text=True)
-    assert "at least 0.0%, unknown 82.5%" in html
+    assert "at least 0.0%, unknown 82.4%" in html
     page = linked_client.get("/doc/council/E08000035").get_data(as_text=True)
-    assert "(unknown 82.5%)" in page
+    assert "(unknown 82.4%)" in page
     shares = linked_client.get("/social-value/shares").get_data(as_text=True)
-    assert "unknown 82.5%" in shares
+    assert "unknown 82.4%" in shares
 
 
 def test_organisations_showed_only_the_first_100_with_no_way_on(linked_client, linked_store):

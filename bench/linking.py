@@ -18,6 +18,7 @@ Times are wall-clock seconds on whatever else the machine is doing: run it twice
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -37,7 +38,7 @@ from catalogue.vocab import SV  # noqa: E402
 
 BASE = "https://data.example.gov.uk/"
 OGL = "http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-SHARED = ROOT.parent / "shared" / "data" / "real"
+SHARED = Path(os.environ.get("SVCAT_REAL_DATA", ROOT.parent / "shared" / "data" / "real"))
 PAIRS = ROOT / "tests" / "data" / "linking" / "pairs.csv"
 KINDS = ("spend", "contracts", "grants", "suppliers")
 

@@ -78,7 +78,7 @@ def spend_manifest(source: Path, folder: Path) -> Path:
 def main() -> None:
     from catalogue.commands.common import KINDS
     from catalogue.linking.run import link_all
-    from catalogue.manifest import entries, load_all
+    from catalogue.ingest.manifest import entries, load_all
     from catalogue.summaries import Pending, refresh
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

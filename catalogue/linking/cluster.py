@@ -19,6 +19,8 @@ from catalogue.linking.matchers import (
     described,
     index_by,
     is_scoped,
+    link_branches,
+    link_corroborated,
     link_similar,
     link_supplier_ids,
     link_vat,
@@ -40,11 +42,14 @@ class Clustering:
 
 def cluster_records(records: dict[str, SupplierRecord], constraints: Constraints | None = None,
                     council_of: Callable[[ParsedName], str | None] | None = None,
-                    progress: Callable[[str], None] | None = None) -> Clustering:
+                    progress: Callable[[str], None] | None = None, threshold: float | None = None,
+                    aliases: dict[str, list[tuple[str, str]]] | None = None) -> Clustering:
     """Partition the records into organisations, with each record's evidence.
 
     ``council_of`` recognises a council in a name (``publicbodies.CouncilIndex.find``):
     records naming one council are one organisation, and two councils never merge.
+    ``threshold``: the weighted name score a scored link needs (default ``SCORE_THRESHOLD``).
+    ``aliases``: other names of a record with why (``register_names``: a renamed firm).
     """
     constraints = constraints or Constraints()
     councils = {iri: gss for iri, r in records.items()
@@ -103,8 +108,19 @@ def cluster_records(records: dict[str, SupplierRecord], constraints: Constraints
                     method, score, matched_value=key,
                     evidence=f"same name once normalised ({key!r})" + (
                         "" if score == SCORES["exactName"] else " leaving out words in brackets")))
+    for iri, names in (aliases or {}).items():
+        for name, why in names:
+            alias = parse(name)
+            if iri in auto:  # the register's names are the company's registered names too
+                forest.registered[forest.find(iri)] |= {alias.key, alias.core}
+            for other in units.get((alias.key, ""), []) + cores.get((alias.core, ""), []):
+                if other != iri and iri in auto:
+                    forest.union(other, iri, Link("exactName", SCORES["exactName"], matched_value=alias.key,
+                                                  evidence=f"same name once normalised: {why}"))
+    link_corroborated(forest, records, units)
+    link_branches(forest, records, parsed, cores)
     say("similar names")
-    link_similar(forest, records, cores)
+    link_similar(forest, records, cores, threshold)
 
     roots = defaultdict(list)
     for iri in records:

@@ -23,6 +23,7 @@ from catalogue import csv_safe, iris
 from catalogue.linking.crosswalk_classes import COLUMNS as CLASS_COLUMNS
 from catalogue.linking.crosswalk_classes import Facts, organisation_facts
 from catalogue.linking.records import linkset_graph
+from catalogue.linking.similarity import SCORE_THRESHOLD
 from catalogue.store.paging import all_rows
 from catalogue.store import Store
 from catalogue.store.sparql_text import iri as q
@@ -49,7 +50,8 @@ def rows(store: Store, base: str) -> list[tuple[str, ...]]:
         GRAPH ?g {{ ?s a {q(SV.Supplier)} ; {q(SV.recordedBy)} ?council .
                    OPTIONAL {{ ?s {q(RDFS.label)} ?name }} OPTIONAL {{ ?s {q(DCTERMS.identifier)} ?id }} }}
         {links} }}""", order="?council ?name ?id ?org")
-    notations = method_notations()
+    notations = dict(method_notations())
+    notations[str(SV.scoredNameMatch)] = f"scored-name>={SCORE_THRESHOLD}"  # the threshold it passed
     facts = organisation_facts(store, graph)
     nothing = Facts()
     out = []

@@ -59,14 +59,14 @@ class Evaluation:
 
 #: Crosswalk method notations -> clustering methods.
 NOTATIONS = {"manual": "manual", "company-number": "companyNumber", "charity-number": "charityNumber",
-             "vat-number": "vatNumber", "exact-name": "exactName", "fuzzy-name": "fuzzyName",
+             "vat-number": "vatNumber", "exact-name": "exactName", "fuzzy-name": "fuzzyName", "scored-name": "scoredName",
              "unmatched": "unmatched"}
 
 
 def from_crosswalk(rows) -> tuple[dict, dict]:
     """(record reference -> organisation, -> method) from crosswalk rows."""
     organisation = {(r[0], r[1], r[2]): r[3] for r in rows if r[3]}
-    method = {(r[0], r[1], r[2]): NOTATIONS.get(r[4], r[4]) for r in rows if r[3]}
+    method = {(r[0], r[1], r[2]): NOTATIONS.get(r[4].split(">=")[0], r[4]) for r in rows if r[3]}
     return organisation, method
 
 

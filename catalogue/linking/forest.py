@@ -17,11 +17,11 @@ from catalogue.linking.records import SupplierRecord
 from catalogue.linking.similarity import align
 
 #: Methods from strongest to weakest (their notations are the crosswalk's ``method``).
-METHODS = ("manual", "companyNumber", "charityNumber", "vatNumber", "exactName", "fuzzyName", "unmatched")
+METHODS = ("manual", "companyNumber", "charityNumber", "vatNumber", "exactName", "fuzzyName", "scoredName", "unmatched")
 RANK = {m: len(METHODS) - i for i, m in enumerate(METHODS)}
 SCORES = {"manual": 1.0, "companyNumber": 1.0, "charityNumber": 1.0, "vatNumber": 0.97,
           "exactName": 0.95, "coreName": 0.9, "unmatched": 1.0}
-NAME_METHODS = frozenset({"vatNumber", "exactName", "fuzzyName"})
+NAME_METHODS = frozenset({"vatNumber", "exactName", "fuzzyName", "scoredName"})
 COMPANY_FORMS = frozenset({"ltd", "plc", "llp", "cic", "cio", "lp", "inc"})
 
 
@@ -86,7 +86,7 @@ class Forest:
         if method in NAME_METHODS and self.registered[a] and self.registered[b] and not any(
                 align(x, y, registered=True).strict for x in self.registered[a] for y in self.registered[b]):
             return False  # a brand name must not chain "Barchester Healthcare Ltd" to "... Homes Ltd"
-        if method == "fuzzyName" and self.vats[a] and self.vats[b] and not self.vats[a] & self.vats[b]:
+        if method in ("fuzzyName", "scoredName") and self.vats[a] and self.vats[b] and not self.vats[a] & self.vats[b]:
             return False
         return True
 

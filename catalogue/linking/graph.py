@@ -37,7 +37,8 @@ from loaders.terms import literal as escaped_literal
 
 METHOD_TERMS = {"manual": SV.manualDecision, "companyNumber": SV.companyNumberMatch,
                 "charityNumber": SV.charityNumberMatch, "vatNumber": SV.vatNumberMatch,
-                "exactName": SV.exactNameMatch, "fuzzyName": SV.fuzzyNameMatch, "unmatched": SV.unmatchedRecord}
+                "exactName": SV.exactNameMatch, "fuzzyName": SV.fuzzyNameMatch,
+                "scoredName": SV.scoredNameMatch, "unmatched": SV.unmatchedRecord}
 SOURCE_TERMS = {"councilFlag": SV.councilFlagSource, "selfDeclaration": SV.selfDeclarationSource,
                 "registeredIdentifier": SV.registeredIdentifierSource, "legalForm": SV.legalFormSource,
                 "councilRegister": SV.councilRegisterSource, "publicBodyName": SV.publicBodyNameSource,

@@ -25,6 +25,7 @@ from catalogue.linking.cluster import block_keys, cluster_records
 from catalogue.linking.names import parse
 from catalogue.linking.publicbodies import CouncilIndex
 from catalogue.linking.records import linkset_graph, read_records
+from catalogue.linking.register_names import register_aliases
 from catalogue.store.paging import csv_rows
 from catalogue.linking.registers import read_registers
 from catalogue.linking.run import (
@@ -120,9 +121,10 @@ def _link_new(store: Store, base: str, graph: str, councils: CouncilIndex | None
     for record, org in previous.items():
         if record in records:
             constraints.pinned.setdefault(record, org)
-    clustering = cluster_records(records, constraints, (councils or council_index()).find)
-    organisations, _, links = build(base, records, clustering, previous, {},
-                                    read_registers(store, base, records.values()))
+    registers = read_registers(store, base, records.values())
+    clustering = cluster_records(records, constraints, (councils or council_index()).find,
+                                 aliases=register_aliases(records.values(), registers))
+    organisations, _, links = build(base, records, clustering, previous, {}, registers)
     organisations = _unclash(store, graph, organisations, set(previous.values()))
     touched = [o for o in organisations if any(r.iri in new for r in o.records)]
     org_of = {r.iri: o.iri for o in organisations for r in o.records}

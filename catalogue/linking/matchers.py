@@ -7,40 +7,38 @@ each name against the rest of its block by rapidfuzz in C++, so the cost grows w
 number of names times the (bounded) block size, not with its square.
 
 Names of people and of local establishments (schools, parish councils, churches,
-pre-schools, care homes...) are *scoped* to their council: "St John's Primary School"
-paid by Leeds and by Devon are two schools. Only an identifier joins them across councils.
+pre-schools, care homes, pubs...: ``establishments``) are *scoped* to their council:
+"St John's Primary School" paid by Leeds and by Devon are two schools. Across councils
+they join only with corroboration: an identifier, the same postcode or postcode
+district, or a town the name gives (``link_corroborated``).
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 
+from catalogue.linking.establishments import branch_parent, corroboration, is_establishment, towns
 from catalogue.linking.forest import COMPANY_FORMS, SCORES, Forest, Link
 from catalogue.linking.names import ParsedName, parse
 from catalogue.linking.records import SupplierRecord
-from catalogue.linking.similarity import align
+import math
+
+from catalogue.linking.similarity import SCORE_THRESHOLD, align, weighted_score
 
 BLOCK_LIMIT = 4000  # distinct names in one block; larger blocks are too common a word to block on
 CANDIDATE_CUTOFF = 80  # rapidfuzz token_set_ratio a pair needs before it is aligned word by word
 JUNK_IDS = frozenset({"redacted", "n/a", "na", "none", "unknown", "various", "0", "-", "tbc"})
-_ESTABLISHMENT = re.compile(
-    r"\b(primary|infants?|juniors?|academy|school|pre ?school|nursery|playgroup|play group|"
-    r"parish|town council|church|chapel|parochial|surgery|medical (practice|centre|center)|"
-    r"health (centre|center)|scouts?|guides|brownies|childrens (centre|center)|"
-    r"community (centre|center|association)|village hall|youth club|cricket club|football club|"
-    r"bowling club|tenants|residents association|pta|friends of|citizens advice|home start|"
-    r"care home|nursing home|residential home|rest home|residential care home)\b")
+
 
 
 def is_scoped(parsed: ParsedName) -> bool:
     """People and local establishments are only matched by name within one council."""
     if parsed.person:
         return True
-    return bool(_ESTABLISHMENT.search(parsed.key)) and not (parsed.forms & COMPANY_FORMS)
+    return is_establishment(parsed.key) and not (parsed.forms & COMPANY_FORMS)
 
 
 def described(record: SupplierRecord) -> str:
@@ -119,7 +117,8 @@ def block_keys(core: str) -> set[str]:
     if not tokens:
         return set()
     longest = max(tokens, key=lambda t: (len(t), [-ord(c) for c in t]))
-    return {"f:" + tokens[0], "l:" + longest}
+    # The longest word's first letters as well: a typo late in it still meets its name.
+    return {"f:" + tokens[0], "l:" + longest} | ({"p:" + longest[:4]} if len(longest) >= 7 else set())
 
 
 def _candidate_pairs(texts: list[str]):
@@ -131,9 +130,23 @@ def _candidate_pairs(texts: list[str]):
             yield r, r + 1 + c
 
 
-def link_similar(forest: Forest, records, cores) -> None:
-    """Compare distinct core names within blocks; join the pairs whose words align strictly."""
+def rarity(cores) -> dict[str, float]:
+    """Each word's weight: the log of how rare it is among the distinct names (IDF)."""
+    counts: dict[str, int] = defaultdict(int)
+    for core, _ in cores:
+        for token in set(core.split()):
+            counts[token] += 1
+    n = len(cores) or 1
+    return {t: math.log(1 + n / c) for t, c in counts.items()}
+
+
+def link_similar(forest: Forest, records, cores, threshold: float | None = None) -> None:
+    """Compare distinct core names within blocks; join the pairs whose words align strictly,
+    and those whose weighted word score (``similarity.weighted_score``) reaches ``threshold``."""
+    threshold = SCORE_THRESHOLD if threshold is None else threshold
     names = list(cores)  # (core, scope)
+    idf = rarity(cores)
+    top = max(idf.values(), default=1.0)
     # A name may have been cut by a field length only if it was published as it stands.
     published = {unit: max((len(records[i].name) for i in members if parse(records[i].name).key == unit[0]),
                            default=0) for unit, members in cores.items()}
@@ -152,7 +165,17 @@ def link_similar(forest: Forest, records, cores) -> None:
             seen.add(pair)
             a, b = names[pair[0]], names[pair[1]]
             alignment = align(a[0], b[0], published[a], published[b])
-            if not alignment.strict or not _digits_agree(a[0], b[0]):
+            if not _digits_agree(a[0], b[0]):
+                continue
+            if not alignment.strict:
+                if not _may_score(a, b, alignment):
+                    continue
+                score = weighted_score(a[0], b[0], lambda t: idf.get(t, top))
+                if score >= threshold:
+                    forest.union(cores[a][0], cores[b][0], Link(
+                        "scoredName", score, matched_value=b[0],
+                        evidence=f"names {a[0]!r} and {b[0]!r} share most of their rarer words "
+                                 f"(weighted score {score:.3f} >= {threshold})"))
                 continue
             forest.union(cores[a][0], cores[b][0], Link(
                 "fuzzyName", alignment.score, matched_value=b[0],
@@ -160,7 +183,60 @@ def link_similar(forest: Forest, records, cores) -> None:
                     " (one cut short by a field length)" if alignment.truncated else "")))
 
 
+def _may_score(a: tuple[str, str], b: tuple[str, str], alignment) -> bool:
+    """A scored link is for firms' names where one holds the other plus a few words
+    ("Yorkshire Water" / "Yorkshire Water Services"): not for establishments or people,
+    whose names differ by one word from another place's ("St Michael's School" /
+    "St Michael's Pre-School"), not for names of one word, not from initials."""
+    if a[1] or b[1] or alignment.initials or not alignment.containment:
+        return False
+    shorter = min(a[0], b[0], key=lambda k: len(k.split()))
+    if len(shorter.split()) < 2 or is_establishment(a[0]) or is_establishment(b[0]):
+        return False
+    left = alignment.left_a or alignment.left_b
+    longer = b[0] if left is alignment.left_b else a[0]
+    # One word more, at the end ("... Services", "... Publishing"), and not a town: "South
+    # Central Ambulance Service" is not "Central Ambulance Service", nor "X Leeds PFI" "X PFI".
+    return (len(left) == 1 and longer.split()[-1] == left[0] and left[0] not in towns()
+            and a[0].split()[0] == b[0].split()[0])  # in the same order: the same first word
+
+
 def _digits_agree(a: str, b: str) -> bool:
     da = {t for t in a.split() if t.isdigit()}
     db = {t for t in b.split() if t.isdigit()}
     return da == db
+
+
+def link_corroborated(forest: Forest, records, units) -> None:
+    """Join a scoped name (an establishment's, a person's) across councils when a postcode,
+    a postcode district or the town the name gives says they are one place."""
+    by_key: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+    for (key, scope), members in units.items():
+        if scope:
+            by_key[key].append((scope, members))
+    for key, scoped in by_key.items():
+        if len(scoped) < 2:
+            continue
+        person = parse(records[scoped[0][1][0]].name).person
+        codes = [set().union(*(records[m].postcodes for m in members)) for _, members in scoped]
+        for i in range(len(scoped)):
+            for j in range(i + 1, len(scoped)):
+                why = corroboration(key, codes[i], codes[j], person)
+                if why:
+                    forest.union(scoped[i][1][0], scoped[j][1][0], Link(
+                        "exactName", SCORES["exactName"], matched_value=key,
+                        evidence=f"same name {key!r} paid by {scoped[i][0]} and {scoped[j][0]}, and {why}"))
+
+
+def link_branches(forest: Forest, records, parsed: dict[str, ParsedName], cores) -> None:
+    """A branch ("X Ltd Leeds Branch", "X North Divisional Office") joins its parent's record."""
+    for iri, p in parsed.items():
+        parent = branch_parent(p)
+        if not parent:
+            continue
+        scope = records[iri].council if is_scoped(parse(parent)) else ""
+        members = cores.get((parent, scope))
+        if members and members[0] != iri:
+            forest.union(iri, members[0], Link(
+                "fuzzyName", SCORES["coreName"], matched_value=parent,
+                evidence=f"{records[iri].name!r} is a branch of {parent!r} (a branch word at the end of its name)"))

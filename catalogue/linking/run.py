@@ -29,6 +29,7 @@ from catalogue.linking.identity import assign, derived_key
 from catalogue.linking.inputs import digest_triple, input_digest
 from catalogue.linking.names import parse
 from catalogue.linking.publicbodies import CouncilIndex
+from catalogue.linking.register_names import register_aliases
 from catalogue.linking.registers import Registers, read_registers
 from catalogue.linking.records import (
     CHARITY_SCHEMES,
@@ -161,13 +162,14 @@ def _link_all(store: Store, base: str, *, licence: str, decisions_file: str | Pa
         if decisions_file else []
     decisions = dec.current(stored + given)
     constraints = dec.constraints(decisions, previous, retired_before)
+    say("reading the official registers")
+    registers = read_registers(store, base, records.values())
     say(f"clustering {len(records):,} records")
-    clustering = cluster_records(records, constraints, (councils or council_index()).find, progress=say)
+    clustering = cluster_records(records, constraints, (councils or council_index()).find, progress=say,
+                                 aliases=register_aliases(records.values(), registers))
     # A record a person took out of an organisation does not pass that organisation's IRI on.
     rejected = {(d.record, retired_before.get(d.target, d.target)) for d in decisions if d.action == "reject"}
     inherited = {r: o for r, o in previous.items() if (r, o) not in rejected}
-    say("reading the official registers")
-    registers = read_registers(store, base, records.values())
     organisations, retired, links = build(base, records, clustering, inherited, retired_before, registers)
     org_of = {r.iri: o.iri for o in organisations for r in o.records}
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 _NOT_INITIALLED = frozenset("and of the for in at".split())
 WEAK = frozenset("uk gb group and of the co company ltd limited plc llp england for in at "
@@ -31,6 +31,10 @@ WEAK = frozenset("uk gb group and of the co company ltd limited plc llp england 
 REGISTERED_STRONG = frozenset({"group"})
 #: Field lengths at which finance systems cut names (Devon 32, Trafford 35, Leeds 40).
 TRUNCATION_LENGTH = 30
+#: The weighted word score two names need to link when their words do not align strictly
+#: (``weighted_score``): chosen on the labelled pairs by ``python bench/linking_threshold.py``,
+#: which prints precision and recall for each threshold, with leave-one-council-out figures.
+SCORE_THRESHOLD = 0.80
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,7 @@ def _is_typo(a: str, b: str) -> bool:
     if a.isdigit() or b.isdigit() or min(len(a), len(b)) < 6:  # "horse" is not "house"
         return False
     limit = 2 if min(len(a), len(b)) >= 9 else 1
-    return Levenshtein.distance(a, b, score_cutoff=limit) <= limit
+    return OSA.distance(a, b, score_cutoff=limit) <= limit  # two letters swapped count as one slip
 
 
 def _pair_initials(initials: list[str], words: list[str]) -> tuple[int, set[int], set[int]]:
@@ -171,3 +175,21 @@ def _truncated(a: str, b: str, published_a: int, published_b: int) -> bool:
     words_a, words_b = a.split(), b.split()
     head, last = words_a[:-1], words_a[-1]
     return words_b[:len(head)] == head and len(words_b) > len(head) and words_b[len(head)].startswith(last)
+
+
+def weighted_score(a: str, b: str, weight, registered: bool = False) -> float:
+    """How much of two names' meaning they share, in [0, 1]: the weight of the words that
+    align (the same, a typo, an abbreviation) over that of all their strong words, each
+    word weighted by its rarity among all names (``weight(word)``). "Yorkshire Water" /
+    "Yorkshire Water Services" share their rare words and score high; "Capita Business
+    Services" / "Capita Property Infrastructure" share one word of five and score low."""
+    alignment = align(a, b, registered=registered)
+    weak = WEAK - REGISTERED_STRONG if registered else WEAK
+    total_a = sum(weight(t) for t in a.split() if t not in weak)
+    total_b = sum(weight(t) for t in b.split() if t not in weak)
+    left_a = sum(weight(t) for t in alignment.left_a)
+    left_b = sum(weight(t) for t in alignment.left_b)
+    matched = ((total_a - left_a) + (total_b - left_b)) / 2
+    if matched <= 0 or alignment.common + alignment.paired == 0:
+        return 0.0
+    return round(matched / (matched + left_a + left_b), 3)

@@ -1,0 +1,112 @@
+"""Names of places rather than firms, and branches of one firm: read from a word list.
+
+Many establishments share a name across England: "St Mary's Primary School", "Rose
+Lodge Care Home", "The Kings Arms". Such a name paid by two councils is two places
+unless something else says they are one: the same identifier (linked before names are
+looked at), the same postcode or postcode district, or a town the name itself gives.
+Which words make a name an establishment's, and which trailing words make it a
+branch's ("Affinity Trust North Divisional Office" is Affinity Trust), is data:
+``loaders/data/linking_words.csv`` (general words, never the names of one council's
+suppliers), so a reader can see and extend the list without reading code.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+from catalogue.linking.names import ParsedName, fold, parse
+
+WORDS = Path(__file__).resolve().parent.parent.parent / "loaders" / "data" / "linking_words.csv"
+_OUTWARD = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*[0-9][A-Z]{2}$")
+
+
+@lru_cache(maxsize=1)
+def words() -> dict[str, tuple[str, ...]]:
+    """kind (establishment, branch, region) -> phrases, longest first, as folded keys."""
+    out: dict[str, list[str]] = defaultdict(list)
+    with open(WORDS, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            phrase = fold(row["phrase"])
+            if phrase:
+                out[row["kind"].strip()].append(phrase)
+    return {kind: tuple(sorted(set(p), key=lambda w: (-len(w), w))) for kind, p in out.items()}
+
+
+@lru_cache(maxsize=1)
+def _establishment() -> re.Pattern:
+    return re.compile(r"\b(" + "|".join(re.escape(p) for p in words()["establishment"]) + r")\b")
+
+
+@lru_cache(maxsize=1)
+def towns() -> frozenset[str]:
+    """Folded town names: the short names of the councils in the register."""
+    from loaders.councils import register
+
+    return frozenset(t for c in register().councils if c.short_name and (t := fold(c.short_name)))
+
+
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """Towns and regions: what a branch name may give before its branch word."""
+    return towns() | frozenset(words().get("region", ()))
+
+
+def is_establishment(key: str) -> bool:
+    """Does the name key read as a local establishment's (school, care home, church, pub...)?"""
+    return bool(_establishment().search(key))
+
+
+def _strip_tail(tokens: list[str], phrases) -> tuple[list[str], str]:
+    for phrase in phrases:
+        n = len(phrase.split())
+        if len(tokens) > n and tokens[-n:] == phrase.split():
+            return tokens[:-n], phrase
+    return tokens, ""
+
+
+def branch_parent(parsed: ParsedName) -> str:
+    """The key of the firm a branch name belongs to, or "" when the name is not a branch's.
+
+    A branch name ends with a branch word (branch, depot, divisional office...), maybe
+    after a region or town: "X Ltd Leeds Branch", "X North Divisional Office" -> "x".
+    The parent keeps at least one word that is neither a region nor a town.
+    """
+    for text in (parsed.core, parsed.key):
+        tokens, branch = _strip_tail(text.split(), words().get("branch", ()))
+        if branch:
+            break
+    else:
+        return ""
+    region_or_place = sorted(places(), key=lambda w: (-len(w), w))
+    while True:
+        tokens, dropped = _strip_tail(tokens, region_or_place)
+        if not dropped:
+            break
+    if not tokens or all(t in places() for t in tokens):
+        return ""
+    return parse(" ".join(tokens)).key
+
+
+def outward(postcode: str) -> str:
+    """The postcode district ("LS6" of "LS6 2AB"): roughly a town or a part of a city."""
+    match = _OUTWARD.match(postcode.strip().upper())
+    return match.group(1) if match else ""
+
+
+def corroboration(key: str, postcodes_a: set[str], postcodes_b: set[str], person: bool = False) -> str:
+    """Words saying why two same-named establishments are one place, or "" when nothing does."""
+    same = sorted(postcodes_a & postcodes_b)
+    if same:
+        return f"the same postcode {same[0]}"
+    districts = sorted({outward(p) for p in postcodes_a} & {outward(p) for p in postcodes_b} - {""})
+    if districts:
+        return f"the same postcode district {districts[0]} (one town)"
+    if not person:  # "St Mary's School Leeds", not "Leeds Road School"
+        named = [t for t in towns() if key.endswith(" " + t)]
+        if named:
+            return f"the name gives its town ({max(named, key=len)!r})"
+    return ""

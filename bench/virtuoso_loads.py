@@ -1,7 +1,7 @@
 """Every DEV spend file into a throw-away Virtuoso, in one process, and what it sent.
 
 Starts Debian's ``virtuoso-t`` on 127.0.0.1 (``tests/virtuoso.py``, a fresh database), loads
-every spend file of the manifest with the manifest loader (``catalogue.manifest.load_all``,
+every spend file of the manifest with the manifest loader (``catalogue.ingest.manifest.load_all``,
 as ``svcat load --manifest`` does), refreshes the summaries once, then runs a full link,
 and prints the time of each phase and, per phase, the SPARQL updates the remote store
 sent (their count, the requests ``update_split`` cut them into, the largest request) and

@@ -80,12 +80,14 @@ def test_every_dev_supplier_with_a_number_in_a_register_sample_gets_its_class_fr
         said = row["size_evidence"] + " " + row["vcse_evidence"]
         if any(name in said for name in names):
             cited += 1
-        else:  # the register said only "unknown": stronger evidence decided both columns
+        else:  # the register said only "unknown" (the sample's fields are empty): other evidence, or none
             assert all(n.startswith(("size unknown", "the register entry gives no")) for n in notes[row["organisation"]])
-            assert row["sme"] != "unknown" and row["vcse"] != "unknown", (record.name, row)
+            # a settled column names its evidence; with none it stays unknown, never guessed
+            assert row["sme"] == "unknown" or row["size_evidence"], (record.name, row)
+            assert row["vcse"] == "unknown" or row["vcse_evidence"], (record.name, row)
             other += 1
         checked |= numbers
-    assert checked == in_samples and cited >= 10 * other
+    assert checked == in_samples and cited > other  # "other": the sample register says nothing of a class
 
 
 def test_dev_postcodes_map_to_councils_and_local_follows(dev):

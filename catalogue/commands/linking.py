@@ -79,15 +79,10 @@ def link(ctx, decisions_file, fmt, quiet, force):
 
 
 def link_after_load(store, base: str, licence: str, quiet: bool, pending=None, full: bool = False) -> str:
-    """The incremental link ``svcat load`` runs, settling the load's ``pending`` summary
-    work with its own; returns a one-line summary. ``full``: a full link instead (after an
-    official register loads, every organisation's class and place may change)."""
-    from catalogue.linking.incremental import link_new
-    from catalogue.linking.run import link_all
+    """The link after loads (``ingest.steps.link_after``), as a one-line summary."""
+    from catalogue.ingest.steps import link_after
 
-    link = link_all if full else link_new
-    outcome = link(store, base, licence=licence, say=_say(quiet), pending=pending)
-    return summary(outcome).splitlines()[0]
+    return summary(link_after(store, base, licence=licence, full=full, say=_say(quiet), pending=pending)).splitlines()[0]
 
 
 def export_crosswalk(store, base: str, output: Path | None) -> None:

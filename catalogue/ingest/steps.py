@@ -37,9 +37,17 @@ def load_and_link(store: Store, kind: str, path: str | Path, *, base: str, licen
     try:
         outcome = load_file(store, kind, path, base=base, licence=licence, pending=pending, **options)
         if outcome.loaded and pending is not None:
-            run = link_all if kind in REGISTER_KINDS else link_new
-            linked = run(store, base, licence=link_licence, say=say or (lambda *_: None), pending=pending)
+            linked = link_after(store, base, licence=link_licence, full=kind in REGISTER_KINDS, say=say,
+                                pending=pending)
     finally:
         if outcome is not None and outcome.loaded:
             refresh_summaries(store, base, pending)
     return Loaded(outcome, linked)
+
+
+def link_after(store: Store, base: str, *, licence: str, full: bool, say=None, pending: Pending | None = None):
+    """The link that follows loads, adding its summary work to ``pending``: incremental, or
+    full when an official register was among them (every organisation's class and place
+    may change)."""
+    run = link_all if full else link_new
+    return run(store, base, licence=licence, say=say or (lambda *_: None), pending=pending)

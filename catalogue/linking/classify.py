@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from catalogue.linking import precedence
 from catalogue.linking.names import parse
 from catalogue.linking.publicbodies import public_body_pattern, public_scheme
-from catalogue.linking.records import SupplierRecord
+from catalogue.linking.records import COMPANY, SupplierRecord
 
 CHARITY_COLUMN = "charity number"
 #: How a register's note that a company's legal form is not a VCSE form begins.
@@ -32,6 +32,19 @@ NOT_VCSE = "not a VCSE legal form"
 COUNCIL_FLAG, SELF_DECLARATION = 0.8, 0.5
 CLASSES = ("sme", "largeEnterprise", "vcse", "publicBody", "individual")
 SELF_DECLARED_KINDS = frozenset({"contracts", "procurementNotices"})  # a contracts register; OCDS notices
+#: Title words of bodies a charity can be (a trust, a society, a community project...). A
+#: charity number beside a company number and a limited company's name is taken as the
+#: supplier's own only when the name has one: "Mott MacDonald Ltd" giving a charity number
+#: is a firm naming a linked charity, "Eastmoor Community Project Ltd" a charitable company.
+CHARITABLE_WORDS = frozenset({
+    "trust", "trusts", "charity", "charitable", "charities", "foundation", "society", "association", "community",
+    "communities", "cooperative", "operative", "mutual", "hospice", "church", "churches", "chapel", "diocese",
+    "parish", "mission", "ministries", "project", "projects", "centre", "center", "network", "alliance", "voluntary",
+    "volunteers", "volunteer", "club", "youth", "federation", "fund", "appeal", "aid", "relief", "action",
+    "almshouses", "almshouse", "institute", "institution", "guild", "league", "scouts", "guides", "rescue",
+    "sanctuary", "carers", "advice", "citizens", "people", "friends"})
+#: Company numbers of forms that are VCSE forms themselves (a CIO, a registered society).
+_VCSE_COMPANY = ("GB-COH-CE", "GB-COH-CS", "GB-COH-RS", "GB-COH-IP", "GB-COH-SP", "GB-COH-NP")
 _CHARITY_SCHEMES = {"GB-CHC-": "Charity Commission for England and Wales", "GB-SC-": "OSCR (Scotland)",
                     "GB-NIC-": "Charity Commission for Northern Ireland"}
 
@@ -69,11 +82,13 @@ class Evidence:
 
 def _record_evidence(record: SupplierRecord, council_gss: str | None) -> list[Evidence]:
     out: list[Evidence] = []
+    not_own = charity_number_not_own(record)
     for org_id in sorted(record.org_ids):
         for scheme, register in _CHARITY_SCHEMES.items():
             if org_id.startswith(scheme):
                 out.append(Evidence("vcse", "registeredIdentifier", 0.95,
-                                    f"registered charity {org_id} ({register})", column=CHARITY_COLUMN))
+                                    f"registered charity {org_id} ({register})", column=CHARITY_COLUMN,
+                                    accepted=not not_own, conflict=not_own))
         if org_id.startswith(("GB-COH-CE", "GB-COH-CS")):
             out.append(Evidence("vcse", "registeredIdentifier", 0.95,
                                 f"{org_id} is a charitable incorporated organisation at Companies House",
@@ -103,6 +118,56 @@ def _record_evidence(record: SupplierRecord, council_gss: str | None) -> list[Ev
         out += _name_evidence(record.name, council_gss)
     for evidence in out:
         evidence.records.append(record.iri)
+    return out
+
+
+def _ordinary_companies(records) -> set[str]:
+    return {c for r in records for c in r.company_numbers if not c.startswith(_VCSE_COMPANY)}
+
+
+def charity_number_not_own(record: SupplierRecord) -> str:
+    """Why a charity number in the record is not the supplier's own, else "".
+
+    Whose number it is follows from the rest of the record, not from the column alone: a
+    company (a company number beside it) can be a charity only when limited by guarantee.
+    Its name settles that when it declares a form no charity takes (a plc, an LLP; a CIC is
+    barred from registering as a charity), when it is a trading company (a charity's
+    trading arm is not the charity), or when it is a limited company's name with no word of
+    the bodies charities are (``CHARITABLE_WORDS``): such a firm may give the number of a
+    charity it runs or supports. Only the register settles whose the number is then."""
+    companies = _ordinary_companies([record])
+    if not companies or not record.name:
+        return ""
+    parsed = parse(record.name)
+    company = sorted(companies)[0].removeprefix(COMPANY)
+    form = next((f for f in ("plc", "llp", "cic") if f in parsed.forms), "")
+    if form:
+        return (f"not the supplier's own: company {company} is {'a ' + form.upper()}, a form no registered charity "
+                f"takes, so the number is another body's")
+    words = set(parsed.key.split())
+    if "trading" in words:
+        return (f"not the supplier's own: company {company} is a trading company, and a charity's trading "
+                f"company is not the charity")
+    if "ltd" in parsed.forms and not words & CHARITABLE_WORDS:
+        return (f"not shown to be the supplier's own: beside company {company} and a limited company's name with "
+                f"no word of a charity, the number may be a linked charity's (only the register settles whose)")
+    return ""
+
+
+def _charities_not_own(records: list[SupplierRecord], entries: list) -> dict[str, str]:
+    """Charity register entries (IRI -> why) that are not the supplier's: the supplier is a
+    company and the register gives the charity another company number, or none."""
+    companies = _ordinary_companies(records)
+    out: dict[str, str] = {}
+    if not companies:
+        return out
+    for entry in entries:
+        if entry.kind != "charities" or entry.get("company") in companies:
+            continue
+        said = (f"is company {entry.get('company').removeprefix(COMPANY)}" if entry.get("company")
+                else "gives it no company number")
+        out[entry.iri] = (f"not the supplier's own: the register of charities says {entry.org_id} {said}, and the "
+                          f"supplier is company {', '.join(sorted(c.removeprefix(COMPANY) for c in companies))}")
     return out
 
 
@@ -145,8 +210,13 @@ def classify(records: list[SupplierRecord], council_gss: str | None = None,
         from catalogue.linking.register_classes import register_evidence, removed_charities
 
         entries = registers.matched(records)
-        removed = removed_charities(entries)
-        found.append((None, register_evidence(entries)))
+        others = _charities_not_own(records, entries)
+        removed = removed_charities([e for e in entries if e.iri not in others])
+        pieces = register_evidence(entries)
+        for evidence in pieces:
+            if why := next((others[d] for d in sorted(evidence.datasets) if d in others), ""):
+                evidence.accepted, evidence.conflict = False, why
+        found.append((None, pieces))
     for _, pieces in found:
         for evidence in pieces:
             key = (evidence.cls, evidence.source, evidence.reason)
@@ -157,6 +227,8 @@ def classify(records: list[SupplierRecord], council_gss: str | None = None,
                 known.records += evidence.records
                 known.names += [n for n in evidence.names if n not in known.names]
                 known.datasets |= evidence.datasets
+                if evidence.accepted and not known.accepted:  # one record gives it as its own
+                    known.accepted, known.conflict = True, ""
                 if evidence.confidence is not None:
                     known.confidence = max(known.confidence or 0, evidence.confidence)
     evidence = sorted(merged.values(), key=lambda e: (_rank(e.cls), -(e.confidence or 0), e.reason))
@@ -192,10 +264,10 @@ def not_own_charity_numbers(evidence: list[Evidence], council_gss: str | None) -
                    (e.cls == "publicBody" and e.protected))), None)
     company = next((e for e in evidence if e.source == "register" and e.reason.startswith(NOT_VCSE)), None)
     for e in evidence:
-        if e.cls != "vcse" or e.source != "registeredIdentifier" or e.column != CHARITY_COLUMN or not e.accepted:
+        if e.cls != "vcse" or e.source != "registeredIdentifier" or e.column != CHARITY_COLUMN:
             continue
-        if public is not None:
+        if company is not None:  # the register's word on the legal form is the strongest reason
+            e.accepted, e.conflict = False, f"not the supplier's own: the register says {company.reason}"
+        elif public is not None and e.accepted:
             e.accepted, e.conflict = False, (f"not the body's own: a charity number beside a public body "
                                              f"(its linked charity's); {public.note}")
-        elif company is not None:
-            e.accepted, e.conflict = False, f"not the supplier's own: the register says {company.reason}"

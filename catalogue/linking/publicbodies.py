@@ -43,12 +43,12 @@ class Pattern:
 
 
 @lru_cache(maxsize=1)
-def _table() -> tuple[tuple[Pattern, ...], re.Pattern, dict[str, Pattern]]:
-    names, schemes, not_school = [], {}, []
+def _table() -> tuple[tuple[Pattern, ...], re.Pattern, dict[str, Pattern], re.Pattern]:
+    names, schemes, not_school, not_body = [], {}, [], []
     with open(DATA, encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            if row["match"] == "not_school":
-                not_school.append(row["pattern"])
+            if row["match"] in ("not_school", "not_body"):
+                (not_school if row["match"] == "not_school" else not_body).append(row["pattern"])
                 continue
             entry = Pattern(re.compile(row["pattern"]), row["kind"], float(row["confidence"]),
                             row["protected"] == "yes")
@@ -56,7 +56,7 @@ def _table() -> tuple[tuple[Pattern, ...], re.Pattern, dict[str, Pattern]]:
                 schemes[row["pattern"]] = entry
             else:
                 names.append(entry)
-    return tuple(names), re.compile("|".join(not_school)), schemes
+    return tuple(names), re.compile("|".join(not_school)), schemes, re.compile("|".join(not_body))
 
 
 def public_scheme(org_id: str) -> Pattern | None:
@@ -128,13 +128,24 @@ def _council_key(key: str) -> str:
 
 def public_body_pattern(parsed: ParsedName) -> Pattern | None:
     """The kind of public body the name says it is (with how sure, and whether the name is
-    one the law reserves to public bodies), else ``None``."""
+    one the law reserves to public bodies), else ``None``.
+
+    A name that merely contains a public body's name is not that body: a word of another
+    kind of establishment outside the words that matched ("X University Nursery", "NHS
+    Street Dental Practice", a students' union, a trading company) makes it that
+    establishment (``not_body`` in the data file), and a university is named only by a
+    name that ends in "University" or is "University of" a place."""
     key = parsed.key
     if parsed.forms & {"plc", "llp", "cic"}:
         return None
-    names, not_school, _ = _table()
+    names, not_school, _, not_body = _table()
     for entry in names:
-        if not entry.pattern.search(key):
+        found = entry.pattern.search(key) or entry.pattern.search(parsed.core)
+        if not found:
+            continue
+        text = found.string  # a pattern of a whole name (``^...$``) leaves no words outside it
+        outside = text if entry.pattern.pattern.startswith("^") else f"{text[:found.start()]} {text[found.end():]}"
+        if not_body.search(outside):
             continue
         if entry.kind == "state school or academy":
             trust = re.search(r"\bacadem(y|ies) trust\b|\bmulti academy\b", key)

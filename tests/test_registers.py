@@ -149,14 +149,15 @@ def test_classes_come_from_the_registers_by_the_official_definitions(synthetic_s
 def test_every_register_claim_names_its_register_identifier_and_date(synthetic_store):
     micro = _row(synthetic_store, "Synthetic Micro Trading Ltd")
     assert micro["size_evidence"].startswith("files micro entity accounts")
-    assert micro["size_evidence"].endswith("(Companies House GB-COH-99000001, 2025-03-31)")  # accounts made up to
+    assert micro["size_evidence"].endswith("(Companies House GB-COH-99000001, 2025-03-31) (settled by the register)")
     cic = _row(synthetic_store, "Synthetic Community CIC")
-    assert cic["vcse_evidence"].endswith("(Companies House GB-COH-99000004, 2099-01-01)")  # the extract's date
+    assert cic["vcse_evidence"].endswith("(Companies House GB-COH-99000004, 2099-01-01) (settled by the register)")
     company = _row(synthetic_store, "Synthetic Charitable Company")
     assert company["vcse_evidence"] == ("a registered charity (Charitable company) "
-                                        "(Charity Commission register GB-CHC-9900005, 2099-01-02)")
+                                        "(Charity Commission register GB-CHC-9900005, 2099-01-02) (settled by the register)")
     flagged = _row(synthetic_store, "Synthetic Full Accounts PLC")
-    assert flagged["size_evidence"] == "an SME, flagged by E08000036 (suppliers file)"
+    assert flagged["size_evidence"].startswith("an SME, flagged by E08000036 (suppliers file); the register is silent "
+                                               "on size, so this stands (size unknown: files full accounts")
     large = _row(synthetic_store, "Synthetic Large Charity")
     assert "£50,000,000 is above PPN 001's £44m" in large["size_evidence"]
     removed = _row(synthetic_store, "Synthetic Removed Charity")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from catalogue.linking.precedence import TIER_NAMES
+from catalogue.linking.precedence import TIER_NAMES, said_by
 from catalogue.linking.records import csv_rows
 from catalogue.store import Store
 from catalogue.store.sparql_text import iri as q
@@ -54,8 +54,17 @@ class Classification:
     def conflicts(self) -> list[Piece]:
         return [p for p in self.evidence if not p.accepted and p.conflict]
 
+    @property
+    def settled(self) -> dict[str, str]:
+        """What settled size and VCSE, word for word as the crosswalk's ``size_evidence`` and
+        ``vcse_evidence`` say it (``precedence.said_by``)."""
+        keys = {CLASS_LABELS.get(k, k): k for k in CLASS_LABELS}
+        classes = {keys.get(c, c) for c in self.classes}
+        return {"size": said_by("size", classes, self.evidence),
+                "vcse": said_by("vcse", classes, self.evidence)}
+
     def to_json(self) -> dict:
-        return {"classes": self.classes, "evidence": [
+        return {"classes": self.classes, "settled": self.settled, "evidence": [
             {"class": p.cls, "source": p.source, "precedence": p.level, "confidence": p.confidence,
              "accepted": p.accepted, "note": p.note, "conflict": p.conflict or None, "column": p.column or None,
              "rows": p.rows} for p in self.evidence]}

@@ -21,13 +21,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from catalogue.linking import precedence
+from catalogue.linking.precedence import NOT_VCSE
 from catalogue.linking.names import parse
 from catalogue.linking.publicbodies import public_body_pattern, public_scheme
 from catalogue.linking.records import COMPANY, SupplierRecord
 
 CHARITY_COLUMN = "charity number"
-#: How a register's note that a company's legal form is not a VCSE form begins.
-NOT_VCSE = "not a VCSE legal form"
 #: Confidence by source (documented in ontology/linking.ttl and the README).
 COUNCIL_FLAG, SELF_DECLARATION = 0.8, 0.5
 CLASSES = ("sme", "largeEnterprise", "vcse", "publicBody", "individual")

@@ -13,45 +13,45 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from catalogue import iris
 from catalogue.store.paging import all_rows
-from catalogue.linking.register_classes import NOT_VCSE
+from catalogue.linking.precedence import NOT_VCSE, said_by
 from catalogue.store import Store
 from catalogue.store.sparql_text import iri as q
 from catalogue.vocab import RDFS, SV
 
 COLUMNS = ("sme", "vcse", "public_body", "size_evidence", "vcse_evidence", "postcode", "local_authority", "local")
-REGISTER = str(SV.registerSource)
-SIZE_WORDS = ("accounts", "income", "size")
+
+
+class Said(NamedTuple):
+    """One piece of class evidence as the links graph holds it."""
+
+    cls: str
+    source: str
+    accepted: bool
+    confidence: float
+    note: str
+    conflict: str = ""
 
 
 @dataclass
 class Facts:
     classes: set[str] = field(default_factory=set)
-    evidence: list[tuple[str, str, bool, float, str]] = field(default_factory=list)  # class, source, accepted, conf, note
+    evidence: list[Said] = field(default_factory=list)
     postcode: str = ""
     local_authority: str = ""
     county: str = ""
 
-    def _best(self, classes: tuple[str, ...], also=lambda note: False) -> str:
-        """The accepted evidence that decided (registers first, then by confidence), else a
-        register's note of why it is unknown."""
-        found = [e for e in self.evidence if e[2] and e[0] in classes and e[0] in self.classes]
-        found = found or [e for e in self.evidence if e[2] and e[0] == "unknownClass" and also(e[4])]
-        found.sort(key=lambda e: (e[1] != REGISTER, -e[3], e[4]))
-        return found[0][4] if found else ""
-
     def columns(self, council: str) -> tuple[str, ...]:
         c = self.classes
         sme = "yes" if "sme" in c else "no" if c & {"largeEnterprise", "publicBody"} else "unknown"
-        not_vcse = any(e[0] == "unknownClass" and e[4].startswith(NOT_VCSE) for e in self.evidence)
+        not_vcse = any(e.cls == "unknownClass" and e.note.startswith(NOT_VCSE) for e in self.evidence)
         vcse = "yes" if "vcse" in c else "no" if c & {"publicBody", "individual"} or not_vcse else "unknown"
         public = "yes" if "publicBody" in c else "no" if c & {"sme", "largeEnterprise", "vcse", "individual"} else "unknown"
-        size = self._best(("sme", "largeEnterprise"), lambda note: any(w in note for w in SIZE_WORDS))
-        if not size and "publicBody" in c:
-            size = "a public body: never counted as an SME"
-        vcse_note = self._best(("vcse",), lambda note: note.startswith(NOT_VCSE) or "charit" in note)
+        size = said_by("size", c, self.evidence)
+        vcse_note = said_by("vcse", c, self.evidence)
         local = "unknown"
         if self.local_authority:
             local = "yes" if council in (self.local_authority, self.county) else "no"
@@ -67,12 +67,13 @@ def organisation_facts(store: Store, graph: str | None) -> dict[str, Facts]:
     for row in all_rows(store, f"SELECT ?org ?c WHERE {{ GRAPH {g} {{ ?org {q(SV.socialValueClass)} ?c }} }}",
                         order="?org ?c"):
         facts[row["org"]].classes.add(row["c"].rsplit("#", 1)[-1])
-    for row in all_rows(store, f"""SELECT ?org ?c ?source ?accepted ?conf ?note WHERE {{ GRAPH {g} {{
+    for row in all_rows(store, f"""SELECT ?org ?c ?source ?accepted ?conf ?note ?conflict WHERE {{ GRAPH {g} {{
             ?org {q(SV.classEvidence)} ?e . ?e {q(SV.evidenceFor)} ?c ; {q(SV.evidenceSource)} ?source ;
-            {q(SV.accepted)} ?accepted ; {q(RDFS.comment)} ?note . OPTIONAL {{ ?e {q(SV.confidence)} ?conf }} }} }}""",
-                        order="?org ?e"):
-        facts[row["org"]].evidence.append((row["c"].rsplit("#", 1)[-1], row["source"], row["accepted"] == "true",
-                                           float(row.get("conf") or 0), row["note"]))
+            {q(SV.accepted)} ?accepted ; {q(RDFS.comment)} ?note . OPTIONAL {{ ?e {q(SV.confidence)} ?conf }}
+            OPTIONAL {{ ?e {q(SV.conflict)} ?conflict }} }} }}""", order="?org ?e"):
+        facts[row["org"]].evidence.append(Said(row["c"].rsplit("#", 1)[-1], row["source"],
+                                               row["accepted"] in ("true", "1"), float(row.get("conf") or 0),
+                                               row["note"], row.get("conflict") or ""))
     prefix = iris.geography("")
     for row in all_rows(store, f"""SELECT ?org ?pc ?la ?county WHERE {{ GRAPH {g} {{
             ?org {q(SV.localAuthorityArea)}|{q(SV.registeredPostcode)} ?any .

@@ -29,6 +29,8 @@ EXCLUSIVE = (("publicBody", "sme"), ("publicBody", "vcse"), ("publicBody", "larg
              ("publicBody", "individual"), ("individual", "vcse"), ("individual", "largeEnterprise"),
              ("sme", "largeEnterprise"))
 NOT_SME_FLAG = ("councilFlag", "selfDeclaration")
+#: How a register's note that a company's legal form is not a VCSE form begins.
+NOT_VCSE = "not a VCSE legal form"
 
 
 def tier(evidence) -> int:
@@ -86,3 +88,52 @@ def settle(evidence: list) -> None:
             continue
         winner, loser = (best_a, b) if level_a < level_b else (best_b, a)
         _reject(evidence, loser, f"outweighed by {TIER_NAMES[tier(winner)]}: {winner.note}")
+
+
+#: The classes each aspect of a crosswalk row settles, and the words of a register's note
+#: that is about size (its accounts category, income) rather than legal form.
+ASPECTS = {"size": ("sme", "largeEnterprise"), "vcse": ("vcse",)}
+SIZE_WORDS = ("size", "accounts", "income")
+REGISTER_SOURCE = "register"
+
+
+def _source(piece) -> str:
+    local = str(piece.source).rsplit("#", 1)[-1]
+    return local[:-len("Source")] if local.endswith("Source") else local
+
+
+def _about(aspect: str, note: str) -> bool:
+    return any(w in note for w in SIZE_WORDS) == (aspect == "size")
+
+
+def said_by(aspect: str, classes, evidence: list) -> str:
+    """One line saying what settled ``aspect`` (``size`` or ``vcse``) of an organisation:
+
+    - a register that settles it wins: "... (settled by the register)";
+    - a register that is silent on it (its entry gives no accounts category, no legal form
+      that decides) leaves the weaker evidence standing, and the line says so;
+    - nothing accepted: the register's word on why it is unknown (or that it is not a VCSE
+      form), else the evidence set aside and why, else "".
+
+    ``evidence`` holds objects with ``cls``, ``source``, ``accepted``, ``confidence``,
+    ``note`` and ``conflict`` (the links graph's ``sv:ClassEvidence``), so the crosswalk
+    and the organisation page say the same."""
+    wanted = ASPECTS[aspect]
+    used = sorted((e for e in evidence if e.accepted and e.cls in wanted and e.cls in classes),
+                  key=lambda e: (TIERS.get(_source(e), 4), -float(e.confidence or 0), e.note))
+    register = [e for e in evidence if _source(e) == REGISTER_SOURCE and e.cls == "unknownClass"
+                and _about(aspect, e.note)]
+    decided = [e for e in register if e.note.startswith(NOT_VCSE)] if aspect == "vcse" else []
+    if used and _source(used[0]) == REGISTER_SOURCE:
+        return f"{used[0].note} (settled by the register)"
+    if decided:
+        return f"{decided[0].note} (settled by the register)"
+    if used:
+        silent = f"; the register is silent on {aspect}, so this stands ({register[0].note})" if register else ""
+        return f"{used[0].note}{silent}"
+    if "publicBody" in classes:
+        return "a public body: never counted as an SME" if aspect == "size" else "a public body, not a VCSE"
+    if register:
+        return register[0].note
+    aside = [e for e in evidence if not e.accepted and e.cls in wanted]
+    return f"unknown: {aside[0].note} set aside ({aside[0].conflict})" if aside else ""

@@ -110,9 +110,11 @@ def organisation_json(key: str):
     data = _profile(iri)
     if data.retired_for:
         return jsonify({"organisation": iri, "retired_for": data.retired_for})
+    settled = organisation_classification(iri)
     return jsonify({"organisation": iri, "label": data.label, "identifiers": data.identifiers,
                     "classes": data.classes, "postcodes": sorted(data.postcodes),
-                    "registry": registry.as_json(_registry(data))})
+                    "registry": registry.as_json(_registry(data)),
+                    "classification": settled.to_json() if settled else None})
 
 
 def organisation_page(iri: str, graph, match) -> str:

@@ -17,24 +17,13 @@ predecessors (councils with no predecessors in the file existed before any file 
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
+from catalogue.council_areas import CHANGES, Change, read_changes  # the one reader of the changes file
 from loaders.councils import register
 
-CHANGES = Path(__file__).resolve().parent / "data" / "council_changes.csv"
-
-
-@dataclass(frozen=True)
-class Change:
-    predecessor: str
-    successor: str
-    date: str  # the successor's first day (ISO)
-    how: str  # merged | split | continued
-    legislation: str
+__all__ = ["CHANGES", "Change", "Succession", "succession"]
 
 
 class Succession:
@@ -110,9 +99,7 @@ class Succession:
 @lru_cache(maxsize=1)
 def succession() -> Succession:
     """The changes in ``council_changes.csv`` and the register's end dates."""
-    with open(CHANGES, encoding="utf-8", newline="") as handle:
-        changes = [Change(r["predecessor"].strip(), r["successor"].strip(), r["date"].strip(), r["how"].strip(),
-                          r["legislation"].strip()) for r in csv.DictReader(handle)]
+    changes = list(read_changes())
     councils = register().councils
     return Succession(changes, {c.gss: c.end_date for c in councils if c.end_date},
                       {c.gss: c.short_name for c in councils})

@@ -162,3 +162,31 @@ def test_odd_arts_self_declared_size_stands_where_the_register_is_silent_and_say
     assert odd["size_evidence"].startswith("an SME, the supplier declared to E08000006 (contracts file)")
     assert "the register is silent on size, so this stands (size unknown: no accounts category " \
            "(Companies House GB-COH-CE016832" in odd["size_evidence"]
+
+
+# ---------------------------------------------------------------- local through time
+
+
+@pytest.mark.parametrize("place, council, inside", [
+    ("E07000165", "E06000065", True),  # Harrogate's postcode, paid by North Yorkshire Council after 2023
+    ("E07000165", "E07000165", True),  # and by Harrogate before
+    ("E06000065", "E07000165", None),  # a newer directory's North Yorkshire: which district is not known
+    ("E10000023", "E06000065", True),  # the county continued as the unitary council
+    ("E08000035", "E08000036", False),  # Leeds is not Wakefield
+])
+def test_a_postcode_in_an_abolished_district_is_local_to_its_successor(place, council, inside):
+    from catalogue.council_areas import within
+    from catalogue.linking.crosswalk_classes import COLUMNS, Facts
+
+    assert within(place, council) is inside
+    local = dict(zip(COLUMNS, Facts(local_authority=place).columns(council)))["local"]
+    assert local == {True: "yes", False: "no", None: "unknown"}[inside]
+
+
+def test_council_times_reads_the_one_changes_file():
+    """The loaders' dated succession and the areas pages read are built on one reader."""
+    from catalogue import council_areas
+    from loaders import council_times
+
+    assert council_times.succession().changes == list(council_areas.read_changes())
+    assert council_times.succession().same_area("E07000165", "E06000065")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from catalogue import iris
+from catalogue.council_areas import within
 from catalogue.store.paging import all_rows
 from catalogue.linking.precedence import NOT_VCSE, said_by
 from catalogue.store import Store
@@ -53,8 +54,9 @@ class Facts:
         size = said_by("size", c, self.evidence)
         vcse_note = said_by("vcse", c, self.evidence)
         local = "unknown"
-        if self.local_authority:
-            local = "yes" if council in (self.local_authority, self.county) else "no"
+        if self.local_authority:  # an abolished district lies in its successor's area (``council_areas``)
+            found = [within(area, council) for area in (self.local_authority, self.county) if area]
+            local = "yes" if True in found else "unknown" if None in found else "no"
         return (sme, vcse, public, size, vcse_note, self.postcode, self.local_authority, local)
 
 

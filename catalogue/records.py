@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
 
@@ -57,6 +58,7 @@ class RecordInput:
     issues: list  # LoadIssue (warnings, and violations of skipped rows)
     series: str | None = None  # the council's dcat:DatasetSeries of this kind
     invalid_rows: list = field(default_factory=list)  # LoadIssue: rows left out by --skip-invalid-rows
+    columns: dict = field(default_factory=dict)  # field -> column title as the header row gives it
 
 
 def now() -> datetime:
@@ -111,6 +113,13 @@ def record_graph(r: RecordInput) -> Graph:
         g.add((period, RDF.type, DCTERMS.PeriodOfTime))
         g.add((period, DCAT.startDate, _date_literal(r.first_date)))
         g.add((period, DCAT.endDate, _date_literal(r.last_date)))
+
+    for name, title in sorted(r.columns.items()):  # so evidence can name the column as published
+        column = URIRef(f"{r.dataset}#column-{quote(name, safe='')}")
+        g.add((ds, SV.sourceColumn, column))
+        g.add((column, RDF.type, SV.SourceColumn))
+        g.add((column, SV.columnField, Literal(name)))
+        g.add((column, SV.column, Literal(title)))
 
     g.add((ds, DCAT.distribution, source))
     g.add((source, RDF.type, DCAT.Distribution))

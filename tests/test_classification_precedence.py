@@ -143,7 +143,7 @@ def test_the_organisation_page_shows_the_settled_class_the_evidence_and_the_conf
     assert "Settled class: <strong>public body</strong>" in section
     assert "2 pieces of evidence set aside" in section
     assert "row 250 of contracts-register-2022-07.csv" in section  # file, row and column of the evidence
-    assert "charity number column" in section
+    assert "column &#34;Company Number&#34; of contracts-register-2022-07.csv" in section  # the header as written
 
 
 def test_social_value_bars_went_above_100_percent(linked_client):

@@ -190,3 +190,23 @@ def test_council_times_reads_the_one_changes_file():
 
     assert council_times.succession().changes == list(council_areas.read_changes())
     assert council_times.succession().same_area("E07000165", "E06000065")
+
+
+# ---------------------------------------------------------------- the column as the council wrote it
+
+
+def test_evidence_names_the_exact_header_and_file_on_page_json_and_crosswalk(linked_store, linked_client):
+    """Wakefield heads its column "Charity Number", Salford's contracts register "SME
+    Supplier?": the evidence says so, not "charity number column" or "self-declared"."""
+    rows = [r for r in _crosswalk_csv(linked_client) if r["supplier_name"] == "MOTT MACDONALD LTD"]
+    assert 'read from column "Charity Number" of 2018-Q4.csv' in rows[0]["vcse_evidence"]
+    doc = rows[0]["organisation"].replace(BASE + "id/", "/doc/")
+    evidence = linked_client.get(doc + ".json").get_json()["classification"]["evidence"]
+    charity = next(e for e in evidence if e["class"] == "vcse")
+    assert charity["where"] == 'column "Charity Number" of 2018-Q4.csv'
+    page = linked_client.get(doc).get_data(as_text=True)
+    assert "column &#34;Charity Number&#34; of 2018-Q4.csv" in page or 'column "Charity Number" of 2018-Q4.csv' in page
+    salford = [r for r in _crosswalk_csv(linked_client) if r["council"] == "E08000006" and r["sme"] == "yes"
+               and "declared" in r["size_evidence"]]
+    assert salford and all('column "SME Supplier?" of contracts-register-2022-07.csv' in r["size_evidence"]
+                           for r in salford)

@@ -156,8 +156,9 @@ def test_every_register_claim_names_its_register_identifier_and_date(synthetic_s
     assert company["vcse_evidence"] == ("a registered charity (Charitable company) "
                                         "(Charity Commission register GB-CHC-9900005, 2099-01-02) (settled by the register)")
     flagged = _row(synthetic_store, "Synthetic Full Accounts PLC")
-    assert flagged["size_evidence"].startswith("an SME, flagged by E08000036 (suppliers file); the register is silent "
-                                               "on size, so this stands (size unknown: files full accounts")
+    assert flagged["size_evidence"].startswith('an SME, flagged by E08000036 (suppliers file); read from column "SME" of '
+                                               "suppliers-synthetic.csv; the register is silent on size, so this stands "
+                                               "(size unknown: files full accounts")
     large = _row(synthetic_store, "Synthetic Large Charity")
     assert "£50,000,000 is above PPN 001's £44m" in large["size_evidence"]
     removed = _row(synthetic_store, "Synthetic Removed Charity")

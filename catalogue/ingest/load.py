@@ -242,7 +242,7 @@ def finish(store: Store, report: LoadReport, done: Streamed, *, base: str, licen
         triples=report.triples, started=done.started, ended=now(), issued=previous.get("issued"),
         first_date=done.first_date, last_date=done.last_date,
         skipped=report.skipped, issues=report.issues, invalid_rows=report.invalid_rows,
-        series=iris.series(base, done.council_gss, done.kind),
+        series=iris.series(base, done.council_gss, done.kind), columns=dict(report.columns),
     )
     catalogued = record_graph(record)
     catalogued += history.change_graph(change)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from catalogue.linking.precedence import TIER_NAMES, said_by
+from catalogue.linking.precedence import READ_FROM, TIER_NAMES, said_by
 from catalogue.linking.records import csv_rows
 from catalogue.store import Store
 from catalogue.store.sparql_text import iri as q
@@ -44,6 +44,12 @@ class Piece:
     def label(self) -> str:
         return CLASS_LABELS.get(self.cls, self.cls)
 
+    @property
+    def where(self) -> str:
+        """The columns as the councils' files head them ('column "Charity Number" of
+        2018-Q4.csv'), as ``svcat link`` wrote them at the end of the note."""
+        return self.note.rsplit(READ_FROM, 1)[1] if READ_FROM in self.note else ""
+
 
 @dataclass
 class Classification:
@@ -67,6 +73,7 @@ class Classification:
         return {"classes": self.classes, "settled": self.settled, "evidence": [
             {"class": p.cls, "source": p.source, "precedence": p.level, "confidence": p.confidence,
              "accepted": p.accepted, "note": p.note, "conflict": p.conflict or None, "column": p.column or None,
+             "where": p.where or None,
              "rows": p.rows} for p in self.evidence]}
 
 

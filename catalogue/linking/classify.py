@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from catalogue.linking import precedence
-from catalogue.linking.precedence import NOT_VCSE
+from catalogue.linking.precedence import NOT_VCSE, READ_FROM
 from catalogue.linking.names import parse
 from catalogue.linking.publicbodies import public_body_pattern, public_scheme
 from catalogue.linking.records import COMPANY, SupplierRecord
@@ -63,6 +63,7 @@ class Evidence:
     column: str = ""  # the kind of column of the supplier's own record it was read from
     conflict: str = ""  # why it is not used: what outweighed it (``precedence``)
     protected: bool = False  # a public-body name the law reserves to public bodies
+    where: set[str] = field(default_factory=set)  # 'column "Charity Number" of 2018-Q4.csv' (as published)
 
     @property
     def tier(self) -> int:
@@ -71,12 +72,22 @@ class Evidence:
 
     @property
     def note(self) -> str:
-        """Plain English: the reason and up to three names it was found in."""
+        """Plain English: the reason, up to three names it was found in, and the columns as
+        the councils' files head them."""
+        found = ""
+        if self.where:
+            shown = sorted(self.where)
+            found = f"{READ_FROM}{', '.join(shown[:3])}{f' and {len(shown) - 3} more' if len(shown) > 3 else ''}"
         if not self.names:
-            return self.reason
+            return self.reason + found
         shown = ", ".join(repr(n) for n in self.names[:3])
         more = f" and {len(self.names) - 3} more" if len(self.names) > 3 else ""
-        return f"{self.reason}: {shown}{more}"
+        return f"{self.reason}: {shown}{more}{found}"
+
+
+def _where(record: SupplierRecord, fields: tuple[str, ...]) -> set[str]:
+    """Where the record's files hold the first of ``fields`` any of them has."""
+    return next((set(record.columns[f].values()) for f in fields if record.columns.get(f)), set())
 
 
 def _record_evidence(record: SupplierRecord, council_gss: str | None) -> list[Evidence]:
@@ -87,19 +98,22 @@ def _record_evidence(record: SupplierRecord, council_gss: str | None) -> list[Ev
             if org_id.startswith(scheme):
                 out.append(Evidence("vcse", "registeredIdentifier", 0.95,
                                     f"registered charity {org_id} ({register})", column=CHARITY_COLUMN,
-                                    accepted=not not_own, conflict=not_own))
+                                    accepted=not not_own, conflict=not_own,
+                                    where=_where(record, ("charity_number", "org_identifier", "company_number"))))
+        company = _where(record, ("company_number", "org_identifier"))
         if org_id.startswith(("GB-COH-CE", "GB-COH-CS")):
             out.append(Evidence("vcse", "registeredIdentifier", 0.95,
                                 f"{org_id} is a charitable incorporated organisation at Companies House",
-                                column="company number"))
+                                column="company number", where=company))
         elif org_id.startswith(("GB-COH-RS", "GB-COH-IP", "GB-MPR-")):
             out.append(Evidence("vcse", "registeredIdentifier", 0.6,
                                 f"{org_id} is a registered society (co-operative or community benefit society)",
-                                column="company number"))
+                                column="company number", where=company))
         elif scheme := public_scheme(org_id):
             out.append(Evidence("publicBody", "registeredIdentifier", scheme.confidence,
                                 f"{org_id} is an identifier of a {scheme.kind}", column="organisation identifier",
-                                protected=scheme.protected))
+                                protected=scheme.protected,
+                                where=_where(record, ("org_identifier", "company_number", "charity_number"))))
     for flag in record.flags:
         self_declared = flag.kind in SELF_DECLARED_KINDS
         source = "selfDeclaration" if self_declared else "councilFlag"
@@ -112,7 +126,9 @@ def _record_evidence(record: SupplierRecord, council_gss: str | None) -> list[Ev
             cls, reason = "vcse", f"VCSE, {who}{record.council} ({flag.kind} file)"
         else:
             continue  # "not VCSE" is no evidence for any class
-        out.append(Evidence(cls, source, confidence, reason, datasets={flag.dataset}, column=f"{flag.name} flag"))
+        where = record.columns.get(flag.name, {}).get(flag.dataset)
+        out.append(Evidence(cls, source, confidence, reason, datasets={flag.dataset}, column=f"{flag.name} flag",
+                            where={where} if where else set()))
     if record.name:
         out += _name_evidence(record.name, council_gss)
     for evidence in out:
@@ -226,6 +242,7 @@ def classify(records: list[SupplierRecord], council_gss: str | None = None,
                 known.records += evidence.records
                 known.names += [n for n in evidence.names if n not in known.names]
                 known.datasets |= evidence.datasets
+                known.where |= evidence.where
                 if evidence.accepted and not known.accepted:  # one record gives it as its own
                     known.accepted, known.conflict = True, ""
                 if evidence.confidence is not None:

@@ -29,6 +29,8 @@ EXCLUSIVE = (("publicBody", "sme"), ("publicBody", "vcse"), ("publicBody", "larg
              ("publicBody", "individual"), ("individual", "vcse"), ("individual", "largeEnterprise"),
              ("sme", "largeEnterprise"))
 NOT_SME_FLAG = ("councilFlag", "selfDeclaration")
+#: How a piece of evidence's note names the columns it was read from, as the files head them.
+READ_FROM = "; read from "
 #: How a register's note that a company's legal form is not a VCSE form begins.
 NOT_VCSE = "not a VCSE legal form"
 

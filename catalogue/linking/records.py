@@ -45,6 +45,8 @@ class SupplierRecord:
     datasets: set[str] = field(default_factory=set)
     #: The last day its datasets cover (ISO; capped at today): the date a council it names is read on.
     last_date: str = ""
+    #: Field -> dataset -> where its file holds it: 'column "Charity Number" of 2018-Q4.csv'.
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def company_numbers(self) -> set[str]:
@@ -101,9 +103,26 @@ def read_records(store: Store, base: str, only: list[str] | None = None) -> dict
             name = "sme" if p == str(SV.smeFlag) else "vcse"
             record.flags.add(Flag(name, o in ("true", "1"), row["ds"], kind))
     ends = dataset_ends(store, base)
+    columns = source_columns(store, base)
     for record in records.values():
         record.last_date = max((ends.get(d, "") for d in record.datasets), default="")
+        for dataset in record.datasets:
+            for name, where in columns.get(dataset, {}).items():
+                record.columns.setdefault(name, {})[dataset] = where
     return {iri: records[iri] for iri in sorted(records)}  # a stable order makes linking repeatable
+
+
+def source_columns(store: Store, base: str) -> dict[str, dict[str, str]]:
+    """Dataset IRI -> field -> 'column "<title as published>" of <file>': where a file held
+    each field, so class evidence names the column as the council wrote it."""
+    rows = all_rows(store, f"""SELECT ?ds ?field ?title ?file WHERE {{ GRAPH {q(iris.catalogue_graph(base))} {{
+        ?ds {q(SV.sourceColumn)} ?c . ?c {q(SV.columnField)} ?field ; {q(SV.column)} ?title .
+        OPTIONAL {{ ?ds {q(DCAT.distribution)}/{q(DCTERMS.title)} ?file }} }} }}""", "?ds ?field ?title ?file")
+    out: dict[str, dict[str, str]] = {}
+    for r in rows:
+        where = f'column "{r["title"]}"' + (f' of {r["file"]}' if r.get("file") else "")
+        out.setdefault(r["ds"], {})[r["field"]] = where
+    return out
 
 
 def dataset_ends(store: Store, base: str) -> dict[str, str]:

@@ -89,13 +89,18 @@ def test_a_register_charity_that_is_another_company_is_not_the_supplier():
     """With the registers loaded, the charity the number leads to is the supplier's only
     when the register of charities gives it the supplier's company number."""
     charity = Entry("urn:chc", "GB-CHC-275040", "charities", "urn:ds", facts={"status": "Registered", "income": "5000"})
-    registers = Registers(entries={"GB-CHC-275040": charity})
+    company = Entry("urn:coh", "GB-COH-01243967", "companies-house", "urn:ds2", facts={"category": ""})
+    registers = Registers(entries={"GB-CHC-275040": charity, "GB-COH-01243967": company})
+    record = SupplierRecord("urn:r", WAKEFIELD, "MOTT MACDONALD LTD", org_ids={"GB-COH-01243967", "GB-CHC-275040"})
+    _, evidence = classify([record], registers=registers)  # blanks in both registers say nothing either way
+    assert [e.accepted for e in evidence if e.source == "register" and e.cls == "vcse"] == [True]
+    company.facts["category"] = "Private Limited Company"
     record = SupplierRecord("urn:r", WAKEFIELD, "MOTT MACDONALD LTD", org_ids={"GB-COH-01243967", "GB-CHC-275040"})
     classes, evidence = classify([record], registers=registers)
     assert "vcse" not in classes and "sme" not in classes
     register = [e for e in evidence if e.source == "register" and e.cls in ("vcse", "sme")]
     assert register and not any(e.accepted for e in register)
-    assert "gives it no company number" in register[0].conflict
+    assert "gives it no company number, and Companies House says" in register[0].conflict
     charity.facts["company"] = "GB-COH-01243967"  # the register says the charity is that company
     classes, _ = classify([record], registers=registers)
     assert "vcse" in classes

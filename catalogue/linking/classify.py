@@ -171,17 +171,25 @@ def charity_number_not_own(record: SupplierRecord) -> str:
 
 def _charities_not_own(records: list[SupplierRecord], entries: list) -> dict[str, str]:
     """Charity register entries (IRI -> why) that are not the supplier's: the supplier is a
-    company and the register gives the charity another company number, or none."""
+    company and the register of charities gives the charity another company number, or
+    none while Companies House says what the supplier's company is (a charity the register
+    gives no company number is not incorporated as that company). A blank in both says
+    nothing either way."""
     companies = _ordinary_companies(records)
     out: dict[str, str] = {}
     if not companies:
         return out
+    known = [e for e in entries if e.kind == "companies-house" and e.org_id in companies and e.get("category")]
     for entry in entries:
         if entry.kind != "charities" or entry.get("company") in companies:
             continue
-        said = (f"is company {entry.get('company').removeprefix(COMPANY)}" if entry.get("company")
-                else "gives it no company number")
-        out[entry.iri] = (f"not the supplier's own: the register of charities says {entry.org_id} {said}, and the "
+        if entry.get("company"):
+            said = f"is company {entry.get('company').removeprefix(COMPANY)}"
+        elif known:
+            said = f"gives it no company number, and Companies House says {known[0].org_id} is a {known[0].get('category')}"
+        else:
+            continue
+        out[entry.iri] = (f"not the supplier's own: the register of charities says {entry.org_id} {said}; the "
                           f"supplier is company {', '.join(sorted(c.removeprefix(COMPANY) for c in companies))}")
     return out
 

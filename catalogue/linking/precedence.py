@@ -138,4 +138,4 @@ def said_by(aspect: str, classes, evidence: list) -> str:
     if register:
         return register[0].note
     aside = [e for e in evidence if not e.accepted and e.cls in wanted]
-    return f"unknown: {aside[0].note} set aside ({aside[0].conflict})" if aside else ""
+    return f"unknown: {aside[0].note}; set aside: {aside[0].conflict}" if aside else ""

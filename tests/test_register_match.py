@@ -138,6 +138,7 @@ def test_same_name_at_two_postcodes_is_listed_on_the_command_line_and_the_page(t
     lone = walk[("E08000036", "Synthetic Lone Widgets Ltd")]
     assert lone["register_match"] == "GB-COH-99000102" and float(lone["register_score"]) == 0.95
     assert "postcode" in lone["register_evidence"] and lone["local_authority"] == "E08000036"
+    lone_org = lone["organisation"]
     assert walk[("E08000036", "Synthetic Twin Widgets Ltd")]["register_match"] == ""
     assert [(r["supplier_name"], r["candidate"], r["score"]) for r in listed] == [
         ("Synthetic Twin Widgets Ltd", "GB-COH-99000101", 0.0)]
@@ -153,6 +154,8 @@ def test_same_name_at_two_postcodes_is_listed_on_the_command_line_and_the_page(t
 
     with open_store(path, "read") as store:
         client = create_app({"TESTING": True, "SVCAT_STORE_OBJECT": store, "SVCAT_BASE_URI": BASE}).test_client()
+        org_page = client.get("/doc/organisation/" + lone_org.rsplit("/id/organisation/", 1)[1]).get_data(as_text=True)
+        assert "matched to the register by name (score 0.95)" in org_page and "agreed: name, postcode" in org_page
         page = client.get("/organisations/ambiguous")
         assert page.status_code == 200 and "Synthetic Twin Widgets Ltd" in page.get_data(as_text=True)
         data = client.get("/organisations/ambiguous.json").get_json()

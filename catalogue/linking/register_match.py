@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from catalogue.linking.establishments import is_establishment, outward
+from catalogue.linking.place_words import is_establishment, outward
 from catalogue.linking.forest import COMPANY_FORMS
 from catalogue.linking.names import parse
 from catalogue.store import Store
@@ -152,6 +152,8 @@ def score(record, candidate: Candidate, areas: dict[str, dict[str, str]]) -> tup
 def decide(records, found: dict[str, list[Candidate]], areas) -> tuple[dict[str, NameMatch], dict[str, Ambiguous]]:
     """Each record's match, or why it is ambiguous."""
     matches, ambiguous = {}, {}
+    if not found:
+        return matches, ambiguous
     for record in records:
         if record.iri not in found:
             continue

@@ -92,8 +92,9 @@ class Registers:
     def matched(self, records: list[SupplierRecord]) -> list[Entry]:
         """The entries the records' identifiers lead to (charitable companies both ways),
         and those their names matched (``register_match``)."""
-        ids = {i for r in records for i in r.org_ids} | {
-            self.by_name[r.iri].org_id for r in records if r.iri in self.by_name}
+        ids = {i for r in records for i in r.org_ids}
+        if self.by_name:
+            ids |= {self.by_name[r.iri].org_id for r in records if r.iri in self.by_name}
         found: dict[str, Entry] = {}
         for org_id in sorted(ids):
             for key in [org_id, *self.charities_of.get(org_id, ())]:
@@ -107,6 +108,8 @@ class Registers:
 
     def name_evidence(self, records: list[SupplierRecord]) -> list:
         """The records' matches by name and their ambiguous candidates, for the links graph."""
+        if not (self.by_name or self.ambiguous):
+            return []
         return [found for r in records for found in (self.by_name.get(r.iri), self.ambiguous.get(r.iri)) if found]
 
     def place(self, records: list[SupplierRecord], entries: list[Entry]) -> dict[str, str]:

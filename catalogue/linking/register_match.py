@@ -104,6 +104,8 @@ def spellings(name: str) -> set[str]:
 def candidates(store: Store, graphs: list[str], records) -> dict[str, list[Candidate]]:
     """Record IRI -> the register entries of the same normalised name, for the records
     that publish no identifier (people's names are not looked up)."""
+    if not graphs:
+        return {}
     by_spelling: dict[str, set[str]] = {}
     keys = {}
     for record in records:
@@ -113,7 +115,7 @@ def candidates(store: Store, graphs: list[str], records) -> dict[str, list[Candi
         for spelled in spellings(record.name):
             by_spelling.setdefault(spelled, set()).add(record.iri)
     found: dict[str, dict[str, Candidate]] = {}
-    if not graphs or not by_spelling:
+    if not by_spelling:
         return {}
     names = sorted(by_spelling)
     for start in range(0, len(names), CHUNK):

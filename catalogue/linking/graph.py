@@ -102,7 +102,7 @@ class Organisation:
 
 
 def best_label(records: list[SupplierRecord]) -> str:
-    """The name to show: from a record with an identifier, in mixed case, the most used."""
+    """The name to show: from a record with an identifier, not initials alone, in mixed case, the most used."""
     names: dict[str, list] = {}
     for record in records:
         if not record.name:
@@ -113,7 +113,9 @@ def best_label(records: list[SupplierRecord]) -> str:
         entry[2] = int(not record.name.isupper())
     if not names:
         return records[0].supplier_id or "Unnamed supplier"
-    return max(names, key=lambda n: (names[n][1], names[n][2], names[n][0], -len(n), n))
+    # A name of one short word (initials: "Hmrc", "DWP") only when there is no fuller one.
+    return max(names, key=lambda n: (names[n][1], not (n.isalpha() and len(n) <= 6), names[n][2], names[n][0],
+                                     -len(n), n))
 
 
 def organisation_triples(base: str, org: Organisation, activity: str) -> list[Triple]:

@@ -1,12 +1,12 @@
 """Names of one public body written differently: HMRC, HM Revenue & Customs, Her Majesty's
 Revenue and Customs; DWP and the Department for Work and Pensions; NHS England and the
-National Health Service England; the Secretary of State (SoS) for Education.
+National Health Service England; "SoS for Education" and its spelled-out form.
 
 Two general rules, their words in one data file (``data/public_name_variants.csv``),
 never a list of bodies:
 
-1. **Read alike**: "Her/His Majesty's" and "H M" read as "HM", "SoS" as "Secretary of
-   State", "National Health Service" as "NHS"..., and the small words (of, for, the,
+1. **Read alike**: "Her/His Majesty's" and "H M" read as "HM", "SoS" as the words it stands for,
+   "National Health Service" as "NHS"..., and the small words (of, for, the,
    and: "&" is already "and") left out. Names equal once so read are one body.
 2. **Initials**: a word of two to six letters without a vowel (HM, NHS, DWP, HMRC), or a
    name of one such word (DVLA, DfE), may stand for the words whose initials it spells

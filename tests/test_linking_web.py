@@ -30,7 +30,8 @@ def test_the_crosswalk_has_one_row_per_supplier_as_published(linked_client, link
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     table = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert table[0] == ["council", "supplier_name", "supplier_id", "organisation", "method", "score", "sme", "vcse",
-                        "public_body", "size_evidence", "vcse_evidence", "postcode", "local_authority", "local"]
+                        "public_body", "size_evidence", "vcse_evidence", "postcode", "local_authority", "local",
+                        "register_match", "register_score", "register_evidence"]
     records = csv_rows(linked_store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{SV.Supplier}> }}")
     assert len(table) - 1 == int(records[0]["n"])
     assert [tuple(r) for r in table[1:]] == crosswalk.rows(linked_store, BASE)

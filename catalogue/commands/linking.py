@@ -36,12 +36,15 @@ def summary(outcome) -> str:
 @click.command()
 @click.option("--decisions", "decisions_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="CSV of manual decisions (confirm, reject, assign, forget) to add before linking.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="How to print the summary.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+              help="How to print the summary (csv: with --ambiguous only).")
+@click.option("--ambiguous", is_flag=True,
+              help="Link nothing: list the register matches the last link left for a person (records whose name "
+                   "leads to register entries it would not choose between), one row per record and candidate.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
 @click.option("--force", is_flag=True, help="Re-link even if nothing changed since the last full link.")
 @click.pass_context
-def link(ctx, decisions_file, fmt, quiet, force):
+def link(ctx, decisions_file, fmt, quiet, force, ambiguous):
     """Link every council's supplier records to canonical organisations (a full re-link).
 
     Organisation IRIs stay as they were; manual decisions given before are applied
@@ -54,6 +57,10 @@ def link(ctx, decisions_file, fmt, quiet, force):
     from catalogue.linking.inputs import input_digest, stored_digest
     from catalogue.linking.run import link_all
 
+    if ambiguous:
+        return _ambiguous(ctx, fmt)
+    if fmt == "csv":
+        raise UsageProblem("--format csv lists ambiguous matches: give --ambiguous, or --format table|json")
     store = store_for(ctx, "write")
     if not (force or decisions_file):
         digest = input_digest(store, ctx.obj["base"])
@@ -76,6 +83,24 @@ def link(ctx, decisions_file, fmt, quiet, force):
     finally:
         store.close()
     click.echo(json.dumps(outcome.to_json(), indent=2) if fmt == "json" else summary(outcome))
+
+
+def _ambiguous(ctx, fmt: str) -> None:
+    """``svcat link --ambiguous``: the rows of ``/organisations/ambiguous``, as a table, CSV or JSON."""
+    from catalogue.commands.common import store_for
+    from catalogue.linking import ambiguous
+
+    store = store_for(ctx, "read")
+    try:
+        found = ambiguous.rows(store, ctx.obj["base"])
+    finally:
+        store.close()
+    if fmt == "json":
+        click.echo(json.dumps(found, indent=2))
+    elif fmt == "csv":
+        click.echo(ambiguous.as_csv(found), nl=False)
+    else:
+        click.echo(ambiguous.as_table(found))
 
 
 def link_after_load(store, base: str, licence: str, quiet: bool, pending=None, full: bool = False) -> str:

@@ -26,6 +26,7 @@ from catalogue.linking.matchers import (
     link_vat,
 )
 from catalogue.linking.names import ParsedName, parse
+from catalogue.linking.public_variants import link_public_variants
 from catalogue.linking.records import SupplierRecord
 
 __all__ = ["METHODS", "RANK", "SCORES", "Constraints", "Link", "Clustering", "cluster_records", "block_keys"]
@@ -119,6 +120,7 @@ def cluster_records(records: dict[str, SupplierRecord], constraints: Constraints
                                                   evidence=f"same name once normalised: {why}"))
     link_corroborated(forest, records, units)
     link_branches(forest, records, parsed, cores)
+    link_public_variants(forest, records, units)
     say("similar names")
     link_similar(forest, records, cores, threshold)
 

@@ -7,7 +7,8 @@ organisation's classes (``catalogue.linking.crosswalk_classes``): ``sme``, ``vcs
 ``public_body`` (yes/no/unknown), ``size_evidence``, ``vcse_evidence`` (the evidence
 that decided, registers first, naming register, identifier and date), ``postcode``
 (registered), ``local_authority`` (its GSS code) and ``local`` (yes/no/unknown: in the
-row's council's area). Records not linked yet (a load whose link did not run) have
+row's council's area); ``register_match``, ``register_score``, ``register_evidence``
+(a record without an identifier matched to a register entry by name: ``register_match``). Records not linked yet (a load whose link did not run) have
 empty organisation, method and score and unknown classes. Served
 at ``/organisations/crosswalk.csv`` and written by ``svcat export crosswalk``; read from
 the store only, so the web layer can use it.
@@ -29,7 +30,11 @@ from catalogue.store import Store
 from catalogue.store.sparql_text import iri as q
 from catalogue.vocab import DCTERMS, RDFS, SKOS, SV, ontology_graph
 
-COLUMNS = ("council", "supplier_name", "supplier_id", "organisation", "method", "score", *CLASS_COLUMNS)
+#: A record matched to a register entry without an identifier (``register_match``): the
+#: entry's identifier, the match's score and its evidence (the fields that agreed first).
+REGISTER_COLUMNS = ("register_match", "register_score", "register_evidence")
+COLUMNS = ("council", "supplier_name", "supplier_id", "organisation", "method", "score", *CLASS_COLUMNS,
+           *REGISTER_COLUMNS)
 
 
 @lru_cache(maxsize=1)
@@ -44,8 +49,10 @@ def rows(store: Store, base: str) -> list[tuple[str, ...]]:
     council_prefix = iris.council(base, "")
     graph = linkset_graph(store, base)
     links = "" if graph is None else f"""OPTIONAL {{ GRAPH {q(graph)} {{ ?s {q(SV.organisationLink)} ?link .
-        ?link {q(SV.linkedOrganisation)} ?org ; {q(SV.linkMethod)} ?method ; {q(SV.linkScore)} ?score }} }}"""
-    found = all_rows(store, f"""SELECT DISTINCT ?council ?name ?id ?org ?method ?score WHERE {{
+        ?link {q(SV.linkedOrganisation)} ?org ; {q(SV.linkMethod)} ?method ; {q(SV.linkScore)} ?score }} }}
+        OPTIONAL {{ GRAPH {q(graph)} {{ ?s {q(SV.registerMatch)} ?rm . ?rm {q(SV.matchedValue)} ?rid ;
+            {q(SV.matchScore)} ?rscore ; {q(RDFS.comment)} ?revidence }} }}"""
+    found = all_rows(store, f"""SELECT DISTINCT ?council ?name ?id ?org ?method ?score ?rid ?rscore ?revidence WHERE {{
         GRAPH {q(iris.catalogue_graph(base))} {{ ?ds {q(SV.namedGraph)} ?g }}
         GRAPH ?g {{ ?s a {q(SV.Supplier)} ; {q(SV.recordedBy)} ?council .
                    OPTIONAL {{ ?s {q(RDFS.label)} ?name }} OPTIONAL {{ ?s {q(DCTERMS.identifier)} ?id }} }}
@@ -60,7 +67,8 @@ def rows(store: Store, base: str) -> list[tuple[str, ...]]:
         org = r.get("org") or ""
         out.append((council, r.get("name") or "", r.get("id") or "", org,
                     notations.get(r.get("method") or "", r.get("method") or ""), r.get("score") or "",
-                    *facts.get(org, nothing).columns(council)))
+                    *facts.get(org, nothing).columns(council),
+                    r.get("rid") or "", r.get("rscore") or "", r.get("revidence") or ""))
     return sorted(out)
 
 

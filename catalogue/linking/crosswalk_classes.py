@@ -24,6 +24,7 @@ from catalogue.store.sparql_text import iri as q
 from catalogue.vocab import RDFS, SV
 
 COLUMNS = ("sme", "vcse", "public_body", "size_evidence", "vcse_evidence", "postcode", "local_authority", "local")
+CHUNK = 400  # organisations per query when only some are read
 
 
 class Said(NamedTuple):
@@ -60,16 +61,36 @@ class Facts:
         return (sme, vcse, public, size, vcse_note, self.postcode, self.local_authority, local)
 
 
-def organisation_facts(store: Store, graph: str | None) -> dict[str, Facts]:
-    """Organisation IRI -> its classes, evidence and place, from the links graph."""
+def council_organisations(store: Store, graph: str | None, council: str) -> list[str]:
+    """The organisations a council's supplier records are linked to (its payees' organisations):
+    what a council page needs facts of, a few thousand where the links hold hundreds of thousands."""
+    if graph is None:
+        return []
+    rows = all_rows(store, f"""SELECT DISTINCT ?org WHERE {{ ?record {q(SV.recordedBy)} {q(council)} .
+        GRAPH {q(graph)} {{ ?record {q(SV.canonicalOrganisation)} ?org }} }}""", order="?org")
+    return [row["org"] for row in rows]
+
+
+def organisation_facts(store: Store, graph: str | None, orgs: list[str] | None = None) -> dict[str, Facts]:
+    """Organisation IRI -> its classes, evidence and place, from the links graph: of every
+    organisation, or only of ``orgs`` (read in chunks, so the cost follows their number)."""
     if graph is None:
         return {}
     facts: dict[str, Facts] = defaultdict(Facts)
-    g = q(graph)
-    for row in all_rows(store, f"SELECT ?org ?c WHERE {{ GRAPH {g} {{ ?org {q(SV.socialValueClass)} ?c }} }}",
+    if orgs is None:
+        _read_facts(store, q(graph), "", facts)
+    else:
+        for start in range(0, len(orgs), CHUNK):
+            _read_facts(store, q(graph), f"VALUES ?org {{ {' '.join(q(o) for o in orgs[start:start + CHUNK])} }}",
+                        facts)
+    return dict(facts)
+
+
+def _read_facts(store: Store, g: str, values: str, facts: dict[str, Facts]) -> None:
+    for row in all_rows(store, f"SELECT ?org ?c WHERE {{ {values} GRAPH {g} {{ ?org {q(SV.socialValueClass)} ?c }} }}",
                         order="?org ?c"):
         facts[row["org"]].classes.add(row["c"].rsplit("#", 1)[-1])
-    for row in all_rows(store, f"""SELECT ?org ?c ?source ?accepted ?conf ?note ?conflict WHERE {{ GRAPH {g} {{
+    for row in all_rows(store, f"""SELECT ?org ?c ?source ?accepted ?conf ?note ?conflict WHERE {{ {values} GRAPH {g} {{
             ?org {q(SV.classEvidence)} ?e . ?e {q(SV.evidenceFor)} ?c ; {q(SV.evidenceSource)} ?source ;
             {q(SV.accepted)} ?accepted ; {q(RDFS.comment)} ?note . OPTIONAL {{ ?e {q(SV.confidence)} ?conf }}
             OPTIONAL {{ ?e {q(SV.conflict)} ?conflict }} }} }}""", order="?org ?e"):
@@ -77,7 +98,7 @@ def organisation_facts(store: Store, graph: str | None) -> dict[str, Facts]:
                                                row["accepted"] in ("true", "1"), float(row.get("conf") or 0),
                                                row["note"], row.get("conflict") or ""))
     prefix = iris.geography("")
-    for row in all_rows(store, f"""SELECT ?org ?pc ?la ?county WHERE {{ GRAPH {g} {{
+    for row in all_rows(store, f"""SELECT ?org ?pc ?la ?county WHERE {{ {values} GRAPH {g} {{
             ?org {q(SV.localAuthorityArea)}|{q(SV.registeredPostcode)} ?any .
             OPTIONAL {{ ?org {q(SV.registeredPostcode)}|{q(SV.postcode)} ?pc }} OPTIONAL {{ ?org {q(SV.localAuthorityArea)} ?la }}
             OPTIONAL {{ ?org {q(SV.countyArea)} ?county }} }} }}""", order="?org"):
@@ -85,4 +106,3 @@ def organisation_facts(store: Store, graph: str | None) -> dict[str, Facts]:
         f.postcode = row.get("pc") or f.postcode
         f.local_authority = (row.get("la") or "").removeprefix(prefix) or f.local_authority
         f.county = (row.get("county") or "").removeprefix(prefix) or f.county
-    return dict(facts)

@@ -12,33 +12,13 @@ suppliers), so a reader can see and extend the list without reading code.
 
 from __future__ import annotations
 
-import csv
-import re
-from collections import defaultdict
 from functools import lru_cache
-from pathlib import Path
 
 from catalogue.linking.names import ParsedName, fold, parse
+from catalogue.linking.place_words import WORDS, is_establishment, outward, words
 
-WORDS = Path(__file__).resolve().parent.parent.parent / "loaders" / "data" / "linking_words.csv"
-_OUTWARD = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*[0-9][A-Z]{2}$")
+__all__ = ["WORDS", "words", "is_establishment", "outward", "towns", "places", "branch_parent", "corroboration"]
 
-
-@lru_cache(maxsize=1)
-def words() -> dict[str, tuple[str, ...]]:
-    """kind (establishment, branch, region) -> phrases, longest first, as folded keys."""
-    out: dict[str, list[str]] = defaultdict(list)
-    with open(WORDS, encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            phrase = fold(row["phrase"])
-            if phrase:
-                out[row["kind"].strip()].append(phrase)
-    return {kind: tuple(sorted(set(p), key=lambda w: (-len(w), w))) for kind, p in out.items()}
-
-
-@lru_cache(maxsize=1)
-def _establishment() -> re.Pattern:
-    return re.compile(r"\b(" + "|".join(re.escape(p) for p in words()["establishment"]) + r")\b")
 
 
 @lru_cache(maxsize=1)
@@ -53,11 +33,6 @@ def towns() -> frozenset[str]:
 def places() -> frozenset[str]:
     """Towns and regions: what a branch name may give before its branch word."""
     return towns() | frozenset(words().get("region", ()))
-
-
-def is_establishment(key: str) -> bool:
-    """Does the name key read as a local establishment's (school, care home, church, pub...)?"""
-    return bool(_establishment().search(key))
 
 
 def _strip_tail(tokens: list[str], phrases) -> tuple[list[str], str]:
@@ -89,12 +64,6 @@ def branch_parent(parsed: ParsedName) -> str:
     if not tokens or all(t in places() for t in tokens):
         return ""
     return parse(" ".join(tokens)).key
-
-
-def outward(postcode: str) -> str:
-    """The postcode district ("LS6" of "LS6 2AB"): roughly a town or a part of a city."""
-    match = _OUTWARD.match(postcode.strip().upper())
-    return match.group(1) if match else ""
 
 
 def corroboration(key: str, postcodes_a: set[str], postcodes_b: set[str], person: bool = False) -> str:

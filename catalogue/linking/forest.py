@@ -88,6 +88,8 @@ class Forest:
             return False  # a brand name must not chain "Barchester Healthcare Ltd" to "... Homes Ltd"
         if method in ("fuzzyName", "scoredName") and self.vats[a] and self.vats[b] and not self.vats[a] & self.vats[b]:
             return False
+        if method == "scoredName" and (_unproven(self, a, b) or _unproven(self, b, a)):
+            return False  # "British Gas" (a number, no registered name) is not "British Gas Services Ltd"
         return True
 
     def union(self, a: str, b: str, link: Link, link_b: Link | None = None) -> bool:
@@ -114,6 +116,16 @@ class Forest:
         best = self.links.get(record)
         if best is None or (RANK[link.method], link.score) > (RANK[best.method], best.score):
             self.links[record] = link
+
+
+def _unproven(forest: Forest, a: str, b: str) -> bool:
+    """A brand that publishes a company number, and a registered name with a legal form but
+    no number: the number's company is not shown to be the one the registered name names
+    (a brand covers several companies of a group), so a scored name may not join them.
+    When a register gives the number's name (``register_names``), the registered-name
+    rule above decides instead."""
+    return bool(forest.companies[a] and not forest.registered[a] and forest.registered[b]
+                and not forest.companies[b])
 
 
 def _registered_keys(record: SupplierRecord) -> set[str]:

@@ -96,10 +96,13 @@ class Organisation:
     block_keys: set[str] = field(default_factory=set)
     #: Where the organisation is: ``postcode`` (register first), ``local_authority``, ``county`` (GSS).
     place: dict = field(default_factory=dict)
+    #: Its records' matches to register entries by name, and candidates left for a person
+    #: (``register_match.NameMatch`` / ``Ambiguous``).
+    register_matches: list = field(default_factory=list)
 
 
 def best_label(records: list[SupplierRecord]) -> str:
-    """The name to show: from a record with an identifier, in mixed case, the most used."""
+    """The name to show: from a record with an identifier, not initials alone, in mixed case, the most used."""
     names: dict[str, list] = {}
     for record in records:
         if not record.name:
@@ -110,7 +113,9 @@ def best_label(records: list[SupplierRecord]) -> str:
         entry[2] = int(not record.name.isupper())
     if not names:
         return records[0].supplier_id or "Unnamed supplier"
-    return max(names, key=lambda n: (names[n][1], names[n][2], names[n][0], -len(n), n))
+    # A name of one short word (initials: "Hmrc", "DWP") only when there is no fuller one.
+    return max(names, key=lambda n: (names[n][1], not (n.isalpha() and len(n) <= 6), names[n][2], names[n][0],
+                                     -len(n), n))
 
 
 def organisation_triples(base: str, org: Organisation, activity: str) -> list[Triple]:
@@ -142,7 +147,29 @@ def organisation_triples(base: str, org: Organisation, activity: str) -> list[Tr
     out += [(node, _t(SV.socialValueClass), _t(SV[c])) for c in org.classes]
     for n, evidence in enumerate(org.evidence, start=1):
         out += _evidence_triples(node, f"{org.iri}#evidence-{n}", evidence)
+    for found in org.register_matches:
+        out += register_match_triples(base, found)
     return out
+
+
+def register_match_triples(base: str, found) -> list[Triple]:
+    """A record's match to a register entry by name (``NameMatch``), or the candidates a
+    person should look at (``Ambiguous``), with scores, agreed fields and why."""
+    rec, at = iri(found.record), iris.supplier_link(base, found.record)
+    if hasattr(found, "candidates"):
+        out = []
+        for n, (candidate, score) in enumerate(found.candidates, start=1):
+            node = iri(f"{at}-candidate-{n}")
+            out += [(rec, _t(SV.ambiguousMatch), node), (node, A, _t(SV.AmbiguousMatch)),
+                    (node, _t(SV.registerEntry), iri(candidate.entry)),
+                    (node, _t(SV.matchedValue), literal(candidate.org_id)),
+                    (node, _t(SV.matchScore), decimal(score)), (node, _t(RDFS.comment), literal(found.reason))]
+        return out
+    node = iri(f"{at}-register")
+    return [(rec, _t(SV.registerMatch), node), (node, A, _t(SV.RegisterMatch)),
+            (node, _t(SV.registerEntry), iri(found.entry)), (node, _t(SV.matchedValue), literal(found.org_id)),
+            (node, _t(SV.matchScore), decimal(found.score)), (node, _t(RDFS.comment), literal(found.evidence)),
+            *((node, _t(SV.agreedField), literal(f)) for f in found.fields)]
 
 
 def _place_triples(node: str, place: dict) -> list[Triple]:

@@ -24,7 +24,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from catalogue import iris, kinds
+from catalogue.linking import register_match
 from catalogue.linking.records import SupplierRecord
+from catalogue.linking.register_match import Ambiguous, NameMatch
 from catalogue.store import Store
 from catalogue.store.paging import csv_rows
 from catalogue.store.sparql_text import iri as q
@@ -84,10 +86,15 @@ class Registers:
     entries: dict[str, Entry] = field(default_factory=dict)
     charities_of: dict[str, list[str]] = field(default_factory=dict)  # company org-id -> charity org-ids
     areas: dict[str, dict[str, str]] = field(default_factory=dict)  # postcode -> {local_authority, county, region}
+    by_name: dict[str, NameMatch] = field(default_factory=dict)  # record -> its match without an identifier
+    ambiguous: dict[str, Ambiguous] = field(default_factory=dict)  # record -> candidates left for a person
 
     def matched(self, records: list[SupplierRecord]) -> list[Entry]:
-        """The entries the records' identifiers lead to (charitable companies both ways)."""
+        """The entries the records' identifiers lead to (charitable companies both ways),
+        and those their names matched (``register_match``)."""
         ids = {i for r in records for i in r.org_ids}
+        if self.by_name:
+            ids |= {self.by_name[r.iri].org_id for r in records if r.iri in self.by_name}
         found: dict[str, Entry] = {}
         for org_id in sorted(ids):
             for key in [org_id, *self.charities_of.get(org_id, ())]:
@@ -98,6 +105,12 @@ class Registers:
             if company and company in self.entries:
                 found.setdefault(company, self.entries[company])
         return [found[k] for k in sorted(found)]
+
+    def name_evidence(self, records: list[SupplierRecord]) -> list:
+        """The records' matches by name and their ambiguous candidates, for the links graph."""
+        if not (self.by_name or self.ambiguous):
+            return []
+        return [found for r in records for found in (self.by_name.get(r.iri), self.ambiguous.get(r.iri)) if found]
 
     def place(self, records: list[SupplierRecord], entries: list[Entry]) -> dict[str, str]:
         """``{postcode, local_authority, county}``: the register's postcode first, else the
@@ -140,10 +153,20 @@ def read_registers(store: Store, base: str, records) -> Registers:
         for entry in out.entries.values():
             if entry.kind == "charities" and entry.get("company"):
                 out.charities_of.setdefault(entry.get("company"), []).append(entry.org_id)
+    found = register_match.candidates(store, [g for _, g, _, _ in entry_graphs], records)
     postcode_graphs = [row for row in live if row[2] == "postcodes"]
     if postcode_graphs:
-        wanted = {p for r in records for p in r.postcodes} | {e.get("postcode") for e in out.entries.values()}
+        wanted = {p for r in records for p in r.postcodes} | {e.get("postcode") for e in out.entries.values()} | {
+            c.postcode for cs in found.values() for c in cs}
         _read_areas(store, postcode_graphs, sorted(p for p in wanted if p), out)
+    out.by_name, out.ambiguous = register_match.decide(records, found, out.areas)
+    named = sorted({m.org_id for m in out.by_name.values()} - set(out.entries))
+    if named:
+        _read_entries(store, entry_graphs, named, out, q(ORG.identifier))
+        for org_id in named:
+            entry = out.entries.get(org_id)
+            if entry and entry.kind == "charities" and entry.get("company"):
+                out.charities_of.setdefault(entry.get("company"), []).append(entry.org_id)
     return out
 
 

@@ -102,7 +102,8 @@ def build(base: str, records: dict[str, SupplierRecord], clustering: Clustering,
         names, blocks = g.keys_of(rows)
         place = registers.place(rows, registers.matched(rows)) if registers is not None else {}
         org = g.Organisation(identities.iris[index], rows, g.best_label(rows), classes, evidence,
-                             clustering.councils.get(index), names, blocks, place)
+                             clustering.councils.get(index), names, blocks, place,
+                             registers.name_evidence(rows) if registers is not None else [])
         organisations.append(org)
         for record in rows:
             links[record.iri] = _final_link(record, derived[index], links[record.iri])

@@ -62,7 +62,7 @@ def base_uri() -> str:
 
 def init_app(app: Flask) -> None:
     from catalogue.web import (
-        catalogue_page, conditional, councils, datasets, errors, files, formatting, home, ops, organisations,
+        ambiguous, catalogue_page, conditional, councils, datasets, errors, files, formatting, home, ops, organisations,
         outcomes, publish, query, reconcile, resources, search, social_value, sparql, throttle,
     )
 
@@ -81,6 +81,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(query.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(organisations.bp)
+    app.register_blueprint(ambiguous.bp)
     app.register_blueprint(reconcile.bp)
     app.register_blueprint(social_value.bp)
     app.register_blueprint(outcomes.bp)

@@ -17,9 +17,10 @@ from decimal import Decimal
 from catalogue.analysis import council as summary
 from catalogue.analysis import spend, supplier_shares, to_decimal
 from catalogue.analysis.kinds import organisation_type
+from catalogue import iris
 from catalogue.iris import fallback_label
 from catalogue.linking.crosswalk_classes import COLUMNS as CLASS_COLUMNS
-from catalogue.linking.crosswalk_classes import organisation_facts
+from catalogue.linking.crosswalk_classes import council_organisations, organisation_facts
 from catalogue.linking.records import linkset_graph
 from catalogue.web import base_uri, get_store
 from catalogue.web.conditional import cached
@@ -268,13 +269,13 @@ class _Places(Mapping):
 
 def shares(council: str) -> supplier_shares.Shares:
     """The council's SME, VCSE, public-body and local shares (``analysis.supplier_shares``),
-    once per data version; the crosswalk's organisation facts are read once for all councils."""
-    def facts():
-        store = get_store()
-        return organisation_facts(store, linkset_graph(store, base_uri()))
-
+    once per data version; only the facts of the organisations the council's supplier
+    records are linked to are read (not every organisation's)."""
     def places(gss: str) -> _Places:
-        return _Places(cached("organisation-facts", facts), gss)
+        store, base = get_store(), base_uri()
+        graph = linkset_graph(store, base)
+        return _Places(organisation_facts(store, graph, council_organisations(store, graph, iris.council(base, gss))),
+                       gss)
 
     return cached(f"supplier-shares:{council}",
                   lambda: supplier_shares.council_shares(get_store(), base_uri(), council, places))

@@ -150,9 +150,7 @@ def _load_one(ctx, kind, file, publisher, publisher_url, mapping, licence, title
     finally:
         store.close()
     outcome = done.outcome
-    print_report(outcome.report, fmt, {"loaded": outcome.loaded, "dataset": outcome.dataset,
-                                        "replaced": bool(outcome.replaced_graph), "refusal": outcome.refusal,
-                                        "figures": outcome.figures})
+    print_report(outcome.report, fmt, outcome.to_json())
     if not outcome.loaded:
         ctx.exit(1)
     if fmt == "table":

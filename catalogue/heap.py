@@ -32,3 +32,10 @@ def give_back() -> None:
     trim = _trim()
     if trim is not None:
         trim(0)
+
+
+def prepare() -> None:
+    """Look ``malloc_trim`` up now, on this thread. Finding libc runs ``ldconfig``, a child
+    process, and under gevent only the main thread may start one: ``/publish`` calls this
+    before it hands a load to a native thread (``catalogue.web.publish.off_the_loop``)."""
+    _trim()

@@ -1,42 +1,29 @@
-"""``svcat link`` with nothing changed since the last full link stops at once (issue 22):
-the digest of its inputs (``catalogue.linking.inputs``) is kept in the linkset's record."""
+"""A full link with nothing changed since the last one stops at once (``link_all``): the
+same dataset versions, decisions and linking code give the same links. ``force`` re-links,
+and a new dataset version is a change."""
 
 from __future__ import annotations
 
-import json
-import shutil
+from catalogue.ingest import load_file
+from catalogue.linking.records import linkset_graph
+from catalogue.linking.run import link_all
+from catalogue.store import open_store
+from tests.conftest import BASE, DATA
 
-from click.testing import CliRunner
-
-from catalogue.cli import cli
-from tests.conftest import DATA, REAL
-from tests.test_summaries_once import publishes  # noqa: F401 (fixture)
+OGL = "http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+FILES = (DATA / "spend" / "leeds-2010-excerpt.csv", "E08000035")
 
 
-def test_relinking_with_nothing_changed_writes_nothing_and_a_new_file_relinks(tmp_path, publishes):
-    store = str(tmp_path / "store")
-
-    def run(*args):
-        return CliRunner().invoke(cli, ["--store", store, *args], catch_exceptions=False)
-
-    assert run("load", "spend", str(REAL / "salford" / "2022-06.csv"), "--publisher", "E08000006", "-q",
-               "--no-link").exit_code == 0
-    first = run("link", "-q")
-    assert first.exit_code == 0 and first.output.startswith("full link:")
-    publishes.clear()
-    again = run("link", "-q", "--format", "json")
-    assert again.exit_code == 0 and json.loads(again.output)["mode"] == "unchanged"
-    assert publishes == []  # nothing written, nothing published
-    forced = run("link", "-q", "--force")
-    assert forced.exit_code == 0 and forced.output.startswith("full link:")
-
-    excerpt = tmp_path / "leeds.csv"
-    shutil.copy(DATA / "spend" / "leeds-2010-excerpt.csv", excerpt)
-    assert run("load", "spend", str(excerpt), "-q", "--no-link").exit_code == 0  # a new dataset: inputs changed
-    after_load = run("link", "-q")
-    assert after_load.output.startswith("full link:"), after_load.output
-    assert run("link", "-q").output.startswith("Nothing changed")
-    assert run("remove", "E08000035/spend/leeds").exit_code == 0  # a withdrawn dataset changes the inputs too
-    assert run("link", "-q").output.startswith("full link:")
-    assert run("load", "spend", str(excerpt), "-q").exit_code == 0  # the load's own (incremental) link...
-    assert run("link", "-q").output.startswith("full link:")  # ...leaves the full link to run once more
+def test_nothing_changed_nothing_relinked(tmp_path):
+    with open_store(str(tmp_path / "store"), "write") as store:
+        assert load_file(store, "spend", FILES[0], base=BASE, publisher=FILES[1], licence=OGL).loaded
+        first = link_all(store, BASE, licence=OGL)
+        assert first.mode == "full" and first.organisations > 0
+        graph = linkset_graph(store, BASE)
+        again = link_all(store, BASE, licence=OGL)
+        assert again.mode == "unchanged" and again.graph == graph == linkset_graph(store, BASE)
+        forced = link_all(store, BASE, licence=OGL, force=True)
+        assert forced.mode == "full" and forced.organisations == first.organisations
+        assert load_file(store, "spend", FILES[0], base=BASE, publisher=FILES[1], licence=OGL).loaded  # a new version
+        assert link_all(store, BASE, licence=OGL).mode == "full"
+        assert link_all(store, BASE, licence=OGL).mode == "unchanged"

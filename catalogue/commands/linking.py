@@ -72,7 +72,7 @@ def link(ctx, decisions_file, fmt, quiet, force, ambiguous):
             return
     try:
         outcome = link_all(store, ctx.obj["base"], licence=ctx.obj["config"]["LICENCE"],
-                           decisions_file=decisions_file, say=_say(quiet or fmt == "json"))
+                           decisions_file=decisions_file, say=_say(quiet or fmt == "json"), force=force)
     except DecisionError as exc:
         for row, message in exc.problems:
             click.echo(f"{decisions_file}: row {row}: {message}", err=True)

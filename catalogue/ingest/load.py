@@ -24,7 +24,7 @@ from catalogue.sources import keep as keep_source
 from catalogue.store import Store
 from catalogue.store import sparql_text as q
 from catalogue.store.settings import settings
-from catalogue.ingest.stream import CHUNK_ROWS, Progress, RowStream
+from catalogue.ingest.stream import CHUNK_ROWS, Overdue, Progress, RowStream
 from catalogue.summaries import Pending
 from catalogue.summaries import refresh as refresh_summaries
 from catalogue.vocab import DCTERMS, SV
@@ -34,8 +34,9 @@ from loaders.report import VIOLATION, LoadReport
 
 
 #: Why a load that validated was still refused: its council is outside the publishing
-#: token's scope, or it would shrink the dataset (see ``load_file``).
-OUT_OF_SCOPE, SHRINK = "out-of-scope", "shrink"
+#: token's scope, or it would shrink the dataset (see ``load_file``); or it passed its
+#: deadline (``/publish``'s ``SVCAT_UPLOAD_TIMEOUT``) before its dataset was switched to it.
+OUT_OF_SCOPE, SHRINK, OVERDUE = "out-of-scope", "shrink", "overdue"
 
 
 @dataclass
@@ -45,12 +46,17 @@ class LoadOutcome:
     graph: str | None = None
     replaced_graph: str | None = None
     seconds: float = 0.0
-    refusal: str | None = None  # OUT_OF_SCOPE or SHRINK
+    refusal: str | None = None  # OUT_OF_SCOPE, SHRINK or OVERDUE
     figures: dict | None = None  # for SHRINK: rows before and after
 
     @property
     def loaded(self) -> bool:
         return self.graph is not None
+
+    def to_json(self) -> dict:
+        """The load report as ``svcat load --format json`` prints it and ``/publish`` answers it."""
+        return {**self.report.to_json(), "loaded": self.loaded, "dataset": self.dataset,
+                "replaced": bool(self.replaced_graph), "refusal": self.refusal, "figures": self.figures}
 
 
 @dataclass
@@ -123,9 +129,10 @@ def open_checked(kind: str, path: Path, report: LoadReport, **options) -> Source
 def validate_file(kind: str, path: str | Path, *, base: str, publisher: str | None = None,
                   mapping: str | None = None, keep: int = 1000, progress: Progress | None = None,
                   skip_invalid: bool = False, sheet: str | None = None, limits=None,
-                  publisher_url: str | None = None) -> LoadReport:
+                  publisher_url: str | None = None, deadline: float | None = None) -> LoadReport:
     """Read and validate a file without writing anything (``skip_invalid``: as a load with
-    --skip-invalid-rows would, listing the rows it would leave out)."""
+    --skip-invalid-rows would, listing the rows it would leave out). Past ``deadline`` (a
+    ``time.monotonic()`` value) it stops with a fatal problem."""
     path = Path(path)
     report = _new_report(kind, path, keep)
     report.skip_invalid = skip_invalid
@@ -134,7 +141,7 @@ def validate_file(kind: str, path: str | Path, *, base: str, publisher: str | No
     if source is None:
         return report
     try:
-        for _ in RowStream(source, report, None, progress, skip_invalid=skip_invalid).chunks():
+        for _ in RowStream(source, report, None, progress, skip_invalid=skip_invalid, deadline=deadline).chunks():
             pass
     except UnicodeDecodeError as exc:
         report.fatal = f"cannot decode the file: {exc}"
@@ -149,7 +156,7 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
               skip_invalid: bool = False, sources: Path | None = None,
               pending: Pending | None = None, sheet: str | None = None, limits=None,
               publisher_url: str | None = None, scope: Collection[str] | None = None,
-              allow_shrink: bool = False, who: str | None = None) -> LoadOutcome:
+              allow_shrink: bool = False, who: str | None = None, deadline: float | None = None) -> LoadOutcome:
     """Validate and load a file as one dataset, replacing its previous version atomically.
 
     The summaries are refreshed and the store published at the end, unless ``pending``
@@ -163,7 +170,10 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
     Guards (issue 20): with ``scope`` (GSS codes), a file whose council is not in it is
     refused before anything is written. A replacement with no rows, or with fewer than half
     the rows of the version it replaces, is refused (``SHRINK``, with the figures) unless
-    ``allow_shrink``. ``who`` (a publishing token's name) goes into the change record."""
+    ``allow_shrink``. ``who`` (a publishing token's name) goes into the change record.
+    A load still running at ``deadline`` (a ``time.monotonic()`` value: ``/publish``'s
+    ``SVCAT_UPLOAD_TIMEOUT``) stops between rows, or before the switch, and is refused whole
+    (``OVERDUE``): the previous version stays live."""
     if not iris.is_absolute_iri(licence):
         raise BadRequest(f"the licence must be an absolute IRI (https://...), not {licence!r}")
     started_clock = time.monotonic()
@@ -183,19 +193,23 @@ def load_file(store: Store, kind: str, path: str | Path, *, base: str, publisher
                            refusal=OUT_OF_SCOPE)
     collect_orphans(store, base)
     graph = fresh_graph(base, kind, source)
-    stream = RowStream(source, report, graph, progress, chunk_rows, skip_invalid=skip_invalid)
+    stream = RowStream(source, report, graph, progress, chunk_rows, skip_invalid=skip_invalid, deadline=deadline)
+    overdue = False
     try:
         store.bulk_add(stream.chunks(), graph)
     except UnicodeDecodeError as exc:
         report.fatal = f"cannot decode the file: {exc}"
-    except FileRefused as exc:  # a cap passed while streaming: nothing of it is kept
-        report.fatal = str(exc)
+    except FileRefused as exc:  # a cap or the deadline passed while streaming: nothing of it is kept
+        report.fatal, overdue = str(exc), isinstance(exc, Overdue)
     except BaseException:
         _drop_quietly(store, graph)
         raise
     done = Streamed.of(kind, path, source, stream, graph, started)
-    return finish(store, report, done, base=base, licence=licence, title=title, sources=sources, pending=pending,
-                  allow_shrink=allow_shrink, who=who, started_clock=started_clock)
+    outcome = finish(store, report, done, base=base, licence=licence, title=title, sources=sources, pending=pending,
+                     allow_shrink=allow_shrink, who=who, started_clock=started_clock, deadline=deadline)
+    if overdue:
+        outcome.refusal = OVERDUE
+    return outcome
 
 
 def fresh_graph(base: str, kind: str, source: SourceFile) -> str:
@@ -207,7 +221,7 @@ def fresh_graph(base: str, kind: str, source: SourceFile) -> str:
 
 def finish(store: Store, report: LoadReport, done: Streamed, *, base: str, licence: str, title: str | None = None,
            sources: Path | None = None, pending: Pending | None = None, allow_shrink: bool = False,
-           who: str | None = None, started_clock: float) -> LoadOutcome:
+           who: str | None = None, started_clock: float, deadline: float | None = None) -> LoadOutcome:
     """The writer's half of a load, once the rows are in ``done.graph``: refuse (dropping the
     graph) or switch the dataset's record to it in one small transaction. Shared by
     ``load_file`` and the parallel manifest load (``catalogue.ingest.spool``), so both end alike."""
@@ -225,6 +239,10 @@ def finish(store: Store, report: LoadReport, done: Streamed, *, base: str, licen
         report.fatal = shrink
         return LoadOutcome(report, dataset=dataset, seconds=time.monotonic() - started_clock,
                            refusal=SHRINK, figures={"rows_now": previous["rows"], "rows_in_file": report.rows_loaded})
+    if deadline is not None and time.monotonic() > deadline:  # the last moment a load can still be refused
+        _drop_quietly(store, graph)
+        report.fatal = str(Overdue())
+        return LoadOutcome(report, dataset=dataset, seconds=time.monotonic() - started_clock, refusal=OVERDUE)
     if sources is not None:
         keep_source(done.path, done.sha256, sources)  # before the record names it
     report.triples = done.triples if done.triples is not None else count_triples(store, graph)

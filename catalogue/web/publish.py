@@ -12,12 +12,14 @@ read (issue 20), each refusal an audit line:
 4. a ``publisher`` query parameter (GSS code) outside the token's scope: 403.
 
 Then the form is read: a ``token`` form field is refused (400), a form ``publisher`` out of
-scope is refused (403), and ``svcat validate`` or ``svcat load --format json`` runs on the
-file in a subprocess (this layer never parses CSV; the app's read caps, ``SVCAT_MAX_FILE_BYTES``
-and the others, go with it, so an archive, a binary or a one-line 200 MB file is refused in
-seconds) with the token's scope (``--scope``: a
-file whose council is out of scope is refused, 403) and name (``--who``, in the change
-record). A replacement that would empty or more than halve a dataset is refused (409 with
+scope is refused (403), and the file is validated or loaded in-process by the functions
+``svcat validate`` and ``svcat load`` call (``catalogue.ingest.upload``: this layer never
+parses CSV), under the store's write lock, on a native thread so that the worker goes on
+answering other requests. The app's read caps (``SVCAT_MAX_FILE_BYTES`` and the others) go
+with it, so an archive, a binary or a one-line 200 MB file is refused in seconds; so do the
+token's scope (a file whose council is out of scope is refused, 403) and name (in the
+change record), and ``SVCAT_UPLOAD_TIMEOUT``: a load still running then stops and is refused
+whole (422), the dataset's previous version still served. A replacement that would empty or more than halve a dataset is refused (409 with
 the figures) unless ``allow_shrink=true``. Answers: JSON for API clients (201 published,
 200 valid, 422 refused), or a page whose table links every problem to its row and cell.
 The page's form sends the token in the header too (``static/publish.js``).
@@ -26,11 +28,8 @@ The page's form sends the token in the header too (``static/publish.js``).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -38,7 +37,8 @@ from flask import Blueprint, current_app, jsonify, make_response, render_templat
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import secure_filename
 
-from catalogue import audit
+from catalogue import audit, heap
+from catalogue.ingest.upload import Upload, run_upload
 from catalogue.errors import BadRequest, PayloadTooLarge, StoreUnavailable, Unauthorized
 from catalogue.kinds import COUNCIL_KINDS
 from catalogue.tokens import GSS, TokenFile, TokenRecord, tokens_path
@@ -158,7 +158,7 @@ def _publish(record: TokenRecord):
         raise BadRequest(f"say which kind of file this is (kind = one of {', '.join(KINDS)})")
     store = str(current_app.config["SVCAT_STORE"])
     if current_app.config.get("SVCAT_STORE_OBJECT") is not None or store == "memory:":
-        raise StoreUnavailable("publishing needs a store that the load process can open (a folder or a URL)")
+        raise StoreUnavailable("publishing needs a store that the load can open for writing (a folder or a URL)")
     folder = Path(tempfile.mkdtemp(prefix="svcat-upload-"))
     stem, ext = os.path.splitext(secure_filename(upload.filename) or "upload.csv")
     name = stem[:120] + ext[:16]  # a file system takes 255 bytes; the dataset key uses the first 80
@@ -203,47 +203,30 @@ def _flag(name: str) -> bool:
 
 
 def _run(store: str, path: Path, values: dict, flags: dict, record: TokenRecord):
-    """``svcat validate|load --format json`` in a subprocess: (exit code, report, problem)."""
-    command = [sys.executable, "-m", "catalogue", "--store", store, "--base-uri",
-               current_app.config["SVCAT_BASE_URI"], "validate" if flags["validate_only"] else "load",
-               values["kind"], str(path), "--format", "json", "--quiet"]
-    if values["publisher"]:
-        command += ["--publisher", values["publisher"]]
-    if values.get("sheet"):
-        command += ["--sheet", values["sheet"]]
-    if flags["skip_invalid"]:
-        command.append("--skip-invalid-rows")
-    if not flags["validate_only"]:
-        command += ["--who", record.name]
-        if not record.admin:
-            command += [f"--scope={gss}" for gss in record.publishers] or ["--scope=none"]
-        if flags["allow_shrink"]:
-            command.append("--allow-shrink")
+    """The upload validated or loaded in-process, as ``svcat validate|load --format json``
+    would: (exit code, report, problem). See ``catalogue.ingest.upload``."""
+    upload = Upload(values["kind"], path, publisher=values["publisher"] or None, sheet=values.get("sheet") or None,
+                    skip_invalid=flags["skip_invalid"], validate_only=flags["validate_only"],
+                    allow_shrink=flags["allow_shrink"], scope=None if record.admin else set(record.publishers),
+                    who=record.name)
+    answer = off_the_loop(run_upload, _config(), upload)
+    return answer.code, answer.report, answer.problem
+
+
+def off_the_loop(function, *args):
+    """``function(*args)``, on a native thread when gevent runs this process (gunicorn's
+    gevent worker), waiting for it cooperatively: a load is seconds of CPU, and on the
+    event loop's own thread it would stall every other request of the worker (pages,
+    ``/sparql``, the worker's heartbeat) until it ended. Elsewhere (``svcat serve --dev``,
+    tests) it simply runs."""
     try:
-        done = subprocess.run(command, capture_output=True, text=True, env=_load_environment(),
-                              timeout=float(current_app.config["SVCAT_UPLOAD_TIMEOUT"]))
-    except subprocess.TimeoutExpired:
-        return None, None, "the upload took longer than SVCAT_UPLOAD_TIMEOUT and was stopped; nothing changed"
-    if done.returncode in (0, 1):
-        try:
-            return done.returncode, json.loads(done.stdout), None
-        except json.JSONDecodeError:
-            pass
-    message = (done.stderr.strip().splitlines() or ["the load could not run"])[-1]
-    return None, None, message.removeprefix("Error: ")
-
-
-#: The caps a file is read under (``loaders.limits``): the app's settings reach the load process.
-READ_CAPS = ("MAX_FILE_BYTES", "MAX_LINE_BYTES", "MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_ROWS")
-
-
-def _load_environment() -> dict:
-    """The load process's environment: this process's, with the app's read caps."""
-    env = os.environ.copy()
-    for name in READ_CAPS:
-        if (value := current_app.config.get(f"SVCAT_{name}")) is not None:
-            env[f"SVCAT_{name}"] = str(value)
-    return env
+        from gevent import get_hub, monkey
+    except ImportError:  # pragma: no cover - gevent is a dependency
+        return function(*args)
+    if not monkey.is_module_patched("threading"):
+        return function(*args)
+    heap.prepare()  # it starts a child process, which gevent allows only on the main thread
+    return get_hub().threadpool.apply(function, args)
 
 
 def _sha256(path: Path) -> str:

@@ -25,6 +25,7 @@ from rdflib.collection import Collection
 
 from catalogue.paths import shapes_dir
 from catalogue.vocab import RDF, RDFS, SH, ontology_graph
+from loaders.terms import iri
 
 Term = str  # an N-Triples term, as the loaders produce them
 
@@ -124,7 +125,7 @@ def _compile_property(graph: Graph, shape) -> PropertyCheck:
     min_count = graph.value(shape, SH.minCount)
     max_count = graph.value(shape, SH.maxCount)
     return PropertyCheck(
-        shape=str(shape), kind=_local(str(shape)), path=f"<{path}>",
+        shape=str(shape), kind=_local(str(shape)), path=iri(str(path)),
         min_count=int(min_count) if min_count is not None else None,
         max_count=int(max_count) if max_count is not None else None,
         datatypes=datatypes, component_for_datatype=component,
@@ -150,7 +151,7 @@ class CompiledShapes:
                 raise ShapeError(f"node shape {shape} has no sh:targetClass")
             checks = [_compile_property(graph, p) for p in graph.objects(shape, SH.property)]
             for target in targets:
-                self.by_class[f"<{target}>"].extend(checks)
+                self.by_class[iri(str(target))].extend(checks)
         self.quick = {check: _quick(check) for checks in self.by_class.values() for check in checks}
         # Per class, each check with its path and quick test already looked up: the row
         # loop then hashes no ``PropertyCheck`` (a dataclass hash of all its fields).
@@ -196,7 +197,7 @@ class CompiledShapes:
         return set(self.by_class)
 
 
-_RDF_TYPE = f"<{RDF.type}>"
+_RDF_TYPE = iri(str(RDF.type))
 
 
 def _quick(check: PropertyCheck):

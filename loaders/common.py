@@ -17,6 +17,7 @@ from catalogue import iris
 from catalogue.vocab import DCAT, DCTERMS, FOAF, ORG, RDF, RDFS, SKOS, SV, XSD
 from loaders import converters as cv
 from loaders.councils import Council
+from loaders.mapping import column_terms
 from loaders.terms import Triple, iri, literal
 
 A = iri(str(RDF.type))
@@ -50,6 +51,12 @@ class KindContext:
     def council_iri(self) -> str:
         """The publisher's IRI: the council's, or a body's / "not stated" (``Council.iri``)."""
         return self.council.iri(self.base)
+
+    @cached_property
+    def terms(self) -> dict:
+        """Field -> ``loaders.mapping.ColumnTerm`` (predicate and datatype), read from the
+        dialect bound to this file: what a column's cells become is said by the mapping only."""
+        return column_terms(self.table.dialect) if self.table is not None else {}
 
     @cached_property
     def council_term(self) -> str:

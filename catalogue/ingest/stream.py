@@ -33,7 +33,7 @@ from catalogue.summaries.cells import SpendSummary
 from catalogue.vocab import SV
 from loaders import RowEvent, SourceFile
 from loaders.report import INFO, VIOLATION, LoadIssue, LoadReport
-from loaders.terms import iri, ntriples
+from loaders.terms import iri, literal, ntriples
 
 #: Rows per chunk handed to the store's bulk loader (about 115,000 triples and 23 MB of
 #: N-Triples for spend). Each chunk becomes one batch of sorted files in Oxigraph: bigger
@@ -187,7 +187,7 @@ class RowStream:
                 continue
             digest = row_digest(event.cells)
             digests.add(digest)
-            triples.append((event.subject, ROW_DIGEST, f'"{digest}"'))
+            triples.append((event.subject, ROW_DIGEST, literal(digest)))
             facts = event.facts
             if summary is not None:
                 summary.add(facts)

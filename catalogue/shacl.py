@@ -158,6 +158,9 @@ class CompiledShapes:
         self.plans: dict[str, tuple] = {
             cls: tuple((check, check.path if len(check.paths) == 1 else None, self.quick[check]) for check in checks)
             for cls, checks in self.by_class.items()}
+        #: Predicate -> the targeted class its ``rdfs:domain`` implies: a node is checked as
+        #: that class without stating its type (``pay:payment`` makes a pay:ExpenditureLine).
+        self.implied = {p: c for p, c in implied_classes().items() if c in self.plans}
 
     def check_triples(self, triples) -> list[ShapeResult]:
         """Group triples by subject and check every typed node among them.
@@ -166,13 +169,17 @@ class CompiledShapes:
         allocates little beyond one dict per typed node, and each check first tries its
         quick test (``_quick``). A graph is a set: repeated triples count once.
         """
-        plans = self.plans
-        nodes: dict[Term, dict[Term, list[Term]]] = {}
+        plans, implied = self.plans, self.implied
+        types: dict[Term, set[Term]] = {}
         for s, p, o in triples:
-            if p == _RDF_TYPE and o in plans:
-                nodes[s] = {}
-        if not nodes:
+            if p == _RDF_TYPE:
+                if o in plans:
+                    types.setdefault(s, set()).add(o)
+            elif (cls := implied.get(p)) is not None:
+                types.setdefault(s, set()).add(cls)
+        if not types:
             return []
+        nodes: dict[Term, dict[Term, list[Term]]] = {s: {} for s in types}
         for s, p, o in dict.fromkeys(triples):
             if (by_path := nodes.get(s)) is not None:
                 if (values := by_path.get(p)) is None:
@@ -181,7 +188,7 @@ class CompiledShapes:
                     values.append(o)
         results: list[ShapeResult] = []
         for subject, by_path in nodes.items():
-            for cls in by_path[_RDF_TYPE]:
+            for cls in types[subject]:
                 for check, path, quick in plans.get(cls, ()):
                     values = by_path.get(path, ()) if path is not None else check.values(by_path)
                     if not quick(values) and not _passes(check, values):
@@ -198,6 +205,20 @@ class CompiledShapes:
 
 
 _RDF_TYPE = iri(str(RDF.type))
+
+
+@lru_cache(maxsize=1)
+def implied_classes() -> dict[Term, Term]:
+    """Predicate -> class, for every property the ontology gives one ``rdfs:domain`` class."""
+    return {iri(str(p)): iri(str(c)) for p, c in ontology_graph().subject_objects(RDFS.domain)
+            if isinstance(c, URIRef)}
+
+
+def with_implied_types(data: Graph) -> Graph:
+    """``data`` plus the types the ontology's domains imply (what the compiled checks assume)."""
+    out = data + Graph()
+    out += [(s, RDF.type, URIRef(c[1:-1])) for p, c in implied_classes().items() for s in data.subjects(URIRef(p[1:-1]))]
+    return out
 
 
 def _quick(check: PropertyCheck):
@@ -352,6 +373,7 @@ def pyshacl_results(data: Graph, name: Names) -> list[ShapeResult]:
     from pyshacl import validate  # imported here: slow to import, needed only for cross-checks
 
     shapes = shapes_graph(name)
+    data = with_implied_types(data)
     _, report, _ = validate(data, shacl_graph=shapes, ont_graph=ontology_graph(), inference="none",
                             allow_warnings=True, advanced=False)
     rows = report.query(

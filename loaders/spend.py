@@ -1,9 +1,16 @@
 """Spend rows to triples: the one place a spend CSV cell becomes RDF.
 
 ``row_to_triples`` is pure: canonical field values in (see the dialect mappings in
-``mappings/spend/``), triples out. Each payment row becomes one ``pay:ExpenditureLine``
-with its amount, date, payer, payee, categories and ``prov:wasDerivedFrom`` its
-source row; lines sharing a transaction reference hang off one ``pay:Payment``.
+``mappings/spend/``), triples out, each field's predicate and datatype as its mapping
+column says. Each payment row becomes one ``pay:ExpenditureLine`` with its amount, date,
+payee and categories; lines sharing a transaction reference hang off one ``pay:Payment``.
+
+The graph is lean (issue 22; docs/architecture.md, "The payment line"): what every line
+of a file shares is stated once, not per line. The payer is the dataset's
+``dcterms:publisher``; the source row is the line's own number (``{dataset}/line/N`` came
+from row N of the dataset's distribution, ``<file>#row=N`` in RFC 7111); the types follow
+from ``pay:payment``'s domain and range, so a line states ``a pay:ExpenditureLine`` only
+when it has no payment.
 
 Cells that cannot be read are still emitted, as plain string literals where the shapes
 expect a decimal, a date or an IRI: SHACL (``shapes/spend.ttl``) then reports them with
@@ -22,7 +29,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from catalogue import iris
-from catalogue.vocab import PAY, PROV, SDMX_DIMENSION, SKOS, XSD
+from catalogue.vocab import PAY, SDMX_DIMENSION, SKOS, XSD
 from loaders import converters as cv
 from loaders import organisations, periods, redaction
 from loaders.common import (
@@ -35,8 +42,7 @@ DATE_TYPES = {"date": str(XSD.date), "gYearMonth": str(XSD.gYearMonth)}
 #: The terms no column feeds: classes, structural links, the period a line falls in. Every
 #: column-fed predicate and datatype comes from the mapping (``KindContext.terms``).
 T = {name: term(node) for name, node in {
-    "line": PAY.ExpenditureLine, "payment_class": PAY.Payment, "redaction": PAY.Redaction,
-    "payer": PAY.payer, "payment": PAY.payment, "derived": PROV.wasDerivedFrom,
+    "line": PAY.ExpenditureLine, "redaction": PAY.Redaction, "payment": PAY.payment,
     "capital": PAY.capital, "revenue": PAY.revenue, "altLabel": SKOS.altLabel,
     "period": SDMX_DIMENSION.refPeriod,
 }.items()}
@@ -60,11 +66,7 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
     line = f"{ctx.line_prefix}{int(row)}>"
     council = ctx.council_term
     P = ctx.terms
-    out: list[Triple] = [
-        (line, A, T["line"]),
-        (line, T["payer"], council),
-        (line, T["derived"], ctx.row(row)),
-    ]
+    out: list[Triple] = []
     related: list[tuple[str, tuple[Triple, ...]]] = []
     get = values.get
 
@@ -130,9 +132,12 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
     if raw := get("transaction"):
         reference = cv.text(raw)
         payment = iri(f"{ctx.dataset}/payment/{cv.slug(reference, 80)}-{cv.short_hash(reference, length=6)}")
+        # pay:payment's domain and range say the line is a pay:ExpenditureLine and the
+        # payment a pay:Payment (ontology/reused.ttl): neither type is written.
         out.append((line, T["payment"], payment))
-        related.append((payment, ((payment, A, T["payment_class"]), (payment, P["transaction"].predicate,
-                                                                      literal(reference)))))
+        related.append((payment, ((payment, P["transaction"].predicate, literal(reference)),)))
+    else:
+        out.append((line, A, T["line"]))
     return RowTriples(line, out, related, facts)
 
 

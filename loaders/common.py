@@ -164,13 +164,19 @@ def date_or_raw(raw: str) -> tuple[str | None, str]:
     return None, literal(raw.strip())
 
 
-def flag_literal(value: bool | None | str) -> str | None:
+def flag_literal(value: bool | None | str, datatype: str | None = BOOLEAN) -> str | None:
     """An ``orgid.read_flag`` result as a literal: xsd:boolean, the raw text, or nothing."""
     if value is None:
         return None
     if isinstance(value, bool):
-        return literal("true" if value else "false", BOOLEAN)
+        return literal("true" if value else "false", datatype)
     return literal(value)
+
+
+def typed(column, value: str | None, raw: str) -> str:
+    """A cell's literal: the value read from it, typed as its mapping column says
+    (``loaders.mapping.ColumnTerm``), else the raw text for SHACL to report."""
+    return literal(value, column.datatype) if value is not None else literal(raw.strip())
 
 
 def period_description(period) -> tuple[Triple, ...]:

@@ -155,6 +155,11 @@ def column_terms(dialect: Dialect) -> dict[str, ColumnTerm]:
             for c in dialect.columns if c.property_url}
 
 
+def kind_terms(kind: str) -> dict[str, ColumnTerm]:
+    """``column_terms`` of the kind's generic dialect: every field the kind knows."""
+    return column_terms(_generic(kind))
+
+
 @lru_cache(maxsize=None)
 def dialects(kind: str) -> tuple[Dialect, ...]:
     """Every shipped dialect of a kind, most specific first."""

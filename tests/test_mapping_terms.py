@@ -96,3 +96,16 @@ def test_column_terms_come_from_the_mapping():
     assert terms["narrative"] == (f"<{PAY.narrative}>", None)
     assert "seq" not in terms  # a column with no propertyUrl feeds nothing
     assert URIRef(terms["purchase_card"].datatype) == XSD.boolean
+
+
+def test_every_mapping_gives_a_supplier_field_the_suppliers_mapping_predicate():
+    """A supplier record is written alike whichever kind names it (``loaders.organisations``
+    reads its predicates from the suppliers mapping), so every mapping must agree."""
+    from loaders.organisations import FIELDS
+
+    want = mapping.kind_terms("suppliers")
+    for kind in ("spend", "suppliers", "contracts", "grants"):
+        for dialect in mapping.dialects(kind):
+            for field, got in mapping.column_terms(dialect).items():
+                if field in FIELDS and field != "supplier_name":
+                    assert got == want[field], f"{dialect.source.name}: {field} feeds {got}, not {want[field]}"

@@ -44,7 +44,7 @@ DATE_TYPES = {"date": str(XSD.date), "gYearMonth": str(XSD.gYearMonth)}
 T = {name: term(node) for name, node in {
     "line": PAY.ExpenditureLine, "redaction": PAY.Redaction, "payment": PAY.payment,
     "capital": PAY.capital, "revenue": PAY.revenue, "altLabel": SKOS.altLabel,
-    "period": SDMX_DIMENSION.refPeriod,
+    "period": SDMX_DIMENSION.refPeriod, "payee": PAY.payee,  # a payee named by its id column alone
 }.items()}
 
 #: The context every spend row shares (kept under its old name for callers).
@@ -94,7 +94,7 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
             _period(line, P[date_field].predicate, raw_date, out, related, facts)
 
     name = cv.text(get("supplier_name", ""))
-    payee = P["supplier_name"].predicate if "supplier_name" in P else term(PAY.payee)
+    payee = P["supplier_name"].predicate if "supplier_name" in P else T["payee"]
     if marker := redaction.withheld(name, values):
         node, description = _redaction(ctx.base, ctx.council.gss, cv.text(marker))
         facts["payee"] = node

@@ -46,10 +46,11 @@ def canonical_queries(gss: str) -> dict[str, str]:
     """Issue 2's canonical questions, over raw lines and over the summary cubes."""
     from catalogue.vocab import sparql_prologue
 
-    p = sparql_prologue("pay", "rdfs", "sv", "qb")
+    p = sparql_prologue("pay", "rdfs", "sv", "qb", "dcterms")
     return {
         "spend per council (lines)": p + """SELECT ?council (SUM(?a) AS ?total) (COUNT(*) AS ?lines) WHERE {
-            ?line a pay:ExpenditureLine ; pay:payer ?council ; pay:netAmount ?a } GROUP BY ?council""",
+            ?dataset sv:namedGraph ?g ; dcterms:publisher ?council . GRAPH ?g { ?line pay:netAmount ?a } }
+            GROUP BY ?council""",
         "spend per council (summaries)": p + """SELECT ?council (SUM(?t) AS ?total) (SUM(?n) AS ?lines) WHERE {
             ?obs sv:council ?council ; qb:dataSet ?cube ; sv:spendTotal ?t ; sv:lineCount ?n .
             ?cube qb:structure sv:spendByPayee } GROUP BY ?council""",

@@ -52,7 +52,7 @@ SIMPLE = [
     "SELECT ?l WHERE { <https://data.example.gov.uk/id/council/E08000035> "
     "<http://www.w3.org/2000/01/rdf-schema#label> ?l }",
     "SELECT ?line ?amount WHERE { ?line <http://reference.data.gov.uk/def/payment#netAmount> ?amount } LIMIT 20",
-    "ASK { ?s a <http://reference.data.gov.uk/def/payment#ExpenditureLine> }",
+    "ASK { ?s <http://reference.data.gov.uk/def/payment#netAmount> ?amount }",
 ]
 PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"
 DATASETS = """PREFIX sv: <https://w3id.org/svcat/def#> PREFIX void: <http://rdfs.org/ns/void#>

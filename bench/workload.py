@@ -53,8 +53,9 @@ def shared_suppliers(councils: int) -> str:
 def canonical(store) -> tuple[dict[str, list[str]], str]:
     """{question: [query texts]} and the simple ``/sparql`` query, for the data in ``store``."""
     council = biggest_council(store)
-    raw_lines = sparql_prologue("pay") + """SELECT ?council (SUM(?a) AS ?total) (COUNT(*) AS ?lines) WHERE {
-        ?line a pay:ExpenditureLine ; pay:payer ?council ; pay:netAmount ?a } GROUP BY ?council"""
+    raw_lines = sparql_prologue("pay", "sv", "dcterms") + """SELECT ?council (SUM(?a) AS ?total) (COUNT(*) AS ?lines) WHERE {
+        ?dataset sv:namedGraph ?g ; dcterms:publisher ?council . GRAPH ?g { ?line pay:netAmount ?a } }
+            GROUP BY ?council"""
     shared = shared_suppliers(5)
     organisations = [str(r["organisation"]) for r in store.select(shared_suppliers(2)).rows]
     recorder = RecordingStore(store)

@@ -1,7 +1,7 @@
 """Row digests kept compactly, so that a load's memory does not grow with its file.
 
-Every written row carries ``sv:rowDigest``: 16 hex digits of a hash of its cells (see
-``catalogue.ingest.stream.row_digest``). A reload compares the new version's digests with the
+Every written row has a digest: 16 hex digits of a hash of its cells (see
+``catalogue.ingest.stream.row_digest``), stored a chunk of rows to one ``sv:rowDigests`` literal. A reload compares the new version's digests with the
 old one's to say how many rows were added and removed (``catalogue.history``). Kept as a
 Python ``set`` of strings that costs about 100 bytes a row (500 MB at 5M rows); kept
 here as unsigned 64-bit integers in an ``array``, 8 bytes a row, and compared with
@@ -40,7 +40,7 @@ class RowDigests:
 
     @classmethod
     def from_tsv(cls, body: bytes) -> RowDigests:
-        """The digests in a SPARQL TSV result (one per line, quoted, maybe typed)."""
+        """The digests in a SPARQL TSV result (space-separated in each literal, maybe typed)."""
         return cls(int(m, 16) for m in _HEX16.findall(body))
 
     def changes(self, old: RowDigests) -> tuple[int, int]:

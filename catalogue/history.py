@@ -5,7 +5,7 @@ the parent of their dataset IRIs); each dataset is ``dcat:inSeries`` it. Every l
 and withdrawal leaves an ``sv:DatasetChange`` in the catalogue graph (``{dataset}#change-...``,
 which a reload's record swap keeps): when, which kind of change, the file's sha256, and how
 many source rows were added and removed compared with the version before (rows compared by
-content, through the ``sv:rowDigest`` each written row carries).
+content, through the ``sv:rowDigests`` a load writes on the dataset, a chunk of rows each).
 
 ``remove_dataset`` withdraws a dataset in one transaction (its record out, its change record
 in, the series dropped with its last member), then drops its graph and publishes; a crash
@@ -45,7 +45,7 @@ class Change:
 def row_digests(store: Store, graph: str) -> RowDigests:
     """The distinct row digests of a dataset version (its rows, by content), read as TSV
     rather than as millions of rdflib terms."""
-    sparql = f"SELECT DISTINCT ?d WHERE {{ GRAPH {q.iri(graph)} {{ ?s {q.iri(SV.rowDigest)} ?d }} }}"
+    sparql = f"SELECT ?d WHERE {{ GRAPH {q.iri(graph)} {{ ?s {q.iri(SV.rowDigests)} ?d }} }}"
     _, _, body = store.query_raw(sparql, results_type="text/tab-separated-values", graph_type="application/n-triples")
     return RowDigests.from_tsv(body)
 

@@ -59,6 +59,22 @@ def source_file(base: str, gss: str, kind: str, key: str, filename_slug: str) ->
     return f"{base}file/{gss}/{kind}/{key}/{filename_slug}"
 
 
+_LINE = re.compile(r"^(?P<dataset>.+/id/dataset/[^/]+/[^/]+/[^/]+)/line/(?P<row>[1-9][0-9]*)$")
+
+
+def line_of(iri: str) -> tuple[str, int] | None:
+    """``{dataset}/line/N`` -> ``(dataset, N)``: a payment line is row N of its dataset's
+    file, so its source row (``<file>#row=N``) and its payer (the dataset's publisher) are
+    stated once per dataset, not on every line (docs/architecture.md, "The payment line")."""
+    match = _LINE.match(str(iri))
+    return (match["dataset"], int(match["row"])) if match else None
+
+
+def source_row(download: str, row: int) -> str:
+    """A row of a source file as an RFC 7111 fragment IRI."""
+    return f"{download}#row={int(row)}"
+
+
 def dataset_graph(base: str, gss: str, kind: str, key: str, version: str) -> str:
     return f"{base}graph/{gss}/{kind}/{key}/{version}"
 

@@ -25,6 +25,7 @@ from rdflib.collection import Collection
 
 from catalogue.paths import shapes_dir
 from catalogue.vocab import RDF, RDFS, SH, ontology_graph
+from loaders.terms import iri
 
 Term = str  # an N-Triples term, as the loaders produce them
 
@@ -124,7 +125,7 @@ def _compile_property(graph: Graph, shape) -> PropertyCheck:
     min_count = graph.value(shape, SH.minCount)
     max_count = graph.value(shape, SH.maxCount)
     return PropertyCheck(
-        shape=str(shape), kind=_local(str(shape)), path=f"<{path}>",
+        shape=str(shape), kind=_local(str(shape)), path=iri(str(path)),
         min_count=int(min_count) if min_count is not None else None,
         max_count=int(max_count) if max_count is not None else None,
         datatypes=datatypes, component_for_datatype=component,
@@ -150,13 +151,16 @@ class CompiledShapes:
                 raise ShapeError(f"node shape {shape} has no sh:targetClass")
             checks = [_compile_property(graph, p) for p in graph.objects(shape, SH.property)]
             for target in targets:
-                self.by_class[f"<{target}>"].extend(checks)
+                self.by_class[iri(str(target))].extend(checks)
         self.quick = {check: _quick(check) for checks in self.by_class.values() for check in checks}
         # Per class, each check with its path and quick test already looked up: the row
         # loop then hashes no ``PropertyCheck`` (a dataclass hash of all its fields).
         self.plans: dict[str, tuple] = {
             cls: tuple((check, check.path if len(check.paths) == 1 else None, self.quick[check]) for check in checks)
             for cls, checks in self.by_class.items()}
+        #: Predicate -> the targeted class its ``rdfs:domain`` implies: a node is checked as
+        #: that class without stating its type (``pay:payment`` makes a pay:ExpenditureLine).
+        self.implied = {p: c for p, c in implied_classes().items() if c in self.plans}
 
     def check_triples(self, triples) -> list[ShapeResult]:
         """Group triples by subject and check every typed node among them.
@@ -165,13 +169,17 @@ class CompiledShapes:
         allocates little beyond one dict per typed node, and each check first tries its
         quick test (``_quick``). A graph is a set: repeated triples count once.
         """
-        plans = self.plans
-        nodes: dict[Term, dict[Term, list[Term]]] = {}
+        plans, implied = self.plans, self.implied
+        types: dict[Term, set[Term]] = {}
         for s, p, o in triples:
-            if p == _RDF_TYPE and o in plans:
-                nodes[s] = {}
-        if not nodes:
+            if p == _RDF_TYPE:
+                if o in plans:
+                    types.setdefault(s, set()).add(o)
+            elif (cls := implied.get(p)) is not None:
+                types.setdefault(s, set()).add(cls)
+        if not types:
             return []
+        nodes: dict[Term, dict[Term, list[Term]]] = {s: {} for s in types}
         for s, p, o in dict.fromkeys(triples):
             if (by_path := nodes.get(s)) is not None:
                 if (values := by_path.get(p)) is None:
@@ -180,7 +188,7 @@ class CompiledShapes:
                     values.append(o)
         results: list[ShapeResult] = []
         for subject, by_path in nodes.items():
-            for cls in by_path[_RDF_TYPE]:
+            for cls in types[subject]:
                 for check, path, quick in plans.get(cls, ()):
                     values = by_path.get(path, ()) if path is not None else check.values(by_path)
                     if not quick(values) and not _passes(check, values):
@@ -196,7 +204,21 @@ class CompiledShapes:
         return set(self.by_class)
 
 
-_RDF_TYPE = f"<{RDF.type}>"
+_RDF_TYPE = iri(str(RDF.type))
+
+
+@lru_cache(maxsize=1)
+def implied_classes() -> dict[Term, Term]:
+    """Predicate -> class, for every property the ontology gives one ``rdfs:domain`` class."""
+    return {iri(str(p)): iri(str(c)) for p, c in ontology_graph().subject_objects(RDFS.domain)
+            if isinstance(c, URIRef)}
+
+
+def with_implied_types(data: Graph) -> Graph:
+    """``data`` plus the types the ontology's domains imply (what the compiled checks assume)."""
+    out = data + Graph()
+    out += [(s, RDF.type, URIRef(c[1:-1])) for p, c in implied_classes().items() for s in data.subjects(URIRef(p[1:-1]))]
+    return out
 
 
 def _quick(check: PropertyCheck):
@@ -351,6 +373,7 @@ def pyshacl_results(data: Graph, name: Names) -> list[ShapeResult]:
     from pyshacl import validate  # imported here: slow to import, needed only for cross-checks
 
     shapes = shapes_graph(name)
+    data = with_implied_types(data)
     _, report, _ = validate(data, shacl_graph=shapes, ont_graph=ontology_graph(), inference="none",
                             allow_warnings=True, advanced=False)
     rows = report.query(

@@ -17,6 +17,7 @@ from catalogue import iris
 from catalogue.vocab import DCAT, DCTERMS, FOAF, ORG, RDF, RDFS, SKOS, SV, XSD
 from loaders import converters as cv
 from loaders.councils import Council
+from loaders.mapping import column_terms
 from loaders.terms import Triple, iri, literal
 
 A = iri(str(RDF.type))
@@ -50,6 +51,12 @@ class KindContext:
     def council_iri(self) -> str:
         """The publisher's IRI: the council's, or a body's / "not stated" (``Council.iri``)."""
         return self.council.iri(self.base)
+
+    @cached_property
+    def terms(self) -> dict:
+        """Field -> ``loaders.mapping.ColumnTerm`` (predicate and datatype), read from the
+        dialect bound to this file: what a column's cells become is said by the mapping only."""
+        return column_terms(self.table.dialect) if self.table is not None else {}
 
     @cached_property
     def council_term(self) -> str:
@@ -157,13 +164,19 @@ def date_or_raw(raw: str) -> tuple[str | None, str]:
     return None, literal(raw.strip())
 
 
-def flag_literal(value: bool | None | str) -> str | None:
+def flag_literal(value: bool | None | str, datatype: str | None = BOOLEAN) -> str | None:
     """An ``orgid.read_flag`` result as a literal: xsd:boolean, the raw text, or nothing."""
     if value is None:
         return None
     if isinstance(value, bool):
-        return literal("true" if value else "false", BOOLEAN)
+        return literal("true" if value else "false", datatype)
     return literal(value)
+
+
+def typed(column, value: str | None, raw: str) -> str:
+    """A cell's literal: the value read from it, typed as its mapping column says
+    (``loaders.mapping.ColumnTerm``), else the raw text for SHACL to report."""
+    return literal(value, column.datatype) if value is not None else literal(raw.strip())
 
 
 def period_description(period) -> tuple[Triple, ...]:

@@ -16,25 +16,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from catalogue.vocab import DCTERMS, PC, PROV, SKOS, SV
+from catalogue.vocab import DCTERMS, PC, PROV, SV
 from loaders import converters as cv
 from loaders import orgid, organisations
 from loaders.common import (
     A, KindContext, RowTriples, contributions, council_concept, council_triples, date_or_raw,
-    decimal_or_raw, flag_literal, term,
+    decimal_or_raw, flag_literal, term, typed,
 )
 from loaders.councils import Council
 from loaders.terms import Triple, iri, literal
 
+#: The terms no column feeds: the class, the council's role, the source row, the payee link
+#: when a file has no supplier name column. Column-fed terms come from the mapping.
 T = {name: term(node) for name, node in {
     "contract": PC.Contract, "authority": PC.contractingAuthority, "derived": PROV.wasDerivedFrom,
-    "identifier": DCTERMS.identifier, "title": DCTERMS.title, "description": DCTERMS.description,
-    "awardedTo": SV.awardedTo, "annual": SV.annualValue, "total": SV.totalValue,
-    "start": PC.startDate, "end": PC.estimatedEndDate, "expiry": SV.currentExpiryDate,
-    "duration": SV.durationMonths, "extension": SV.extensionOptionMonths,
-    "threshold": SV.advertisedAboveThreshold, "process": SV.procurementProcess,
-    "class": SV.procurementClass, "service": SV.commissioningService,
-    "contributes": SV.contributesTo, "notation": SKOS.notation,
+    "awardedTo": SV.awardedTo,
 }.items()}
 
 SHAPES = ("contracts.ttl", "suppliers.ttl")
@@ -55,10 +51,13 @@ FIELDS_FOR_PATH = {
 }
 
 #: (field, predicate key) of the decimal and date cells of a row.
-DECIMALS = (("annual_value", "annual"), ("total_value", "total"), ("duration_months", "duration"),
-            ("extension_months", "extension"))
-DATES = (("start_date", "start"), ("end_date", "end"), ("current_expiry", "expiry"))
-TEXTS = (("contract_reference", "identifier"), ("title", "title"), ("description", "description"))
+#: Column-fed fields by how their cells are read; what each becomes is its mapping
+#: column's propertyUrl and datatype (``KindContext.terms``).
+DECIMALS = ("annual_value", "total_value", "duration_months", "extension_months")
+DATES = ("start_date", "end_date", "current_expiry")
+TEXTS = ("contract_reference", "title", "description")
+CONCEPTS = (("service_area", "service_area"), ("procurement_process", "procurement_process"),
+            ("procurement_category", "procurement_category"))
 
 
 def make_context(base: str, council: Council, dataset: str, source: str, table=None) -> KindContext:
@@ -87,33 +86,34 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
     ]
     related: list[tuple[str, tuple[Triple, ...]]] = []
     get = values.get
-    for field, key in TEXTS:
+    P = ctx.terms
+    for field in TEXTS:
         if text := cv.text(get(field, "")):
-            out.append((contract, T[key], literal(text)))
+            out.append((contract, P[field].predicate, literal(text)))
     if supplier := organisations.supplier_facts(values):
         node, key, description = organisations.supplier_record(ctx.base, ctx.council.gss, council, supplier)
-        out.append((contract, T["awardedTo"], node))
+        out.append((contract, P["supplier_name"].predicate if "supplier_name" in P else T["awardedTo"], node))
         related.append((key, description))
-    for field, key in DECIMALS:
+    for field in DECIMALS:
         if (raw := get(field)) and not orgid.is_placeholder(raw):
-            out.append((contract, T[key], decimal_or_raw(raw)[1]))
+            out.append((contract, P[field].predicate, typed(P[field], decimal_or_raw(raw)[0], raw)))
     dates = []
-    for field, key in DATES:
+    for field in DATES:
         if (raw := get(field)) and not orgid.is_placeholder(raw):
-            iso, value = date_or_raw(raw)
-            out.append((contract, T[key], value))
+            iso, _ = date_or_raw(raw)
+            out.append((contract, P[field].predicate, typed(P[field], iso, raw)))
             if iso:
                 dates.append(iso)
-    if (raw := get("above_threshold")) and (value := flag_literal(orgid.read_flag(raw))) is not None:
-        out.append((contract, T["threshold"], value))
-    for field, key in (("service_area", "service"), ("procurement_process", "process"),
-                       ("procurement_category", "class")):
+    column = P.get("above_threshold")
+    if (raw := get("above_threshold")) and (value := flag_literal(orgid.read_flag(raw), column.datatype)) is not None:
+        out.append((contract, column.predicate, value))
+    for field, scheme in CONCEPTS:
         if raw := get(field):
-            node, description = council_concept(ctx, "procurement_category" if key == "class" else field, raw)
-            out.append((contract, T[key], node))
+            node, description = council_concept(ctx, scheme, raw)
+            out.append((contract, P[field].predicate, node))
             related.append((node, description))
-            if key == "class" and (code := cv.text(get("procurement_code", ""))):
-                related.append((f"{node}|{code}", ((node, T["notation"], literal(code)),)))
+            if field == "procurement_category" and (code := cv.text(get("procurement_code", ""))):
+                related.append((f"{node}|{code}", ((node, P["procurement_code"].predicate, literal(code)),)))
     if raw := get("social_value_code"):
-        out += [(contract, T["contributes"], measure) for measure in contributions(ctx, raw)]
+        out += [(contract, P["social_value_code"].predicate, measure) for measure in contributions(ctx, raw)]
     return RowTriples(contract, out, related, {"dates": tuple(dates)} if dates else None)

@@ -105,17 +105,18 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
         (node, A, T["concept"]), (node, A, T["measure"]), (node, T["inScheme"], scheme(ctx)),
         (node, T["derived"], ctx.row(row)),
     ]
+    P = ctx.terms  # the measure's own cells become what the mapping's columns say
     if code:
-        out.append((node, T["notation"], literal(code)))
+        out.append((node, P["measure_code"].predicate, literal(code)))
     if label:
-        out.append((node, T["prefLabel"], literal(label)))
+        out.append((node, P["measure"].predicate, literal(label)))
     if outcome:
         out.append((node, T["broader"], outcome))
     if text := cv.text(get("description", "")):
-        out.append((node, T["definition"], literal(text)))
-    for field, key in (("unit", "unit"), ("indicator", "trackedBy")):
+        out.append((node, P["description"].predicate, literal(text)))
+    for field in ("unit", "indicator"):
         if raw := get(field):
             concept, description = council_concept(ctx, field, raw)
-            out.append((node, T[key], concept))
+            out.append((node, P[field].predicate, concept))
             related.append((concept, description))
     return RowTriples(node, out, related)

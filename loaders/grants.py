@@ -13,23 +13,20 @@ import re
 from collections.abc import Mapping
 
 from catalogue import iris
-from catalogue.vocab import DCTERMS, PROV, SKOS, SV, XSD
+from catalogue.vocab import DCTERMS, PROV, SV
 from loaders import converters as cv
 from loaders import orgid, organisations
 from loaders.common import (
     A, KindContext, RowTriples, contributions, council_concept, council_triples, date_or_raw,
-    decimal_or_raw, flag_literal, term,
+    decimal_or_raw, flag_literal, term, typed,
 )
 from loaders.councils import Council
 from loaders.terms import Triple, iri, literal
 
+#: The terms no column feeds (the class, the funder, the source row, the recipient link when
+#: a file has no recipient name column). Column-fed terms come from the mapping.
 T = {name: term(node) for name, node in {
-    "grant": SV.Grant, "funder": SV.funder, "derived": PROV.wasDerivedFrom,
-    "identifier": DCTERMS.identifier, "title": DCTERMS.title, "description": DCTERMS.description,
-    "awardedTo": SV.awardedTo, "amount": SV.amountAwarded, "currency": SV.currency,
-    "date": SV.awardDate, "duration": SV.durationMonths, "area": SV.beneficiaryArea,
-    "programme": SV.grantProgramme, "service": SV.commissioningService, "open": SV.fromOpenCall,
-    "modified": DCTERMS.modified, "contributes": SV.contributesTo, "notation": SKOS.notation,
+    "grant": SV.Grant, "funder": SV.funder, "derived": PROV.wasDerivedFrom, "awardedTo": SV.awardedTo,
 }.items()}
 
 SHAPES = ("grants.ttl", "suppliers.ttl")
@@ -71,38 +68,39 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
     out: list[Triple] = [(grant, A, T["grant"]), (grant, T["funder"], council), (grant, T["derived"], ctx.row(row))]
     related: list[tuple[str, tuple[Triple, ...]]] = []
     get = values.get
-    for field, key in (("grant_id", "identifier"), ("title", "title"), ("description", "description"),
-                       ("currency", "currency")):
+    P = ctx.terms  # each field's predicate and datatype, from the mapping
+    for field in ("grant_id", "title", "description", "currency"):
         if text := cv.text(get(field, "")):
-            out.append((grant, T[key], literal(text)))
+            out.append((grant, P[field].predicate, literal(text)))
     if supplier := organisations.supplier_facts(values):
         node, key, description = organisations.supplier_record(ctx.base, ctx.council.gss, council, supplier)
-        out.append((grant, T["awardedTo"], node))
+        out.append((grant, P["supplier_name"].predicate if "supplier_name" in P else T["awardedTo"], node))
         related.append((key, description))
     if (raw := get("amount")) is not None:
-        out.append((grant, T["amount"], decimal_or_raw(raw)[1]))
+        out.append((grant, P["amount"].predicate, typed(P["amount"], decimal_or_raw(raw)[0], raw)))
     if (raw := get("duration_months")) and not orgid.is_placeholder(raw):
-        out.append((grant, T["duration"], decimal_or_raw(raw)[1]))
+        out.append((grant, P["duration_months"].predicate, typed(P["duration_months"], decimal_or_raw(raw)[0], raw)))
     facts = None
     if raw := get("award_date"):
-        iso, value = date_or_raw(raw)
-        out.append((grant, T["date"], value))
+        iso, _ = date_or_raw(raw)
+        out.append((grant, P["award_date"].predicate, typed(P["award_date"], iso, raw)))
         facts = {"dates": (iso,)} if iso else None
     if raw := get("beneficiary_area"):
         code = raw.strip().upper()
-        out.append((grant, T["area"], iri(iris.geography(code)) if _GSS.match(code) else literal(raw.strip())))
-    if (raw := get("open_call")) and (value := flag_literal(orgid.read_flag(raw))) is not None:
-        out.append((grant, T["open"], value))
+        out.append((grant, P["beneficiary_area"].predicate,
+                    iri(iris.geography(code)) if _GSS.match(code) else literal(raw.strip())))
+    if (raw := get("open_call")) and (value := flag_literal(orgid.read_flag(raw), P["open_call"].datatype)) is not None:
+        out.append((grant, P["open_call"].predicate, value))
     if raw := get("modified"):
         text = raw.strip()
-        out.append((grant, T["modified"], literal(text, str(XSD.dateTime)) if _DATETIME.match(text) else literal(text)))
-    for field, key in (("grant_programme", "programme"), ("service_area", "service")):
+        out.append((grant, P["modified"].predicate, typed(P["modified"], text if _DATETIME.match(text) else None, raw)))
+    for field in ("grant_programme", "service_area"):
         if raw := get(field):
             node, description = council_concept(ctx, field, raw)
-            out.append((grant, T[key], node))
+            out.append((grant, P[field].predicate, node))
             related.append((node, description))
-            if key == "programme" and (code := cv.text(get("programme_code", ""))):
-                related.append((f"{node}|{code}", ((node, T["notation"], literal(code)),)))
+            if field == "grant_programme" and (code := cv.text(get("programme_code", ""))):
+                related.append((f"{node}|{code}", ((node, P["programme_code"].predicate, literal(code)),)))
     if raw := get("social_value_code"):
-        out += [(grant, T["contributes"], measure) for measure in contributions(ctx, raw)]
+        out += [(grant, P["social_value_code"].predicate, measure) for measure in contributions(ctx, raw)]
     return RowTriples(grant, out, related, facts)

@@ -14,9 +14,11 @@ import json
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
-from catalogue.vocab import expand
+from catalogue.vocab import XSD, expand
 from loaders.converters import header_key
+from loaders.terms import iri
 
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 
@@ -134,6 +136,28 @@ def parse_dialect(path: Path) -> Dialect:
         source=path,
         required=tuple(tuple(g) for g in doc["sv:required"]) if "sv:required" in doc else None,
     )
+
+
+class ColumnTerm(NamedTuple):
+    """What a column's cells become: the predicate (an ``<iri>`` term) and the literal's
+    datatype IRI (``None`` for a plain string or an IRI-valued property)."""
+
+    predicate: str
+    datatype: str | None
+
+
+def column_terms(dialect: Dialect) -> dict[str, ColumnTerm]:
+    """Field -> its ``ColumnTerm``, read from the mapping's ``propertyUrl`` (a CURIE expanded
+    with the ontology's prefixes) and ``datatype``: the loaders emit what the mapping says,
+    so the JSON is the one statement of which column feeds which property."""
+    return {c.name: ColumnTerm(iri(str(expand(c.property_url))),
+                               None if c.datatype in ("string", "anyURI") else str(XSD[c.datatype]))
+            for c in dialect.columns if c.property_url}
+
+
+def kind_terms(kind: str) -> dict[str, ColumnTerm]:
+    """``column_terms`` of the kind's generic dialect: every field the kind knows."""
+    return column_terms(_generic(kind))
 
 
 @lru_cache(maxsize=None)

@@ -17,19 +17,24 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from catalogue import iris
-from catalogue.vocab import DCTERMS, ORG, RDFS, SV
+from catalogue.vocab import RDFS, SV
 from loaders import converters as cv
 from loaders import orgid
 from loaders.common import A, LABEL, flag_literal, term
+from loaders.mapping import kind_terms
 from loaders.redaction import is_marker
 from loaders.terms import Triple, iri, literal
 
+#: The terms no column feeds: the class, who recorded the supplier, unreadable identifiers.
 T = {name: term(node) for name, node in {
-    "supplier": SV.Supplier, "recordedBy": SV.recordedBy, "identifier": DCTERMS.identifier,
-    "orgid": ORG.identifier, "vat": SV.vatNumber, "postcode": SV.postcode, "sme": SV.smeFlag,
-    "vcse": SV.vcseFlag, "unreadable": SV.unreadableIdentifier,
+    "supplier": SV.Supplier, "recordedBy": SV.recordedBy, "unreadable": SV.unreadableIdentifier,
     "unreadable_postcode": SV.unreadablePostcode,
 }.items()}
+#: The column-fed ones, from the suppliers mapping's ``propertyUrl``s: a supplier record is
+#: described alike whichever kind of file names it (every mapping agrees: tests/test_mapping_terms.py).
+T.update({name: kind_terms("suppliers")[field].predicate for name, field in {
+    "identifier": "supplier_id", "orgid": "company_number", "vat": "vat_number", "postcode": "postcode",
+    "sme": "sme", "vcse": "vcse"}.items()})
 
 #: Canonical fields that describe a supplier, in every kind's mappings.
 FIELDS = ("supplier_name", "supplier_id", "vat_number", "company_number", "charity_number",

@@ -26,7 +26,7 @@ from catalogue.vocab import DCTERMS, PROV, QB, SDMX_DIMENSION, SDMX_MEASURE, SV
 from loaders import converters as cv
 from loaders.common import (
     A, LABEL, KindContext, RowTriples, contributions, council_concept, council_triples,
-    decimal_or_raw, period_description, term,
+    decimal_or_raw, period_description, term, typed,
 )
 from loaders.councils import Council
 from loaders.periods import interval, period_ending
@@ -96,6 +96,13 @@ _NOT_MEASURES = frozenset({"body", "body_name", "area_code", "area_name", "perio
 def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> RowTriples:
     """One indicator row -> one observation (long form) or one per filled measure column."""
     related: list[tuple[str, tuple[Triple, ...]]] = []
+    P = ctx.terms
+
+    def term_for(field: str, key: str) -> str:
+        """The field's mapping ``propertyUrl``; the structural term when no column feeds it
+        (the council's own area, a wide table's indicator named by its measure column)."""
+        return P[field].predicate if field in P else T[key]
+
     shared: list[tuple[str, str]] = [(T["derived"], ctx.row(row)),
                                      (T["dataset"], iri(f"{ctx.dataset}/observations"))]
     facts: dict = {}
@@ -104,20 +111,22 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
         shared.append((T["area"], iri(iris.geography(ctx.council.gss))))
     else:
         code = raw_area.strip().upper()
-        shared.append((T["area"], iri(iris.geography(code)) if _GSS.match(code) else literal(raw_area.strip())))
+        shared.append((term_for("area_code", "area"),
+                       iri(iris.geography(code)) if _GSS.match(code) else literal(raw_area.strip())))
     raw_period = values.get("period")
     period = interval(cv.text(raw_period)) if raw_period else None
     if period is None and raw_period is None and (end := values.get("period_end")):
         period = period_ending(end)
         raw_period = end
+    period_term = term_for("period" if "period" in P else "period_end", "period")
     if period:
-        shared.append((T["period"], iri(period.iri)))
+        shared.append((period_term, iri(period.iri)))
         related.append((period.iri, period_description(period)))
         facts["dates"] = (period.start, period.end)
     elif raw_period is not None:
-        shared.append((T["period"], literal(raw_period.strip())))
+        shared.append((period_term, literal(raw_period.strip())))
     if raw := values.get("social_value_code"):
-        shared += [(T["contributes"], measure) for measure in contributions(ctx, raw)]
+        shared += [(P["social_value_code"].predicate, measure) for measure in contributions(ctx, raw)]
 
     cells: list[tuple[str, str, str | None, str | None, str | None]] = []
     indicator, measure = values.get("indicator"), values.get("measure")
@@ -126,22 +135,25 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
         # Name`` titles aside): the measure names what is measured, so it is the indicator.
         indicator, measure = measure, None
     if "value" in values or indicator is not None:
-        cells.append((iri(f"{ctx.dataset}/obs/{row}"), values.get("value", ""), indicator, measure,
+        cells.append((iri(f"{ctx.dataset}/obs/{row}"), "value", values.get("value", ""), indicator, measure,
                       values.get("unit")))
     for name, meta in measure_columns(ctx):
         if (raw := values.get(name)) is not None:
-            cells.append((iri(f"{ctx.dataset}/obs/{row}/{cv.slug(name)}"), raw, meta["sv:indicator"],
+            cells.append((iri(f"{ctx.dataset}/obs/{row}/{cv.slug(name)}"), name, raw, meta["sv:indicator"],
                           meta.get("sv:measure"), meta.get("sv:unit")))
     out: list[Triple] = []
-    for obs, raw_value, indicator, measure, unit in cells:
+    for obs, value_field, raw_value, indicator, measure, unit in cells:
         out.append((obs, A, T["observation"]))
         out += [(obs, p, o) for p, o in shared]
         if raw_value.strip():
-            out.append((obs, T["value"], decimal_or_raw(raw_value)[1]))
+            value = P.get(value_field)
+            read = decimal_or_raw(raw_value)[0]
+            out.append((obs, term_for(value_field, "value"),
+                        typed(value, read, raw_value) if value and value.datatype else decimal_or_raw(raw_value)[1]))
         for field, label in (("indicator", indicator), ("measure", measure), ("unit", unit)):
             if label and cv.text(label):
                 node, description = council_concept(ctx, field, label)
-                out.append((obs, T[field], node))
+                out.append((obs, term_for(field, field), node))
                 related.append((node, description))
     subject = cells[0][0] if cells else iri(f"{ctx.dataset}/obs/{row}")
     return RowTriples(subject, out, related, facts)

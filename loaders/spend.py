@@ -1,9 +1,16 @@
 """Spend rows to triples: the one place a spend CSV cell becomes RDF.
 
 ``row_to_triples`` is pure: canonical field values in (see the dialect mappings in
-``mappings/spend/``), triples out. Each payment row becomes one ``pay:ExpenditureLine``
-with its amount, date, payer, payee, categories and ``prov:wasDerivedFrom`` its
-source row; lines sharing a transaction reference hang off one ``pay:Payment``.
+``mappings/spend/``), triples out, each field's predicate and datatype as its mapping
+column says. Each payment row becomes one ``pay:ExpenditureLine`` with its amount, date,
+payee and categories; lines sharing a transaction reference hang off one ``pay:Payment``.
+
+The graph is lean (issue 22; docs/architecture.md, "The payment line"): what every line
+of a file shares is stated once, not per line. The payer is the dataset's
+``dcterms:publisher``; the source row is the line's own number (``{dataset}/line/N`` came
+from row N of the dataset's distribution, ``<file>#row=N`` in RFC 7111); the types follow
+from ``pay:payment``'s domain and range, so a line states ``a pay:ExpenditureLine`` only
+when it has no payment.
 
 Cells that cannot be read are still emitted, as plain string literals where the shapes
 expect a decimal, a date or an IRI: SHACL (``shapes/spend.ttl``) then reports them with
@@ -22,42 +29,44 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from catalogue import iris
-from catalogue.vocab import PAY, PROV, SDMX_DIMENSION, SKOS, SV, XSD
+from catalogue.vocab import PAY, SDMX_DIMENSION, SKOS, XSD
 from loaders import converters as cv
 from loaders import organisations, periods, redaction
 from loaders.common import (
-    A, DECIMAL, LABEL, KindContext, RowTriples, concept, council_triples, period_description, term,
+    A, LABEL, KindContext, RowTriples, concept, council_triples, period_description, term,
 )
 from loaders.councils import Council
 from loaders.terms import Triple, iri, literal
 
 DATE_TYPES = {"date": str(XSD.date), "gYearMonth": str(XSD.gYearMonth)}
+#: The terms no column feeds: classes, structural links, the period a line falls in. Every
+#: column-fed predicate and datatype comes from the mapping (``KindContext.terms``).
 T = {name: term(node) for name, node in {
-    "line": PAY.ExpenditureLine, "payment_class": PAY.Payment, "redaction": PAY.Redaction,
-    "netAmount": PAY.netAmount, "grossAmount": PAY.grossAmount, "date": PAY.date,
-    "payer": PAY.payer, "payee": PAY.payee, "payment": PAY.payment, "reference": PAY.reference,
-    "category": PAY.expenditureCategory, "code": PAY.expenditureCode, "narrative": PAY.narrative,
-    "procurement": PAY.procurementCategory, "capital": PAY.capital, "revenue": PAY.revenue,
-    "service": SV.serviceArea, "card": SV.purchaseCard, "invoice": SV.invoiceReference,
-    "irrecoverable": SV.irrecoverableVat, "derived": PROV.wasDerivedFrom, "altLabel": SKOS.altLabel,
-    "period": SDMX_DIMENSION.refPeriod,
+    "line": PAY.ExpenditureLine, "redaction": PAY.Redaction, "payment": PAY.payment,
+    "capital": PAY.capital, "revenue": PAY.revenue, "altLabel": SKOS.altLabel,
+    "period": SDMX_DIMENSION.refPeriod, "payee": PAY.payee,  # a payee named by its id column alone
 }.items()}
 
 #: The context every spend row shares (kept under its old name for callers).
 SpendContext = KindContext
 _concept = concept
+#: Fields whose cells become a concept in the council's own scheme (the line points at it).
+CONCEPT_FIELDS = ("expense_type", "service_area", "procurement_category")
+#: Fields whose cells are kept as text, and fields whose cells are amounts.
+TEXT_FIELDS = ("expense_code", "narrative", "invoice")
+MONEY_FIELDS = ("gross_amount", "irrecoverable_vat")
 
 
 def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> RowTriples:
-    """One spend record (canonical field -> raw cell) -> its triples."""
+    """One spend record (canonical field -> raw cell) -> its triples.
+
+    Each field's predicate and datatype are its mapping column's ``propertyUrl`` and
+    ``datatype`` (``ctx.terms``); this function decides only how a cell is read."""
     # The prefixes were checked once per file; ``row`` is a number.
     line = f"{ctx.line_prefix}{int(row)}>"
     council = ctx.council_term
-    out: list[Triple] = [
-        (line, A, T["line"]),
-        (line, T["payer"], council),
-        (line, T["derived"], f"{ctx.row_prefix}{int(row)}>"),
-    ]
+    P = ctx.terms
+    out: list[Triple] = []
     related: list[tuple[str, tuple[Triple, ...]]] = []
     get = values.get
 
@@ -66,32 +75,35 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
     if raw_amount is not None:
         amount = cv.money(raw_amount)
         facts["amount"] = amount
-        # A converted amount is digits, a sign and a point: nothing to escape.
-        out.append((line, T["netAmount"], f'"{amount}"^^<{DECIMAL}>' if amount else literal(raw_amount.strip())))
-    for name, key in (("gross_amount", "grossAmount"), ("irrecoverable_vat", "irrecoverable")):
+        predicate, datatype = P["net_amount"]
+        out.append((line, predicate, literal(amount, datatype) if amount else literal(raw_amount.strip())))
+    for name in MONEY_FIELDS:
         if (raw := get(name)) is not None and (value := cv.money(raw)) is not None:
-            out.append((line, T[key], literal(value, DECIMAL)))
+            out.append((line, P[name].predicate, literal(value, P[name].datatype)))
 
-    raw_date = get("date") or get("period")
+    date_field = "date" if get("date") else "period"
+    raw_date = get(date_field)
     if raw_date is not None:
         parsed = cv.payment_date(raw_date)
         if parsed and parsed[1] == "date":
             facts["month"] = parsed[0][:7]
             facts["dates"] = (parsed[0],)
-            out.append((line, T["date"], f'"{parsed[0]}"^^<{DATE_TYPES["date"]}>'))
+            # A cell read as a day is an xsd:date whatever the column usually holds.
+            out.append((line, P[date_field].predicate, literal(parsed[0], DATE_TYPES["date"])))
         else:
-            _period(line, raw_date, out, related, facts)
+            _period(line, P[date_field].predicate, raw_date, out, related, facts)
 
     name = cv.text(get("supplier_name", ""))
+    payee = P["supplier_name"].predicate if "supplier_name" in P else T["payee"]
     if marker := redaction.withheld(name, values):
         node, description = _redaction(ctx.base, ctx.council.gss, cv.text(marker))
         facts["payee"] = node
-        out.append((line, T["payee"], node))
+        out.append((line, payee, node))
         related.append((f"{node}|{marker}", description))  # one description per wording
     elif supplier := organisations.supplier_facts(values):
         node, key, description = organisations.supplier_record(ctx.base, ctx.council.gss, council, supplier)
         facts["payee"] = node
-        out.append((line, T["payee"], node))
+        out.append((line, payee, node))
         related.append((key, description))
 
     broader = None
@@ -99,34 +111,37 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
         broader, description = _concept(
             ctx.base, ctx.council.gss, council, ctx.council.name, "expense_category", cv.text(raw), None)
         related.append((broader, description))
-    for field, predicate in (("expense_type", "category"), ("service_area", "service"),
-                             ("procurement_category", "procurement")):
+    for field in CONCEPT_FIELDS:
         if raw := get(field):
             label = cv.text(raw)
             parent = broader if field == "expense_type" else None
             node, description = _concept(ctx.base, ctx.council.gss, council, ctx.council.name, field, label, parent)
             facts[field] = node
-            out.append((line, T[predicate], node))
+            out.append((line, P[field].predicate, node))
             related.append((node, description))
     if raw := get("capital_revenue"):
         kind = cv.capital_or_revenue(raw)
-        out.append((line, T["category"], T[kind] if kind else literal(raw.strip())))
+        out.append((line, P["capital_revenue"].predicate, T[kind] if kind else literal(raw.strip())))
 
-    for field, predicate in (("expense_code", "code"), ("narrative", "narrative"), ("invoice", "invoice")):
+    for field in TEXT_FIELDS:
         if raw := get(field):
-            out.append((line, T[predicate], literal(cv.text(raw))))
+            out.append((line, P[field].predicate, literal(cv.text(raw))))
     if (raw := get("purchase_card")) is not None and (card := cv.flag(raw)) is not None:
-        out.append((line, T["card"], literal("true" if card else "false", str(XSD.boolean))))
+        out.append((line, P["purchase_card"].predicate, literal("true" if card else "false", P["purchase_card"].datatype)))
 
     if raw := get("transaction"):
         reference = cv.text(raw)
         payment = iri(f"{ctx.dataset}/payment/{cv.slug(reference, 80)}-{cv.short_hash(reference, length=6)}")
+        # pay:payment's domain and range say the line is a pay:ExpenditureLine and the
+        # payment a pay:Payment (ontology/reused.ttl): neither type is written.
         out.append((line, T["payment"], payment))
-        related.append((payment, ((payment, A, T["payment_class"]), (payment, T["reference"], literal(reference)))))
+        related.append((payment, ((payment, P["transaction"].predicate, literal(reference)),)))
+    else:
+        out.append((line, A, T["line"]))
     return RowTriples(line, out, related, facts)
 
 
-def _period(line: str, raw: str, out: list, related: list, facts: dict) -> None:
+def _period(line: str, date: str, raw: str, out: list, related: list, facts: dict) -> None:
     """A line dated by a period (a month, quarter, range of months, financial year): the
     period's interval (``sdmx-dimension:refPeriod``, described with its first and last day),
     and ``pay:date`` as xsd:gYearMonth only when the period is one month. Never a day the
@@ -138,10 +153,10 @@ def _period(line: str, raw: str, out: list, related: list, facts: dict) -> None:
         period = periods.interval(cv.text(raw))
     if period is None or period.months == 0:
         facts["month"] = None
-        out.append((line, T["date"], literal(raw.strip())))
+        out.append((line, date, literal(raw.strip())))
         return
     if period.months == 1:
-        out.append((line, T["date"], literal(period.start[:7], DATE_TYPES["gYearMonth"])))
+        out.append((line, date, literal(period.start[:7], DATE_TYPES["gYearMonth"])))
     out.append((line, T["period"], iri(period.iri)))
     related.append((period.iri, period_description(period)))
     facts["month"] = period.key

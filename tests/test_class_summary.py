@@ -1,6 +1,6 @@
 """The social-value summary always agrees with the payment lines and the links.
 
-Recomputed here from raw ``pay:ExpenditureLine`` triples and the links, independently of
+Recomputed here from raw payment-line triples and the links, independently of
 ``catalogue.summaries.social_value``, after each step that changes what it sums: loads, a real
 ``link_all``, a reload of a changed file, a removal.
 """
@@ -25,7 +25,8 @@ def from_lines(store) -> dict[tuple[str, str], Decimal]:
     """(council, class) -> spend, from the lines: a line's classes are its payee's
     organisation's known classes (each counts), else unknown; plus (council, "total")."""
     rows = store.select(f"""SELECT ?line ?council ?amount (GROUP_CONCAT(DISTINCT STR(?class); separator=" ") AS ?classes)
-        WHERE {{ ?line a <{PAY.ExpenditureLine}> ; <{PAY.payer}> ?council ; <{PAY.netAmount}> ?amount .
+        WHERE {{ ?dataset <{SV.namedGraph}> ?g ; <{DCTERMS.publisher}> ?council .
+          GRAPH ?g {{ ?line <{PAY.netAmount}> ?amount }}
           OPTIONAL {{ ?line <{PAY.payee}> ?payee . ?payee <{SV.canonicalOrganisation}> ?org .
                      ?org <{SV.socialValueClass}> ?class FILTER(?class != <{SV.unknownClass}>) }} }}
         GROUP BY ?line ?council ?amount""").rows

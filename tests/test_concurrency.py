@@ -26,7 +26,7 @@ from catalogue.vocab import sparql_prologue
 from tests.conftest import BASE, ROOT, real_files
 from tests.servers import gunicorn
 
-LINES = sparql_prologue("pay") + "SELECT (COUNT(?line) AS ?n) WHERE { ?line a pay:ExpenditureLine }"
+LINES = sparql_prologue("pay") + "SELECT (COUNT(?line) AS ?n) WHERE { ?line pay:netAmount [] }"
 
 
 def council_with_two_files() -> tuple[str, list]:

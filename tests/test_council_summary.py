@@ -2,7 +2,7 @@
 
 The council dashboard and the organisation page read these few observations instead of
 the per-dataset cubes, so here every figure is recomputed from the raw
-``pay:ExpenditureLine`` triples and the links, independently of the module, after each
+payment-line triples and the links, independently of the module, after each
 step that changes them: loads of real files, a real ``link_all``, a reload of a changed
 file, a removal, and an incremental link after a new load. Money is compared exactly
 (``Decimal``); the two ratios of the concentration panel to 12 significant digits.
@@ -26,11 +26,11 @@ from tests.conftest import BASE, OGL, REAL
 
 FILES = (("calderdale/2022-08.csv", "E08000033"), ("salford/2022-06.csv", "E08000006"))
 NEW = ("harrogate/2015-04.csv", "E07000165")
-P = sparql_prologue("pay", "sv", "qb", "rdfs")
+P = sparql_prologue("pay", "sv", "qb", "rdfs", "dcterms")
 LINES = P + f"""SELECT ?council ?month ?payee ?type ?area ?org
     (GROUP_CONCAT(DISTINCT STR(?class); separator=" ") AS ?classes) (SUM(?amount) AS ?spend) (COUNT(?line) AS ?lines)
-  WHERE {{ GRAPH <{iris.catalogue_graph(BASE)}> {{ ?dataset sv:namedGraph ?g }}
-    GRAPH ?g {{ ?line a pay:ExpenditureLine ; pay:payer ?council ; pay:netAmount ?amount ; pay:date ?date .
+  WHERE {{ GRAPH <{iris.catalogue_graph(BASE)}> {{ ?dataset sv:namedGraph ?g ; dcterms:publisher ?council }}
+    GRAPH ?g {{ ?line pay:netAmount ?amount ; pay:date ?date .
       OPTIONAL {{ ?line pay:payee ?p }}
       OPTIONAL {{ ?line pay:expenditureCategory ?t FILTER(isIRI(?t) && ?t != pay:capital && ?t != pay:revenue) }}
       OPTIONAL {{ ?line sv:serviceArea ?s }} }}

@@ -88,7 +88,7 @@ def test_turtle_dump_holds_the_same_triples_as_the_n_quads_one(dumped):
     assert turtle.status_code == 200 and turtle.headers["X-SVCAT-Content-Type"] == "text/turtle"
     from_quads = {q.triple for q in ox.parse(gzip.decompress(quads.data), format=ox.RdfFormat.N_QUADS)}
     from_turtle = {q.triple for q in ox.parse(gzip.decompress(turtle.data), format=ox.RdfFormat.TURTLE)}
-    assert from_turtle == from_quads and len(from_turtle) > 30_000
+    assert from_turtle == from_quads and len(from_turtle) > 20_000
 
 
 def test_whole_store_dump_is_built_once_per_data_version(dumped):
@@ -110,7 +110,7 @@ def test_csv_dump_is_every_row_built_once_and_sent_with_ranges(dumped):
     [built] = [f for f in dump_files(app) if f.name.endswith(".csv.gz")]
     stamp = built.stat()
     rows = csv_rows(first.data)
-    loaded = store.select(f"""SELECT (COUNT(?line) AS ?n) WHERE {{ GRAPH ?g {{ ?line a {iri(PAY.ExpenditureLine)} }}
+    loaded = store.select(f"""SELECT (COUNT(?line) AS ?n) WHERE {{ GRAPH ?g {{ ?line {iri(PAY.netAmount)} [] }}
         FILTER(STRSTARTS(STR(?g), "{BASE}")) }}""").rows[0]["n"]
     assert len(rows) == int(loaded) > 1000  # every line, not a page of them
     assert [int(r["row"]) for r in rows] == sorted(int(r["row"]) for r in rows)

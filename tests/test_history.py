@@ -120,7 +120,7 @@ def test_a_file_failing_at_row_9000_of_10000_leaves_the_store_exactly_as_before(
         outcome = load_file(store, "spend", path, base=BASE, licence=OGL, chunk_rows=1_000)
         assert not outcome.loaded
         assert [(i.row, i.kind) for i in outcome.report.issues] == [(9_000, "bad-amount")]
-        assert len(written) == 8 and sum(written) > 80_000  # 8,000 rows went into the new graph first
+        assert len(written) == 8 and sum(written) > 32_000  # 8,000 rows (4 quads or more each) went into the new graph first
         assert dump(store) == before and store.graphs() == graphs_before
     assert (folder / "CURRENT").read_text() == snapshot_before  # readers never saw anything new
     shutil.rmtree(folder)

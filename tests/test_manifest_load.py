@@ -17,7 +17,7 @@ from tests.test_summaries_once import publishes, summed  # noqa: F401 (fixtures)
 
 LINES_PER_DATASET = sparql_prologue("pay", "dcterms", "sv") + """
 SELECT ?dataset (COUNT(?line) AS ?n) WHERE {
-  ?dataset sv:namedGraph ?g . GRAPH ?g { ?line a pay:ExpenditureLine } } GROUP BY ?dataset"""
+  ?dataset sv:namedGraph ?g . GRAPH ?g { ?line pay:netAmount [] } } GROUP BY ?dataset"""
 
 
 @pytest.fixture

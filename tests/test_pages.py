@@ -27,8 +27,10 @@ def page(client, url: str) -> BeautifulSoup:
 def line_totals(store, council_iri: str) -> dict[str, Decimal]:
     """Spend per month summed from the raw payment lines (what the cubes must agree with)."""
     rows = store.select(f"""PREFIX pay: <http://reference.data.gov.uk/def/payment#>
+        PREFIX sv: <https://w3id.org/svcat/def#> PREFIX dcterms: <http://purl.org/dc/terms/>
         SELECT ?month (SUM(?amount) AS ?total) WHERE {{
-          ?line a pay:ExpenditureLine ; pay:payer <{council_iri}> ; pay:netAmount ?amount ; pay:date ?date .
+          ?dataset sv:namedGraph ?g ; dcterms:publisher <{council_iri}> .
+          GRAPH ?g {{ ?line pay:netAmount ?amount ; pay:date ?date }}
           BIND(SUBSTR(STR(?date), 1, 7) AS ?month) }} GROUP BY ?month""").rows
     return {str(r["month"]): Decimal(str(r["total"])) for r in rows}
 

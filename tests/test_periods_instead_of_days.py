@@ -80,7 +80,7 @@ def test_spend_file_dated_by_periods_loads_every_line_with_its_period(cell, memo
         PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
         PREFIX dcat: <http://www.w3.org/ns/dcat#>
         SELECT (COUNT(?line) AS ?n) (SUM(?amount) AS ?total) (SAMPLE(?start) AS ?s) (SAMPLE(?end) AS ?e)
-        WHERE {{ GRAPH <{graph}> {{ ?line a pay:ExpenditureLine ; pay:netAmount ?amount ;
+        WHERE {{ GRAPH <{graph}> {{ ?line pay:netAmount ?amount ;
                                           sdmx-dimension:refPeriod <{ID + key}> .
                                     <{ID + key}> dcat:startDate ?start ; dcat:endDate ?end }} }}""").rows[0]
     assert int(row["n"]) == lines and Decimal(str(row["total"])) == total

@@ -37,10 +37,11 @@ def truth(url: str) -> dict[str, tuple[Decimal, int]]:
     """Council name -> (spend, lines), each line summed inside its own graph."""
     rows = select(url, PREFIXES + """
         SELECT ?payer (SUM(?amount) AS ?total) (COUNT(?line) AS ?lines) WHERE {
-          GRAPH ?g { ?line a pay:ExpenditureLine ; pay:payer ?payer ; pay:netAmount ?amount } }
+          ?dataset sv:namedGraph ?g ; dcterms:publisher ?payer . GRAPH ?g { ?line pay:netAmount ?amount } }
         GROUP BY ?payer""")
     names = {r["payer"]: r["name"] for r in select(url, PREFIXES + """
-        SELECT DISTINCT ?payer ?name WHERE { ?line pay:payer ?payer . ?payer rdfs:label ?name }""")}
+        SELECT DISTINCT ?payer ?name WHERE { ?dataset dcterms:type sv:spend ; dcterms:publisher ?payer .
+          ?payer rdfs:label ?name }""")}
     return {names[r["payer"]]: (Decimal(r["total"]), int(r["lines"])) for r in rows}
 
 

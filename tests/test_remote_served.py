@@ -21,8 +21,10 @@ from tests.test_spend_real_files import COLUMNS, expected
 CONFORMANCE = ROOT.parent / "shared" / "tools" / "conformance"
 TOTALS = """
 PREFIX pay: <http://reference.data.gov.uk/def/payment#>
+PREFIX sv: <https://w3id.org/svcat/def#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT ?council (SUM(?amount) AS ?total) (COUNT(?line) AS ?lines) WHERE {
-  ?line a pay:ExpenditureLine ; pay:payer ?council ; pay:netAmount ?amount
+  ?dataset sv:namedGraph ?g ; dcterms:publisher ?council . GRAPH ?g { ?line pay:netAmount ?amount }
 } GROUP BY ?council ORDER BY ?council"""
 
 

@@ -19,7 +19,7 @@ from catalogue.vocab import sparql_prologue
 from tests.conftest import BASE
 from tests.servers import free_port
 
-LINES = sparql_prologue("pay") + "SELECT (COUNT(?line) AS ?n) WHERE { ?line a pay:ExpenditureLine }"
+LINES = sparql_prologue("pay") + "SELECT (COUNT(?line) AS ?n) WHERE { ?line pay:netAmount [] }"
 
 
 def interruptible() -> None:

@@ -16,8 +16,11 @@ CONFORMANCE = ROOT.parent / "shared" / "tools" / "conformance"
 TOTALS = """
 PREFIX pay: <http://reference.data.gov.uk/def/payment#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX sv: <https://w3id.org/svcat/def#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT ?council (SUM(?amount) AS ?total) WHERE {
-  ?line a pay:ExpenditureLine ; pay:payer ?payer ; pay:netAmount ?amount . ?payer rdfs:label ?council
+  { SELECT DISTINCT ?payer ?council WHERE { ?payer rdfs:label ?council } }
+  ?dataset sv:namedGraph ?g ; dcterms:publisher ?payer . GRAPH ?g { ?line pay:netAmount ?amount }
 } GROUP BY ?council ORDER BY ?council"""
 
 

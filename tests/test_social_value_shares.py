@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from catalogue.vocab import PAY, SV
+from catalogue.vocab import DCTERMS, PAY, SV
 from tests.conftest import BASE, OGL, REAL
 
 LINKS = f"{BASE}graph/test-links"
@@ -32,8 +32,9 @@ def linked_client():
         load_file(store, "spend", REAL / folder, base=BASE, publisher=gss, licence=OGL)
     # the ten suppliers Calderdale paid most: the first five SMEs, two of them also VCSE,
     # the next three a public body, two linked with no class evidence
-    rows = store.select(f"""SELECT ?payee (SUM(?a) AS ?t) WHERE {{ ?line <{PAY.payer}> <{BASE}id/council/E08000033> ;
-        <{PAY.payee}> ?payee ; <{PAY.netAmount}> ?a . ?payee a <{SV.Supplier}> }} GROUP BY ?payee ORDER BY DESC(?t)
+    rows = store.select(f"""SELECT ?payee (SUM(?a) AS ?t) WHERE {{ ?dataset <{SV.namedGraph}> ?g ;
+        <{DCTERMS.publisher}> <{BASE}id/council/E08000033> . GRAPH ?g {{ ?line <{PAY.payee}> ?payee ;
+        <{PAY.netAmount}> ?a }} ?payee a <{SV.Supplier}> }} GROUP BY ?payee ORDER BY DESC(?t)
         LIMIT 10""").rows
     payees = [str(r["payee"]) for r in rows]
     classes = [["sme"], ["sme", "vcse"], ["sme"], ["sme", "vcse"], ["sme"], ["publicBody"], ["publicBody"],

@@ -19,7 +19,7 @@ from tests.conftest import BASE, DATA, OGL, REAL
 EXCERPT = DATA / "spend" / "leeds-2010-excerpt.csv"
 LEEDS = REAL / "leeds" / "2013-12.csv"
 PAY = "http://reference.data.gov.uk/def/payment#"
-LINES = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?l a <{PAY}ExpenditureLine> }}"
+LINES = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?l <{PAY}netAmount> [] }}"
 CATALOGUE = f"{BASE}graph/catalogue"
 
 
@@ -34,7 +34,7 @@ def graph_size(store, graph: str) -> int:
 def lines_through_the_record(dataset: str) -> str:
     """What a page reads: the lines of the graph the dataset's record points at."""
     return (f"SELECT (COUNT(?l) AS ?n) WHERE {{ GRAPH <{CATALOGUE}> {{ <{dataset}> <{SV.namedGraph}> ?g }} "
-            f"GRAPH ?g {{ ?l a <{PAY}ExpenditureLine> }} }}")
+            f"GRAPH ?g {{ ?l <{PAY}netAmount> [] }} }}")
 
 
 def test_a_loaded_file_is_queryable_and_counted_exactly(store):
@@ -95,10 +95,10 @@ def test_queries_in_every_result_format(store):
     kind, media_type, body = store.query_raw(LINES, results_type="text/csv", graph_type="text/turtle")
     assert media_type.split(";")[0] == "text/csv"
     assert list(csv.reader(io.StringIO(body.decode()))) == [["n"], ["5"]]
-    ask = store.query_raw(f"ASK {{ ?l a <{PAY}ExpenditureLine> }}", results_type="application/sparql-results+xml",
+    ask = store.query_raw(f"ASK {{ ?l <{PAY}netAmount> [] }}", results_type="application/sparql-results+xml",
                           graph_type="text/turtle")
     assert ask[0] == "boolean" and b"true" in ask[2]
-    construct = f"CONSTRUCT {{ ?l a <{PAY}ExpenditureLine> }} WHERE {{ ?l a <{PAY}ExpenditureLine> }}"
+    construct = f"CONSTRUCT {{ ?l <{PAY}netAmount> [] }} WHERE {{ ?l <{PAY}netAmount> [] }}"
     kind, media_type, body = store.query_raw(construct, results_type="application/sparql-results+json",
                                              graph_type="application/n-triples")
     assert kind == "graph" and len(body.decode().strip().splitlines()) == 5

@@ -4,7 +4,7 @@ Pages and policy questions read the cubes (``catalogue/summaries/cells.py``), ne
 lines, so the cubes must say exactly what the lines say. On both backends (the ``store``
 fixture: embedded on disk and a real Virtuoso), after loads of real spend files, a reload
 of a changed file, a removal and a full link, every figure is recomputed from the raw
-``pay:ExpenditureLine`` triples with SPARQL and compared exactly (``Decimal``) with the
+payment-line triples with SPARQL and compared exactly (``Decimal``) with the
 cube observations:
 
 - council x month x payee record (``sv:spendByPayee``), per dataset;
@@ -30,9 +30,9 @@ from tests.conftest import BASE, OGL, real_files
 FILES = 4  # the smallest real spend files: quick on Virtuoso too
 CAT = f"<{iris.catalogue_graph(BASE)}>"
 LINKSET = f"<{iris.linkset(BASE)}>"
-P = sparql_prologue("pay", "sv", "qb")
-CURRENT = f"GRAPH {CAT} {{ ?dataset sv:namedGraph ?g }}"
-LINE = """?line a pay:ExpenditureLine ; pay:payer ?council ; pay:netAmount ?amount ; pay:date ?date ."""
+P = sparql_prologue("pay", "sv", "qb", "dcterms")
+CURRENT = f"GRAPH {CAT} {{ ?dataset sv:namedGraph ?g ; dcterms:publisher ?council }}"
+LINE = """?line pay:netAmount ?amount ; pay:date ?date ."""
 LINES_BY_PAYEE = P + f"""SELECT ?dataset ?council ?month ?payee (SUM(?amount) AS ?spend) (COUNT(?line) AS ?lines)
 WHERE {{ {CURRENT} GRAPH ?g {{ {LINE} OPTIONAL {{ ?line pay:payee ?p }} }}
   BIND(SUBSTR(STR(?date), 1, 7) AS ?month) BIND(COALESCE(?p, sv:notStated) AS ?payee) }}
@@ -57,7 +57,7 @@ LINKED = f"""GRAPH {CAT} {{ {LINKSET} sv:namedGraph ?links }}
   GRAPH ?links {{ ?payee sv:canonicalOrganisation ?org OPTIONAL {{ ?org sv:socialValueClass ?c }} }}
   BIND(COALESCE(?c, sv:notStated) AS ?class)"""
 LINES_BY_CLASS = P + f"""SELECT ?org ?class (SUM(?amount) AS ?spend) (COUNT(?line) AS ?lines) WHERE {{
-  {CURRENT} GRAPH ?g {{ ?line a pay:ExpenditureLine ; pay:netAmount ?amount ; pay:payee ?payee }}
+  {CURRENT} GRAPH ?g {{ ?line pay:netAmount ?amount ; pay:payee ?payee }}
   {LINKED} }} GROUP BY ?org ?class"""
 CUBE_BY_CLASS = P + f"""SELECT ?org ?class (SUM(?t) AS ?spend) (SUM(?n) AS ?lines) WHERE {{
   {CURRENT} GRAPH ?g {{ ?cube sv:summaryOf ?dataset ; qb:structure sv:spendByPayee .

@@ -97,27 +97,28 @@ def skipped(base: str, dataset_iri: str) -> Query:
         ORDER BY ?row""", prefixes=("sv",))
 
 
-def lines(dataset_iri: str, graph: str, rows: range) -> Query:
-    """The payment lines from CSV rows ``rows`` (absent rows were skipped or are not lines)."""
-    values = " ".join(iri_ref(f"{dataset_iri}/line/{n}") for n in rows)
+def lines(dataset_iri: str, graph: str, rows: range, download: str = "") -> Query:
+    """The payment lines from CSV rows ``rows`` (absent rows were skipped or are not lines),
+    each with its source row: line N is row N of the dataset's file (``download``)."""
+    values = " ".join(f"({iri_ref(f'{dataset_iri}/line/{n}')} "
+                      f"{iri_ref(iris.source_row(download, n)) if download else 'UNDEF'})" for n in rows)
     return Query("rows", "Rows", f"""
         SELECT ?line ?date ?amount ?payee (SAMPLE(?payeeName) AS ?payeeLabel)
                (SAMPLE(?typeName) AS ?expenseType) (SAMPLE(?areaName) AS ?serviceArea) ?source
                (SAMPLE(?periodName) AS ?period)
         WHERE {{
           GRAPH {iri_ref(graph)} {{
-            VALUES ?line {{ {values} }}
+            VALUES (?line ?source) {{ {values} }}
             ?line pay:netAmount ?amount .
             OPTIONAL {{ ?line pay:date ?date }}
             OPTIONAL {{ ?line sdmx-dimension:refPeriod ?interval . ?interval rdfs:label ?periodName }}
             OPTIONAL {{ ?line pay:payee ?payee . OPTIONAL {{ ?payee rdfs:label ?payeeName }} }}
             OPTIONAL {{ ?line pay:expenditureCategory ?type . ?type skos:prefLabel ?typeName }}
             OPTIONAL {{ ?line sv:serviceArea ?area . ?area skos:prefLabel ?areaName }}
-            OPTIONAL {{ ?line prov:wasDerivedFrom ?source }}
           }}
         }}
         GROUP BY ?line ?date ?amount ?payee ?source""",
-        prefixes=("rdfs", "skos", "sv", "pay", "prov", "sdmx-dimension"))
+        prefixes=("rdfs", "skos", "sv", "pay", "sdmx-dimension"))
 
 
 def kind_name(kind_iri: str | None) -> str:

@@ -7,8 +7,10 @@ whole, so nothing more is worth sending to the store) while validation goes on t
 end, so the report lists every problem. With ``skip_invalid`` a row with a violation is
 left out instead, with its reasons, and the rest are written.
 
-Every written row's main resource carries ``sv:rowDigest`` (a hash of its cells), so
-that a reload can say how many rows were added and removed (``catalogue.history``).
+Every written row's content is hashed (``row_digest``), so that a reload can say how many
+rows were added and removed (``catalogue.history``). The digests are written once per chunk
+of rows, as one ``sv:rowDigests`` literal on the dataset (space-separated), not one triple
+per line: the lean graph of issue 22.
 Summaries (``catalogue.summaries.cells``) add up only the rows actually written.
 
 The stream also counts the distinct triples it writes, so that a load need not scan its
@@ -34,7 +36,7 @@ from catalogue.summaries.cells import SpendSummary
 from catalogue.vocab import SV
 from loaders import FileRefused, RowEvent, SourceFile
 from loaders.report import INFO, VIOLATION, LoadIssue, LoadReport
-from loaders.terms import iri, ntriples
+from loaders.terms import iri, literal, ntriples
 
 #: Rows per chunk handed to the store's bulk loader (about 115,000 triples and 23 MB of
 #: N-Triples for spend). Each chunk becomes one batch of sorted files in Oxigraph: bigger
@@ -48,7 +50,7 @@ SEEN_LIMIT = 200_000
 COUNT_LIMIT = 8_000_000
 #: Kinds whose loads also write summaries into the dataset's graph (catalogue/summaries/cells.py).
 SUMMARIES = {"spend": SpendSummary}
-ROW_DIGEST = iri(str(SV.rowDigest))
+ROW_DIGESTS = iri(str(SV.rowDigests))
 _TYPE_COMPONENTS = {"DatatypeConstraintComponent", "OrConstraintComponent"}
 #: Rows between two looks at a stream's deadline (a clock read is ~50 ns; a row ~40 µs).
 DEADLINE_ROWS = 500
@@ -159,6 +161,7 @@ class RowStream:
             self.emitted += len(preamble)
             self.exact = described.add(preamble) and self.exact
         rows_in_buffer = 0
+        chunk_digests: list[str] = []
         progress = self.progress
         if progress is not None:
             progress.reset(total=max(source.info.lines - source.table.header_row, 0))
@@ -212,7 +215,7 @@ class RowStream:
                 continue
             digest = row_digest(event.cells)
             digests.add(digest)
-            triples.append((event.subject, ROW_DIGEST, f'"{digest}"'))
+            chunk_digests.append(digest)
             facts = event.facts
             if summary is not None:
                 summary.add(facts)
@@ -224,8 +227,9 @@ class RowStream:
             self.emitted += len(triples)
             rows_in_buffer += 1
             if rows_in_buffer >= chunk_rows:
+                buffer.append(self._digests_triple(chunk_digests))
                 yield b"".join(buffer)
-                buffer, rows_in_buffer = [], 0
+                buffer, rows_in_buffer, chunk_digests = [], 0, []
         if self.progress is not None:
             self.progress.update(report.rows_read % 1000)
         for note in source.notes():
@@ -235,6 +239,8 @@ class RowStream:
             report.fatal = (f"{source.filename}: the header (row {source.table.header_row}) is followed by no "
                             f"{source.kind} rows ({report.rows_read} rows read, all skipped): nothing to load. "
                             "Check that this is the file you meant, and that its rows are below the header.")
+        if self._writing() and chunk_digests:
+            buffer.append(self._digests_triple(chunk_digests))
         if self._writing() and self.summary:
             observations = self.summary.triples(source.dataset, source.council.iri(source.base),
                                                 source.council.name)
@@ -246,6 +252,14 @@ class RowStream:
                     buffer = []
         if self._writing() and buffer:
             yield b"".join(buffer)
+
+    def _digests_triple(self, digests: list[str]) -> bytes:
+        """One ``sv:rowDigests`` triple for a chunk's rows (counted like a shared description:
+        two chunks of the very same rows would write it twice)."""
+        triple = (iri(self.source.dataset), ROW_DIGESTS, literal(" ".join(digests)))
+        self.emitted += 1
+        self.exact = self.described.add([triple]) and self.exact
+        return ntriples([triple]).encode("utf-8")
 
     @property
     def repeats(self) -> int:

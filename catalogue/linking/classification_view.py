@@ -3,7 +3,7 @@
 Read from the links graph (``svcat link`` wrote each piece of evidence with its source,
 precedence level, confidence, whether it is used and, when not, the conflict that set it
 aside) and, for evidence a council's file gave, the first source row of the supplier
-record it came from (``prov:wasDerivedFrom`` ``<file>#row=N``, RFC 7111): file, row and
+record it came from (``<file>#row=N``, RFC 7111; a payment line is row N of its file): file, row and
 column, or register and identifier. A few lookups by IRI, so the page never scans lines.
 """
 
@@ -15,7 +15,7 @@ from catalogue.linking.precedence import READ_FROM, TIER_NAMES, said_by
 from catalogue.linking.records import csv_rows
 from catalogue.store import Store
 from catalogue.store.sparql_text import iri as q
-from catalogue.vocab import PROV, RDFS, SV
+from catalogue.vocab import DCAT, PAY, PROV, RDFS, SV
 
 #: Most records per piece of evidence whose source row is looked up.
 ROWS_PER_EVIDENCE = 3
@@ -116,7 +116,11 @@ def _first_rows(store: Store, records: list[str]) -> list[str]:
     """The first source row that names each record (a payment line, a list row, a contract)."""
     out = []
     for record in records:
-        found = csv_rows(store, f"""SELECT ?row WHERE {{ GRAPH ?g {{ ?x ?p {q(record)} .
-            ?x {q(PROV.wasDerivedFrom)} ?row FILTER(CONTAINS(STR(?row), "#row=")) }} }} LIMIT 1""")
+        # A payment line states no source row: line N is row N of its dataset's file.
+        found = csv_rows(store, f"""SELECT ?row WHERE {{ {{ GRAPH ?g {{ ?x ?p {q(record)} .
+            ?x {q(PROV.wasDerivedFrom)} ?row FILTER(CONTAINS(STR(?row), "#row=")) }} }} UNION {{
+            GRAPH ?g {{ ?x {q(PAY.payee)} {q(record)} }} ?d {q(SV.namedGraph)} ?g ;
+              {q(DCAT.distribution)}/{q(DCAT.downloadURL)} ?file .
+            BIND(IRI(CONCAT(STR(?file), "#row=", STRAFTER(STR(?x), "/line/"))) AS ?row) }} }} LIMIT 1""")
         out += [r["row"] for r in found]
     return out

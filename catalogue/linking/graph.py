@@ -6,7 +6,6 @@ full link can bulk-load millions of triples without building Python RDF objects.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -17,7 +16,6 @@ from catalogue.linking.decisions import Decision
 from catalogue.linking.names import parse
 from catalogue.linking.precedence import TIERS
 from catalogue.linking.records import SupplierRecord
-from catalogue.store.sparql_text import iri as q
 from catalogue.vocab import (
     DCAT,
     DCTERMS,
@@ -50,23 +48,10 @@ DECIMAL, INTEGER, BOOLEAN, DATETIME = str(XSD.decimal), str(XSD.integer), str(XS
 DATE = str(XSD.date)
 
 
-_NOT_IN_IRI = re.compile(r'[<>"{}|^`\\\x00-\x20]')
-_PLAIN = re.compile(r'[\x00-\x1f\x7f"\\]')
-
-
-@lru_cache(maxsize=500_000)
-def iri(value: str) -> str:
-    """``loaders.terms.iri``, memoised, with a fast path: linking repeats IRIs many times."""
-    return q(value) if value and not _NOT_IN_IRI.search(value) else checked_iri(value)
-
-
-def literal(text: str, datatype: str | None = None, lang: str | None = None) -> str:
-    """``loaders.terms.literal`` with a fast path for text that needs no escaping."""
-    if _PLAIN.search(text):
-        return escaped_literal(text, datatype, lang)
-    if lang:
-        return f'"{text}"@{lang}'
-    return f'"{text}"^^{q(datatype)}' if datatype else f'"{text}"'
+#: ``loaders.terms.iri``, memoised: linking repeats IRIs many times. Terms are written by
+#: ``loaders.terms`` only, so linked records and loaded ones spell a term the same way.
+iri = lru_cache(maxsize=500_000)(checked_iri)
+literal = escaped_literal
 
 
 def decimal(value: float) -> str:

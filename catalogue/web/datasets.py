@@ -103,7 +103,7 @@ def _rows_window(record: dict, window: range, get: Callable[[Query], Result] = f
     """The rows whose CSV row numbers are in ``window``, in that order."""
     if record["kind_name"] != "spend":
         return derived_table(record, window, get)
-    result = get(ds.lines(record["iri"], str(record["graph"]), window))
+    result = get(ds.lines(record["iri"], str(record["graph"]), window, str(record.get("download") or "")))
     rows = []
     for r in result.rows:
         number = int(r["line"].rsplit("/", 1)[-1])

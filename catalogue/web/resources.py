@@ -17,7 +17,7 @@ from rdflib import Graph, Literal, URIRef
 from catalogue import iris
 from catalogue.errors import NotFound
 from catalogue.store.sparql_text import iri as sparql_iri
-from catalogue.vocab import DCTERMS, PREFIXES, RDF, RDFS, SKOS, compact, sparql_prologue
+from catalogue.vocab import DCTERMS, PAY, PREFIXES, PROV, RDF, RDFS, SKOS, compact, sparql_prologue
 from catalogue.web import base_uri, get_store
 from catalogue.web import negotiate as ng
 from catalogue.web.formatting import local_href  # noqa: F401  (re-exported for other views)
@@ -70,7 +70,30 @@ def describe(iri: str) -> Graph:
         graph.bind(prefix, namespace)
     for triple in store.construct(query):
         graph.add(triple)
+    _line_facts(iri, graph)
     return graph
+
+
+def _line_facts(iri: str, graph: Graph) -> None:
+    """A payment line's document also states what the store holds once per dataset (the lean
+    graph, docs/architecture.md): its payer (the dataset's publisher), its source row
+    (``<file>#row=N``, RFC 7111) and its type (implied by ``pay:payment``'s domain)."""
+    found = iris.line_of(iri)
+    if found is None or (URIRef(iri), None, None) not in graph:
+        return
+    dataset, row = found
+    rows = get_store().select(sparql_prologue("dcterms", "dcat", "rdfs") + f"""
+        SELECT ?publisher ?name ?file WHERE {{
+          GRAPH {sparql_iri(iris.catalogue_graph(base_uri()))} {{
+            {sparql_iri(dataset)} dcterms:publisher ?publisher ; dcat:distribution/dcat:downloadURL ?file }}
+          OPTIONAL {{ ?publisher rdfs:label ?name }} }} LIMIT 1""").rows
+    line = URIRef(iri)
+    graph.add((line, RDF.type, PAY.ExpenditureLine))
+    if rows:
+        graph.add((line, PAY.payer, URIRef(rows[0]["publisher"])))
+        graph.add((line, PROV.wasDerivedFrom, URIRef(iris.source_row(str(rows[0]["file"]), row))))
+        if rows[0].get("name"):
+            graph.add((URIRef(rows[0]["publisher"]), RDFS.label, Literal(str(rows[0]["name"]))))
 
 
 def incoming(iri: str, limit: int = INCOMING_LIMIT) -> tuple[list[dict], int]:

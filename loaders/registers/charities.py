@@ -37,12 +37,9 @@ FIELDS_FOR_PATH = {
     str(SV.registeredCompany): ("company_number",),
 }
 
-TEXT = {"charity_type": SV.organisationCategory, "status": SV.registerStatus}
-DATES = {"registration_date": SV.registrationDate, "removal_date": SV.removalDate,
-         "period_end": SV.financialPeriodEnd}
-T = {name: term(node) for name, node in {**TEXT, **DATES, "income": SV.latestIncome, "postcode": SV.registeredPostcode,
-                                         "company": SV.registeredCompany, "cio": SV.charitableIncorporatedOrganisation,
-                                         "extract": SV.extractDate}.items()}
+#: Fields by how their cells are read; what each becomes is its mapping column's propertyUrl.
+TEXT = ("charity_type", "status")
+DATES = ("registration_date", "removal_date", "period_end")
 DECIMAL, BOOLEAN = str(XSD.decimal), str(XSD.boolean)
 
 __all__ = ["PUBLISHER", "SHAPES", "FIELDS_FOR_PATH", "records", "make_context", "preamble", "skip_reason",
@@ -82,25 +79,28 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
     node, out = entry_triples(ctx, org_id or f"GB-CHC-{cv.slug(raw, 20)}", values.get("charity_name"), row)
     if org_id is None:
         out.append((node, term(SV.unreadableIdentifier), literal(cv.text(raw))))
+    P = ctx.terms
     for name in TEXT:
         if value := values.get(name):
-            out.append((node, T[name], literal(cv.text(value))))
+            out.append((node, P[name].predicate, literal(cv.text(value))))
     for name in DATES:
         if value := values.get(name):
-            out.append((node, T[name], date_literal(value)))
+            out.append((node, P[name].predicate, date_literal(value)))
     if value := values.get("income"):
         amount = cv.money(value)
-        out.append((node, T["income"], literal(amount, DECIMAL) if amount is not None else literal(cv.text(value))))
+        out.append((node, P["income"].predicate,
+                    literal(amount, DECIMAL) if amount is not None else literal(cv.text(value))))
     if value := values.get("postcode"):
         found = read_postcode(value)
-        out.append((node, T["postcode"], literal(found.identifiers[0] if found.identifiers else cv.text(value))))
+        out.append((node, P["postcode"].predicate,
+                    literal(found.identifiers[0] if found.identifiers else cv.text(value))))
     if (value := values.get("company_number")) and value.strip().strip("0"):
         company = company_id(value)
-        out.append((node, T["company"], literal(company or cv.text(value))))
+        out.append((node, P["company_number"].predicate, literal(company or cv.text(value))))
     if value := values.get("is_cio"):
         flag = value.strip().lower()
         if flag in ("true", "false"):
-            out.append((node, T["cio"], literal(flag, BOOLEAN)))
+            out.append((node, P["is_cio"].predicate, literal(flag, BOOLEAN)))
     if (value := values.get("extract_date")) and (day := iso_date(value)):
-        out.append((node, T["extract"], literal(day, str(XSD.date))))
+        out.append((node, P["extract_date"].predicate, literal(day, str(XSD.date))))
     return RowTriples(node, out, [])

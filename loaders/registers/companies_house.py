@@ -33,15 +33,11 @@ FIELDS_FOR_PATH = {
     str(SV.accountsMadeUpTo): ("accounts_date",),
 }
 
-#: Plain facts: field -> property (dates are typed separately).
-TEXT = {"category": SV.organisationCategory, "status": SV.registerStatus,
-        "accounts_category": SV.accountsCategory}
-DATES = {"incorporation_date": SV.incorporationDate, "dissolution_date": SV.dissolutionDate,
-         "accounts_date": SV.accountsMadeUpTo}
+#: Fields by how their cells are read; what each becomes is its mapping column's propertyUrl.
+TEXT = ("category", "status", "accounts_category")
+DATES = ("incorporation_date", "dissolution_date", "accounts_date")
 SIC = tuple(f"sic_{n}" for n in range(1, 5))
 PREVIOUS = tuple(f"previous_name_{n}" for n in range(1, 11))
-T = {name: term(node) for name, node in {**TEXT, **DATES, "sic": SV.sicCode, "previous": SV.previousName,
-                                         "postcode": SV.registeredPostcode}.items()}
 
 __all__ = ["PUBLISHER", "SHAPES", "FIELDS_FOR_PATH", "make_context", "preamble", "skip_reason",
            "row_to_triples", "company_id"]
@@ -70,19 +66,14 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
     node, out = entry_triples(ctx, org_id or f"GB-COH-{cv.slug(raw_number, 20).upper()}", values.get("company_name"), row)
     if org_id is None:  # kept as published: the shapes say the number cannot be read
         out.append((node, term(SV.unreadableIdentifier), literal(cv.text(raw_number))))
-    for name, prop in TEXT.items():
+    P = ctx.terms
+    for name in (*TEXT, *SIC, *PREVIOUS):
         if raw := values.get(name):
-            out.append((node, T[name], literal(cv.text(raw))))
+            out.append((node, P[name].predicate, literal(cv.text(raw))))
     for name in DATES:
         if raw := values.get(name):
-            out.append((node, T[name], date_literal(raw)))
-    for name in SIC:
-        if raw := values.get(name):
-            out.append((node, T["sic"], literal(cv.text(raw))))
-    for name in PREVIOUS:
-        if raw := values.get(name):
-            out.append((node, T["previous"], literal(cv.text(raw))))
+            out.append((node, P[name].predicate, date_literal(raw)))
     if raw := values.get("postcode"):
         found = read_postcode(raw)
-        out.append((node, T["postcode"], literal(found.identifiers[0] if found.identifiers else cv.text(raw))))
+        out.append((node, P["postcode"].predicate, literal(found.identifiers[0] if found.identifiers else cv.text(raw))))
     return RowTriples(node, out, [])

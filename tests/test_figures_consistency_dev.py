@@ -64,6 +64,8 @@ def files_loaded() -> int:
     return len([e for e in manifest(DEV) if e["kind"] in KINDS])
 
 
+# conftest's linked_app is session-scoped and cannot take this module's store: these two are
+# its module-scoped twins.
 @pytest.fixture(scope="module")
 def linked_app(linked_store):
     from catalogue.app import create_app

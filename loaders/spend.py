@@ -125,7 +125,7 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
 
     for field in TEXT_FIELDS:
         if raw := get(field):
-            out.append((line, P[field].predicate, literal(cv.text(raw))))
+            out.append((line, P[field].predicate, literal(cv.text(raw), P[field].datatype)))
     if (raw := get("purchase_card")) is not None and (card := cv.flag(raw)) is not None:
         out.append((line, P["purchase_card"].predicate, literal("true" if card else "false", P["purchase_card"].datatype)))
 
@@ -135,7 +135,7 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
         # pay:payment's domain and range say the line is a pay:ExpenditureLine and the
         # payment a pay:Payment (ontology/reused.ttl): neither type is written.
         out.append((line, T["payment"], payment))
-        related.append((payment, ((payment, P["transaction"].predicate, literal(reference)),)))
+        related.append((payment, ((payment, P["transaction"].predicate, literal(reference, P["transaction"].datatype)),)))
     else:
         out.append((line, A, T["line"]))
     return RowTriples(line, out, related, facts)

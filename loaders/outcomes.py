@@ -113,12 +113,12 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
         code = raw_area.strip().upper()
         shared.append((term_for("area_code", "area"),
                        iri(iris.geography(code)) if _GSS.match(code) else literal(raw_area.strip())))
-    raw_period = values.get("period")
+    period_field, raw_period = "period", values.get("period")
     period = interval(cv.text(raw_period)) if raw_period else None
     if period is None and raw_period is None and (end := values.get("period_end")):
         period = period_ending(end)
-        raw_period = end
-    period_term = term_for("period" if "period" in P else "period_end", "period")
+        period_field, raw_period = "period_end", end
+    period_term = term_for(period_field, "period")
     if period:
         shared.append((period_term, iri(period.iri)))
         related.append((period.iri, period_description(period)))

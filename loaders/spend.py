@@ -114,7 +114,7 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
     for field in CONCEPT_FIELDS:
         if raw := get(field):
             label = cv.text(raw)
-            parent = broader if field == "expense_type" else None
+            parent = (P["expense_category"].predicate, broader) if broader and field == "expense_type" else None
             node, description = _concept(ctx.base, ctx.council.gss, council, ctx.council.name, field, label, parent)
             facts[field] = node
             out.append((line, P[field].predicate, node))

@@ -42,7 +42,6 @@ FIELDS_FOR_PATH = {
     str(SKOS.notation): ("measure_code",),
     str(SKOS.prefLabel): ("measure",),
     str(SKOS.broader): ("outcome", "outcome_code"),
-    str(SV.unit): ("unit",),
 }
 
 

@@ -49,9 +49,7 @@ SHAPES = ("outcomes.ttl",)
 PUBLISHER_OPTIONAL = True
 
 FIELDS_FOR_PATH = {
-    str(SDMX_DIMENSION.refArea): ("area_code",),
     str(SDMX_DIMENSION.refPeriod): ("period", "period_end"),
-    str(SV.indicator): ("indicator",),
     str(SDMX_MEASURE.obsValue): lambda values: ("value",) + tuple(n for n in values if n not in _NOT_MEASURES),
 }
 

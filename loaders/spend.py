@@ -195,12 +195,10 @@ REFUSE_EMPTY = True
 #: Which canonical fields explain a SHACL result on a path (for reporting a column).
 FIELDS_FOR_PATH = {
     **organisations.FIELDS_FOR_PATH,
-    str(PAY.netAmount): ("net_amount",),
     str(PAY.date): ("date", "period"),
     str(SDMX_DIMENSION.refPeriod): ("date", "period"),
     str(PAY.payee): ("supplier_name", "supplier_id"),
     str(PAY.expenditureCategory): ("capital_revenue", "expense_type"),
-    str(PAY.reference): ("transaction",),
 }
 
 _TOTAL = re.compile(r"^\s*(grand\s+)?(sub\s*-?\s*)?totals?\b", re.IGNORECASE)

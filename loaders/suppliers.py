@@ -38,9 +38,6 @@ SHAPES = ("suppliers.ttl",)
 
 FIELDS_FOR_PATH = {
     **organisations.FIELDS_FOR_PATH,
-    str(SV.spendTotal): ("total_amount",),
-    str(SV.lineCount): ("payments",),
-    str(SDMX_DIMENSION.refPeriod): ("period",),
 }
 
 

@@ -27,15 +27,7 @@ PUBLISHER = body("charity-commission", "Charity Commission for England and Wales
 SHAPES = ("registers.ttl",)
 ROW_SUBJECTS_UNIQUE = True  # one row per (registered, linked) number
 
-FIELDS_FOR_PATH = {
-    str(ORG.identifier): ("charity_number",),
-    str(SV.registeredPostcode): ("postcode",),
-    str(SV.registrationDate): ("registration_date",),
-    str(SV.removalDate): ("removal_date",),
-    str(SV.financialPeriodEnd): ("period_end",),
-    str(SV.latestIncome): ("income",),
-    str(SV.registeredCompany): ("company_number",),
-}
+FIELDS_FOR_PATH: dict = {}
 
 #: Fields read here (the org-id and its linked number, the name, the postcode, the company
 #: number); every other column the mapping gives a ``propertyUrl`` is read as its

@@ -25,13 +25,7 @@ PUBLISHER = body("companies-house", "Companies House")
 SHAPES = ("registers.ttl",)
 ROW_SUBJECTS_UNIQUE = True  # one row per company number
 
-FIELDS_FOR_PATH = {
-    str(ORG.identifier): ("company_number",),
-    str(SV.registeredPostcode): ("postcode",),
-    str(SV.incorporationDate): ("incorporation_date",),
-    str(SV.dissolutionDate): ("dissolution_date",),
-    str(SV.accountsMadeUpTo): ("accounts_date",),
-}
+FIELDS_FOR_PATH: dict = {}
 
 #: Fields read here (the org-id, the name, the postcode); every other column the mapping
 #: gives a ``propertyUrl`` is read as its ``datatype`` says (``cell_literal``).

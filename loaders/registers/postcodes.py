@@ -26,12 +26,7 @@ PUBLISHER = body("ons", "Office for National Statistics")
 SHAPES = ("registers.ttl",)
 ROW_SUBJECTS_UNIQUE = True
 
-FIELDS_FOR_PATH = {
-    str(SV.postcode): ("postcode",),
-    str(SV.localAuthorityArea): ("local_authority",),
-    str(SV.countyArea): ("county",),
-    str(SV.regionArea): ("region",),
-}
+FIELDS_FOR_PATH: dict = {}
 #: Fields whose cell is an area's GSS code (an ONS geography IRI); what each becomes is
 #: its mapping column's ``propertyUrl`` (``ctx.terms``), like every other column's.
 AREAS = ("local_authority", "county", "region")

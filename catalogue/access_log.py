@@ -73,7 +73,7 @@ def line(*, method: str, path: str, query: str, status: int, duration_ms: float,
 class JsonAccessLogger(Logger):
     """gunicorn's logger with JSON access lines (its error log is unchanged)."""
 
-    def access(self, resp, req, environ, request_time):
+    def access(self, resp, _req, environ, request_time):
         if not self.access_log_enabled:
             return
         try:

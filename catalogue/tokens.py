@@ -68,10 +68,6 @@ class TokenRecord:
     def expired(self, when: datetime | None = None) -> bool:
         return self.expires is None or _parse(self.expires) <= (when or datetime.now(timezone.utc))
 
-    def allows(self, gss: str) -> bool:
-        """May this token publish for council ``gss``?"""
-        return self.admin or gss in self.publishers
-
     @property
     def scope(self) -> str:
         return "any council (admin)" if self.admin else (", ".join(self.publishers) or "no council")
@@ -160,8 +156,3 @@ class TokenFile:
             if hmac.compare_digest(presented, record.sha256):
                 found = record
         return found
-
-    def verify(self, token: str | None) -> str | None:
-        """The name of the token's holder if the token is known and not expired, else ``None``."""
-        record = self.find(token)
-        return record.name if record is not None and not record.expired() else None

@@ -22,7 +22,7 @@ from loaders.councils import NOT_STATED, Council, UnknownCouncil, namings, regis
 from loaders.header import ColumnWatch, find_header, header_notes
 from loaders.limits import DEFAULT as DEFAULT_LIMITS
 from loaders.limits import FileRefused, Limits
-from loaders.mapping import Dialect, DialectError, TableMap, user_dialect
+from loaders.mapping import Dialect, DialectError, TableMap, fields_by_property, user_dialect
 from loaders.read import FileInfo, Records, is_blank, records, sniff
 from loaders.report import LoadIssue, LoadReport
 from loaders.registers import charities as charity_register
@@ -110,11 +110,15 @@ class SourceFile:
     def column_for(self, path: str, values: dict | None = None, value: str | None = None) -> str | None:
         """The header (as published) that a SHACL result on ``path`` came from.
 
-        ``FIELDS_FOR_PATH`` names the candidate fields (or a function of the row's values
-        that does); with the row's values, a field whose cell holds the offending value,
-        else one that is filled, is preferred over an empty one.
+        The candidate fields are those whose mapping column feeds ``path``, unless the kind's
+        ``FIELDS_FOR_PATH`` names others (or a function of the row's values that does): for
+        a path no column feeds, or fed through another (a record's ``sv:recordedBy``). With
+        the row's values, a field whose cell holds the offending value, else one that is
+        filled, is preferred over an empty one.
         """
-        names = self.handler.FIELDS_FOR_PATH.get(path, ())
+        names = self.handler.FIELDS_FOR_PATH.get(path)
+        if names is None:
+            names = fields_by_property(self.table.dialect).get(path, ())
         if callable(names):
             names = names(values or {})
         titled = [(name, title) for name in names if (title := self.table.title(name))]

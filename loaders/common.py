@@ -102,14 +102,16 @@ SCHEMES = {
 
 _T = {name: term(node) for name, node in {
     "concept": SKOS.Concept, "scheme_class": SKOS.ConceptScheme, "prefLabel": SKOS.prefLabel,
-    "inScheme": SKOS.inScheme, "broader": SKOS.broader, "publisher": DCTERMS.publisher,
+    "inScheme": SKOS.inScheme, "publisher": DCTERMS.publisher,
 }.items()}
 
 
 @lru_cache(maxsize=65536)
 def concept(base: str, gss: str, council: str, council_name: str, field: str, label: str,
-            broader: str | None = None) -> tuple[str, tuple[Triple, ...]]:
-    """A concept in this council's own scheme for the field (expense type, service area...)."""
+            broader: tuple[str, str] | None = None) -> tuple[str, tuple[Triple, ...]]:
+    """A concept in this council's own scheme for the field (expense type, service area...);
+    ``broader`` is ``(predicate, concept)``: the concept it sits under, linked as the mapping
+    column naming that concept says (a spend file's expense category: ``skos:broader``)."""
     scheme_key, scheme_label = SCHEMES[field]
     scheme = iri(iris.concept_scheme(base, gss, scheme_key))
     node = iri(iris.concept(base, gss, scheme_key, cv.slug(label, 80)))
@@ -122,13 +124,13 @@ def concept(base: str, gss: str, council: str, council_name: str, field: str, la
         (scheme, _T["publisher"], council),
     ]
     if broader:
-        triples.append((node, _T["broader"], broader))
+        triples.append((node, *broader))
     return node, tuple(triples)
 
 
-def council_concept(ctx: KindContext, field: str, raw: str, broader: str | None = None):
+def council_concept(ctx: KindContext, field: str, raw: str):
     """``concept`` for a raw cell of this file's council: ``(node, description)``."""
-    return concept(ctx.base, ctx.council.gss, iri(ctx.council_iri), ctx.council.name, field, cv.text(raw), broader)
+    return concept(ctx.base, ctx.council.gss, iri(ctx.council_iri), ctx.council.name, field, cv.text(raw))
 
 
 def council_triples(ctx: KindContext) -> list[Triple]:

@@ -40,14 +40,6 @@ FIELDS_FOR_PATH = {
     str(SV.awardedTo): ("supplier_name", "supplier_id"),
     str(DCTERMS.title): ("title", "description"),
     str(DCTERMS.identifier): ("contract_reference",),
-    str(SV.annualValue): ("annual_value",),
-    str(SV.totalValue): ("total_value",),
-    str(PC.startDate): ("start_date",),
-    str(PC.estimatedEndDate): ("end_date",),
-    str(SV.currentExpiryDate): ("current_expiry",),
-    str(SV.durationMonths): ("duration_months",),
-    str(SV.extensionOptionMonths): ("extension_months",),
-    str(SV.advertisedAboveThreshold): ("above_threshold",),
 }
 
 #: (field, predicate key) of the decimal and date cells of a row.

@@ -27,13 +27,13 @@ from loaders.common import (
 from loaders.councils import Council
 from loaders.terms import Triple, iri, literal
 
+#: The terms no column feeds: classes, the scheme's structure, provenance. What a cell
+#: becomes (a code, a label, a unit...) is its mapping column's ``propertyUrl`` (``ctx.terms``).
 T = {name: term(node) for name, node in {
     "concept": SKOS.Concept, "scheme_class": SKOS.ConceptScheme, "framework": SV.SocialValueFramework,
     "theme": SV.SocialValueTheme, "outcome": SV.SocialValueOutcome, "measure": SV.SocialValueMeasure,
-    "notation": SKOS.notation, "prefLabel": SKOS.prefLabel, "inScheme": SKOS.inScheme,
-    "broader": SKOS.broader, "topConceptOf": SKOS.topConceptOf, "hasTopConcept": SKOS.hasTopConcept,
-    "definition": SKOS.definition, "unit": SV.unit, "trackedBy": SV.trackedBy,
-    "derived": PROV.wasDerivedFrom, "publisher": DCTERMS.publisher,
+    "inScheme": SKOS.inScheme, "broader": SKOS.broader, "topConceptOf": SKOS.topConceptOf,
+    "hasTopConcept": SKOS.hasTopConcept, "derived": PROV.wasDerivedFrom, "publisher": DCTERMS.publisher,
 }.items()}
 
 SHAPES = ("framework.ttl",)
@@ -42,7 +42,6 @@ FIELDS_FOR_PATH = {
     str(SKOS.notation): ("measure_code",),
     str(SKOS.prefLabel): ("measure",),
     str(SKOS.broader): ("outcome", "outcome_code"),
-    str(SV.unit): ("unit",),
 }
 
 
@@ -70,15 +69,22 @@ def skip_reason(values: Mapping[str, str], cells: list[str]) -> str | None:
     return None
 
 
-@lru_cache(maxsize=4096)
 def _level(ctx: KindContext, level: str, code: str, label: str, broader: str | None) -> tuple[str, tuple[Triple, ...]]:
-    """A theme or outcome concept (memoised: many measures repeat it)."""
-    node = iri(iris.concept(ctx.base, ctx.council.gss, FRAMEWORK_SCHEME, cv.slug(code or label, 80)))
+    """A theme or outcome concept. Its code and label (the ``{level}_code`` and ``{level}``
+    columns) become what their mapping columns say."""
+    return _level_concept(ctx, level, (ctx.terms[f"{level}_code"], code), (ctx.terms[level], label), broader)
+
+
+@lru_cache(maxsize=4096)
+def _level_concept(ctx: KindContext, level: str, code: tuple, label: tuple,
+                   broader: str | None) -> tuple[str, tuple[Triple, ...]]:
+    """``_level``, memoised (many measures repeat a theme and an outcome): each of ``code``
+    and ``label`` is ``(ColumnTerm, cell)``, so the key holds what the mapping said."""
+    node = iri(iris.concept(ctx.base, ctx.council.gss, FRAMEWORK_SCHEME, cv.slug(code[1] or label[1], 80)))
     triples = [(node, A, T["concept"]), (node, A, T[level]), (node, T["inScheme"], scheme(ctx))]
-    if code:
-        triples.append((node, T["notation"], literal(code)))
-    if label:
-        triples.append((node, T["prefLabel"], literal(label)))
+    for column, value in (code, label):
+        if value:
+            triples.append((node, column.predicate, literal(value, column.datatype)))
     if broader:
         triples.append((node, T["broader"], broader))
     if level == "theme":
@@ -106,14 +112,13 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
         (node, T["derived"], ctx.row(row)),
     ]
     P = ctx.terms  # the measure's own cells become what the mapping's columns say
-    if code:
-        out.append((node, P["measure_code"].predicate, literal(code)))
-    if label:
-        out.append((node, P["measure"].predicate, literal(label)))
+    for field, value in (("measure_code", code), ("measure", label)):
+        if value:
+            out.append((node, P[field].predicate, literal(value, P[field].datatype)))
     if outcome:
         out.append((node, T["broader"], outcome))
     if text := cv.text(get("description", "")):
-        out.append((node, P["description"].predicate, literal(text)))
+        out.append((node, P["description"].predicate, literal(text, P["description"].datatype)))
     for field in ("unit", "indicator"):
         if raw := get(field):
             concept, description = council_concept(ctx, field, raw)

@@ -33,14 +33,7 @@ SHAPES = ("grants.ttl", "suppliers.ttl")
 
 FIELDS_FOR_PATH = {
     **organisations.FIELDS_FOR_PATH,
-    str(SV.amountAwarded): ("amount",),
-    str(SV.awardDate): ("award_date",),
     str(SV.awardedTo): ("supplier_name", "org_identifier"),
-    str(SV.durationMonths): ("duration_months",),
-    str(SV.beneficiaryArea): ("beneficiary_area",),
-    str(SV.fromOpenCall): ("open_call",),
-    str(DCTERMS.identifier): ("grant_id",),
-    str(DCTERMS.modified): ("modified",),
 }
 
 _GSS = re.compile(r"^[EWSNK]\d{8}$")

@@ -155,6 +155,18 @@ def column_terms(dialect: Dialect) -> dict[str, ColumnTerm]:
             for c in dialect.columns if c.property_url}
 
 
+@lru_cache(maxsize=256)
+def fields_by_property(dialect: Dialect) -> dict[str, tuple[str, ...]]:
+    """Property IRI -> the fields whose column feeds it, in the mapping's order: where a
+    SHACL result on that path came from (``SourceFile.column_for``)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for c in dialect.columns:
+        if c.property_url:
+            path = str(expand(c.property_url))
+            found[path] = found.get(path, ()) + (c.name,)
+    return found
+
+
 def kind_terms(kind: str) -> dict[str, ColumnTerm]:
     """``column_terms`` of the kind's generic dialect: every field the kind knows."""
     return column_terms(_generic(kind))

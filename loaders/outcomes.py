@@ -49,9 +49,7 @@ SHAPES = ("outcomes.ttl",)
 PUBLISHER_OPTIONAL = True
 
 FIELDS_FOR_PATH = {
-    str(SDMX_DIMENSION.refArea): ("area_code",),
     str(SDMX_DIMENSION.refPeriod): ("period", "period_end"),
-    str(SV.indicator): ("indicator",),
     str(SDMX_MEASURE.obsValue): lambda values: ("value",) + tuple(n for n in values if n not in _NOT_MEASURES),
 }
 
@@ -113,12 +111,12 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
         code = raw_area.strip().upper()
         shared.append((term_for("area_code", "area"),
                        iri(iris.geography(code)) if _GSS.match(code) else literal(raw_area.strip())))
-    raw_period = values.get("period")
+    period_field, raw_period = "period", values.get("period")
     period = interval(cv.text(raw_period)) if raw_period else None
     if period is None and raw_period is None and (end := values.get("period_end")):
         period = period_ending(end)
-        raw_period = end
-    period_term = term_for("period" if "period" in P else "period_end", "period")
+        period_field, raw_period = "period_end", end
+    period_term = term_for(period_field, "period")
     if period:
         shared.append((period_term, iri(period.iri)))
         related.append((period.iri, period_description(period)))

@@ -114,7 +114,7 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
     for field in CONCEPT_FIELDS:
         if raw := get(field):
             label = cv.text(raw)
-            parent = broader if field == "expense_type" else None
+            parent = (P["expense_category"].predicate, broader) if broader and field == "expense_type" else None
             node, description = _concept(ctx.base, ctx.council.gss, council, ctx.council.name, field, label, parent)
             facts[field] = node
             out.append((line, P[field].predicate, node))
@@ -125,7 +125,7 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
 
     for field in TEXT_FIELDS:
         if raw := get(field):
-            out.append((line, P[field].predicate, literal(cv.text(raw))))
+            out.append((line, P[field].predicate, literal(cv.text(raw), P[field].datatype)))
     if (raw := get("purchase_card")) is not None and (card := cv.flag(raw)) is not None:
         out.append((line, P["purchase_card"].predicate, literal("true" if card else "false", P["purchase_card"].datatype)))
 
@@ -135,7 +135,7 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
         # pay:payment's domain and range say the line is a pay:ExpenditureLine and the
         # payment a pay:Payment (ontology/reused.ttl): neither type is written.
         out.append((line, T["payment"], payment))
-        related.append((payment, ((payment, P["transaction"].predicate, literal(reference)),)))
+        related.append((payment, ((payment, P["transaction"].predicate, literal(reference, P["transaction"].datatype)),)))
     else:
         out.append((line, A, T["line"]))
     return RowTriples(line, out, related, facts)
@@ -195,12 +195,10 @@ REFUSE_EMPTY = True
 #: Which canonical fields explain a SHACL result on a path (for reporting a column).
 FIELDS_FOR_PATH = {
     **organisations.FIELDS_FOR_PATH,
-    str(PAY.netAmount): ("net_amount",),
     str(PAY.date): ("date", "period"),
     str(SDMX_DIMENSION.refPeriod): ("date", "period"),
     str(PAY.payee): ("supplier_name", "supplier_id"),
     str(PAY.expenditureCategory): ("capital_revenue", "expense_type"),
-    str(PAY.reference): ("transaction",),
 }
 
 _TOTAL = re.compile(r"^\s*(grand\s+)?(sub\s*-?\s*)?totals?\b", re.IGNORECASE)

@@ -14,21 +14,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from catalogue.vocab import DCTERMS, PROV, QB, SDMX_DIMENSION, SV, XSD
+from catalogue.vocab import DCTERMS, PROV, QB, SDMX_DIMENSION, SV
 from loaders import converters as cv
 from loaders import organisations
 from loaders.common import (
-    A, LABEL, KindContext, RowTriples, council_triples, decimal_or_raw, period_description, term,
+    A, LABEL, KindContext, RowTriples, council_triples, decimal_or_raw, period_description, term, typed,
 )
 from loaders.councils import Council
 from loaders.periods import interval
 from loaders.terms import Triple, iri, literal
 
+#: The terms no column feeds: classes and the cube's structure. What a total's cells become
+#: (amount, number of payments, period) is their mapping columns' ``propertyUrl`` and
+#: ``datatype`` (``ctx.terms``); the supplier record's, the suppliers mapping's (``organisations``).
 T = {name: term(node) for name, node in {
     "derived": PROV.wasDerivedFrom, "observation": QB.Observation, "total_class": SV.SupplierTotal,
     "dataset": QB.dataSet, "structure": QB.structure, "cube": QB.DataSet, "council": SV.council,
-    "period": SDMX_DIMENSION.refPeriod, "payee": SV.payeeRecord, "total": SV.spendTotal,
-    "lines": SV.lineCount, "cubeOf": SV.cubeOf, "publisher": DCTERMS.publisher,
+    "payee": SV.payeeRecord, "cubeOf": SV.cubeOf, "publisher": DCTERMS.publisher,
     "structure_def": SV.supplierTotals,
 }.items()}
 
@@ -36,9 +38,6 @@ SHAPES = ("suppliers.ttl",)
 
 FIELDS_FOR_PATH = {
     **organisations.FIELDS_FOR_PATH,
-    str(SV.spendTotal): ("total_amount",),
-    str(SV.lineCount): ("payments",),
-    str(SDMX_DIMENSION.refPeriod): ("period",),
 }
 
 
@@ -74,25 +73,27 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
     out: list[Triple] = [(node, T["derived"], ctx.row(row))]
     related = [(key, description)]
     row_facts: dict = {}
+    P = ctx.terms
     if (raw := values.get("total_amount")) is not None:
         obs = iri(f"{ctx.dataset}/total/{row}")
-        _, amount = decimal_or_raw(raw)
+        total = P["total_amount"]
         out += [
             (obs, A, T["observation"]), (obs, A, T["total_class"]),
             (obs, T["dataset"], iri(f"{ctx.dataset}/totals")),
-            (obs, T["council"], council), (obs, T["payee"], node), (obs, T["total"], amount),
+            (obs, T["council"], council), (obs, T["payee"], node),
+            (obs, total.predicate, typed(total, decimal_or_raw(raw)[0], raw)),
             (obs, T["derived"], ctx.row(row)),
         ]
         if (raw := values.get("payments")) is not None:
-            count = raw.strip().replace(",", "")
-            out.append((obs, T["lines"], literal(count, str(XSD.integer)) if count.isdigit() else literal(raw.strip())))
+            count, lines = raw.strip().replace(",", ""), P["payments"]
+            out.append((obs, lines.predicate, typed(lines, count if count.isdigit() else None, raw)))
         if (raw := values.get("period")) is not None:
             period = interval(cv.text(raw))
             if period:
-                out.append((obs, T["period"], iri(period.iri)))
+                out.append((obs, P["period"].predicate, iri(period.iri)))
                 related.append((period.iri, period_description(period)))
                 row_facts["dates"] = (period.start, period.end)
             else:
-                out.append((obs, T["period"], literal(raw.strip())))
+                out.append((obs, P["period"].predicate, literal(raw.strip())))
     return RowTriples(node, out, related, row_facts)
 

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from catalogue.vocab import DCTERMS, PAY, XSD
+from catalogue.vocab import DCTERMS, PAY, SV, XSD
 from loaders import mapping
+from loaders.terms import to_rdflib
 from tests.golden import loader_graph
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,3 +110,132 @@ def test_every_mapping_gives_a_supplier_field_the_suppliers_mapping_predicate():
             for field, got in mapping.column_terms(dialect).items():
                 if field in FIELDS and field != "supplier_name":
                     assert got == want[field], f"{dialect.source.name}: {field} feeds {got}, not {want[field]}"
+
+
+# ------------------------------------------------ every kind's column-fed terms are the mapping's
+
+#: One sample of every kind (and of each mapping the samples bind to), as ``tests/golden.py`` loads them.
+SAMPLES = [
+    ("spend", "spend/leeds-2010-excerpt.csv", None),
+    ("spend", "spend/periods-instead-of-days.csv", "E08000006"),
+    ("suppliers", "suppliers/salford-suppliers-excerpt.csv", "E08000006"),
+    ("contracts", "contracts/salford-register-excerpt.csv", "E08000006"),
+    ("grants", "grants/trafford-grants-excerpt.csv", None),
+    ("outcomes", "outcomes/trafford-neet-excerpt.csv", "E08000009"),
+    ("outcomes", "outcomes/trafford-prompt-payment-excerpt.csv", None),
+    ("outcomes", "outcomes/trafford-counter-fraud-excerpt.csv", None),
+    ("framework", "framework/trafford-framework-excerpt.csv", "E08000009"),
+    ("companies-house", "registers/synthetic/BasicCompanyData-2099-01-01-synthetic.csv", None),
+    ("charities", "registers/synthetic/publicextract.charity.synthetic.txt", None),
+    ("postcodes", "registers/synthetic/ONSPD_SYNTHETIC_2099_UK.csv", None),
+    ("ocds", "registers/synthetic/ocds-release-package-synthetic.json", None),
+]
+#: A predicate no mapping has: every field's ``propertyUrl`` is replaced by ``<MARK + field>``.
+MARK = "urn:x-svcat-test:mapping-column:"
+#: Fields read only when another is empty: (kind, field) -> the field preferred to it.
+FALLBACKS = {("outcomes", "period_end"): "period", ("spend", "period"): "date"}
+
+
+@pytest.fixture
+def marked_terms(monkeypatch):
+    """Every mapping column's predicate replaced by a mark naming its field, as loaders read them."""
+    from loaders import common
+
+    def marked(dialect):
+        return {name: mapping.ColumnTerm(f"<{MARK}{name}>", column.datatype)
+                for name, column in mapping.column_terms(dialect).items()}
+
+    monkeypatch.setattr(common, "column_terms", marked)
+
+
+def _run(kind: str, path: str, publisher: str | None):
+    from loaders import RowEvent, open_source
+    from tests.conftest import BASE
+
+    source = open_source(kind, ROOT / "tests" / "data" / path, base=BASE,
+                         **({"publisher": publisher} if publisher else {}))
+    preamble = list(source.preamble(source.context()))
+    rows = [event for event in source.events() if isinstance(event, RowEvent)]
+    return source.table.dialect, preamble, rows
+
+
+@pytest.mark.parametrize("kind,path,publisher", SAMPLES, ids=[s[1].split("/")[-1] for s in SAMPLES])
+def test_every_column_fed_term_is_the_mappings(marked_terms, kind, path, publisher):
+    """With each mapping column's predicate replaced by a mark, (1) every column with a
+    ``propertyUrl`` whose cells are filled is written under its mark, and (2) no cell's
+    text reaches a row's triples under any other predicate: a loader that wrote a
+    column-fed term of its own, not the mapping's, fails here."""
+    from loaders import converters as cv
+    from loaders.organisations import FIELDS
+
+    dialect, preamble, rows = _run(kind, path, publisher)
+    real, suppliers = mapping.column_terms(dialect), mapping.kind_terms("suppliers")
+    written = {p for s, p, o in preamble} | {p for row in rows for s, p, o in row.triples} | \
+              {p for row in rows for _, description in row.related for s, p, o in description}
+    expected, stray = set(), []
+    for row in rows:
+        filled = {name for name, cell in row.values.items() if cell.strip()}
+        if kind == "ocds":  # a release's fields are not cells: the sample fills every one
+            filled, row = set(real), row._replace(values=dict(_leaves(json.loads(row.values["release"]))))
+        expected |= {name for name in filled & set(real)
+                     if (kind, name) not in FALLBACKS or FALLBACKS[kind, name] not in filled}
+        cells = {cv.text(cell) for cell in row.values.values() if len(cv.text(cell)) > 1}
+        stray += [(row.row, str(p), str(o)) for s, p, o in to_rdflib(row.triples)
+                  if isinstance(o, Literal) and str(o) in cells and not str(p).startswith(MARK)]
+    # A supplier field with the suppliers mapping's own term is written on the supplier
+    # record by loaders.organisations from that mapping (the test above checks they agree).
+    expected -= {name for name in FIELDS if name in real and real[name] == suppliers.get(name)}
+    assert expected, f"{path}: the sample fills no mapped column"
+    assert sorted(name for name in expected if f"<{MARK}{name}>" not in written) == [], \
+        f"{path}: columns the mapping maps whose cells the loader wrote under another term"
+    assert stray == [], f"{path}: cells written under a term their mapping column does not state"
+
+
+def _leaves(node, path=""):
+    """``(path, text)`` of every string or number in a JSON document."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for number, value in enumerate(node):
+            yield from _leaves(value, f"{path}/{number}")
+    elif isinstance(node, (str, int, float)) and not isinstance(node, bool):
+        yield path, str(node)
+
+
+#: (kind, sample, mapping file, field): one column per kind the spend test above does not cover.
+EDITS = [
+    ("postcodes", "registers/synthetic/ONSPD_SYNTHETIC_2099_UK.csv", "postcodes/onspd.json", "region"),
+    ("ocds", "registers/synthetic/ocds-release-package-synthetic.json", "ocds/ocds-package.json", "tender/title"),
+    ("companies-house", "registers/synthetic/BasicCompanyData-2099-01-01-synthetic.csv",
+     "companies-house/basic-company-data.json", "company_name"),
+    ("charities", "registers/synthetic/publicextract.charity.synthetic.txt",
+     "charities/publicextract-charity.json", "registration_date"),
+    ("framework", "framework/trafford-framework-excerpt.csv", "framework/framework.json", "outcome"),
+    ("suppliers", "suppliers/salford-suppliers-excerpt.csv", "suppliers/supplier-list.json", "total_amount"),
+]
+
+
+@pytest.mark.parametrize("kind,path,mapping_file,field", EDITS, ids=[e[0] for e in EDITS])
+def test_editing_a_mapping_moves_exactly_that_columns_triples(edited_mappings, kind, path, mapping_file, field):
+    """Change one column's ``propertyUrl`` in a copy of the shipped mapping: the triples
+    it fed move to the new predicate, and nothing else changes."""
+    publisher = {"framework": "E08000009", "suppliers": "E08000006"}.get(kind)
+    options = {"publisher": publisher} if publisher else {}
+    before = set(loader_graph(kind, ROOT / "tests" / "data" / path, **options))
+    _edit_column(edited_mappings / mapping_file, field, propertyUrl="dcterms:description")
+    after = set(loader_graph(kind, ROOT / "tests" / "data" / path, **options))
+    gone, new = before - after, after - before
+    assert gone, f"{kind}: editing {field}'s propertyUrl changed nothing"
+    assert new == {(s, DCTERMS.description, o) for s, p, o in gone}
+
+
+def test_a_registers_dates_are_typed_as_its_mapping_says(edited_mappings):
+    """Registers take datatypes from the mapping too: a date column made text keeps the cell as published."""
+    sample = ROOT / "tests" / "data" / "registers" / "synthetic" / "BasicCompanyData-2099-01-01-synthetic.csv"
+    before = list(loader_graph("companies-house", sample).objects(None, SV.incorporationDate))
+    assert XSD.date in {o.datatype for o in before} <= {XSD.date, None}  # an unreadable date stays text
+    _edit_column(edited_mappings / "companies-house" / "basic-company-data.json", "incorporation_date",
+                 datatype="string")
+    after = list(loader_graph("companies-house", sample).objects(None, SV.incorporationDate))
+    assert len(after) == len(before) and {o.datatype for o in after} == {None}

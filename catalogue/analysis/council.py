@@ -81,13 +81,6 @@ def payees(base: str, council: str, top: int, first: int = 1) -> Query:
         ORDER BY ?rank""")
 
 
-def payee_count(base: str, council: str) -> Query:
-    return Query("supplier-count", "Number of suppliers", f"""
-        SELECT (COUNT(?obs) AS ?n) WHERE {{
-          GRAPH {_graph(base, council)} {{ ?obs qb:dataSet {_cube(base, council, "by-payee")} }}
-        }}""")
-
-
 def classes(base: str, council: str) -> Query:
     """Spend by class and why (rows as ``analysis.spend.class_rows`` gives them)."""
     return Query("classes", "Spend by social-value class", f"""

@@ -14,7 +14,6 @@ from pathlib import Path
 
 QUERIES = Path(__file__).resolve().parent.parent / "queries"
 _HEADER = re.compile(r"^#\s*(title|question|notes):\s*(.*)$")
-NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 @dataclass(frozen=True)

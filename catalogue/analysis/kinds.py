@@ -19,7 +19,6 @@ from catalogue.vocab import SV
 
 COUNCIL, PUBLIC, COMPANY, CHARITY, CIC, MUTUAL, PERSON, UNKNOWN = (
     "council", "other public body", "company", "charity", "CIC", "mutual", "person or sole trader", "unknown")
-TYPES = (COUNCIL, PUBLIC, COMPANY, CHARITY, CIC, MUTUAL, PERSON, UNKNOWN)
 
 _GSS = re.compile(r"^[EWSN]\d{8}$")
 _CHARITY_SCHEMES = ("GB-CHC-", "GB-SC-", "GB-NIC-")

@@ -196,8 +196,3 @@ def _is_initials(word: str) -> bool:
 
 def key(published: str) -> str:
     return parse(published).key
-
-
-def acronym(key_text: str) -> str:
-    """Initials of the significant words: "royal national institute of blind people" -> "rnibp"."""
-    return "".join(t[0] for t in key_text.split() if t not in {"of", "and", "for", "the", "in", "at"})

@@ -25,7 +25,6 @@ from catalogue import csv_safe
 
 BINDINGS, BOOLEAN, GRAPH = "bindings", "boolean", "graph"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 
 

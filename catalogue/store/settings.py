@@ -89,9 +89,6 @@ SETTINGS: tuple[Setting, ...] = (
             "endpoint (Virtuoso: its /sparql-graph-crud-auth); none to write with INSERT DATA instead."),
 )
 
-DEFAULTS = {s.name: s.default for s in SETTINGS}
-
-
 def settings(environ: dict | None = None) -> dict:
     """Defaults overlaid with ``SVCAT_<NAME>`` variables, converted to the default's type."""
     env = os.environ if environ is None else environ

@@ -25,8 +25,6 @@ TURTLE = Format("turtle", "text/turtle", "ttl")
 JSONLD = Format("json-ld", "application/ld+json", "jsonld")
 NTRIPLES = Format("n-triples", "application/n-triples", "nt")
 RDFXML = Format("rdf/xml", "application/rdf+xml", "rdf")
-NQUADS = Format("n-quads", "application/n-quads", "nq")
-TRIG = Format("trig", "application/trig", "trig")
 
 RESULTS_JSON = Format("sparql-json", "application/sparql-results+json", "srj")
 RESULTS_XML = Format("sparql-xml", "application/sparql-results+xml", "srx")

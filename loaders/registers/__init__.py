@@ -12,8 +12,9 @@ things differ, and each register module says them:
 
 Each row becomes one ``sv:RegisterEntry`` (or ``sv:PostcodeUnit``) whose IRI is minted
 from the org-id (``GB-COH-01243967``), so the linker finds it from a supplier record's
-identifier with one lookup. Dates are typed ``xsd:date``; a date that cannot be read is
-kept as published and the shapes warn about it.
+identifier with one lookup. What each column becomes, predicate and datatype, is its
+mapping column's ``propertyUrl`` and ``datatype`` (``loaders/mappings/<kind>/``); a date
+or amount that cannot be read is kept as published and the shapes warn about it.
 """
 
 from __future__ import annotations
@@ -23,13 +24,14 @@ from datetime import date
 from functools import lru_cache
 
 from catalogue import iris
-from catalogue.vocab import DCTERMS, ORG, PROV, RDFS, SKOS, SV, XSD
+from catalogue.vocab import DCTERMS, ORG, PROV, SKOS, SV, XSD
 from loaders import converters as cv
 from loaders.common import A, LABEL, KindContext, term
 from loaders.councils import Council
+from loaders.mapping import ColumnTerm
 from loaders.terms import Triple, iri, literal
 
-DATE = str(XSD.date)
+DATE, DECIMAL, BOOLEAN = str(XSD.date), str(XSD.decimal), str(XSD.boolean)
 
 
 def body(key: str, name: str) -> Council:
@@ -92,22 +94,42 @@ def iso_date(raw: str) -> str | None:
         return None
 
 
-def date_literal(raw: str) -> str:
-    """A typed date, or the text as published for the shapes to warn about."""
-    value = iso_date(raw)
-    return literal(value, DATE) if value else literal(cv.text(raw))
+def cell_literal(column: ColumnTerm, raw: str) -> str | None:
+    """A register cell read as its mapping column's ``datatype`` says (``ColumnTerm``): a
+    date, an amount or a flag, typed; a date or amount that cannot be read is kept as
+    published for the shapes to warn about; a flag that is neither true nor false is
+    left out; a column with no datatype is text."""
+    datatype = column.datatype
+    if datatype is None:
+        return literal(cv.text(raw))
+    if datatype == BOOLEAN:
+        flag = raw.strip().lower()
+        return literal(flag, datatype) if flag in ("true", "false") else None
+    read = READERS.get(datatype)
+    if read is None:
+        raise ValueError(f"a register column typed <{datatype}>: registers read dates, decimals and booleans only; "
+                         f"fix the column's datatype in its mapping (loaders/mappings/)")
+    value = read(raw)
+    return literal(value, datatype) if value is not None else literal(cv.text(raw))
 
 
-def entry_triples(ctx: KindContext, org_id: str, name: str | None, row: int) -> tuple[str, list[Triple]]:
-    """The entry's node and the triples every register entry has."""
+#: How a cell of each datatype is read (``cell_literal``).
+READERS = {DATE: iso_date, DECIMAL: cv.money}
+
+
+def entry_triples(ctx: KindContext, org_id: str, name: str | None, row: int, *, id_field: str,
+                  name_field: str) -> tuple[str, list[Triple]]:
+    """The entry's node and the triples every register entry has; the org-id (read from
+    ``id_field``) and the name (``name_field``) become what their mapping columns say."""
     node = iri(iris.register_entry(ctx.base, org_id))
-    out = [(node, A, term(SV.RegisterEntry)), (node, term(ORG.identifier), literal(org_id)),
+    identifier, label = ctx.terms[id_field], ctx.terms[name_field]
+    out = [(node, A, term(SV.RegisterEntry)), (node, identifier.predicate, literal(org_id, identifier.datatype)),
            (node, term(PROV.wasDerivedFrom), ctx.row(row)),
            (node, term(DCTERMS.publisher), iri(publisher_iri(ctx.base, ctx.council)))]
     if name:
-        out.append((node, term(RDFS.label), literal(cv.text(name))))
+        out.append((node, label.predicate, literal(cv.text(name), label.datatype)))
     return node, out
 
 
 __all__ = ["body", "is_register_body", "publisher_iri", "make_context", "body_triples", "date_in_name",
-           "iso_date", "date_literal", "entry_triples"]
+           "iso_date", "cell_literal", "entry_triples"]

@@ -14,12 +14,12 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator, Mapping
 
-from catalogue.vocab import ORG, SV, XSD
+from catalogue.vocab import ORG, SV
 from loaders import converters as cv
 from loaders.common import KindContext, RowTriples, term
 from loaders.orgid import read_postcode
 from loaders.read import FileInfo, open_text
-from loaders.registers import body, body_triples, date_literal, entry_triples, iso_date, make_context
+from loaders.registers import body, body_triples, cell_literal, entry_triples, make_context
 from loaders.registers.companies_house import company_id
 from loaders.terms import Triple, literal
 
@@ -27,20 +27,12 @@ PUBLISHER = body("charity-commission", "Charity Commission for England and Wales
 SHAPES = ("registers.ttl",)
 ROW_SUBJECTS_UNIQUE = True  # one row per (registered, linked) number
 
-FIELDS_FOR_PATH = {
-    str(ORG.identifier): ("charity_number",),
-    str(SV.registeredPostcode): ("postcode",),
-    str(SV.registrationDate): ("registration_date",),
-    str(SV.removalDate): ("removal_date",),
-    str(SV.financialPeriodEnd): ("period_end",),
-    str(SV.latestIncome): ("income",),
-    str(SV.registeredCompany): ("company_number",),
-}
+FIELDS_FOR_PATH: dict = {}
 
-#: Fields by how their cells are read; what each becomes is its mapping column's propertyUrl.
-TEXT = ("charity_type", "status")
-DATES = ("registration_date", "removal_date", "period_end")
-DECIMAL, BOOLEAN = str(XSD.decimal), str(XSD.boolean)
+#: Fields read here (the org-id and its linked number, the name, the postcode, the company
+#: number); every other column the mapping gives a ``propertyUrl`` is read as its
+#: ``datatype`` says (``cell_literal``).
+OWN = ("charity_number", "linked_number", "charity_name", "postcode", "company_number")
 
 __all__ = ["PUBLISHER", "SHAPES", "FIELDS_FOR_PATH", "records", "make_context", "preamble", "skip_reason",
            "row_to_triples", "charity_id"]
@@ -76,31 +68,20 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
     """One charity (or linked charity) -> its register entry."""
     raw = values["charity_number"]
     org_id = charity_id(raw, values.get("linked_number"))
-    node, out = entry_triples(ctx, org_id or f"GB-CHC-{cv.slug(raw, 20)}", values.get("charity_name"), row)
+    node, out = entry_triples(ctx, org_id or f"GB-CHC-{cv.slug(raw, 20)}", values.get("charity_name"), row,
+                              id_field="charity_number", name_field="charity_name")
     if org_id is None:
         out.append((node, term(SV.unreadableIdentifier), literal(cv.text(raw))))
     P = ctx.terms
-    for name in TEXT:
-        if value := values.get(name):
-            out.append((node, P[name].predicate, literal(cv.text(value))))
-    for name in DATES:
-        if value := values.get(name):
-            out.append((node, P[name].predicate, date_literal(value)))
-    if value := values.get("income"):
-        amount = cv.money(value)
-        out.append((node, P["income"].predicate,
-                    literal(amount, DECIMAL) if amount is not None else literal(cv.text(value))))
+    for name, column in P.items():
+        if name not in OWN and (cell := values.get(name)) and (value := cell_literal(column, cell)) is not None:
+            out.append((node, column.predicate, value))
     if value := values.get("postcode"):
         found = read_postcode(value)
         out.append((node, P["postcode"].predicate,
-                    literal(found.identifiers[0] if found.identifiers else cv.text(value))))
+                    literal(found.identifiers[0] if found.identifiers else cv.text(value), P["postcode"].datatype)))
     if (value := values.get("company_number")) and value.strip().strip("0"):
         company = company_id(value)
-        out.append((node, P["company_number"].predicate, literal(company or cv.text(value))))
-    if value := values.get("is_cio"):
-        flag = value.strip().lower()
-        if flag in ("true", "false"):
-            out.append((node, P["is_cio"].predicate, literal(flag, BOOLEAN)))
-    if (value := values.get("extract_date")) and (day := iso_date(value)):
-        out.append((node, P["extract_date"].predicate, literal(day, str(XSD.date))))
+        out.append((node, P["company_number"].predicate, literal(company or cv.text(value),
+                                                                 P["company_number"].datatype)))
     return RowTriples(node, out, [])

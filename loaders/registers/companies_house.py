@@ -18,26 +18,18 @@ from catalogue.vocab import ORG, SV
 from loaders import converters as cv
 from loaders.common import KindContext, RowTriples, term
 from loaders.orgid import read_identifier, read_postcode
-from loaders.registers import body, body_triples, date_in_name, date_literal, entry_triples, make_context
+from loaders.registers import body, body_triples, cell_literal, date_in_name, entry_triples, make_context
 from loaders.terms import Triple, literal
 
 PUBLISHER = body("companies-house", "Companies House")
 SHAPES = ("registers.ttl",)
 ROW_SUBJECTS_UNIQUE = True  # one row per company number
 
-FIELDS_FOR_PATH = {
-    str(ORG.identifier): ("company_number",),
-    str(SV.registeredPostcode): ("postcode",),
-    str(SV.incorporationDate): ("incorporation_date",),
-    str(SV.dissolutionDate): ("dissolution_date",),
-    str(SV.accountsMadeUpTo): ("accounts_date",),
-}
+FIELDS_FOR_PATH: dict = {}
 
-#: Fields by how their cells are read; what each becomes is its mapping column's propertyUrl.
-TEXT = ("category", "status", "accounts_category")
-DATES = ("incorporation_date", "dissolution_date", "accounts_date")
-SIC = tuple(f"sic_{n}" for n in range(1, 5))
-PREVIOUS = tuple(f"previous_name_{n}" for n in range(1, 11))
+#: Fields read here (the org-id, the name, the postcode); every other column the mapping
+#: gives a ``propertyUrl`` is read as its ``datatype`` says (``cell_literal``).
+OWN = ("company_number", "company_name", "postcode")
 
 __all__ = ["PUBLISHER", "SHAPES", "FIELDS_FOR_PATH", "make_context", "preamble", "skip_reason",
            "row_to_triples", "company_id"]
@@ -63,17 +55,16 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
     """One company -> its register entry."""
     raw_number = values["company_number"]
     org_id = company_id(raw_number)
-    node, out = entry_triples(ctx, org_id or f"GB-COH-{cv.slug(raw_number, 20).upper()}", values.get("company_name"), row)
+    node, out = entry_triples(ctx, org_id or f"GB-COH-{cv.slug(raw_number, 20).upper()}", values.get("company_name"),
+                              row, id_field="company_number", name_field="company_name")
     if org_id is None:  # kept as published: the shapes say the number cannot be read
         out.append((node, term(SV.unreadableIdentifier), literal(cv.text(raw_number))))
     P = ctx.terms
-    for name in (*TEXT, *SIC, *PREVIOUS):
-        if raw := values.get(name):
-            out.append((node, P[name].predicate, literal(cv.text(raw))))
-    for name in DATES:
-        if raw := values.get(name):
-            out.append((node, P[name].predicate, date_literal(raw)))
+    for name, column in P.items():
+        if name not in OWN and (cell := values.get(name)) and (value := cell_literal(column, cell)) is not None:
+            out.append((node, column.predicate, value))
     if raw := values.get("postcode"):
         found = read_postcode(raw)
-        out.append((node, P["postcode"].predicate, literal(found.identifiers[0] if found.identifiers else cv.text(raw))))
+        out.append((node, P["postcode"].predicate,
+                    literal(found.identifiers[0] if found.identifiers else cv.text(raw), P["postcode"].datatype)))
     return RowTriples(node, out, [])

@@ -12,7 +12,9 @@ identifiers (GB-COH company numbers, GB-CHC charity numbers, GB-PPON Procurement
 identifiers) and the size it declared (``details.scale``: ``sme``/``micro`` -> SME,
 ``large`` -> not): self-declared, so weaker evidence than a register
 (``catalogue.linking.classify``). A supplier record links to an organisation like any
-council file's. Only the structure this loader reads is checked (a JSON object with
+council file's. What each field read from a release becomes (predicate and datatype) is
+said by the mapping, ``loaders/mappings/ocds/ocds-package.json``, whose columns are named
+by OCDS field path (``tender/title``). Only the structure this loader reads is checked (a JSON object with
 ``releases`` or ``records``; releases with an ``ocid``): no package on PyPI ships the
 OCDS JSON schema for offline use, and schemas cannot be fetched while loading.
 """
@@ -23,7 +25,7 @@ import json
 from collections.abc import Iterator, Mapping
 
 from catalogue import iris
-from catalogue.vocab import DCTERMS, PROV, RDFS, SV, XSD
+from catalogue.vocab import PROV, SV
 from loaders import converters as cv
 from loaders import organisations
 from loaders.common import A, KindContext, RowTriples, term
@@ -40,10 +42,10 @@ SCHEMES = {"GB-COH": "company", "GB-CHC": "charity", "GB-SC": "charity", "GB-NIC
 #: Every path a shape can report is in the one column a release has.
 FIELDS_FOR_PATH = {path: ("release",) for path in [*organisations.FIELDS_FOR_PATH, str(SV.postcode),
                                                      str(SV.unreadableRelease)]}
-T = {name: term(node) for name, node in {
-    "notice": SV.ProcurementNotice, "buyer": SV.noticeBuyer, "supplier": SV.noticeSupplier,
-    "value": SV.noticeValue, "identifier": DCTERMS.identifier, "date": DCTERMS.date, "label": RDFS.label,
-    "derived": PROV.wasDerivedFrom, "publisher": DCTERMS.publisher}.items()}
+#: The terms no field of a release feeds; what each field read from a release becomes is
+#: its mapping column's ``propertyUrl`` and ``datatype`` (``ctx.terms``, columns named by
+#: OCDS field path in ``loaders/mappings/ocds/ocds-package.json``).
+NOTICE, DERIVED, UNREADABLE_RELEASE = term(SV.ProcurementNotice), term(PROV.wasDerivedFrom), term(SV.unreadableRelease)
 
 __all__ = ["PUBLISHER", "SHAPES", "FIELDS_FOR_PATH", "records", "make_context", "preamble", "skip_reason",
            "row_to_triples"]
@@ -157,24 +159,26 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
     """One release -> its notice, and the council's supplier records of its suppliers."""
     if values["release"].startswith(UNREADABLE):
         node = iri(iris.notice(ctx.base, f"unreadable-{row}"))
-        return RowTriples(node, [(node, A, T["notice"]), (node, term(SV.unreadableRelease),
-                                                          literal(values["release"][1:]))], [])
+        return RowTriples(node, [(node, A, NOTICE), (node, UNREADABLE_RELEASE, literal(values["release"][1:]))], [])
+    P = ctx.terms
     release = json.loads(values["release"])
     key = cv.slug(f"{release['ocid']}-{release.get('id') or row}", 120)
     node = iri(iris.notice(ctx.base, key))
-    out: list[Triple] = [(node, A, T["notice"]), (node, T["identifier"], literal(str(release["ocid"]))),
-                         (node, T["derived"], ctx.row(row))]
+    ocid = P["ocid"]
+    out: list[Triple] = [(node, A, NOTICE), (node, ocid.predicate, literal(str(release["ocid"]), ocid.datatype)),
+                         (node, DERIVED, ctx.row(row))]
     if day := iso_date(str(release.get("date") or "")[:10]):
-        out.append((node, T["date"], literal(day, str(XSD.date))))
+        out.append((node, P["date"].predicate, literal(day, P["date"].datatype)))
     if title := cv.text(str((release.get("tender") or {}).get("title") or "")):
-        out.append((node, T["label"], literal(title)))
+        out.append((node, P["tender/title"].predicate, literal(title, P["tender/title"].datatype)))
     if (amount := _value(release)) is not None:
-        out.append((node, T["value"], literal(f"{amount:.2f}", str(XSD.decimal))))
+        value = P["awards/value/amount"]
+        out.append((node, value.predicate, literal(f"{amount:.2f}", value.datatype)))
     name, council = _buyer(release)
     related = []
     if council is not None:
         council_iri = iri(iris.council(ctx.base, council.gss))
-        out.append((node, T["buyer"], council_iri))
+        out.append((node, P["buyer"].predicate, council_iri))
         for party in release.get("parties") or []:
             if not SUPPLIER_ROLES & set(party.get("roles") or []):
                 continue
@@ -182,6 +186,6 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
             if facts is None:
                 continue
             record, record_key, description = organisations.supplier_record(ctx.base, council.gss, council_iri, facts)
-            out += [(node, T["supplier"], record), (record, T["derived"], ctx.row(row))]
+            out += [(node, P["parties"].predicate, record), (record, DERIVED, ctx.row(row))]
             related.append((record_key, description))
     return RowTriples(node, out, related)

@@ -26,16 +26,12 @@ PUBLISHER = body("ons", "Office for National Statistics")
 SHAPES = ("registers.ttl",)
 ROW_SUBJECTS_UNIQUE = True
 
-FIELDS_FOR_PATH = {
-    str(SV.postcode): ("postcode",),
-    str(SV.localAuthorityArea): ("local_authority",),
-    str(SV.countyArea): ("county",),
-    str(SV.regionArea): ("region",),
-}
-AREAS = {"local_authority": SV.localAuthorityArea, "county": SV.countyArea, "region": SV.regionArea}
-T = {name: term(node) for name, node in {**AREAS, "postcode": SV.postcode, "unit": SV.PostcodeUnit,
-                                         "terminated": SV.terminationDate,
-                                         "unreadable": SV.unreadableIdentifier}.items()}
+FIELDS_FOR_PATH: dict = {}
+#: Fields whose cell is an area's GSS code (an ONS geography IRI); what each becomes is
+#: its mapping column's ``propertyUrl`` (``ctx.terms``), like every other column's.
+AREAS = ("local_authority", "county", "region")
+#: The terms no column feeds: the class, and the mark of a postcode that cannot be read.
+UNIT, UNREADABLE = term(SV.PostcodeUnit), term(SV.unreadableIdentifier)
 _GSS = re.compile(r"^[EWSNLM]\d{8}$")
 #: ONSPD's pseudo-codes for "no such area here" (E99999999: no county in a unitary area).
 NO_AREA = re.compile(r"^[EWSNLM]99999999$")
@@ -58,14 +54,15 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
     found = read_postcode(raw).identifiers
     postcode = found[0] if found else cv.text(raw).upper()
     node = iri(iris.postcode_unit(ctx.base, postcode if found else cv.slug(postcode, 20).upper()))
-    out = [(node, A, T["unit"]), (node, T["postcode"], literal(postcode))]
+    P = ctx.terms
+    out = [(node, A, UNIT), (node, P["postcode"].predicate, literal(postcode, P["postcode"].datatype))]
     if not found:
-        out.append((node, T["unreadable"], literal(cv.text(raw))))
+        out.append((node, UNREADABLE, literal(cv.text(raw))))
     for name in AREAS:
         code = (values.get(name) or "").strip().upper()
         if not code or NO_AREA.match(code):
             continue
-        out.append((node, T[name], iri(iris.geography(code)) if _GSS.match(code) else literal(code)))
+        out.append((node, P[name].predicate, iri(iris.geography(code)) if _GSS.match(code) else literal(code)))
     if value := (values.get("terminated") or "").strip():
-        out.append((node, T["terminated"], literal(value)))
+        out.append((node, P["terminated"].predicate, literal(value, P["terminated"].datatype)))
     return RowTriples(node, out, [])

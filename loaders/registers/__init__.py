@@ -27,6 +27,7 @@ from catalogue.vocab import DCTERMS, ORG, PROV, RDFS, SKOS, SV, XSD
 from loaders import converters as cv
 from loaders.common import A, LABEL, KindContext, term
 from loaders.councils import Council
+from loaders.registers.names import name_key
 from loaders.terms import Triple, iri, literal
 
 DATE = str(XSD.date)
@@ -106,6 +107,8 @@ def entry_triples(ctx: KindContext, org_id: str, name: str | None, row: int) -> 
            (node, term(DCTERMS.publisher), iri(publisher_iri(ctx.base, ctx.council)))]
     if name:
         out.append((node, term(RDFS.label), literal(cv.text(name))))
+        if key := name_key(cv.text(name)):
+            out.append((node, term(SV.nameKey), literal(key)))
     return node, out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from catalogue.cli import cli
@@ -19,6 +20,8 @@ from catalogue.linking import ambiguous, crosswalk
 from catalogue.linking.records import SupplierRecord
 from catalogue.linking.register_match import Candidate, candidates, decide, lookup_keys, one_body
 from catalogue.linking.registers import live_registers
+from loaders import FileRefused, Limits, open_source
+from loaders.limits import REGISTER_FLOOR
 from loaders.registers.charities import charity_id
 from loaders.registers.companies_house import company_id
 from loaders.registers.names import name_key
@@ -265,3 +268,18 @@ def test_a_council_spelling_of_a_charity_name_matches_in_a_full_link(memory_stor
         foster["register_evidence"]
     assert walk[("E08000035", "Royal Mencap Society (The)")]["register_match"] == ""  # no legal form: listed
     assert [r["candidate"] for r in ambiguous.rows(memory_store, BASE)] == ["GB-CHC-222377"]
+
+
+def test_a_register_is_read_under_its_own_size_caps_not_a_council_files(tmp_path):
+    """The full registers (Companies House 2.5 GB, 5.6 million rows) are far above the caps
+    that guard against a wrong council file: a register kind is read under caps of at least
+    ``REGISTER_FLOOR``, a council file under the configured ones; a cap turned off stays off."""
+    tight = Limits(max_file_bytes=40, max_rows=2)
+    source = open_source("companies-house", CH_DEV, base=BASE, limits=tight)
+    assert len(list(source.events())) == 8
+    council = tmp_path / "suppliers.csv"
+    _suppliers(council, [["Mott MacDonald Ltd", "L1", ""]])
+    with pytest.raises(FileRefused, match="SVCAT_MAX_FILE_BYTES"):
+        open_source("suppliers", council, base=BASE, publisher="E08000035", limits=tight)
+    assert tight.for_register().max_rows == REGISTER_FLOOR["max_rows"]
+    assert Limits(max_file_bytes=0).for_register().max_file_bytes == 0

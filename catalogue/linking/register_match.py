@@ -24,7 +24,7 @@ postcode contradicts the register's, is left unmatched and listed for a person
 (``Ambiguous``, ``svcat link --ambiguous``, ``/organisations/ambiguous``). A match
 keeps its evidence: method ``register-name``, the score and the fields that agreed.
 
-The lookup is by name key: each register entry is loaded with ``sv:nameKey``, its name
+The lookup is by name key: each register entry is loaded with ``sv:registerNameKey``, its name
 folded (``loaders.registers.names.name_key``: case, punctuation, &/and, "The" first or
 last, the legal form at the end), and a record's name folded the same way is looked up
 as an exact literal the store finds by its index, a few hundred keys a query. The cost
@@ -48,6 +48,8 @@ from loaders.registers.names import name_key
 ACCEPT = 0.8
 MARGIN = 0.05
 CHUNK = 400
+#: What a candidate needs of its entry.
+LOOKED_AT = (RDFS.label, ORG.identifier, SV.registeredPostcode, SV.registeredCompany, SV.registerNameKey)
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ class Ambiguous:
 
 
 def lookup_keys(name: str) -> set[str]:
-    """The name keys (``sv:nameKey``) a record's name is looked up by: its own spelling
+    """The name keys (``sv:registerNameKey``) a record's name is looked up by: its own spelling
     folded, and linking's reading of it (abbreviations expanded, a trading name or a
     council's bracketed qualifier left out) folded the same way."""
     parsed = parse(name)
@@ -118,12 +120,12 @@ def candidates(store: Store, graphs: list[str], records) -> dict[str, list[Candi
     wanted, found = set(graphs), {}
     keys = sorted(by_key)
     for start in range(0, len(keys), CHUNK):
-        for (graph, entry), facts in entry_facts(store, SV.nameKey, keys[start:start + CHUNK]).items():
+        for (graph, entry), facts in entry_facts(store, SV.registerNameKey, keys[start:start + CHUNK], LOOKED_AT).items():
             if graph not in wanted or not facts.get(str(ORG.identifier)) or not facts.get(str(RDFS.label)):
                 continue
             label, org_id = facts[str(RDFS.label)][0], facts[str(ORG.identifier)][0]
             postcode, company = ((facts.get(str(p)) or [""])[0] for p in (SV.registeredPostcode, SV.registeredCompany))
-            for key in facts.get(str(SV.nameKey), ()):
+            for key in facts.get(str(SV.registerNameKey), ()):
                 for iri in by_key.get(key, ()):
                     if same_name(named[iri], label):
                         found.setdefault(iri, {})[org_id] = Candidate(entry, org_id, label, postcode, company)
@@ -138,8 +140,9 @@ def one_body(found) -> list[Candidate]:
     return [c for c in found if c.org_id not in named]
 
 
-def entry_facts(store: Store, via, values: list[str]) -> dict[tuple[str, str], dict[str, list[str]]]:
-    """(graph, entry) -> property -> objects, of the entries whose ``via`` is one of ``values``.
+def entry_facts(store: Store, via, values: list[str], properties) -> dict[tuple[str, str], dict[str, list[str]]]:
+    """(graph, entry) -> property -> objects (only ``properties``), of the entries whose
+    ``via`` is one of ``values``.
 
     The literal is looked up first (VALUES, an index) and only its subjects are read: no
     VALUES of graphs and no ``a sv:RegisterEntry`` in the pattern, either of which lets the
@@ -148,7 +151,7 @@ def entry_facts(store: Store, via, values: list[str]) -> dict[tuple[str, str], d
     if not values:
         return out
     rows = csv_rows(store, f"""SELECT ?g ?e ?p ?o WHERE {{ VALUES ?key {{ {' '.join(lit(v) for v in values)} }}
-        GRAPH ?g {{ ?e {q(via)} ?key . ?e ?p ?o }} }}""")
+        GRAPH ?g {{ ?e {q(via)} ?key . ?e ?p ?o }} FILTER(?p IN ({', '.join(q(p) for p in properties)})) }}""")
     for row in rows:
         facts = out.setdefault((row["g"], row["e"]), {})
         objects = facts.setdefault(row["p"], [])

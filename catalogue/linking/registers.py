@@ -171,8 +171,9 @@ def read_registers(store: Store, base: str, records) -> Registers:
 
 def _read_entries(store: Store, live, ids: list[str], out: Registers, via) -> None:
     graphs = {g: (ds, kind, loaded) for ds, g, kind, loaded in live}
+    wanted = [ORG.identifier, *PROPERTIES]
     for start in range(0, len(ids), CHUNK):
-        for (graph, node), facts in register_match.entry_facts(store, via, ids[start:start + CHUNK]).items():
+        for (graph, node), facts in register_match.entry_facts(store, via, ids[start:start + CHUNK], wanted).items():
             if graph not in graphs or not facts.get(str(ORG.identifier)):
                 continue
             org_id = facts[str(ORG.identifier)][0]
@@ -196,7 +197,8 @@ def _read_areas(store: Store, live, postcodes: list[str], out: Registers) -> Non
     prefix = iris.geography("")
     fields = (("local_authority", SV.localAuthorityArea), ("county", SV.countyArea), ("region", SV.regionArea))
     for start in range(0, len(postcodes), CHUNK):
-        for (graph, _), facts in register_match.entry_facts(store, SV.postcode, postcodes[start:start + CHUNK]).items():
+        for (graph, _), facts in register_match.entry_facts(store, SV.postcode, postcodes[start:start + CHUNK],
+                                                            [SV.postcode] + [t for _, t in fields]).items():
             if graph not in graphs or not facts.get(str(SV.localAuthorityArea)) or not facts.get(str(SV.postcode)):
                 continue
             out.areas[facts[str(SV.postcode)][0]] = {

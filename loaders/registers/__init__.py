@@ -108,7 +108,7 @@ def entry_triples(ctx: KindContext, org_id: str, name: str | None, row: int) -> 
     if name:
         out.append((node, term(RDFS.label), literal(cv.text(name))))
         if key := name_key(cv.text(name)):
-            out.append((node, term(SV.nameKey), literal(key)))
+            out.append((node, term(SV.registerNameKey), literal(key)))
     return node, out
 
 

@@ -3,7 +3,7 @@
 Registers and councils spell one name many ways: Companies House writes capitals and
 LIMITED ("THE XYZ TRUST LIMITED"), the charity register mixed case ("The Xyz Trust"),
 a council "Xyz Trust (The)", "XYZ TRUST LTD", "Xyz Trust Ltd." or "X.Y.Z. Trust". Each
-register entry is written with ``sv:nameKey``, its name folded by ``name_key``: case and
+register entry is written with ``sv:registerNameKey``, its name folded by ``name_key``: case and
 accents, punctuation and brackets, ``&``/``+`` as "and", spaced or dotted initials
 joined ("R.N.I.B.", "R N I B" -> "rnib"), a leading or trailing "The", and the legal
 forms at the end (Ltd/Limited, PLC, LLP, CIC, CIO and the words they stand for:

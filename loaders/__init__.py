@@ -183,7 +183,10 @@ def open_source(kind: str, path: str | Path, *, base: str, publisher: str | None
         raise LoadError(f"{path.name}: a {kind} file is published by {handler.PUBLISHER.name}, not a council: "
                         f"leave out --publisher")
     dialect: Dialect | None = user_dialect(kind, Path(mapping)) if mapping else None
-    info, stream, table, preamble_rows, sheet = read_header(kind, path, dialect, sheet, limits or DEFAULT_LIMITS)
+    limits = limits or DEFAULT_LIMITS
+    if hasattr(handler, "PUBLISHER"):  # an official register: its published size, not a council file's
+        limits = limits.for_register()
+    info, stream, table, preamble_rows, sheet = read_header(kind, path, dialect, sheet, limits)
     lookahead = list(itertools.islice(stream, DETECT_ROWS))
     if hasattr(handler, "PUBLISHER"):
         council, council_notes = handler.PUBLISHER, []

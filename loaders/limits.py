@@ -11,7 +11,7 @@ with the ``SVCAT_MAX_*`` settings (``catalogue/store/settings.py``); ``svcat loa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 
 class FileRefused(ValueError):
@@ -56,12 +56,26 @@ class Limits:
                 values[f.name] = int(config[key])
         return cls(**values)
 
+    def for_register(self) -> Limits:
+        """The caps an official register is read under: at least ``REGISTER_FLOOR``.
+
+        The council caps would refuse every register as published (the Companies House
+        file is 2.5 GB and 5.6 million rows, each of its 7 parts about 360 MB; the ONS
+        Postcode Directory about 1.4 GB): a register is a known publisher's bulk file,
+        loaded by an operator, so only its own size bounds it. Line, cell and column caps
+        stay as they are; a cap turned off (0) stays off."""
+        return replace(self, **{name: getattr(self, name) and max(getattr(self, name), floor)
+                                for name, floor in REGISTER_FLOOR.items()})
+
     def setting(self, name: str) -> str:
         """``SVCAT_MAX_ROWS`` for ``max_rows``: what an operator changes."""
         return "SVCAT_" + self.SETTING[name]
 
 
 DEFAULT = Limits()
+#: Smallest file and row caps of a register kind (``Limits.for_register``): about three
+#: times the largest register as published today.
+REGISTER_FLOOR = {"max_file_bytes": 8_000_000_000, "max_rows": 16_000_000}
 
 
 def refuse(filename: str, what: str, cap_name: str, limits: Limits, *, reason: str, where: str = "") -> FileRefused:

@@ -24,9 +24,11 @@ postcode contradicts the register's, is left unmatched and listed for a person
 (``Ambiguous``, ``svcat link --ambiguous``, ``/organisations/ambiguous``). A match
 keeps its evidence: method ``register-name``, the score and the fields that agreed.
 
-The lookup is by the spellings registers publish a name in (as given, capitals, title
-case; Ltd/Limited, PLC, &/AND), each an exact literal the store finds by its index, so
-the cost follows the number of records, not the size of the register.
+The lookup is by name key: each register entry is loaded with ``sv:registerNameKey``, its name
+folded (``loaders.registers.names.name_key``: case, punctuation, &/and, "The" first or
+last, the legal form at the end), and a record's name folded the same way is looked up
+as an exact literal the store finds by its index, a few hundred keys a query. The cost
+follows the number of records, not the size of the register (``bench/register_match.py``).
 """
 
 from __future__ import annotations
@@ -41,14 +43,13 @@ from catalogue.store.paging import csv_rows
 from catalogue.store.sparql_text import iri as q
 from catalogue.store.sparql_text import literal as lit
 from catalogue.vocab import ORG, RDFS, SV
+from loaders.registers.names import name_key
 
 ACCEPT = 0.8
 MARGIN = 0.05
 CHUNK = 400
-#: How registers write a legal form at the end of a name (Companies House: capitals).
-FORM_SPELLINGS = {"ltd": ("LIMITED", "LTD", "Limited", "Ltd"), "plc": ("PLC", "P.L.C.", "plc"),
-                  "llp": ("LLP",), "cic": ("C.I.C.", "CIC", "COMMUNITY INTEREST COMPANY"),
-                  "cio": ("CIO",)}
+#: What a candidate needs of its entry.
+LOOKED_AT = (RDFS.label, ORG.identifier, SV.registeredPostcode, SV.registeredCompany, SV.registerNameKey)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Candidate:
     org_id: str
     name: str
     postcode: str = ""
+    company: str = ""  # a charity's registered company (a charitable company: one body, two entries)
 
 
 @dataclass(frozen=True)
@@ -82,55 +84,80 @@ class Ambiguous:
     reason: str
 
 
-def spellings(name: str) -> set[str]:
-    """The literals a register may hold for this name (exact matches are looked up)."""
+def lookup_keys(name: str) -> set[str]:
+    """The name keys (``sv:registerNameKey``) a record's name is looked up by: its own spelling
+    folded, and linking's reading of it (abbreviations expanded, a trading name or a
+    council's bracketed qualifier left out) folded the same way."""
     parsed = parse(name)
     if not parsed.key:
         return set()
-    out = {name.strip(), name.strip().upper()}
-    words = parsed.key.split()
-    bodies = {" ".join(words).upper(), " ".join(w.capitalize() for w in words)}
-    bodies |= {b.replace(" AND ", " & ").replace(" And ", " & ") for b in bodies}
-    forms = [f for f in parsed.forms if f in FORM_SPELLINGS]
-    for body in bodies:
-        for form in forms:
-            for spelled in FORM_SPELLINGS[form]:
-                out.add(f"{body} {spelled}")
-        if not forms:  # a name written without its legal form: the register's has one
-            out |= {body} | {f"{body} {spelled}" for spelled in (*FORM_SPELLINGS["ltd"], "PLC")}
-    return out
+    return {k for k in (name_key(name), name_key(parsed.key), name_key(parsed.core)) if k}
+
+
+def same_name(record_name: str, entry_name: str) -> bool:
+    """Whether a candidate found by its key is the record's name, by linking's rules."""
+    ours, theirs = parse(record_name), parse(entry_name)
+    return theirs.key in (ours.key, ours.core) or name_key(entry_name) == name_key(record_name)
 
 
 def candidates(store: Store, graphs: list[str], records) -> dict[str, list[Candidate]]:
-    """Record IRI -> the register entries of the same normalised name, for the records
-    that publish no identifier (people's names are not looked up)."""
+    """Record IRI -> the register entries of the same name, for the records that publish
+    no identifier (people's names are not looked up).
+
+    One query per ``CHUNK`` keys: the keys as VALUES, each an indexed literal lookup; the
+    graph is read back and checked here, because a VALUES of graphs beside it made the
+    store read every entry of the register (2.5 s a query at 20,000 entries)."""
     if not graphs:
         return {}
-    by_spelling: dict[str, set[str]] = {}
-    keys = {}
+    by_key: dict[str, set[str]] = {}
+    named = {}
     for record in records:
         if record.org_ids or not record.name or parse(record.name).person:
             continue
-        keys[record.iri] = parse(record.name).key
-        for spelled in spellings(record.name):
-            by_spelling.setdefault(spelled, set()).add(record.iri)
-    found: dict[str, dict[str, Candidate]] = {}
-    if not by_spelling:
-        return {}
-    names = sorted(by_spelling)
-    for start in range(0, len(names), CHUNK):
-        rows = csv_rows(store, f"""SELECT ?e ?id ?label ?pc WHERE {{
-            VALUES ?g {{ {' '.join(q(g) for g in graphs)} }}
-            VALUES ?label {{ {' '.join(lit(n) for n in names[start:start + CHUNK])} }}
-            GRAPH ?g {{ ?e {q(RDFS.label)} ?label ; {q(ORG.identifier)} ?id . ?e a {q(SV.RegisterEntry)} .
-                       OPTIONAL {{ ?e {q(SV.registeredPostcode)} ?pc }} }} }}""")
-        for row in rows:
-            entry_key = parse(row["label"]).key
-            for iri in by_spelling.get(row["label"], ()):
-                if keys[iri] == entry_key:
-                    found.setdefault(iri, {})[row["id"]] = Candidate(row["e"], row["id"], row["label"],
-                                                                     row.get("pc") or "")
-    return {iri: sorted(c.values(), key=lambda c: c.org_id) for iri, c in found.items()}
+        named[record.iri] = record.name
+        for key in lookup_keys(record.name):
+            by_key.setdefault(key, set()).add(record.iri)
+    wanted, found = set(graphs), {}
+    keys = sorted(by_key)
+    for start in range(0, len(keys), CHUNK):
+        for (graph, entry), facts in entry_facts(store, SV.registerNameKey, keys[start:start + CHUNK], LOOKED_AT).items():
+            if graph not in wanted or not facts.get(str(ORG.identifier)) or not facts.get(str(RDFS.label)):
+                continue
+            label, org_id = facts[str(RDFS.label)][0], facts[str(ORG.identifier)][0]
+            postcode, company = ((facts.get(str(p)) or [""])[0] for p in (SV.registeredPostcode, SV.registeredCompany))
+            for key in facts.get(str(SV.registerNameKey), ()):
+                for iri in by_key.get(key, ()):
+                    if same_name(named[iri], label):
+                        found.setdefault(iri, {})[org_id] = Candidate(entry, org_id, label, postcode, company)
+    return {iri: sorted(one_body(c.values()), key=lambda c: c.org_id) for iri, c in found.items()}
+
+
+def one_body(found) -> list[Candidate]:
+    """A charitable company is in both registers under one name: its company entry is not
+    a rival of the charity entry that names it (the charity leads to the company)."""
+    found = list(found)
+    named = {c.company for c in found if c.company}
+    return [c for c in found if c.org_id not in named]
+
+
+def entry_facts(store: Store, via, values: list[str], properties) -> dict[tuple[str, str], dict[str, list[str]]]:
+    """(graph, entry) -> property -> objects (only ``properties``), of the entries whose
+    ``via`` is one of ``values``.
+
+    The literal is looked up first (VALUES, an index) and only its subjects are read: no
+    VALUES of graphs and no ``a sv:RegisterEntry`` in the pattern, either of which lets the
+    store start from every entry of every register."""
+    out: dict[tuple[str, str], dict[str, list[str]]] = {}
+    if not values:
+        return out
+    rows = csv_rows(store, f"""SELECT ?g ?e ?p ?o WHERE {{ VALUES ?key {{ {' '.join(lit(v) for v in values)} }}
+        GRAPH ?g {{ ?e {q(via)} ?key . ?e ?p ?o }} FILTER(?p IN ({', '.join(q(p) for p in properties)})) }}""")
+    for row in rows:
+        facts = out.setdefault((row["g"], row["e"]), {})
+        objects = facts.setdefault(row["p"], [])
+        if row["o"] not in objects:
+            objects.append(row["o"])
+    return out
 
 
 def score(record, candidate: Candidate, areas: dict[str, dict[str, str]]) -> tuple[float, tuple[str, ...], str]:

@@ -30,7 +30,6 @@ from catalogue.linking.register_match import Ambiguous, NameMatch
 from catalogue.store import Store
 from catalogue.store.paging import csv_rows
 from catalogue.store.sparql_text import iri as q
-from catalogue.store.sparql_text import literal as lit
 from catalogue.vocab import DCTERMS, ORG, RDFS, SV
 
 #: PPN 001 (2025 edition): an SME has fewer than 250 staff and turnover <= £44m or balance sheet <= £38m.
@@ -146,10 +145,10 @@ def read_registers(store: Store, base: str, records) -> Registers:
     records = list(records)
     if entry_graphs:
         ids = sorted({i for r in records for i in r.org_ids})
-        _read_entries(store, entry_graphs, ids, out, q(ORG.identifier))
-        _read_entries(store, entry_graphs, ids, out, q(SV.registeredCompany))
+        _read_entries(store, entry_graphs, ids, out, ORG.identifier)
+        _read_entries(store, entry_graphs, ids, out, SV.registeredCompany)
         second = sorted({e.get("company") for e in out.entries.values() if e.get("company")} - set(out.entries))
-        _read_entries(store, entry_graphs, second, out, q(ORG.identifier))
+        _read_entries(store, entry_graphs, second, out, ORG.identifier)
         for entry in out.entries.values():
             if entry.kind == "charities" and entry.get("company"):
                 out.charities_of.setdefault(entry.get("company"), []).append(entry.org_id)
@@ -162,7 +161,7 @@ def read_registers(store: Store, base: str, records) -> Registers:
     out.by_name, out.ambiguous = register_match.decide(records, found, out.areas)
     named = sorted({m.org_id for m in out.by_name.values()} - set(out.entries))
     if named:
-        _read_entries(store, entry_graphs, named, out, q(ORG.identifier))
+        _read_entries(store, entry_graphs, named, out, ORG.identifier)
         for org_id in named:
             entry = out.entries.get(org_id)
             if entry and entry.kind == "charities" and entry.get("company"):
@@ -170,42 +169,37 @@ def read_registers(store: Store, base: str, records) -> Registers:
     return out
 
 
-def _read_entries(store: Store, live, ids: list[str], out: Registers, via: str) -> None:
+def _read_entries(store: Store, live, ids: list[str], out: Registers, via) -> None:
     graphs = {g: (ds, kind, loaded) for ds, g, kind, loaded in live}
+    wanted = [ORG.identifier, *PROPERTIES]
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        rows = csv_rows(store, f"""SELECT ?g ?e ?id ?p ?o WHERE {{
-            VALUES ?g {{ {' '.join(q(g) for g in graphs)} }} VALUES ?key {{ {' '.join(lit(i) for i in chunk)} }}
-            GRAPH ?g {{ ?e {via} ?key ; {q(ORG.identifier)} ?id ; ?p ?o . ?e a {q(SV.RegisterEntry)} }} }}""")
-        for row in rows:
-            name = PROPERTIES.get(row["p"])
-            if name is None:
+        for (graph, node), facts in register_match.entry_facts(store, via, ids[start:start + CHUNK], wanted).items():
+            if graph not in graphs or not facts.get(str(ORG.identifier)):
                 continue
-            ds, kind, loaded = graphs[row["g"]]
-            entry = out.entries.get(row["id"])
+            org_id = facts[str(ORG.identifier)][0]
+            ds, kind, loaded = graphs[graph]
+            entry = out.entries.get(org_id)
             if entry is None or (entry.dataset != ds and entry.loaded < loaded):  # the newest extract wins
-                entry = out.entries[row["id"]] = Entry(row["e"], row["id"], kind, ds, loaded)
+                entry = out.entries[org_id] = Entry(node, org_id, kind, ds, loaded)
             elif entry.dataset != ds:
                 continue
-            if name in MULTI:
-                entry.facts.setdefault(name, [])
-                if row["o"] not in entry.facts[name]:
-                    entry.facts[name].append(row["o"])
-            else:
-                entry.facts[name] = row["o"]
+            for predicate, objects in facts.items():
+                name = PROPERTIES.get(predicate)
+                if name in MULTI:
+                    entry.facts.setdefault(name, [])
+                    entry.facts[name] += [o for o in objects if o not in entry.facts[name]]
+                elif name is not None:
+                    entry.facts[name] = objects[0]
 
 
 def _read_areas(store: Store, live, postcodes: list[str], out: Registers) -> None:
-    graphs = " ".join(q(g) for _, g, _, _ in live)
+    graphs = {g for _, g, _, _ in live}
     prefix = iris.geography("")
+    fields = (("local_authority", SV.localAuthorityArea), ("county", SV.countyArea), ("region", SV.regionArea))
     for start in range(0, len(postcodes), CHUNK):
-        chunk = postcodes[start:start + CHUNK]
-        rows = csv_rows(store, f"""SELECT ?pc ?la ?county ?region WHERE {{
-            VALUES ?g {{ {graphs} }} VALUES ?pc {{ {' '.join(lit(p) for p in chunk)} }}
-            GRAPH ?g {{ ?u a {q(SV.PostcodeUnit)} ; {q(SV.postcode)} ?pc ; {q(SV.localAuthorityArea)} ?la .
-                       OPTIONAL {{ ?u {q(SV.countyArea)} ?county }} OPTIONAL {{ ?u {q(SV.regionArea)} ?region }} }} }}""")
-        for row in rows:
-            out.areas[row["pc"]] = {k: v.removeprefix(prefix) for k, v in
-                                    (("local_authority", row["la"]), ("county", row.get("county") or ""),
-                                     ("region", row.get("region") or "")) if v}
-
+        for (graph, _), facts in register_match.entry_facts(store, SV.postcode, postcodes[start:start + CHUNK],
+                                                            [SV.postcode] + [t for _, t in fields]).items():
+            if graph not in graphs or not facts.get(str(SV.localAuthorityArea)) or not facts.get(str(SV.postcode)):
+                continue
+            out.areas[facts[str(SV.postcode)][0]] = {
+                name: facts[str(term)][0].removeprefix(prefix) for name, term in fields if facts.get(str(term))}

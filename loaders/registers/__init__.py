@@ -29,6 +29,7 @@ from loaders import converters as cv
 from loaders.common import A, LABEL, KindContext, term
 from loaders.councils import Council
 from loaders.mapping import ColumnTerm
+from loaders.registers.names import name_key
 from loaders.terms import Triple, iri, literal
 
 DATE, DECIMAL, BOOLEAN = str(XSD.date), str(XSD.decimal), str(XSD.boolean)
@@ -128,6 +129,8 @@ def entry_triples(ctx: KindContext, org_id: str, name: str | None, row: int, *, 
            (node, term(DCTERMS.publisher), iri(publisher_iri(ctx.base, ctx.council)))]
     if name:
         out.append((node, label.predicate, literal(cv.text(name), label.datatype)))
+        if key := name_key(cv.text(name)):
+            out.append((node, term(SV.registerNameKey), literal(key)))
     return node, out
 
 

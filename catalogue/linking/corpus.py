@@ -1,0 +1,95 @@
+"""What linking reads from *every* supplier name, so that linking a few records decides as linking all.
+
+Two steps of clustering look beyond the pair they compare: a scored name weighs each
+word by how rare it is among all distinct names (``matchers.rarity``), a block of names
+too common to compare (``matchers.BLOCK_LIMIT``) is skipped by its size over all names,
+and an initials form ("DfE") joins a public body's name only when it spells exactly one
+among all names (``public_variants.variant_pairs``). A full link sees every name; the
+incremental link (``incremental``) clusters only the records a load touched and the
+organisations around them, so it hands clustering this corpus of every name instead:
+then the same pair gets the same score, the same block is skipped and the same
+variants join, and the incremental link gives the partition a full link would.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from catalogue import iris
+from catalogue.linking.matchers import block_keys, is_scoped
+from catalogue.linking.names import parse
+from catalogue.linking.public_variants import variant_pairs
+from catalogue.store import Store
+from catalogue.store.paging import all_rows
+from catalogue.store.sparql_text import iri as q
+from catalogue.vocab import RDFS, SV
+
+
+@dataclass
+class Corpus:
+    """The distinct (core name, scope) units of every record, and the records of each key."""
+
+    units: set[tuple[str, str]] = field(default_factory=set)
+    by_key: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # unscoped key -> records
+    names: dict[str, str] = field(default_factory=dict)  # unscoped key -> a published name of it
+    _idf: dict[str, float] | None = None
+    _blocks: Counter | None = None
+    _variants: list | None = None
+
+    def idf(self) -> dict[str, float]:
+        """Each word's weight over every distinct name (``matchers.rarity``, on all names)."""
+        if self._idf is None:
+            counts: Counter = Counter()
+            for core, _ in self.units:
+                counts.update(set(core.split()))
+            n = len(self.units) or 1
+            self._idf = {t: math.log(1 + n / c) for t, c in counts.items()}
+        return self._idf
+
+    def block_size(self, key: tuple[str, str]) -> int:
+        """How many distinct names the block (block key, scope) holds over all names."""
+        if self._blocks is None:
+            self._blocks = Counter((k, scope) for core, scope in self.units for k in block_keys(core))
+        return self._blocks[key]
+
+    def variants(self) -> list[tuple[str, str, str]]:
+        """Public-body name variants (``public_variants.variant_pairs``) among all unscoped names."""
+        if self._variants is None:
+            self._variants = variant_pairs(self.names)
+        return self._variants
+
+    def variant_records(self, keys: set[str]) -> set[str]:
+        """Records whose name is a public-body variant of one of ``keys``."""
+        out = set()
+        for a, b, _ in self.variants():
+            if a in keys or b in keys:
+                out |= set(self.by_key.get(a, ())) | set(self.by_key.get(b, ()))
+        return out
+
+
+def read_corpus(store: Store, base: str, detached: set[str] = frozenset()) -> Corpus:
+    """Every live supplier record's name, as clustering counts it (records a person
+    detached from automatic evidence left out, as ``cluster_records`` leaves them out)."""
+    rows = all_rows(store, f"""SELECT ?s ?council ?name WHERE {{
+        GRAPH {q(iris.catalogue_graph(base))} {{ ?ds {q(SV.namedGraph)} ?g }}
+        GRAPH ?g {{ ?s a {q(SV.Supplier)} ; {q(SV.recordedBy)} ?council ; {q(RDFS.label)} ?name }} }}""",
+                    "?s ?council ?name")
+    prefix = iris.council(base, "")
+    seen: set[str] = set()
+    out = Corpus()
+    for row in rows:
+        record = row["s"]
+        if record in seen or record in detached:
+            continue
+        seen.add(record)
+        parsed = parse(row["name"])
+        if not parsed.key:
+            continue
+        scope = row["council"].removeprefix(prefix) if is_scoped(parsed) else ""
+        out.units.add((parsed.core, scope))
+        if not scope:
+            out.by_key[parsed.key].append(record)
+            out.names.setdefault(parsed.key, row["name"])
+    return out

@@ -77,19 +77,25 @@ def read_corpus(store: Store, base: str, detached: set[str] = frozenset()) -> Co
         GRAPH ?g {{ ?s a {q(SV.Supplier)} ; {q(SV.recordedBy)} ?council ; {q(RDFS.label)} ?name }} }}""",
                     "?s ?council ?name")
     prefix = iris.council(base, "")
+    return corpus_of((r["s"], r["name"], r["council"].removeprefix(prefix)) for r in rows
+                     if r["s"] not in detached)
+
+
+def corpus_of(named) -> Corpus:
+    """The corpus of (record IRI, published name, council GSS) triples, in record order
+    (a record's first name counts, as ``records.read_records`` keeps it)."""
     seen: set[str] = set()
     out = Corpus()
-    for row in rows:
-        record = row["s"]
-        if record in seen or record in detached:
+    for record, name, council in named:
+        if record in seen:
             continue
         seen.add(record)
-        parsed = parse(row["name"])
+        parsed = parse(name)
         if not parsed.key:
             continue
-        scope = row["council"].removeprefix(prefix) if is_scoped(parsed) else ""
+        scope = council if is_scoped(parsed) else ""
         out.units.add((parsed.core, scope))
         if not scope:
             out.by_key[parsed.key].append(record)
-            out.names.setdefault(parsed.key, row["name"])
+            out.names.setdefault(parsed.key, name)
     return out

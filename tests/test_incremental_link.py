@@ -163,3 +163,38 @@ def test_loading_the_real_files_one_by_one_gives_the_full_links_organisations(tm
         full = link_all(store, BASE, licence=OGL, force=True)
         assert full.organisations == len(groups)
         assert _partition(store) == (links, groups)
+
+
+def _summaries(store) -> dict[str, set[tuple]]:
+    """Every summary graph (councils' cubes, the cube across councils) as sets of triples."""
+    from catalogue.store.paging import csv_rows
+
+    prefixes = (iris.council_summary_graph(BASE, ""), iris.organisation_summary_graph(BASE))
+    out = {}
+    for graph in sorted(g for g in store.graphs() if g.startswith(prefixes)):
+        rows = csv_rows(store, f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        out[graph] = {(r["s"], r["p"], r["o"]) for r in rows}
+    return out
+
+
+def test_a_bridge_refreshes_the_summaries_of_the_council_whose_payee_it_moved(memory_store, tmp_path):
+    """Leeds pays "Zebrafin Telecom PLC"; a Wakefield list later ties that name to a company
+    number Devon's list gives: Leeds' payee moves to the merged organisation, so Leeds'
+    summaries are refreshed by Wakefield's load, and equal those a full link writes."""
+    spend = tmp_path / "leeds.csv"
+    spend.write_text(
+        "Body name,Body,Service label,Service division label,Expenditure category,Detailed expenditure type,"
+        "Detailed expenditure code,Date paid,Transaction number,Net amount,Capital or revenue,Supplier name\n"
+        "Leeds City Council,http://statistics.data.gov.uk/doc/local-authority/00DA,Central,Commercial,Supplies,"
+        "Phones,205,24/12/2010,1012-00001,1616.23,R,ZEBRAFIN TELECOM PLC\n", encoding="utf-8")
+    _load(memory_store, "spend", spend, "E08000035")
+    _load(memory_store, "suppliers", _suppliers(tmp_path / "devon.csv", [["ZFT Holdings PLC", "D1", "07654321", ""]]),
+          "E10000008")
+    _load(memory_store, "suppliers", _suppliers(tmp_path / "wakefield.csv", [
+        ["Zebrafin Telecom PLC", "W1", "07654321", ""]]), "E08000036")
+    survivor = iris.organisation(BASE, "GB-COH-07654321")
+    leeds = _summaries(memory_store)[iris.council_summary_graph(BASE, "E08000035")]
+    assert any(o == survivor for _, _, o in leeds)
+    summaries = _summaries(memory_store)
+    link_all(memory_store, BASE, licence=OGL, force=True)
+    assert _summaries(memory_store) == summaries

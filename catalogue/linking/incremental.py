@@ -114,18 +114,41 @@ def _link_new(store: Store, base: str, graph: str, councils: CouncilIndex | None
     changed, dropped = write.changes(blocks, digests, complete=False)
     dropped |= gone & set(digests)
     revived = set(retired_before) & live
+    classes_before = _classes(store, graph, set(previous.values()))
     store.update(write.combine(
         *write.delete_blocks(graph, dropped), *_delete_retired(graph, set(retired) | revived),
         write.insert(graph, (line for b in changed for line in b.lines)),
         write.insert(graph, (f"{s} {p} {o} ." for s, p, o in g.retired_triples(retired))),
         _touch_record(base, graph, len(live - set(previous.values())) - len(gone)), *stamp))
     store.update(_recount(base, graph))
-    # the organisations rewritten are those whose records, class or name changed
     keys = {b.key for b in changed}
-    datasets = sorted({d for o in organisations if o.iri in keys for r in o.records for d in r.datasets})
     touched = [o for o in organisations if o.iri in keys]
     return _outcome("incremental", new, touched, links, {}, [], graph, clock,
-                    new=len(live - set(previous.values()))), datasets
+                    new=len(live - set(previous.values()))), _owed(organisations, previous, classes_before)
+
+
+def _owed(organisations: list[g.Organisation], previous: dict[str, str], before: dict[str, set[str]]) -> list[str]:
+    """The datasets whose summaries the link changes: those of the records whose organisation
+    or its classes changed (what the councils' and social-value summaries read of the links);
+    an organisation that only gained a record elsewhere changes no other council's figures."""
+    out: set[str] = set()
+    for org in organisations:
+        classes = {str(SV[c]) for c in org.classes}
+        for record in org.records:
+            old = previous.get(record.iri)
+            if old != org.iri or before.get(old, set()) != classes:
+                out |= record.datasets
+    return sorted(out)
+
+
+def _classes(store: Store, graph: str, organisations: set[str]) -> dict[str, set[str]]:
+    """The social-value classes the links give these organisations now."""
+    rows = select_in(store, f"SELECT ?org ?c WHERE {{ GRAPH {q(graph)} {{ VALUES ?org {{ $VALUES }} "
+                            f"?org {q(SV.socialValueClass)} ?c }} }}", sorted(organisations), literal=False)
+    out: dict[str, set[str]] = {}
+    for row in rows:
+        out.setdefault(row["org"], set()).add(row["c"])
+    return out
 
 
 def _delete_retired(graph: str, subjects: set[str]) -> list[str]:

@@ -160,16 +160,19 @@ def test_loading_the_real_files_one_by_one_gives_the_full_links_organisations(tm
         links, groups = _partition(store)
         assert stored_digest(store, BASE) == input_digest(store, BASE)
         assert link_all(store, BASE, licence=OGL).mode == "unchanged"
-        full = link_all(store, BASE, licence=OGL, force=True)
+        summaries = _summaries(store)
+        full = link_all(store, BASE, licence=OGL, force=True)  # refreshes every summary
         assert full.organisations == len(groups)
         assert _partition(store) == (links, groups)
+        assert _summaries(store) == summaries
 
 
 def _summaries(store) -> dict[str, set[tuple]]:
     """Every summary graph (councils' cubes, the cube across councils) as sets of triples."""
     from catalogue.store.paging import csv_rows
 
-    prefixes = (iris.council_summary_graph(BASE, ""), iris.organisation_summary_graph(BASE))
+    prefixes = (iris.council_summary_graph(BASE, ""), iris.organisation_summary_graph(BASE),
+                iris.class_summary_graph(BASE))
     out = {}
     for graph in sorted(g for g in store.graphs() if g.startswith(prefixes)):
         rows = csv_rows(store, f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")

@@ -22,7 +22,7 @@ from catalogue.linking.matchers import block_keys, is_scoped
 from catalogue.linking.names import parse
 from catalogue.linking.public_variants import variant_pairs
 from catalogue.store import Store
-from catalogue.store.paging import all_rows
+from catalogue.store.paging import each_row
 from catalogue.store.sparql_text import iri as q
 from catalogue.vocab import RDFS, SV
 
@@ -72,13 +72,13 @@ class Corpus:
 def read_corpus(store: Store, base: str, detached: set[str] = frozenset()) -> Corpus:
     """Every live supplier record's name, as clustering counts it (records a person
     detached from automatic evidence left out, as ``cluster_records`` leaves them out)."""
-    rows = all_rows(store, f"""SELECT ?s ?council ?name WHERE {{
+    rows = each_row(store, f"""SELECT DISTINCT ?s ?council ?name WHERE {{
         GRAPH {q(iris.catalogue_graph(base))} {{ ?ds {q(SV.namedGraph)} ?g }}
-        GRAPH ?g {{ ?s a {q(SV.Supplier)} ; {q(SV.recordedBy)} ?council ; {q(RDFS.label)} ?name }} }}""",
+        GRAPH ?g {{ ?s {q(SV.recordedBy)} ?council ; {q(RDFS.label)} ?name ; a {q(SV.Supplier)} }} }}""",
                     "?s ?council ?name")
     prefix = iris.council(base, "")
-    return corpus_of((r["s"], r["name"], r["council"].removeprefix(prefix)) for r in rows
-                     if r["s"] not in detached)
+    named = sorted((r["s"], r["name"], r["council"].removeprefix(prefix)) for r in rows if r["s"] not in detached)
+    return corpus_of(named)
 
 
 def corpus_of(named) -> Corpus:

@@ -180,16 +180,38 @@ def _summaries(store) -> dict[str, set[tuple]]:
     return out
 
 
+def _leeds_spend(path, payee="ZEBRAFIN TELECOM PLC") -> str:
+    path.write_text(
+        "Body name,Body,Service label,Service division label,Expenditure category,Detailed expenditure type,"
+        "Detailed expenditure code,Date paid,Transaction number,Net amount,Capital or revenue,Supplier name\n"
+        "Leeds City Council,http://statistics.data.gov.uk/doc/local-authority/00DA,Central,Commercial,Supplies,"
+        f"Phones,205,24/12/2010,1012-00001,1616.23,R,{payee}\n", encoding="utf-8")
+    return str(path)
+
+
+def test_an_identifier_a_later_file_gives_a_linked_record_relinks_it(memory_store, tmp_path):
+    """Leeds' spend file pays "ZEBRAFIN TELECOM PLC" (no number); Leeds' supplier list later
+    states the same record with its company number, which Devon's list gives "ZFT Holdings
+    PLC": the record, already linked, is re-linked and joins Devon's, as in a full link."""
+    _load(memory_store, "spend", _leeds_spend(tmp_path / "leeds.csv"), "E08000035")
+    _load(memory_store, "suppliers", _suppliers(tmp_path / "devon.csv", [["ZFT Holdings PLC", "D1", "07654321", ""]]),
+          "E10000008")
+    assert len(_partition(memory_store)[1]) == 2
+    _load(memory_store, "suppliers", _suppliers(tmp_path / "leeds-suppliers.csv", [
+        ["ZEBRAFIN TELECOM PLC", "", "07654321", ""]]), "E08000035")
+    links, groups = _partition(memory_store)
+    assert len(groups) == 1 and set(links.values()) == {iris.organisation(BASE, "GB-COH-07654321")}
+    walk, summaries = _walk(memory_store), _summaries(memory_store)
+    assert link_all(memory_store, BASE, licence=OGL).mode == "unchanged"
+    link_all(memory_store, BASE, licence=OGL, force=True)
+    assert _walk(memory_store) == walk and _summaries(memory_store) == summaries
+
+
 def test_a_bridge_refreshes_the_summaries_of_the_council_whose_payee_it_moved(memory_store, tmp_path):
     """Leeds pays "Zebrafin Telecom PLC"; a Wakefield list later ties that name to a company
     number Devon's list gives: Leeds' payee moves to the merged organisation, so Leeds'
     summaries are refreshed by Wakefield's load, and equal those a full link writes."""
-    spend = tmp_path / "leeds.csv"
-    spend.write_text(
-        "Body name,Body,Service label,Service division label,Expenditure category,Detailed expenditure type,"
-        "Detailed expenditure code,Date paid,Transaction number,Net amount,Capital or revenue,Supplier name\n"
-        "Leeds City Council,http://statistics.data.gov.uk/doc/local-authority/00DA,Central,Commercial,Supplies,"
-        "Phones,205,24/12/2010,1012-00001,1616.23,R,ZEBRAFIN TELECOM PLC\n", encoding="utf-8")
+    spend = _leeds_spend(tmp_path / "leeds.csv")
     _load(memory_store, "spend", spend, "E08000035")
     _load(memory_store, "suppliers", _suppliers(tmp_path / "devon.csv", [["ZFT Holdings PLC", "D1", "07654321", ""]]),
           "E10000008")

@@ -52,7 +52,7 @@ def load_many(ctx, manifest, kind, publisher, licence, fmt, quiet, no_link, file
             registers = any(o.loaded and e.kind in REGISTER_KINDS for e, o in outcomes)
             exact = exact and not any(o.loaded and o.replaced_graph for _, o in outcomes)
             linked = link_after_load(store, ctx.obj["base"], licence, quiet=True, pending=pending, full=registers,
-                                     exact=exact)
+                                     exact=exact, datasets=[o.dataset for _, o in outcomes if o.loaded])
     except CatalogueError as exc:
         raise UsageProblem(exc.message) from exc
     finally:

@@ -43,7 +43,8 @@ def load_and_link(store: Store, kind: str, path: str | Path, *, base: str, licen
         outcome = load_file(store, kind, path, base=base, licence=licence, pending=pending, **options)
         if outcome.loaded and pending is not None:
             linked = link_after(store, base, licence=link_licence, full=kind in REGISTER_KINDS, say=say,
-                                pending=pending, exact=exact and not outcome.replaced_graph)
+                                pending=pending, exact=exact and not outcome.replaced_graph,
+                                datasets=[outcome.dataset])
     finally:
         if outcome is not None and outcome.loaded:
             refresh_summaries(store, base, pending)
@@ -51,11 +52,13 @@ def load_and_link(store: Store, kind: str, path: str | Path, *, base: str, licen
 
 
 def link_after(store: Store, base: str, *, licence: str, full: bool, say=None, pending: Pending | None = None,
-               exact: bool = False):
+               exact: bool = False, datasets=()):
     """The link that follows loads, adding its summary work to ``pending``: incremental, or
     full when an official register was among them (every organisation's class and place
     may change). ``exact``: the links were a full link's before the loads, which only
-    added datasets (the incremental link is then stamped as a full one)."""
+    added datasets (the incremental link is then stamped as a full one). ``datasets``: the
+    datasets loaded, whose records the incremental link re-links even if already linked."""
     if full:
         return link_all(store, base, licence=licence, say=say or (lambda *_: None), pending=pending)
-    return link_new(store, base, licence=licence, say=say or (lambda *_: None), pending=pending, exact=exact)
+    return link_new(store, base, licence=licence, say=say or (lambda *_: None), pending=pending, exact=exact,
+                    datasets=datasets)

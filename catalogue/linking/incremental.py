@@ -32,7 +32,7 @@ from catalogue.linking.corpus import read_corpus
 from catalogue.linking.inputs import input_digest
 from catalogue.linking.publicbodies import CouncilIndex
 from catalogue.linking.records import linkset_graph, read_records, retired_organisations
-from catalogue.linking.region import expand, members, region, select_in, unlinked
+from catalogue.linking.region import expand, members, records_of, region, select_in, unlinked
 from catalogue.linking.register_names import register_aliases
 from catalogue.linking.registers import read_registers
 from catalogue.linking.run import (
@@ -57,36 +57,38 @@ __all__ = ["link_new", "unlinked"]
 
 def link_new(store: Store, base: str, *, licence: str, councils: CouncilIndex | None = None,
              say: Callable[[str], None] | None = None, pending: Pending | None = None,
-             exact: bool = False) -> LinkOutcome:
+             exact: bool = False, datasets=()) -> LinkOutcome:
     """Link the records no organisation holds yet (a full link if nothing was ever linked).
 
     ``pending``: summary work a load owes (``catalogue.summaries``), done together with
     the link's own in one refresh before the one publish, once ``_link_new`` has returned
     and its records and clusters are freed. ``exact``: the links equalled a full link's
-    before the loads, which only added datasets: stamp the inputs' digest."""
+    before the loads, which only added datasets: stamp the inputs' digest. ``datasets``: the
+    datasets just loaded, whose records are re-linked even if already linked (their facts
+    may have grown)."""
     clock = time.monotonic()
     base = iris.normalise_base(base)
     graph = linkset_graph(store, base)
     if graph is None:
         return link_all(store, base, licence=licence, councils=councils, say=say, pending=pending)
-    outcome, datasets = _link_new(store, base, graph, councils, say or (lambda _: None), exact)
-    refresh_summaries(store, base, (pending or Pending()).add(datasets))
+    outcome, owed = _link_new(store, base, graph, councils, say or (lambda _: None), exact, datasets)
+    refresh_summaries(store, base, (pending or Pending()).add(owed))
     outcome.seconds = time.monotonic() - clock
     return outcome
 
 
 def _link_new(store: Store, base: str, graph: str, councils: CouncilIndex | None,
-              say: Callable[[str], None], exact: bool = False) -> tuple[LinkOutcome, list[str]]:
+              say: Callable[[str], None], exact: bool = False, datasets=()) -> tuple[LinkOutcome, list[str]]:
     """The links of the unlinked records and their region, written; and the datasets whose
     summaries they change."""
     clock = time.monotonic()
     stamp = [_stamp(base, input_digest(store, base))] if exact else []
-    fresh = unlinked(store, base, graph)
+    fresh = sorted(set(unlinked(store, base, graph)) | set(records_of(store, base, datasets)))
     if not fresh:
         if stamp:
             store.update(stamp[0])
         return LinkOutcome("incremental", graph=graph), []
-    say(f"linking {len(fresh):,} new supplier records")
+    say(f"linking {len(fresh):,} new (or newly stated) supplier records")
     new = read_records(store, base, only=fresh)
     decisions = dec.current(dec.stored_decisions(store, graph))
     retired_before = retired_organisations(store, graph)

@@ -14,6 +14,11 @@ full link would. A new record can meet an organisation that
 - or has a name that is a public-body variant of its name ("HMRC", "HM Revenue &
   Customs": ``corpus.Corpus.variant_records``).
 
+The "new" records are those no organisation holds yet *and* every record the loaded
+datasets state: a council's record stated by an earlier file may gain its company number
+from a later one (a contracts register naming a supplier its spend file paid), which can
+change its organisation, that organisation's class and its name.
+
 The region is widened by the identifiers and exact names of the organisations found
 (``expand``): two organisations that share a number or a name but were kept apart by
 a rule (two councils, a partnership and a company) may join once a new record adds to one.
@@ -42,6 +47,18 @@ def unlinked(store: Store, base: str, graph: str) -> list[str]:
         GRAPH {q(iris.catalogue_graph(base))} {{ ?ds {q(SV.namedGraph)} ?g }}
         GRAPH ?g {{ ?s a {q(SV.Supplier)} }}
         FILTER NOT EXISTS {{ GRAPH {q(graph)} {{ ?s {q(SV.canonicalOrganisation)} ?o }} }} }}""")
+    return sorted(r["s"] for r in rows)
+
+
+def records_of(store: Store, base: str, datasets) -> list[str]:
+    """Supplier records the given datasets state: a record already linked (stated by another
+    file of its council) may have gained an identifier, a postcode or a flag from them."""
+    if not datasets:
+        return []
+    values = " ".join(q(d) for d in sorted(datasets))
+    rows = csv_rows(store, f"""SELECT DISTINCT ?s WHERE {{
+        GRAPH {q(iris.catalogue_graph(base))} {{ VALUES ?ds {{ {values} }} ?ds {q(SV.namedGraph)} ?g }}
+        GRAPH ?g {{ ?s a {q(SV.Supplier)} }} }}""")
     return sorted(r["s"] for r in rows)
 
 
@@ -98,9 +115,11 @@ def organisations_of(store: Store, graph: str, records: set[str]) -> set[str]:
 
 
 def region(store: Store, graph: str, new, corpus: Corpus, aliases=None) -> set[str]:
-    """The organisations the new records (``SupplierRecord`` values) can meet in clustering."""
+    """The organisations the new records (``SupplierRecord`` values) can meet in clustering,
+    and those that hold any of them already (a record a new file states again)."""
     names, blocked, ids, vats = keys_of(new, aliases)
     orgs = organisations_meeting(store, graph, names, blocked, ids, vats)
+    orgs |= organisations_of(store, graph, {r.iri for r in new})
     orgs |= organisations_of(store, graph, corpus.variant_records(names) - {r.iri for r in new})
     return orgs
 

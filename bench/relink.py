@@ -49,13 +49,15 @@ def main() -> None:
         timed("link_new, nothing new", lambda: link_new(store, BASE, licence=OGL).mode)
         if len(sys.argv) > 3:
             pending, exact = Pending(), unchanged(store, BASE)
-            timed("load one file", lambda: load_file(store, "spend", sys.argv[2], base=BASE, publisher=sys.argv[3],
-                                                    licence=OGL, pending=pending).report.rows_loaded)
+            loaded = []
+            timed("load one file", lambda: loaded.append(load_file(
+                store, "spend", sys.argv[2], base=BASE, publisher=sys.argv[3], licence=OGL, pending=pending)))
 
             said = []
 
             def link():
-                outcome, datasets = _link_new(store, BASE, linkset_graph(store, BASE), None, said.append, exact)
+                outcome, datasets = _link_new(store, BASE, linkset_graph(store, BASE), None, said.append, exact,
+                                             [loaded[0].dataset])
                 pending.add(datasets)
                 return f"{outcome.records} new records, {outcome.organisations} organisations rewritten, " \
                        f"{len(datasets)} datasets owed"

@@ -7,7 +7,10 @@ STORE is a store already loaded and linked (``svcat --store STORE load --manifes
 check, a full ``link_all`` forced (what "re-link, nothing changed" cost before the digest
 check), ``link_all`` unforced (stops at the digest), the incremental ``link_new`` with
 nothing new; then, with FILE (a spend file) and PUBLISHER (GSS), that file's load, its
-incremental link and the one summary refresh, apart. It changes STORE: use a copy.
+incremental link (with the size of the region it re-clusters and how many datasets'
+summaries it owes) and the one summary refresh, apart, and a ``link_all`` after it (which
+stops at the digest when the incremental link was stamped as a full one). It changes
+STORE: use a copy.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from catalogue.ingest import load_file  # noqa: E402
 from catalogue.linking.incremental import _link_new, link_new  # noqa: E402
 from catalogue.linking.inputs import input_digest, stored_digest  # noqa: E402
 from catalogue.linking.records import linkset_graph  # noqa: E402
-from catalogue.linking.run import link_all  # noqa: E402
+from catalogue.linking.run import link_all, unchanged  # noqa: E402
 from catalogue.store import open_store  # noqa: E402
 from catalogue.summaries import Pending, refresh  # noqa: E402
 
@@ -45,16 +48,23 @@ def main() -> None:
         timed("link_all, nothing changed", lambda: link_all(store, BASE, licence=OGL).mode)
         timed("link_new, nothing new", lambda: link_new(store, BASE, licence=OGL).mode)
         if len(sys.argv) > 3:
-            pending = Pending()
-            timed("load one file", lambda: load_file(store, "spend", sys.argv[2], base=BASE, publisher=sys.argv[3],
-                                                    licence=OGL, pending=pending).report.rows_loaded)
+            pending, exact = Pending(), unchanged(store, BASE)
+            loaded = []
+            timed("load one file", lambda: loaded.append(load_file(
+                store, "spend", sys.argv[2], base=BASE, publisher=sys.argv[3], licence=OGL, pending=pending)))
+
+            said = []
 
             def link():
-                outcome, datasets = _link_new(store, BASE, linkset_graph(store, BASE), None, lambda _: None)
+                outcome, datasets = _link_new(store, BASE, linkset_graph(store, BASE), None, said.append, exact,
+                                             [loaded[0].dataset])
                 pending.add(datasets)
-                return f"{outcome.records} new records, {outcome.organisations} organisations touched"
+                return f"{outcome.records} new records, {outcome.organisations} organisations rewritten, " \
+                       f"{len(datasets)} datasets owed"
             timed("its incremental link", link)
+            print("   ", "; ".join(said))
             timed("summaries (touched councils) + publish", lambda: refresh(store, BASE, pending))
+            timed("link_all after it", lambda: link_all(store, BASE, licence=OGL).mode)
 
 
 if __name__ == "__main__":

@@ -103,11 +103,13 @@ def _ambiguous(ctx, fmt: str) -> None:
         click.echo(ambiguous.as_table(found))
 
 
-def link_after_load(store, base: str, licence: str, quiet: bool, pending=None, full: bool = False) -> str:
+def link_after_load(store, base: str, licence: str, quiet: bool, pending=None, full: bool = False,
+                    exact: bool = False, datasets=()) -> str:
     """The link after loads (``ingest.steps.link_after``), as a one-line summary."""
     from catalogue.ingest.steps import link_after
 
-    return summary(link_after(store, base, licence=licence, full=full, say=_say(quiet), pending=pending)).splitlines()[0]
+    return summary(link_after(store, base, licence=licence, full=full, say=_say(quiet), pending=pending,
+                              exact=exact, datasets=datasets)).splitlines()[0]
 
 
 def export_crosswalk(store, base: str, output: Path | None) -> None:

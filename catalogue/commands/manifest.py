@@ -20,6 +20,7 @@ def load_many(ctx, manifest, kind, publisher, licence, fmt, quiet, no_link, file
     from catalogue.commands.linking import link_after_load
     from catalogue.ingest.manifest import ManifestError, entries, load_all
     from catalogue.kinds import REGISTER_KINDS
+    from catalogue.linking.run import unchanged
     from catalogue.summaries import Pending
     from catalogue.summaries import refresh as refresh_summaries
 
@@ -31,6 +32,7 @@ def load_many(ctx, manifest, kind, publisher, licence, fmt, quiet, no_link, file
     licence = licence or ctx.obj["config"]["LICENCE"]
     store = store_for(ctx, "write")
     pending, outcomes, linked = Pending(), [], None
+    exact = not no_link and unchanged(store, ctx.obj["base"])  # the links are a full link's before the loads
     bar = tqdm(total=len(files), unit=" files", file=sys.stderr, disable=quiet or not sys.stderr.isatty(),
                dynamic_ncols=True, position=1, leave=False)
 
@@ -48,7 +50,9 @@ def load_many(ctx, manifest, kind, publisher, licence, fmt, quiet, no_link, file
                             allow_shrink=allow_shrink, who=operator(), jobs=jobs)
         if any(o.loaded for _, o in outcomes) and not no_link:
             registers = any(o.loaded and e.kind in REGISTER_KINDS for e, o in outcomes)
-            linked = link_after_load(store, ctx.obj["base"], licence, quiet=True, pending=pending, full=registers)
+            exact = exact and not any(o.loaded and o.replaced_graph for _, o in outcomes)
+            linked = link_after_load(store, ctx.obj["base"], licence, quiet=True, pending=pending, full=registers,
+                                     exact=exact, datasets=[o.dataset for _, o in outcomes if o.loaded])
     except CatalogueError as exc:
         raise UsageProblem(exc.message) from exc
     finally:

@@ -44,13 +44,16 @@ class Clustering:
 def cluster_records(records: dict[str, SupplierRecord], constraints: Constraints | None = None,
                     council_of: Callable[[ParsedName], str | None] | None = None,
                     progress: Callable[[str], None] | None = None, threshold: float | None = None,
-                    aliases: dict[str, list[tuple[str, str]]] | None = None) -> Clustering:
+                    aliases: dict[str, list[tuple[str, str]]] | None = None, corpus=None) -> Clustering:
     """Partition the records into organisations, with each record's evidence.
 
     ``council_of`` recognises a council in a name (``publicbodies.CouncilIndex.find``):
     records naming one council are one organisation, and two councils never merge.
     ``threshold``: the weighted name score a scored link needs (default ``SCORE_THRESHOLD``).
     ``aliases``: other names of a record with why (``register_names``: a renamed firm).
+    ``corpus``: every name in the store (``corpus.Corpus``) when ``records`` are only the
+    records around a load's (an incremental link): word weights, block sizes and public-body
+    variants are then those of all names, so the records cluster as in a full link.
     """
     constraints = constraints or Constraints()
     councils = {iri: gss for iri, r in records.items()
@@ -120,9 +123,9 @@ def cluster_records(records: dict[str, SupplierRecord], constraints: Constraints
                                                   evidence=f"same name once normalised: {why}"))
     link_corroborated(forest, records, units)
     link_branches(forest, records, parsed, cores)
-    link_public_variants(forest, records, units)
+    link_public_variants(forest, records, units, corpus.variants() if corpus is not None else None)
     say("similar names")
-    link_similar(forest, records, cores, threshold)
+    link_similar(forest, records, cores, threshold, corpus)
 
     roots = defaultdict(list)
     for iri in records:

@@ -140,12 +140,14 @@ def rarity(cores) -> dict[str, float]:
     return {t: math.log(1 + n / c) for t, c in counts.items()}
 
 
-def link_similar(forest: Forest, records, cores, threshold: float | None = None) -> None:
+def link_similar(forest: Forest, records, cores, threshold: float | None = None, corpus=None) -> None:
     """Compare distinct core names within blocks; join the pairs whose words align strictly,
-    and those whose weighted word score (``similarity.weighted_score``) reaches ``threshold``."""
+    and those whose weighted word score (``similarity.weighted_score``) reaches ``threshold``.
+    ``corpus``: every name in the store (``corpus.Corpus``), whose word weights and block
+    sizes are used when ``records`` are only some of them (an incremental link)."""
     threshold = SCORE_THRESHOLD if threshold is None else threshold
     names = list(cores)  # (core, scope)
-    idf = rarity(cores)
+    idf = rarity(cores) if corpus is None else corpus.idf()
     top = max(idf.values(), default=1.0)
     # A name may have been cut by a field length only if it was published as it stands.
     published = {unit: max((len(records[i].name) for i in members if parse(records[i].name).key == unit[0]),
@@ -155,8 +157,8 @@ def link_similar(forest: Forest, records, cores, threshold: float | None = None)
         for key in block_keys(core):
             blocks[(key, scope)].append(index)
     seen: set[tuple[int, int]] = set()
-    for members in blocks.values():
-        if len(members) < 2 or len(members) > BLOCK_LIMIT:
+    for block, members in blocks.items():
+        if len(members) < 2 or (corpus.block_size(block) if corpus is not None else len(members)) > BLOCK_LIMIT:
             continue
         for r, c in _candidate_pairs([names[i][0] for i in members]):
             pair = (members[r], members[c])

@@ -109,12 +109,15 @@ def variant_pairs(names: dict[str, str]) -> list[tuple[str, str, str]]:
     return out
 
 
-def link_public_variants(forest, records, units) -> None:
+def link_public_variants(forest, records, units, pairs=None) -> None:
     """Join the records of names that are one public body (``variant_pairs``), across councils
-    (a public body's name is not an establishment's: it is one body wherever it is paid)."""
+    (a public body's name is not an establishment's: it is one body wherever it is paid).
+    ``pairs``: the variant pairs among every name in the store, when ``records`` are only some."""
     from catalogue.linking.forest import SCORES, Link
 
     names = {key: records[members[0]].name for (key, scope), members in units.items() if not scope}
-    for a, b, why in variant_pairs(names):
+    for a, b, why in (variant_pairs(names) if pairs is None else pairs):
+        if (a, "") not in units or (b, "") not in units:
+            continue
         forest.union(units[(a, "")][0], units[(b, "")][0], Link("fuzzyName", SCORES["coreName"], matched_value=b,
                                                                 evidence=why))

@@ -43,7 +43,8 @@ def store_of(app: Flask) -> Store:
     return store
 
 
-LIMIT_SETTINGS = ("QUERY_TIMEOUT", "RESULT_LIMIT", "QUERY_WORKERS", "FEDERATION", "QUERY_MEMORY_MB")
+LIMIT_SETTINGS = ("QUERY_TIMEOUT", "RESULT_LIMIT", "QUERY_WORKERS", "FEDERATION", "QUERY_MEMORY_MB",
+                  "QUERY_INPROCESS_MS")
 
 
 def limits() -> QueryLimits:

@@ -242,3 +242,13 @@ def test_the_engines_json_is_byte_identical_to_ours_on_a_real_file(store_path):
         assert len(json.loads(native.body)["results"]["bindings"]) > 30_000
     finally:
         store.close()
+
+
+def test_a_repeated_get_is_read_the_same_and_a_refused_one_is_refused_again(app):
+    """The fast path keeps well-formed GETs' parameters; refusals are never kept."""
+    good, bad = urlencode({"query": SELECT, "format": "csv"}), urlencode({"query": "INSERT DATA { <a:b> <a:c> 1 }"})
+    first = Client(app).get("/sparql", query_string=good)
+    for _ in range(2):
+        again = Client(app).get("/sparql", query_string=good)
+        assert again.status_code == 200 and again.get_data() == first.get_data()
+        assert Client(app).get("/sparql", query_string=bad).status_code == 403

@@ -79,12 +79,13 @@ class SparqlFastPath:
                 client = client_of(environ, int(config.get("SVCAT_PROXIES") or 0))
                 limiter_of(self.app).enter(client, True)
                 held = client
-            mimetype, read_body = "", _no_body
-            if method == "POST":
+            if method == "GET":
+                params, query = _get_params(environ.get("QUERY_STRING", ""))
+            else:
                 mimetype = parse_options_header(environ.get("CONTENT_TYPE", ""))[0].lower()
                 read_body = _BodyReader(environ, config.get("MAX_CONTENT_LENGTH"))
-            params, query = protocol_request(environ.get("QUERY_STRING", "").encode("latin-1"), method,
-                                             mimetype, read_body)
+                params, query = protocol_request(environ.get("QUERY_STRING", "").encode("latin-1"), method,
+                                                 mimetype, read_body)
             if query is None:  # the query page or the Service Description: Flask's
                 if method == "POST":
                     read_body.put_back()
@@ -100,6 +101,24 @@ class SparqlFastPath:
         headers += [(name, value) for name, value in EVERY_RESPONSE if name.lower() not in present]
         headers.append((HEADER, rid))
         return headers, body
+
+
+#: A GET's protocol parameters by its query string: clients send the same queries again and
+#: again, and reading one (percent-decoding, splitting) costs as much as a small query's run.
+#: Only well-formed ones are kept; the values are never changed by their readers.
+_GETS: dict[str, tuple[dict[str, list[str]], str | None]] = {}
+GETS_MAX, GETS_MAX_CHARS = 1024, 8192
+
+
+def _get_params(query_string: str) -> tuple[dict[str, list[str]], str | None]:
+    found = _GETS.get(query_string)
+    if found is None:
+        found = protocol_request(query_string.encode("latin-1"), "GET", "", _no_body)
+        if len(query_string) <= GETS_MAX_CHARS:
+            if len(_GETS) >= GETS_MAX:
+                _GETS.clear()
+            _GETS[query_string] = found
+    return found
 
 
 def _plain_length(environ: dict) -> bool:

@@ -1,7 +1,8 @@
 """Queries with a time limit that really stops them: a small pool of worker processes.
 
 ``GuardedStore`` is the embedded on-disk store as the web tier sees it. Every query
-(from ``/sparql`` and from pages) goes to a ``catalogue.store.worker`` process; the
+(from ``/sparql`` and from pages) goes to a ``catalogue.store.worker`` process (but one a
+worker has proven cheap on this snapshot, ``catalogue.store.cheap``); the
 caller waits at most ``limits.timeout`` seconds, and a query may hold at most
 ``limits.memory_mb`` of memory (its worker's resident set, looked at five times a
 second while it runs). When a query outlives its time or memory, the worker

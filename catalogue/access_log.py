@@ -78,8 +78,7 @@ class JsonAccessLogger(Logger):
             return
         try:
             status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
-            headers = dict((k.lower(), v) for k, v in (resp.headers or []))
-            rid = headers.get(HEADER.lower()) or environ.get("svcat.request_id")
+            rid = environ.get("svcat.request_id") or _sent_id(resp.headers)
             self.access_log.info(line(
                 method=environ.get("REQUEST_METHOD", "-"), path=environ.get("PATH_INFO", ""),
                 query=environ.get("QUERY_STRING", ""), status=int(status),
@@ -87,3 +86,11 @@ class JsonAccessLogger(Logger):
                 remote=environ.get("REMOTE_ADDR")))
         except Exception:  # a log line must never break a response
             self.exception("could not write an access log line")
+
+
+def _sent_id(headers) -> str | None:
+    """The request id among the answer's headers (for an answer the app did not make)."""
+    for name, value in headers or ():
+        if name.lower() == "x-request-id":
+            return value
+    return None

@@ -19,7 +19,8 @@ The settings, and why each:
   ``GET /`` waited until they gave up; ``tests/test_slow_clients.py`` holds 16 idle and 8
   slow connections open and asks for ``/``). What a request waits on cooperates with the
   event loop: its query worker's pipe (``select``), the remote store's HTTP, files sent
-  from disk (cached dumps). Queries never run in the web process (``catalogue.store.pool``),
+  from disk (cached dumps). Queries run in the web process only once proven to take a few
+  milliseconds (``catalogue.store.cheap``); the rest in query workers (``catalogue.store.pool``),
   so one heavy query does not stop the loop. ``docs/serving.md`` says more, with figures.
 - ``keepalive = 5``: an idle kept-alive connection is closed after five seconds.
 - Per-client limits (``catalogue.web.throttle``) keep greedy clients from using every query

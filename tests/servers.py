@@ -31,8 +31,11 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def gunicorn(env: dict, *, workers: int = 2, ready_path: str = "/", log: Path | None = None,
-             extra_args: tuple[str, ...] = ()):
+             extra_args: tuple[str, ...] = (), cwd: Path = ROOT):
     """Serve ``wsgi:app`` with ``env`` (``SVCAT_*`` settings) and yield its root URL.
+
+    ``cwd``: the checkout whose ``wsgi.py`` and package are served (benchmarks serve an
+    older checkout beside this one).
 
     The per-client limits are off unless ``env`` sets ``SVCAT_CLIENT_RATE``: tests ask
     hundreds of queries a minute from one address (test_serving_guards.py tests them)."""
@@ -44,7 +47,7 @@ def gunicorn(env: dict, *, workers: int = 2, ready_path: str = "/", log: Path | 
     output = open(log, "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", *extra_args, "wsgi:app"],
-        cwd=ROOT, env=dict(os.environ, **{"SVCAT_CLIENT_RATE": "0", **env}), stdout=output, stderr=subprocess.STDOUT)
+        cwd=cwd, env=dict(os.environ, **{"SVCAT_CLIENT_RATE": "0", **env}), stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait(proc, url + ready_path, log)

@@ -28,7 +28,8 @@ UNION = {"union": True}
 @dataclass(frozen=True)
 class QueryLimits:
     """What a public query may use: seconds, result rows, worker processes, SERVICE targets,
-    and memory (MB a query worker may hold; 0 for no limit).
+    and memory (MB a query worker may hold; 0 for no limit); ``inprocess_ms``: a query a
+    worker answered within it may run in the web process next time (``store.cheap``; 0: never).
 
     ``federation`` lists the only endpoints SERVICE may call; empty means federation is off.
     """
@@ -38,6 +39,7 @@ class QueryLimits:
     workers: int = 2
     federation: tuple[str, ...] = ()
     memory_mb: int = 2048
+    inprocess_ms: float = 5.0
 
 
 @dataclass

@@ -129,7 +129,7 @@ class EmbeddedStore:
         """
         try:
             result = self._reader().query(sparql, **engine_dataset(dataset))
-            return capped_answer(result, limit, results_type=results_type, graph_type=graph_type)
+            return capped_answer(result, limit, results_type=results_type, graph_type=graph_type, sparql=sparql)
         except SyntaxError as exc:
             raise BadQuery(f"SPARQL syntax error: {exc}") from exc
         except OSError as exc:

@@ -1,7 +1,8 @@
 """Queries with a time limit that really stops them: a small pool of worker processes.
 
 ``GuardedStore`` is the embedded on-disk store as the web tier sees it. Every query
-(from ``/sparql`` and from pages) goes to a ``catalogue.store.worker`` process; the
+(from ``/sparql`` and from pages) goes to a ``catalogue.store.worker`` process (but one a
+worker has proven cheap on this snapshot, ``catalogue.store.cheap``); the
 caller waits at most ``limits.timeout`` seconds, and a query may hold at most
 ``limits.memory_mb`` of memory (its worker's resident set, looked at five times a
 second while it runs). When a query outlives its time or memory, the worker
@@ -41,7 +42,9 @@ from catalogue.store import (
     triples_from,
 )
 from catalogue.store import worker as wire
+from catalogue.store.cheap import CheapQueries
 from catalogue.store.results import Answer
+from catalogue.store.snapshots import Layout
 
 log = logging.getLogger(__name__)
 
@@ -281,13 +284,23 @@ class GuardedStore:
         self.url = f"oxigraph:{path}"
         self.pool = QueryPool(path, limits.workers, sandbox=not limits.federation,
                               memory_limit=limits.memory_mb << 20)
+        self.cheap = CheapQueries(limits.inprocess_ms / 1000)
+        self.layout = Layout(path)
         self._local = None
         self._opening = threading.Lock()
 
     def _answer(self, sparql: str, dataset: dict, **types) -> Answer:
+        """A query worker's answer, or the web process's own for a query proven cheap (``cheap``)."""
+        key = self.cheap.key(sparql, dataset, types)
+        stamp = self.layout.current_stamp()
+        if self.cheap.known(key, stamp):
+            return self._reader().answer(sparql, dataset, limit=self.limits.result_limit, **types)
         request = {"op": "answer", "sparql": sparql, "dataset": dataset, "limit": self.limits.result_limit,
                    "federation": self.limits.federation, **types}
-        return self.pool.run(request, self.limits.timeout)
+        started = time.monotonic()
+        answer = self.pool.run(request, self.limits.timeout)
+        self.cheap.learn(key, stamp, time.monotonic() - started, answer, self.layout.current_stamp())
+        return answer
 
     def select(self, sparql: str) -> Bindings:
         answer = self._answer(sparql, UNION)
@@ -323,9 +336,9 @@ class GuardedStore:
 
     def version(self) -> tuple[str, float] | None:
         """The published snapshot readers see (for HTTP validators), without a query."""
-        from catalogue.store.snapshots import Layout, published_version
+        from catalogue.store.snapshots import published_version
 
-        return published_version(Layout(self.path))
+        return published_version(self.layout)
 
     def triple_count(self, graph: str | None = None) -> int:
         return self._reader().triple_count(graph)

@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from catalogue import csv_safe
+from catalogue.store.sparql_text import row_bound
 
 BINDINGS, BOOLEAN, GRAPH = "bindings", "boolean", "graph"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -85,8 +86,13 @@ class _Capped:
 
 
 def capped_answer(result, limit: int | None, *, results_type: str | None = None,
-                  graph_type: str | None = None) -> Answer:
-    """Read at most ``limit`` rows/triples of ``result``; serialise them if types are given."""
+                  graph_type: str | None = None, sparql: str | None = None) -> Answer:
+    """Read at most ``limit`` rows/triples of ``result``; serialise them if types are given.
+
+    A SELECT wanted as JSON whose own outermost LIMIT (``sparql``'s) keeps it within
+    ``limit`` is written by the engine in one go, bytes identical to ``write_json``'s
+    (``tests/test_sparql_fast.py``), at about half the CPU.
+    """
     if isinstance(result, ox.QueryBoolean):
         fmt = ox.QueryResultsFormat.from_media_type(results_type) if results_type else None
         body = result.serialize(format=fmt) if fmt else b""
@@ -107,11 +113,22 @@ def capped_answer(result, limit: int | None, *, results_type: str | None = None,
     if results_type:
         fmt = ox.QueryResultsFormat.from_media_type(results_type)
         answer.media_type = fmt.media_type
+        if fmt == ox.QueryResultsFormat.JSON and sparql is not None and _fits(sparql, limit):
+            answer.body = result.serialize(format=fmt)
+            return answer
         answer.body = WRITERS[fmt.media_type](variables, solutions)
     else:
         answer.rows = [tuple(plain(s[v]) for v in variables) for s in solutions]
     answer.truncated = solutions.truncated
     return answer
+
+
+def _fits(sparql: str, limit: int | None) -> bool:
+    """Whether the query's own LIMIT keeps its rows within ``limit``."""
+    if limit is None:
+        return True
+    bound = row_bound(sparql)
+    return bound is not None and bound <= limit
 
 
 # ------------------------------------------------------------------ SELECT writers

@@ -40,6 +40,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("QUERY_MEMORY_MB", 2048,
             "Megabytes of memory a query worker may hold while it runs a query; past it the query is "
             "stopped (503). 0: no limit."),
+    Setting("QUERY_INPROCESS_MS", 5.0,
+            "A query that a query worker answered within this many milliseconds, on the same published "
+            "snapshot, with a small answer and no SERVICE, runs in the web process when asked again, "
+            "without the worker hop. 0: every query goes to a query worker."),
     Setting("FEDERATION", "",
             "Space-separated SPARQL endpoint URLs that SERVICE may call; empty (the default) turns "
             "federated queries off."),
@@ -116,6 +120,7 @@ def query_limits(config: dict):
     return QueryLimits(timeout=float(config["QUERY_TIMEOUT"]), result_limit=limit if limit > 0 else None,
                        workers=int(config["QUERY_WORKERS"]),
                        memory_mb=int(config.get("QUERY_MEMORY_MB", 2048)),
+                       inprocess_ms=float(config.get("QUERY_INPROCESS_MS", 5.0)),
                        federation=tuple(str(config["FEDERATION"]).split()))
 
 

@@ -24,7 +24,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
 __all__ = ["iri", "literal", "decimal", "integer", "insert_data", "term", "tokens", "Token", "has_dataset_clause",
-           "keywords"]
+           "keywords", "row_bound"]
 
 #: Characters an IRIREF may not contain (SPARQL 1.1 grammar [139]), besides 0x00-0x20.
 _IRI_FORBIDDEN = '<>"{}|^`\\'
@@ -145,3 +145,46 @@ def has_dataset_clause(query: str) -> bool:
     if "from" not in query.lower():
         return False
     return any(t.text.upper() == "FROM" for t in keywords(query))
+
+
+_OPENS, _CLOSES = "({[", ")}]"
+_COUNT = re.compile(r"[0-9]+")
+#: ``row_bound`` by query text: an endpoint sees the same texts again and again.
+_BOUNDS: dict[str, int | None] = {}
+BOUNDS_MAX, BOUNDS_MAX_CHARS = 1024, 8192
+
+
+def row_bound(query: str) -> int | None:
+    """The most rows a query can answer, when its own outermost ``LIMIT`` says so; else None.
+
+    Why: a result known to fit under the row cap can be written by the engine in one go
+    (``results.capped_answer``) instead of row by row. The outermost LIMIT is the only one
+    outside every bracket (a sub-select's sits inside its group's braces); a LIMIT the
+    tokens do not show plainly (a comment between it and its number) counts as none.
+    """
+    if "limit" not in query.lower():
+        return None
+    found = _BOUNDS.get(query, -1)
+    if found != -1:
+        return found
+    found, depth = None, 0
+    for token in tokens(query):
+        if token.kind == "other":
+            depth += (token.text in _OPENS) - (token.text in _CLOSES)
+        elif token.kind == "word" and depth == 0 and token.text.upper() == "LIMIT":
+            end = token.start + len(token.text)
+            count = _COUNT.match(query, end + _spaces(query, end))
+            found = int(count.group()) if count else None
+    if len(query) <= BOUNDS_MAX_CHARS:
+        if len(_BOUNDS) >= BOUNDS_MAX:
+            _BOUNDS.clear()
+        _BOUNDS[query] = found
+    return found
+
+
+def _spaces(text: str, at: int) -> int:
+    """How many whitespace characters start at ``at``."""
+    end = at
+    while end < len(text) and text[end].isspace():
+        end += 1
+    return end - at

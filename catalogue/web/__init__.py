@@ -20,10 +20,15 @@ _OPENING = threading.Lock()  # gthread workers: two first requests must not open
 
 def get_store() -> Store:
     """The store for this process: opened on first use, reopened after a fork."""
-    holder = current_app.extensions.setdefault(STORE_KEY, {})
-    given = current_app.config.get("SVCAT_STORE_OBJECT")
+    return store_of(current_app)
+
+
+def store_of(app: Flask) -> Store:
+    """``get_store`` for a given app, outside a request (``sparql_fast`` pushes no context)."""
+    given = app.config.get("SVCAT_STORE_OBJECT")
     if given is not None:
         return given
+    holder = app.extensions.setdefault(STORE_KEY, {})
     pid = os.getpid()
     store = holder.get(pid)
     if store is not None:
@@ -32,13 +37,14 @@ def get_store() -> Store:
         store = holder.get(pid)
         if store is None:
             holder.clear()
-            store = holder[pid] = open_store(current_app.config["SVCAT_STORE"], mode="read", limits=limits(),
-                                             remote=remote_options({k[6:]: v for k, v in current_app.config.items()
+            store = holder[pid] = open_store(app.config["SVCAT_STORE"], mode="read", limits=limits_of(app),
+                                             remote=remote_options({k[6:]: v for k, v in app.config.items()
                                                                     if k.startswith("SVCAT_")}))
     return store
 
 
-LIMIT_SETTINGS = ("QUERY_TIMEOUT", "RESULT_LIMIT", "QUERY_WORKERS", "FEDERATION", "QUERY_MEMORY_MB")
+LIMIT_SETTINGS = ("QUERY_TIMEOUT", "RESULT_LIMIT", "QUERY_WORKERS", "FEDERATION", "QUERY_MEMORY_MB",
+                  "QUERY_INPROCESS_MS")
 
 
 def limits() -> QueryLimits:
@@ -46,9 +52,14 @@ def limits() -> QueryLimits:
 
     Asked on every query: built once per distinct setting values (tests change them).
     """
-    config = current_app.config
+    return limits_of(current_app)
+
+
+def limits_of(app: Flask) -> QueryLimits:
+    """``limits`` for a given app, outside a request."""
+    config = app.config
     values = tuple(config[f"SVCAT_{name}"] for name in LIMIT_SETTINGS)
-    holder = current_app.extensions.setdefault("svcat.limits", {})
+    holder = app.extensions.setdefault("svcat.limits", {})
     found = holder.get(values)
     if found is None:
         holder.clear()
@@ -63,7 +74,7 @@ def base_uri() -> str:
 def init_app(app: Flask) -> None:
     from catalogue.web import (
         ambiguous, catalogue_page, conditional, councils, datasets, errors, files, formatting, home, ops, organisations,
-        outcomes, publish, query, reconcile, resources, search, social_value, sparql, throttle,
+        outcomes, publish, query, reconcile, resources, search, social_value, sparql, sparql_fast, throttle,
     )
 
     ops.init_app(app)  # first: every answer, errors included, carries its request id
@@ -87,6 +98,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(outcomes.bp)
     app.register_blueprint(publish.bp)
     app.after_request(_cors_and_security)
+    sparql_fast.init_app(app)  # last: plain /sparql queries skip Flask's request machinery
 
 
 EVERY_RESPONSE = (

@@ -27,6 +27,8 @@ from catalogue.vocab import DCTERMS, SV
 from catalogue.web import base_uri, get_store
 
 bp = Blueprint("ops", __name__)
+#: The environ key of a request's id (read by the access log, ``catalogue.access_log``).
+REQUEST_ID_KEY = "svcat.request_id"
 STARTED = time.time()
 
 
@@ -65,8 +67,9 @@ def readyz():
 
 
 def _start():
-    g.request_id = request_id(request.headers.get(HEADER))
-    request.environ["svcat.request_id"] = g.request_id
+    given = request.environ.get(REQUEST_ID_KEY)  # chosen already by the /sparql fast path
+    g.request_id = given or request_id(request.headers.get(HEADER))
+    request.environ[REQUEST_ID_KEY] = g.request_id
 
 
 def _finish(response):

@@ -9,15 +9,19 @@ query, browsers get the query page and RDF clients the Service Description.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import parse_qs
 
 from flask import Blueprint, Response, current_app, render_template, request
+from werkzeug.utils import get_content_type
+from werkzeug.wrappers import Request as WerkzeugRequest
 
 from catalogue.errors import BadQuery, CatalogueError, PayloadTooLarge, UpdateRefused
 from catalogue.store.policy import check_public_query
 from catalogue.web import base_uri, get_store, limits
 from catalogue.web import negotiate as ng
 from catalogue.web.service_description import service_description
+from catalogue.web.throttle import FAST_PATH_ERROR  # where the fast path leaves an error for the view
 
 bp = Blueprint("sparql", __name__)
 
@@ -58,28 +62,32 @@ def _body() -> bytes:
     return request.get_data(cache=False)
 
 
-def _params() -> tuple[dict[str, list[str]], str | None]:
-    """Protocol parameters and the query text, whatever way they were sent."""
-    params = {k: v for k, v in parse_qs(_decode(request.query_string, "URL"), keep_blank_values=True).items()}
+def protocol_request(query_string: bytes, method: str, mimetype: str,
+                     read_body: Callable[[], bytes]) -> tuple[dict[str, list[str]], str | None]:
+    """Protocol parameters and the query text, whatever way they were sent.
+
+    Plain values in, so that the Flask view and the fast path (``sparql_fast``) read a
+    request the one same way; ``read_body`` is called for a POST only.
+    """
+    params = parse_qs(_decode(query_string, "URL"), keep_blank_values=True)
     query = None
-    if request.method == "POST":
-        ctype = (request.mimetype or "").lower()
-        body = _body()
-        if ctype == FORM:
+    if method == "POST":
+        body = read_body()
+        if mimetype == FORM:
             form = parse_qs(_decode(body, "form body"), keep_blank_values=True)
             for key, values in form.items():
                 params.setdefault(key, []).extend(values)
-        elif ctype == DIRECT:
+        elif mimetype == DIRECT:
             query = _decode(body, "query")
             if "query" in params:
                 raise BadQuery("send the query either in the body or as query=, not both")
-        elif ctype == UPDATE:
+        elif mimetype == UPDATE:
             raise UpdateRefused("this endpoint is read-only: SPARQL Update is not accepted")
-        elif not ctype:
+        elif not mimetype:
             raise UnsupportedMediaType(
                 f"a POST needs a Content-Type: {FORM} or {DIRECT}")
         else:
-            raise UnsupportedMediaType(f"cannot read a POST body of type {ctype}; use {FORM} or {DIRECT}")
+            raise UnsupportedMediaType(f"cannot read a POST body of type {mimetype}; use {FORM} or {DIRECT}")
     if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
         raise UpdateRefused("this endpoint is read-only: SPARQL Update is not accepted")
     if query is None and "query" in params:
@@ -90,9 +98,8 @@ def _params() -> tuple[dict[str, list[str]], str | None]:
     return params, query
 
 
-def _formats(params: dict[str, list[str]]) -> tuple[ng.Format, ng.Format]:
+def _formats(params: dict[str, list[str]], accept: str | None) -> tuple[ng.Format, ng.Format]:
     """(SELECT/ASK format, CONSTRUCT/DESCRIBE format) from ?format= or Accept."""
-    accept = request.headers.get("Accept")
     wanted = params.get("format") or params.get("output") or []
     if wanted:
         choice = ng.ALIASES.get(wanted[0].lower())
@@ -104,31 +111,51 @@ def _formats(params: dict[str, list[str]]) -> tuple[ng.Format, ng.Format]:
     return results, graph
 
 
-@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
-def endpoint():
-    if request.method == "OPTIONS":
-        return _preflight()
-    params, query = _params()
-    if query is None:
-        return _no_query()
+def run_query(store, params: dict[str, list[str]], query: str, accept: str | None, base: str,
+              federation) -> tuple[list[tuple[str, str]], bytes]:
+    """Check and run a protocol query: (the answer's own headers, its body).
+
+    The headers are those of the answer itself (type, ``Vary``, ``Cache-Control``, the
+    truncation marks); the app adds CORS, security and request-id headers to every answer.
+    """
     if not query.strip():
         raise BadQuery("the query is empty")
-    results, graph = _formats(params)
-    base = _base_url()
-    check_public_query(query, limits().federation, base)
-    store = get_store()
+    results, graph = _formats(params, accept)
+    check_public_query(query, federation, base)
     result = store.query_raw(
         query, results_type=results.media_type, graph_type=graph.media_type,
         default_graphs=params.get("default-graph-uri", []), named_graphs=params.get("named-graph-uri", []),
         base_iri=base)
-    kind, media_type, body = result
-    response = Response(body, mimetype=media_type)
-    if "charset" not in media_type and (media_type.startswith("text/") or media_type.endswith(("json", "xml"))):
-        response.headers["Content-Type"] = f"{media_type}; charset=utf-8"
-    response.headers["Vary"] = "Accept"
-    response.headers["Cache-Control"] = "no-cache"
+    _kind, media_type, body = result
+    headers = [("Content-Type", _content_type(media_type)), ("Vary", "Accept"), ("Cache-Control", "no-cache")]
     if getattr(result, "truncated", False):
-        mark_truncated(response, result.limit)
+        headers += truncation_headers(result.limit)
+    return headers, body
+
+
+def _content_type(media_type: str) -> str:
+    """The Content-Type of an answer: UTF-8 said for every text, JSON and XML type."""
+    if "charset" not in media_type and (media_type.startswith("text/") or media_type.endswith(("json", "xml"))):
+        return f"{media_type}; charset=utf-8"
+    return get_content_type(media_type, "utf-8")
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def endpoint():
+    """The protocol's query operation (plain GET and POST queries usually take ``sparql_fast``)."""
+    stashed = request.environ.pop(FAST_PATH_ERROR, None)
+    if stashed is not None:  # the fast path failed this request: answer its error the app's way
+        raise stashed
+    if request.method == "OPTIONS":
+        return _preflight()
+    params, query = protocol_request(request.query_string, request.method, (request.mimetype or "").lower(), _body)
+    if query is None:
+        return _no_query()
+    headers, body = run_query(get_store(), params, query, request.headers.get("Accept"),
+                              base_url(request.environ), limits().federation)
+    response = Response(body)
+    for name, value in headers:
+        response.headers[name] = value
     return response
 
 
@@ -139,24 +166,23 @@ BASES_MAX = 256
 URL_PARTS = ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME", "PATH_INFO")
 
 
-def _base_url() -> str:
-    key = tuple(request.environ.get(name) for name in URL_PARTS)
+def base_url(environ: dict) -> str:
+    """The request's URL without its query string (the base of relative IRIs in a query)."""
+    key = tuple(environ.get(name) for name in URL_PARTS)
     found = _BASES.get(key)
     if found is None:
         if len(_BASES) >= BASES_MAX:
             _BASES.clear()
-        found = _BASES[key] = request.base_url
+        found = _BASES[key] = WerkzeugRequest(environ).base_url
     return found
 
 
-def mark_truncated(response: Response, limit: int | None) -> None:
+def truncation_headers(limit: int | None) -> list[tuple[str, str]]:
     """Say that a result was cut at the row limit: a header a client can test, and why."""
     what = f"the first {limit} rows" if limit else "part of the result"
-    response.headers[TRUNCATED] = "true"
-    response.headers["X-SVCAT-Result-Limit"] = str(limit or "")
-    response.headers["X-SVCAT-Message"] = (
-        f"Result truncated: only {what} are returned (SVCAT_RESULT_LIMIT). "
-        "Page through it with ORDER BY, LIMIT and OFFSET, or download a dump.")
+    return [(TRUNCATED, "true"), ("X-SVCAT-Result-Limit", str(limit or "")),
+            ("X-SVCAT-Message", f"Result truncated: only {what} are returned (SVCAT_RESULT_LIMIT). "
+                                "Page through it with ORDER BY, LIMIT and OFFSET, or download a dump.")]
 
 
 def _preflight():

@@ -35,6 +35,10 @@ from flask import Flask, current_app, g, request
 from catalogue.errors import TooManyRequests
 from catalogue.store.pool import CLIENT_GONE
 
+#: The environ key under which ``sparql_fast`` hands a request it failed to the app, whose
+#: ``/sparql`` view raises it for the one error handler to answer.
+FAST_PATH_ERROR = "svcat.sparql_error"
+
 #: Client entries kept at most; the idlest are forgotten past it.
 MAX_CLIENTS = 10_000
 
@@ -101,25 +105,34 @@ def limited(method: str, path: str) -> tuple[bool, bool]:
 def client_key() -> str:
     """The client's address: the socket's peer, or behind ``SVCAT_PROXIES`` trusted proxies the
     ``X-Forwarded-For`` entry the outermost trusted proxy added (the n-th from the right)."""
-    proxies = int(current_app.config.get("SVCAT_PROXIES") or 0)
+    return client_of(request.environ, int(current_app.config.get("SVCAT_PROXIES") or 0))
+
+
+def client_of(environ: dict, proxies: int) -> str:
+    """``client_key`` from a WSGI environ (for ``sparql_fast``, which has no request object)."""
     if proxies:
-        forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()]
+        forwarded = [a.strip() for a in environ.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
-    return request.remote_addr or "unknown"
+    return environ.get("REMOTE_ADDR") or "unknown"
 
 
 def _limiter() -> Limiter:
-    found = current_app.extensions.get("svcat.limiter")
+    return limiter_of(current_app)
+
+
+def limiter_of(app: Flask) -> Limiter:
+    """This process's ``Limiter`` for ``app``, made on first use."""
+    found = app.extensions.get("svcat.limiter")
     if found is None:
-        c = current_app.config
-        found = current_app.extensions["svcat.limiter"] = Limiter(
+        c = app.config
+        found = app.extensions["svcat.limiter"] = Limiter(
             float(c["SVCAT_CLIENT_RATE"]), int(c["SVCAT_CLIENT_BURST"]), int(c["SVCAT_CLIENT_CONCURRENCY"]),
             int(c["SVCAT_QUERY_WORKERS"]) - 1)
     return found
 
 
-def _client_gone_check(sock: socket.socket):
+def client_gone_check(sock: socket.socket):
     def gone() -> bool:
         try:
             if not select.select([sock], [], [], 0)[0]:
@@ -135,8 +148,10 @@ def _client_gone_check(sock: socket.socket):
 
 def before() -> None:
     sock = request.environ.get("gunicorn.socket")
-    g.svcat_gone_token = CLIENT_GONE.set(_client_gone_check(sock) if sock is not None else None)
+    g.svcat_gone_token = CLIENT_GONE.set(client_gone_check(sock) if sock is not None else None)
     limit, sparql = limited(request.method, request.path)
+    if FAST_PATH_ERROR in request.environ:  # counted in and out by the fast path already
+        return
     if limit and current_app.config.get("SVCAT_CLIENT_RATE", 0):
         client = client_key()
         _limiter().enter(client, sparql)

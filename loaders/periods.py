@@ -114,7 +114,7 @@ def months(first: tuple[int, int], last: tuple[int, int], label: str) -> Interva
         return Interval(iris.interval("quarter", f"{year}-Q{(start - 1) // 3 + 1}"), label,
                         date(year, start, 1).isoformat(), end)
     if count == 12 and start == 1:
-        return Interval(iris.interval("year", str(year)), label, f"{year}-01-01", end)
+        return Interval(iris.interval("year", str(year)), label, f"{year:04d}-01-01", end)
     if count == 12 and start == 4:
         return government_year(year, label)
     first_day = date(year, start, 1).isoformat()
@@ -162,7 +162,7 @@ def interval(raw: str) -> Interval | None:
         return _range(m, text)
     if m := _YEAR.match(text):
         year = int(m[1])
-        return Interval(iris.interval("year", str(year)), text, f"{year}-01-01", f"{year}-12-31")
+        return Interval(iris.interval("year", str(year)), text, f"{year:04d}-01-01", f"{year:04d}-12-31")
     parsed = payment_date(text)
     if parsed and parsed[1] == "gYearMonth":
         return month(int(parsed[0][:4]), int(parsed[0][5:7]), text)

@@ -120,3 +120,10 @@ def test_pages_say_period_for_lines_dated_by_a_period(memory_store, tmp_path):
     assert [(m["month"], Decimal(m["spend"]), int(m["lines"])) for m in months] == [("2022-04/2022-06", total, lines)]
     dashboard = client.get(f"/doc/council/{SALFORD_GSS}").get_data(as_text=True)
     assert "Month or period" in dashboard
+
+
+def test_a_year_written_with_a_leading_zero_keeps_iso_dates():
+    """Found by the fuzz test: "0218" is the year 218; its first and last days must still be
+    ISO dates (four-digit years), so its length in months is 12, not a crash on "218-"."""
+    year = interval("0218")
+    assert (year.start, year.end, year.months, year.key) == ("0218-01-01", "0218-12-31", 12, "0218-01/0218-12")

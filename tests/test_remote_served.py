@@ -37,12 +37,14 @@ def remote(tmp_path_factory):
     env = dict(os.environ, SVCAT_STORE=server.sparql, SVCAT_BASE_URI=BASE, SVCAT_STORE_USER=server.user,
                SVCAT_STORE_PASSWORD=server.password,
                SVCAT_SOURCES_DIR=str(tmp_path_factory.mktemp("virtuoso-sources")))
-    result = subprocess.run([sys.executable, "-m", "catalogue", "demo", "--no-serve"], env=env, cwd=ROOT,
-                            capture_output=True, text=True, timeout=1200)
-    assert result.returncode == 0, result.stdout + result.stderr
-    env["SVCAT_DEMO_LOADED"] = str(sum(line.startswith("loaded") for line in result.stdout.splitlines()))
-    yield server, env
-    stop_virtuoso(server)
+    try:  # a failed demo load must not leave the server running
+        result = subprocess.run([sys.executable, "-m", "catalogue", "demo", "--no-serve"], env=env, cwd=ROOT,
+                                capture_output=True, text=True, timeout=1200)
+        assert result.returncode == 0, result.stdout + result.stderr
+        env["SVCAT_DEMO_LOADED"] = str(sum(line.startswith("loaded") for line in result.stdout.splitlines()))
+        yield server, env
+    finally:
+        stop_virtuoso(server)
 
 
 @pytest.fixture(scope="session")

@@ -117,3 +117,22 @@ def test_quads_bigger_than_one_graph_store_write_go_in_pieces_and_all_arrive(vir
             assert int(counted.rows[0]["n"]) == 25_000
         finally:
             store.drop_graph(graph)
+
+
+def test_a_line_too_long_for_virtuosos_type_guess_still_arrives_whole(virtuoso):
+    """Virtuoso refuses a Graph Store body with a line over about 64 KB as "text/plain" (found
+    when sv:rowDigests held 8,000 digests): such a body goes as SPARQL Update instead."""
+    from catalogue.store import remote
+
+    graph = "https://long.example.test/graph/one"
+    value = " ".join(f"{n:016x}" for n in range(5_000))  # 85 KB, longer than SNIFF_BYTES
+    assert len(value) > remote.SNIFF_BYTES
+    quads = (f'<https://long.example.test/id/d> <https://long.example.test/id/digests> "{value}" <{graph}> .\n'
+             f'<https://long.example.test/id/d> <https://long.example.test/id/label> "short" <{graph}> .\n').encode()
+    with open_store(virtuoso.sparql, "write", remote=remote_options(virtuoso)) as store:
+        try:
+            store.bulk_add([quads])
+            got = store.select(f"SELECT ?v WHERE {{ GRAPH {iri(graph)} {{ ?s <https://long.example.test/id/digests> ?v }} }}")
+            assert [str(row["v"]) for row in got.rows] == [value]
+        finally:
+            store.drop_graph(graph)

@@ -8,8 +8,8 @@ end, so the report lists every problem. With ``skip_invalid`` a row with a viola
 left out instead, with its reasons, and the rest are written.
 
 Every written row's content is hashed (``row_digest``), so that a reload can say how many
-rows were added and removed (``catalogue.history``). The digests are written once per chunk
-of rows, as one ``sv:rowDigests`` literal on the dataset (space-separated), not one triple
+rows were added and removed (``catalogue.history``). The digests are written once per
+``DIGEST_ROWS`` rows, as one ``sv:rowDigests`` literal on the dataset (space-separated), not one triple
 per line: the lean graph of issue 22.
 Summaries (``catalogue.summaries.cells``) add up only the rows actually written.
 
@@ -45,6 +45,10 @@ from loaders.terms import iri, literal, ntriples
 #: ``EmbeddedStore.bulk_add``): 20,000 rows took a 100,000-line load to 850 MB, and at
 #: 5,000,000 lines the rows peaked at 924 MB with 14,000 and 827 MB with 8,000 (no slower).
 CHUNK_ROWS = 8_000
+#: Rows whose digests share one ``sv:rowDigests`` literal. Fixed, not the write chunk's size,
+#: so that the graph written is the same whatever ``chunk_rows`` a load uses; 2,000 digests
+#: make a 34 KB line, short enough for Virtuoso's Graph Store (``store.remote.SNIFF_BYTES``).
+DIGEST_ROWS = 2_000
 SEEN_LIMIT = 200_000
 #: Most shared-description triples whose hashes are kept to count the graph while writing.
 COUNT_LIMIT = 8_000_000
@@ -216,6 +220,9 @@ class RowStream:
             digest = row_digest(event.cells)
             digests.add(digest)
             chunk_digests.append(digest)
+            if len(chunk_digests) >= DIGEST_ROWS:
+                buffer.append(self._digests_triple(chunk_digests))
+                chunk_digests = []
             facts = event.facts
             if summary is not None:
                 summary.add(facts)
@@ -227,9 +234,8 @@ class RowStream:
             self.emitted += len(triples)
             rows_in_buffer += 1
             if rows_in_buffer >= chunk_rows:
-                buffer.append(self._digests_triple(chunk_digests))
                 yield b"".join(buffer)
-                buffer, rows_in_buffer, chunk_digests = [], 0, []
+                buffer, rows_in_buffer = [], 0
         if self.progress is not None:
             self.progress.update(report.rows_read % 1000)
         for note in source.notes():
@@ -254,7 +260,7 @@ class RowStream:
             yield b"".join(buffer)
 
     def _digests_triple(self, digests: list[str]) -> bytes:
-        """One ``sv:rowDigests`` triple for a chunk's rows (counted like a shared description:
+        """One ``sv:rowDigests`` triple for ``DIGEST_ROWS`` rows (counted like a shared description:
         two chunks of the very same rows would write it twice)."""
         triple = (iri(self.source.dataset), ROW_DIGESTS, literal(" ".join(digests)))
         self.emitted += 1

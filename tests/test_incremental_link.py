@@ -11,8 +11,6 @@ is stamped as a full one: a ``svcat link`` after loads has nothing to do.
 
 from __future__ import annotations
 
-import csv
-
 import pytest
 
 from catalogue import iris
@@ -24,17 +22,9 @@ from catalogue.linking.identity import assign, derived_key
 from catalogue.linking.inputs import input_digest, stored_digest
 from catalogue.linking.records import SupplierRecord, linked_records, linkset_graph, retired_organisations
 from catalogue.linking.run import link_all
-from tests.conftest import BASE, DATA, OGL, REAL, manifest
+from tests import written_files as written
+from tests.conftest import BASE, OGL, REAL, manifest
 
-CH_DEV = DATA / "registers" / "BasicCompanyData-dev-sample-part1_1.csv"
-
-
-def _suppliers(path, rows) -> str:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["Supplier Name", "Supplier ID", "Company Number", "Postcode"])
-        writer.writerows(rows)
-    return str(path)
 
 
 def _load(store, kind, path, publisher=None):
@@ -96,13 +86,13 @@ def test_clustering_a_region_with_every_names_statistics_decides_as_clustering_a
 
 
 def test_a_later_file_that_bridges_two_organisations_merges_them_and_retires_an_iri(memory_store, tmp_path):
-    _load(memory_store, "suppliers", _suppliers(tmp_path / "leeds.csv", [["Zebrafin Telecom PLC", "L1", "", ""]]),
+    _load(memory_store, "suppliers", written.suppliers(tmp_path / "leeds.csv", [["Zebrafin Telecom PLC", "L1", "", ""]]),
           "E08000035")
-    _load(memory_store, "suppliers", _suppliers(tmp_path / "devon.csv", [["ZFT Holdings PLC", "D1", "07654321", ""]]),
+    _load(memory_store, "suppliers", written.suppliers(tmp_path / "devon.csv", [["ZFT Holdings PLC", "D1", "07654321", ""]]),
           "E10000008")
     before, groups = _partition(memory_store)
     assert len(groups) == 2
-    link = _load(memory_store, "suppliers", _suppliers(tmp_path / "wakefield.csv", [
+    link = _load(memory_store, "suppliers", written.suppliers(tmp_path / "wakefield.csv", [
         ["Zebrafin Telecom PLC", "W1", "07654321", ""]]), "E08000036")
     assert link.mode == "incremental"
     links, groups = _partition(memory_store)
@@ -120,10 +110,10 @@ def test_a_later_file_that_bridges_two_organisations_merges_them_and_retires_an_
 
 
 def test_a_new_version_of_a_dataset_is_not_stamped_as_a_full_link(memory_store, tmp_path):
-    path = _suppliers(tmp_path / "leeds.csv", [["Zebrafin Telecom PLC", "L1", "", ""], ["Acme Ltd", "L2", "", ""]])
+    path = written.suppliers(tmp_path / "leeds.csv", [["Zebrafin Telecom PLC", "L1", "", ""], ["Acme Ltd", "L2", "", ""]])
     _load(memory_store, "suppliers", path, "E08000035")
     assert stored_digest(memory_store, BASE) == input_digest(memory_store, BASE)
-    _suppliers(tmp_path / "leeds.csv", [["Zebrafin Telecom PLC", "L1", "", ""], ["Acme Widgets Ltd", "L3", "", ""]])
+    written.suppliers(tmp_path / "leeds.csv", [["Zebrafin Telecom PLC", "L1", "", ""], ["Acme Widgets Ltd", "L3", "", ""]])
     assert _load(memory_store, "suppliers", path, "E08000035").mode == "incremental"
     assert stored_digest(memory_store, BASE) != input_digest(memory_store, BASE)  # "Acme Ltd" only a full link drops
     assert link_all(memory_store, BASE, licence=OGL).mode == "full"
@@ -134,8 +124,8 @@ def test_register_name_matches_of_an_incremental_link_are_a_full_links(memory_st
     register entries by name (or listed for a person) by the incremental link exactly as
     by a full one: the crosswalk (organisation, method, register match, score, evidence,
     classes) and the ambiguous list are equal."""
-    _load(memory_store, "companies-house", CH_DEV)
-    link = _load(memory_store, "suppliers", _suppliers(tmp_path / "leeds.csv", [
+    _load(memory_store, "companies-house", written.CH_DEV)
+    link = _load(memory_store, "suppliers", written.suppliers(tmp_path / "leeds.csv", [
         ["Mott MacDonald Ltd", "L1", "", ""], ["Royal Mail Group", "L2", "", ""], ["Nobody Ltd", "L3", "", ""]]),
         "E08000035")
     assert link.mode == "incremental"
@@ -194,10 +184,10 @@ def test_an_identifier_a_later_file_gives_a_linked_record_relinks_it(memory_stor
     states the same record with its company number, which Devon's list gives "ZFT Holdings
     PLC": the record, already linked, is re-linked and joins Devon's, as in a full link."""
     _load(memory_store, "spend", _leeds_spend(tmp_path / "leeds.csv"), "E08000035")
-    _load(memory_store, "suppliers", _suppliers(tmp_path / "devon.csv", [["ZFT Holdings PLC", "D1", "07654321", ""]]),
+    _load(memory_store, "suppliers", written.suppliers(tmp_path / "devon.csv", [["ZFT Holdings PLC", "D1", "07654321", ""]]),
           "E10000008")
     assert len(_partition(memory_store)[1]) == 2
-    _load(memory_store, "suppliers", _suppliers(tmp_path / "leeds-suppliers.csv", [
+    _load(memory_store, "suppliers", written.suppliers(tmp_path / "leeds-suppliers.csv", [
         ["ZEBRAFIN TELECOM PLC", "", "07654321", ""]]), "E08000035")
     links, groups = _partition(memory_store)
     assert len(groups) == 1 and set(links.values()) == {iris.organisation(BASE, "GB-COH-07654321")}
@@ -213,9 +203,9 @@ def test_a_bridge_refreshes_the_summaries_of_the_council_whose_payee_it_moved(me
     summaries are refreshed by Wakefield's load, and equal those a full link writes."""
     spend = _leeds_spend(tmp_path / "leeds.csv")
     _load(memory_store, "spend", spend, "E08000035")
-    _load(memory_store, "suppliers", _suppliers(tmp_path / "devon.csv", [["ZFT Holdings PLC", "D1", "07654321", ""]]),
+    _load(memory_store, "suppliers", written.suppliers(tmp_path / "devon.csv", [["ZFT Holdings PLC", "D1", "07654321", ""]]),
           "E10000008")
-    _load(memory_store, "suppliers", _suppliers(tmp_path / "wakefield.csv", [
+    _load(memory_store, "suppliers", written.suppliers(tmp_path / "wakefield.csv", [
         ["Zebrafin Telecom PLC", "W1", "07654321", ""]]), "E08000036")
     survivor = iris.organisation(BASE, "GB-COH-07654321")
     leeds = _summaries(memory_store)[iris.council_summary_graph(BASE, "E08000035")]

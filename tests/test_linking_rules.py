@@ -8,8 +8,6 @@ method column shows.
 
 from __future__ import annotations
 
-import csv
-
 from catalogue.ingest import load_file
 from catalogue.linking import crosswalk
 from catalogue.linking.cluster import cluster_records
@@ -19,21 +17,12 @@ from catalogue.linking.records import SupplierRecord
 from catalogue.linking.run import council_index, link_all
 from catalogue.linking.similarity import SCORE_THRESHOLD
 from catalogue.vocab import RDFS, SV
-from tests.conftest import BASE, DATA, OGL, REAL
-
-CH_DEV = DATA / "registers" / "BasicCompanyData-dev-sample-part1_1.csv"
+from tests import written_files as written
+from tests.conftest import BASE, OGL, REAL
 
 
 def _walk(store) -> dict[tuple[str, str], dict]:
     return {(r[0], r[1]): dict(zip(crosswalk.COLUMNS, r)) for r in crosswalk.rows(store, BASE)}
-
-
-def _suppliers(path, rows) -> str:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["Supplier Name", "Supplier ID", "Company Number", "Postcode"])
-        writer.writerows(rows)
-    return str(path)
 
 
 def _load(store, kind, path, publisher=None):
@@ -55,7 +44,7 @@ def test_the_words_that_make_an_establishment_come_from_the_data_file():
 def test_two_care_homes_of_one_name_paid_by_two_councils_stay_apart(memory_store, tmp_path):
     """Leeds pays "St Marys Care Home" (its real file); a Devon file names one too: two homes."""
     _load(memory_store, "spend", REAL / "leeds/2013-12.csv", "E08000035")
-    _load(memory_store, "suppliers", _suppliers(tmp_path / "devon.csv", [["ST MARYS CARE HOME", "D1", "", "EX4 1AA"]]),
+    _load(memory_store, "suppliers", written.suppliers(tmp_path / "devon.csv", [["ST MARYS CARE HOME", "D1", "", "EX4 1AA"]]),
           "E10000008")
     link_all(memory_store, BASE, licence=OGL)
     walk = _walk(memory_store)
@@ -107,30 +96,19 @@ def test_branch_names_give_their_parent():
 # --------------------------------------------------------------- renamed firm
 
 
-def _companies_house(path, rows) -> str:
-    header = CH_DEV.read_text(encoding="utf-8").splitlines()[0]
-    columns = next(csv.reader([header]))
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        handle.write(header + "\r\n")
-        writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-        for values in rows:
-            writer.writerow([values.get(c.strip(), "") for c in columns])
-    return str(path)
-
-
 def test_a_renamed_firm_joins_through_its_number_and_the_registers_names(memory_store, tmp_path):
     """Wakefield's real file pays "ENGIE REGENERATION LTD" with company number 01738371;
     another council pays "Equans Regeneration Limited" (its name since) without a number.
     Apart on names alone; one organisation once Companies House gives both names."""
     _load(memory_store, "spend", REAL / "wakefield/2018-Q4.csv", "E08000036")
-    _load(memory_store, "suppliers", _suppliers(tmp_path / "leeds.csv", [["Equans Regeneration Limited", "L9", "", ""]]),
+    _load(memory_store, "suppliers", written.suppliers(tmp_path / "leeds.csv", [["Equans Regeneration Limited", "L9", "", ""]]),
           "E08000035")
     link_all(memory_store, BASE, licence=OGL)
     walk = _walk(memory_store)
     engie, equans = walk[("E08000036", "ENGIE REGENERATION LTD")], walk[("E08000035", "Equans Regeneration Limited")]
     assert engie["organisation"] != equans["organisation"]
 
-    _load(memory_store, "companies-house", _companies_house(tmp_path / "BasicCompanyData-2099-01-01.csv", [{
+    _load(memory_store, "companies-house", written.companies_house(tmp_path / "BasicCompanyData-2099-01-01.csv", [{
         "CompanyName": "EQUANS REGENERATION LIMITED", "CompanyNumber": "01738371",
         "CompanyStatus": "Active", "PreviousName_1.CONDATE": "01/06/2022",
         "PreviousName_1.CompanyName": "ENGIE REGENERATION LIMITED"}]))

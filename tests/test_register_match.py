@@ -26,6 +26,7 @@ from loaders.registers.charities import charity_id
 from loaders.registers.companies_house import company_id
 from loaders.registers.names import name_key
 from catalogue.linking.run import link_all
+from tests import written_files as written
 from tests.conftest import BASE, DATA, OGL
 
 CH_DEV = DATA / "registers" / "BasicCompanyData-dev-sample-part1_1.csv"
@@ -34,23 +35,8 @@ CHARITIES_SYNTHETIC = DATA / "registers" / "synthetic" / "publicextract.charity.
 ONSPD = DATA / "registers" / "synthetic" / "ONSPD_SYNTHETIC_2099_UK.csv"
 
 
-def _companies_house(path, rows) -> str:
-    header = CH_DEV.read_text(encoding="utf-8").splitlines()[0]
-    columns = next(csv.reader([header]))
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        handle.write(header + "\r\n")
-        writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-        for values in rows:
-            writer.writerow([values.get(c.strip(), "") for c in columns])
-    return str(path)
-
-
 def _suppliers(path, rows) -> str:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["Supplier Name", "Supplier ID", "Postcode"])
-        writer.writerows(rows)
-    return str(path)
+    return written.suppliers(path, rows, ("Supplier Name", "Supplier ID", "Postcode"))
 
 
 def _load(store, kind, path, publisher=None):
@@ -139,7 +125,7 @@ def test_same_name_at_two_postcodes_is_listed_on_the_command_line_and_the_page(t
     path = str(tmp_path / "store")
     with open_store(path, "write") as store:
         _load(store, "postcodes", ONSPD)
-        _load(store, "companies-house", _companies_house(tmp_path / "BasicCompanyData-2099-01-01.csv", [
+        _load(store, "companies-house", written.companies_house(tmp_path / "BasicCompanyData-2099-01-01.csv", [
             {"CompanyName": "SYNTHETIC TWIN WIDGETS LIMITED", "CompanyNumber": "99000101",
              "RegAddress.PostCode": "ZZ1 1AA"},
             {"CompanyName": "SYNTHETIC LONE WIDGETS LIMITED", "CompanyNumber": "99000102",

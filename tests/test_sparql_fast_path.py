@@ -11,22 +11,14 @@ import requests
 from flask import Flask, Response
 
 from catalogue.errors import FederationRefused, UpdateRefused
-from catalogue.ingest import load_file
 from catalogue.store import QueryLimits, open_store
 from catalogue.store.policy import check_public_query
-from tests.conftest import BASE, OGL, REAL
+from tests.conftest import BASE
 from tests.servers import gunicorn
 from tests.test_query_limits import HARROGATE_LINES, LINES, PATHOLOGICAL
+from tests.test_sparql_fast import store_path  # noqa: F401 (the Harrogate store both modules serve)
 
 ACCEPT = {"Accept": "application/sparql-results+json"}
-
-
-@pytest.fixture(scope="module")
-def store_path(tmp_path_factory):
-    path = str(tmp_path_factory.mktemp("fast") / "store")
-    with open_store(path, "write") as writer:
-        assert load_file(writer, "spend", REAL / "harrogate" / "2015-04.csv", base=BASE, licence=OGL).loaded
-    return path
 
 
 def count(response) -> int:

@@ -248,7 +248,7 @@ class EmbeddedStore:
                 work.put(None)
             for thread in threads:
                 thread.join()
-            give_back()  # the loader threads' freed batches (catalogue.heap)
+            give_back(collect=False)  # the loader threads' freed batches (catalogue.heap)
         if errors:
             raise StoreUnavailable(f"bulk load failed: {errors[0]}") from errors[0]
 

@@ -295,7 +295,7 @@ def refresh(store: Store, base: str, councils: Iterable[str] | None = None) -> i
     for council in sorted(wanted):
         written = triples(base, council, figures(store, base, council)) if council in live else []
         replace_graph(store, iris.council_summary_graph(base, gss_of(council)), written, WRITE_CHUNK)
-        give_back()  # one council's answer and figures, before the next council's (catalogue.heap)
+        give_back(collect=False)  # one council's answer and figures, before the next council's (catalogue.heap)
     organisations.refresh(store, base)
     return len(wanted & live)
 

@@ -84,6 +84,29 @@ def test_two_jobs_load_what_one_job_loads(tmp_path, manifest):
     assert len(sizes_one) > 3 and sizes_two == sizes_one  # summaries, organisations, links, catalogue
 
 
+def test_a_spool_loaded_whole_equals_one_loaded_chunk_by_chunk(tmp_path, manifest, monkeypatch):
+    """The writer bulk-loads a small spool in one call of the engine's loader and a big one
+    chunk by chunk (``spool.SPOOL_FILE_BYTES``): the store ends the same either way."""
+    from catalogue.ingest import spool
+
+    whole, chunked = str(tmp_path / "whole"), str(tmp_path / "chunked")
+    calls: list[str] = []
+    real = EmbeddedStore.bulk_add_file
+    monkeypatch.setattr(EmbeddedStore, "bulk_add_file", lambda self, path, graph: (calls.append(graph),
+                                                                                     real(self, path, graph))[1])
+    assert load(whole, manifest, 2).exit_code == 1
+    assert len(calls) == 5  # every loadable file went whole (the refused one was never spooled)
+    monkeypatch.setattr(spool, "SPOOL_FILE_BYTES", 0)
+    assert load(chunked, manifest, 2).exit_code == 1
+    assert len(calls) == 5
+    records_whole, graphs_whole, sizes_whole = contents(whole)
+    records_chunked, graphs_chunked, sizes_chunked = contents(chunked)
+    assert len(records_whole) == 5 and records_chunked == records_whole
+    for dataset, graph in graphs_whole.items():
+        assert len(graph) > 0 and isomorphic(graph, graphs_chunked[dataset]), dataset
+    assert sizes_chunked == sizes_whole
+
+
 WHOLE = sparql_prologue("sv", "void") + """
 SELECT ?dataset ?graph ?rows ?triples (COUNT(?s) AS ?n) WHERE {
   GRAPH ?c { ?dataset sv:namedGraph ?graph ; sv:loadedRowCount ?rows ; void:triples ?triples }

@@ -252,6 +252,23 @@ class EmbeddedStore:
         if errors:
             raise StoreUnavailable(f"bulk load failed: {errors[0]}") from errors[0]
 
+    def bulk_add_file(self, path: str, graph: str) -> None:
+        """Bulk-load an N-Triples file into ``graph`` in one call of Oxigraph's loader, which
+        parses and sorts on its own threads (a spooled manifest file: 25-30% less wall time
+        than chunks through ``bulk_add``, bench/README.md). Its memory grows with the file:
+        callers keep to ``SPOOL_FILE_BYTES``."""
+        store = self._writer()
+        self._wrote()
+        target = {"format": ox.RdfFormat.N_TRIPLES, "to_graph": ox.NamedNode(graph)}
+        if self.layout is None:
+            store.load(path=path, **target)
+            return
+        try:
+            store.bulk_load(path=path, lenient=True, **target)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreUnavailable(f"bulk load of {path} failed: {exc}") from exc
+        give_back(collect=False)
+
     def drop_graph(self, graph: str) -> None:
         """Remove a graph in bounded transactions, flushing between them.
 

@@ -24,9 +24,9 @@ def summed(monkeypatch) -> list[str]:
     calls: list[str] = []
     real = council_summary.figures
 
-    def counting(store, base, council):
+    def counting(store, base, council, **options):
         calls.append(council)
-        return real(store, base, council)
+        return real(store, base, council, **options)
 
     monkeypatch.setattr(council_summary, "figures", counting)
     return calls

@@ -45,6 +45,7 @@ from catalogue.store import Store, replace_graph
 from catalogue.store import sparql_text as q
 from catalogue.store.paging import all_rows, each_row
 from catalogue.summaries import organisations
+from catalogue.summaries.payee_links import PayeeLinks
 from catalogue.summaries.cells import month_datatype
 from catalogue.vocab import DCTERMS, ORG, QB, RDF, RDFS, SV, XSD, sparql_prologue
 
@@ -110,8 +111,11 @@ def _embedded(store: Store) -> bool:
     return store.url.startswith(("oxigraph:", "memory:"))
 
 
-def _links(store: Store, payees: list[str], chunk: int = 1000) -> list[dict]:
-    """Each payee's canonical organisation and its classes, looked up by IRI, a chunk at a time."""
+def _links(store: Store, payees: list[str], chunk: int = 1000, shared: PayeeLinks | None = None) -> list[dict]:
+    """Each payee's canonical organisation and its classes, looked up by IRI, a chunk at a time
+    (or in ``shared``: the links ``refresh`` read once for many councils)."""
+    if shared is not None:
+        return shared.links(payees)
     out: list[dict] = []
     for start in range(0, len(payees), chunk):
         values = " ".join(q.iri(p) for p in payees[start:start + chunk])
@@ -121,8 +125,10 @@ def _links(store: Store, payees: list[str], chunk: int = 1000) -> list[dict]:
     return out
 
 
-def _identified(store: Store, payees: list[str], chunk: int = 1000) -> set[str]:
+def _identified(store: Store, payees: list[str], chunk: int = 1000, shared: PayeeLinks | None = None) -> set[str]:
     """The payees that carry a valid organisation identifier (``org:identifier``), by IRI."""
+    if shared is not None:
+        return shared.identified & set(payees)
     out: set[str] = set()
     for start in range(0, len(payees), chunk):
         values = " ".join(q.iri(p) for p in payees[start:start + chunk])
@@ -131,8 +137,9 @@ def _identified(store: Store, payees: list[str], chunk: int = 1000) -> set[str]:
     return out
 
 
-def figures(store: Store, base: str, council: str) -> dict:
-    """Everything the council's cubes hold, summed from its current datasets' cubes and the links.
+def figures(store: Store, base: str, council: str, shared: PayeeLinks | None = None) -> dict:
+    """Everything the council's cubes hold, summed from its current datasets' cubes and the links
+    (those in ``shared``, when ``refresh`` read them once for many councils).
 
     The payee x month rows (one per payee and month: hundreds of thousands for a
     5,000,000-line file) are summed as they are read, into totals per payee and per
@@ -156,8 +163,8 @@ def figures(store: Store, base: str, council: str) -> dict:
         for table, key in ((payees, payee), (payee_years, (payee, financial_year(row["month"])))):
             table[key][0] += amount
             table[key][1] += lines
-    links = _links(store, sorted(payees))
-    identified = _identified(store, sorted(payees))
+    links = _links(store, sorted(payees), shared=shared)
+    identified = _identified(store, sorted(payees), shared=shared)
     measures = f"{q.iri(SV.spendTotal)} ?spend ; {q.iri(SV.lineCount)} ?lines"
     by_category = all_rows(store, f"""SELECT ?month ?type ?area (SUM(?spend) AS ?total) (SUM(?lines) AS ?n) WHERE {{
           {_current(base, council, SV.spendByCategory, f"{q.iri(SV.month)} ?month ; {q.iri(SV.expenseType)} ?type ; "
@@ -292,8 +299,10 @@ def refresh(store: Store, base: str, councils: Iterable[str] | None = None) -> i
     wanted = set(live) if councils is None else set(councils)
     wanted |= {c for c in live if gss_of(c) not in kept}
     wanted |= {iris.council(base, gss) for gss in kept if iris.council(base, gss) not in live}
+    many = len(wanted & live) > 1 and 2 * len(wanted & live) >= len(live)  # half the councils or more: scan once
+    shared = {"shared": PayeeLinks(store)} if many else {}
     for council in sorted(wanted):
-        written = triples(base, council, figures(store, base, council)) if council in live else []
+        written = triples(base, council, figures(store, base, council, **shared)) if council in live else []
         replace_graph(store, iris.council_summary_graph(base, gss_of(council)), written, WRITE_CHUNK)
         give_back(collect=False)  # one council's answer and figures, before the next council's (catalogue.heap)
     organisations.refresh(store, base)

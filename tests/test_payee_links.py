@@ -1,0 +1,54 @@
+"""A refresh of many councils reads every payee's links once (``summaries.payee_links``);
+the figures must be those of the council-by-council lookups, to the last penny."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalogue import iris
+from catalogue.linking.run import link_all
+from catalogue.summaries import councils as council_summary
+from catalogue.summaries.payee_links import PayeeLinks
+from tests.conftest import BASE, OGL, REAL
+from tests.test_council_summary import FILES
+
+
+@pytest.fixture(scope="module")
+def linked():
+    from catalogue.ingest import load_file
+    from catalogue.store.embedded import EmbeddedStore
+
+    store = EmbeddedStore(None, mode="write")
+    for path, gss in FILES:
+        assert load_file(store, "spend", REAL / path, base=BASE, publisher=gss, licence=OGL).loaded
+    link_all(store, BASE, licence=OGL, say=lambda _: None)
+    return store
+
+
+def test_shared_lookups_give_the_chunked_lookups_figures(linked):
+    shared = PayeeLinks(linked)
+    assert shared.orgs and shared.identified  # the store has links and identified payees to look up
+    for _, gss in FILES:
+        council = iris.council(BASE, gss)
+        by_chunks = council_summary.figures(linked, BASE, council)
+        payees = sorted(p for p, _ in by_chunks["payees"])
+        chunked_links = council_summary._links(linked, payees, chunk=50)
+        chunked_identified = council_summary._identified(linked, payees, chunk=50)
+        in_order = sorted(chunked_links, key=lambda r: (r["payee"], r["org"]))  # figures sorts them too
+        assert council_summary._links(linked, payees, shared=shared) == in_order
+        assert council_summary._identified(linked, payees, shared=shared) == chunked_identified
+        assert council_summary.figures(linked, BASE, council, shared=shared) == by_chunks
+        assert by_chunks["organisations"]  # payees linked to organisations were summed
+
+
+def test_a_refresh_of_every_council_writes_what_one_by_one_refreshes_write(linked):
+    def summaries() -> dict:
+        return {gss: sorted(map(str, linked.construct(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iris.council_summary_graph(BASE, gss)}> {{ ?s ?p ?o }} }}")))
+            for _, gss in FILES}
+
+    council_summary.refresh(linked, BASE)  # every council: the shared lookups
+    together = summaries()
+    for _, gss in FILES:
+        council_summary.refresh(linked, BASE, [iris.council(BASE, gss)])  # one: looked up by chunks
+    assert summaries() == together and all(together.values())

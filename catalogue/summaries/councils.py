@@ -25,9 +25,11 @@ The figures are computed with the very functions the pages used on the cubes
 (``analysis.spend.class_rows`` and ``concentration``). They are rewritten wherever the
 social-value summary is (``catalogue.summaries.social_value``): a spend load (its council), a
 removal (its council), a full link (every council) and an incremental link (the
-councils of the datasets it touched). A council's graph is dropped and written again in
-updates of at most ``WRITE_CHUNK`` triples, before the step publishes: a reader of the
-embedded store's published snapshots sees the old figures or the new, never a mix.
+councils of the datasets it touched). A council's graph is dropped and written again
+(``store.replace_graph``: the embedded store's bulk loader, or a remote server's updates of
+at most ``WRITE_CHUNK`` triples), before the step publishes: a reader of the embedded
+store's published snapshots sees the old figures or the new, never a mix. A refresh of
+many councils reads the payees' links once for all (``summaries.payee_links``).
 """
 
 from __future__ import annotations

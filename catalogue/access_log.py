@@ -18,8 +18,8 @@ from __future__ import annotations
 import logging
 import re
 import time
-import uuid
 from json.encoder import encode_basestring
+from os import urandom
 from urllib.parse import parse_qsl, urlencode
 
 from gunicorn.glogging import Logger
@@ -37,7 +37,7 @@ def request_id(given: str | None) -> str:
     """The client's (or proxy's) request id when it is a plain token, else a new one."""
     if given and _ID.match(given):
         return given
-    return uuid.uuid4().hex
+    return urandom(16).hex()  # 32 hex digits, as uuid4().hex, without building a UUID
 
 
 def safe_query(query: str) -> str:

@@ -66,7 +66,7 @@ def line(*, method: str, path: str, query: str, status: int, duration_ms: float,
     """One access log line (JSON).
 
     Written out field by field rather than by ``json.dumps`` of a dict: the same text
-    (``tests/test_access_log.py`` holds it to ``json.dumps``), at a third of the CPU, on
+    (``tests/test_access_log.py`` holds it to ``json.dumps``), at half the CPU (5 against 10 µs), on
     every request. Strings go through the JSON module's own escaper.
     """
     return (f'{{"time": "{utc_millis(time.time() if now is None else now)}", "type": "access", '
@@ -80,18 +80,22 @@ def _text(value: str | None) -> str:
     return "null" if value is None else encode_basestring(value)
 
 
-_SECOND: list = [None, ""]  # (the whole second last formatted, its text): one strftime a second
+#: (the whole second last formatted, its text): one strftime a second. Replaced whole, never
+#: changed in place, so a thread never reads one second's number with another's text.
+_second: tuple[int, str] = (-1, "")
 
 
 def utc_millis(now: float) -> str:
     """``now`` as ISO 8601 UTC to the millisecond (``2026-12-06T03:20:57.123Z``)."""
+    global _second
     second = int(now)
     micros = round((now - second) * 1e6)  # as datetime.fromtimestamp rounds, then cut to ms
     if micros >= 1_000_000:
         second, micros = second + 1, 0
-    if _SECOND[0] != second:
-        _SECOND[:] = [second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))]
-    return f"{_SECOND[1]}.{micros // 1000:03d}Z"
+    cached = _second
+    if cached[0] != second:
+        cached = _second = (second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
+    return f"{cached[1]}.{micros // 1000:03d}Z"
 
 
 class JsonAccessLogger(Logger):

@@ -252,3 +252,24 @@ def test_a_repeated_get_is_read_the_same_and_a_refused_one_is_refused_again(app)
         again = Client(app).get("/sparql", query_string=good)
         assert again.status_code == 200 and again.get_data() == first.get_data()
         assert Client(app).get("/sparql", query_string=bad).status_code == 403
+
+
+def test_formats_remembered_by_accept_and_format_follow_each_request(app):
+    """The (format, Accept) -> formats memo: each pair keeps its own answer, in any order,
+    and an unknown ?format= is refused every time (never remembered)."""
+    csv, xml = "text/csv", "application/sparql-results+xml"
+    json_results = "application/sparql-results+json"
+    for _ in range(2):
+        for accept, wanted, expected in [(csv, None, "text/csv"), (xml, None, xml), (csv, "json", json_results),
+                                         (xml, "tsv", "text/tab-separated-values"), ("*/*", None, json_results)]:
+            params = {"query": SELECT, **({"format": wanted} if wanted else {})}
+            answer = Client(app).get("/sparql", query_string=urlencode(params), headers={"Accept": accept})
+            assert answer.status_code == 200 and answer.headers["Content-Type"].startswith(expected), (accept, wanted)
+        refused = Client(app).get("/sparql", query_string=urlencode({"query": SELECT, "format": "bogus"}))
+        assert refused.status_code == 400 and b"unknown format" in refused.get_data()
+
+
+def test_made_request_ids_are_32_hex_digits_and_new_each_time(app):
+    ask = urlencode({"query": ASK})
+    made = {Client(app).get("/sparql", query_string=ask).headers["X-Request-Id"] for _ in range(5)}
+    assert len(made) == 5 and all(len(rid) == 32 and int(rid, 16) >= 0 for rid in made)

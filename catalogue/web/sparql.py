@@ -98,13 +98,31 @@ def protocol_request(query_string: bytes, method: str, mimetype: str,
     return params, query
 
 
+#: (SELECT/ASK format, CONSTRUCT/DESCRIBE format) by (``?format=``, ``Accept``): asked on every
+#: query, and clients send the same few values again and again (the negotiation itself is
+#: cached too, but hashing its offers cost more than a dictionary look-up here).
+_FORMATS: dict[tuple[str | None, str | None], tuple[ng.Format, ng.Format]] = {}
+FORMATS_MAX = 256
+
+
 def _formats(params: dict[str, list[str]], accept: str | None) -> tuple[ng.Format, ng.Format]:
     """(SELECT/ASK format, CONSTRUCT/DESCRIBE format) from ?format= or Accept."""
     wanted = params.get("format") or params.get("output") or []
+    key = (wanted[0] if wanted else None, accept)
+    found = _FORMATS.get(key)
+    if found is None:
+        found = _negotiate(wanted[0] if wanted else None, accept)
+        if len(_FORMATS) >= FORMATS_MAX:
+            _FORMATS.clear()
+        _FORMATS[key] = found
+    return found
+
+
+def _negotiate(wanted: str | None, accept: str | None) -> tuple[ng.Format, ng.Format]:
     if wanted:
-        choice = ng.ALIASES.get(wanted[0].lower())
+        choice = ng.ALIASES.get(wanted.lower())
         if choice is None:
-            raise BadQuery(f"unknown format {wanted[0]!r}; use json, xml, csv, tsv, ttl, jsonld, nt or rdf")
+            raise BadQuery(f"unknown format {wanted!r}; use json, xml, csv, tsv, ttl, jsonld, nt or rdf")
         accept = choice.media_type
     results = ng.best(accept, ng.RESULT_FORMATS) or ng.RESULTS_JSON
     graph = ng.best(accept, ng.RDF_FORMATS) or ng.TURTLE
@@ -168,7 +186,9 @@ URL_PARTS = ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRI
 
 def base_url(environ: dict) -> str:
     """The request's URL without its query string (the base of relative IRIs in a query)."""
-    key = tuple(environ.get(name) for name in URL_PARTS)
+    get = environ.get
+    key = (get("wsgi.url_scheme"), get("HTTP_HOST"), get("SERVER_NAME"), get("SERVER_PORT"), get("SCRIPT_NAME"),
+           get("PATH_INFO"))  # URL_PARTS, spelt out: this runs on every query
     found = _BASES.get(key)
     if found is None:
         if len(_BASES) >= BASES_MAX:

@@ -184,11 +184,17 @@ def replace_graph(store: Store, graph: str, triples, chunk: int = 400) -> None:
     from catalogue.store.sparql_text import insert_data
 
     store.drop_graph(graph)
-    if store.url.startswith(("oxigraph:", "memory:")):
+    if is_embedded(store):
         store.bulk_add(_ntriples(triples, BULK_TRIPLES), graph)
         return
     for update in insert_data(graph, triples, chunk):
         store.update(update)
+
+
+def is_embedded(store: Store) -> bool:
+    """Whether ``store`` is the embedded Oxigraph (on disk or in memory), not a remote server:
+    the writes and query shapes that pay differ between the two."""
+    return store.url.startswith(("oxigraph:", "memory:"))
 
 
 #: Triples per bulk-loaded chunk of ``replace_graph`` (about 150 bytes each: memory stays bounded).

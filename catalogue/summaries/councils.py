@@ -43,7 +43,7 @@ from catalogue import iris
 from catalogue.analysis import spend
 from catalogue.analysis.spend import financial_year
 from catalogue.heap import give_back
-from catalogue.store import Store, replace_graph
+from catalogue.store import Store, is_embedded, replace_graph
 from catalogue.store import sparql_text as q
 from catalogue.store.paging import all_rows, each_row
 from catalogue.summaries import organisations
@@ -108,11 +108,6 @@ def _pass(base: str, council: str, prop, var: str) -> str:
           GRAPH ?graph {{ ?obs {q.iri(prop)} ?{var} }} }} }}"""
 
 
-def _embedded(store: Store) -> bool:
-    """Whether ``store`` is Oxigraph (on disk or in memory), where joined one-property passes pay."""
-    return store.url.startswith(("oxigraph:", "memory:"))
-
-
 def _links(store: Store, payees: list[str], chunk: int = 1000, shared: PayeeLinks | None = None) -> list[dict]:
     """Each payee's canonical organisation and its classes, looked up by IRI, a chunk at a time
     (or in ``shared``: the links ``refresh`` read once for many councils)."""
@@ -147,7 +142,7 @@ def figures(store: Store, base: str, council: str, shared: PayeeLinks | None = N
     5,000,000-line file) are summed as they are read, into totals per payee and per
     payee and financial year, never held as a list.
     """
-    if _embedded(store):
+    if is_embedded(store):  # where joined one-property passes pay
         cells = f"""{_pass(base, council, SV.payeeRecord, "payee")} {_pass(base, council, SV.month, "month")}
           {_pass(base, council, SV.spendTotal, "spend")} {_pass(base, council, SV.lineCount, "lines")}"""
     else:  # Virtuoso estimates the four joined passes at minutes and refuses them (MaxQueryCostEstimationTime)

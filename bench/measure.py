@@ -129,6 +129,14 @@ def machine_note() -> str:
     return f"{os.cpu_count()} CPUs, load average {load1:.1f} (1 min) {load5:.1f} (5 min) when the run ended"
 
 
+def report(lines: list[str], name: str) -> None:
+    """Print a benchmark's lines with the machine note, and keep them in ``bench/out/NAME-<time>.txt``."""
+    text = "\n".join([*lines, machine_note()])
+    print(text)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.txt").write_text(text + "\n")
+
+
 def dir_size(path: Path) -> int:
     total = 0
     for root, _, files in os.walk(path):

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
 import workload  # noqa: E402
-from measure import OUT, machine_note  # noqa: E402
+from measure import report  # noqa: E402
 
 from tests.servers import gunicorn  # noqa: E402
 
@@ -103,11 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         meets = "yes" if max(median, web or 0) < TARGET_MS else "no"
         lines.append(f"{label:58} {rows:>6} {first:>10.0f} ms {median:>10.0f} ms "
                      f"{'-' if web is None else f'{web:.0f} ms':>9}  {meets}")
-    lines.append(machine_note())
-    text = "\n".join(lines)
-    print(text)
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / f"questions-{time.strftime('%Y%m%d-%H%M%S')}.txt").write_text(text + "\n")
+    report(lines, "questions")
     return 0
 
 

@@ -20,7 +20,6 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -28,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from http_load import Load, hammer  # noqa: E402
-from measure import OUT, machine_note  # noqa: E402
+from measure import OUT, report  # noqa: E402
 from peers import OxigraphServer  # noqa: E402
 
 from catalogue.store.snapshots import Layout  # noqa: E402
@@ -120,11 +119,7 @@ def main(argv: list[str] | None = None) -> None:
                      f"{statistics.median(x.p99_ms for x in loads):>9.1f}"
                      f"{statistics.median(cpu for _, cpu in runs):>12.2f}"
                      f"{sum(x.errors for x in loads):>8}  {loads[0].tool}")
-    lines.append(machine_note())
-    text = "\n".join(lines)
-    print(text)
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / f"sparql-http-{time.strftime('%Y%m%d-%H%M%S')}.txt").write_text(text + "\n")
+    report(lines, "sparql-http")
 
 
 def _pid_of(url: str) -> int:

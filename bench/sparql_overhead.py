@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from measure import OUT, machine_note  # noqa: E402
+from measure import report  # noqa: E402
 from peers import OxigraphServer  # noqa: E402
 from side_by_side import BASE, MIX  # noqa: E402
 from sparql_http import _pid_of, measured  # noqa: E402
@@ -87,11 +87,7 @@ def main(argv: list[str] | None = None) -> None:
         lines.append(f"{name:<34}{statistics.median(r for r, _, _ in runs):>9.0f}"
                      f"{statistics.median(c for _, c, _ in runs):>12.2f}"
                      f"{statistics.median(c / o for _, c, o in runs):>12.1f}")
-    lines.append(machine_note())
-    text = "\n".join(lines)
-    print(text)
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / f"sparql-overhead-{time.strftime('%Y%m%d-%H%M%S')}.txt").write_text(text + "\n")
+    report(lines, "sparql-overhead")
 
 
 if __name__ == "__main__":

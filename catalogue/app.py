@@ -19,10 +19,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update({f"SVCAT_{k}": v for k, v in settings().items()})
     if test_config:
         app.config.update(test_config)
-        if test_config.get("TESTING") and "SVCAT_CLIENT_RATE" not in test_config:
-            # one test client makes hundreds of requests a minute from one address; the
-            # per-client limits are tested where a test sets them (test_throttle.py)
-            app.config["SVCAT_CLIENT_RATE"] = 0
     app.config["SVCAT_BASE_URI"] = iris.normalise_base(app.config["SVCAT_BASE_URI"])
     app.config["MAX_CONTENT_LENGTH"] = app.config.get("MAX_CONTENT_LENGTH") or app.config["SVCAT_MAX_QUERY_BYTES"]
 

@@ -7,7 +7,7 @@ import pytest
 
 from catalogue.app import create_app
 from catalogue.errors import TooManyRequests
-from catalogue.web.throttle import Limiter, limited
+from catalogue.web.throttle import Limiter, is_local, limited
 from tests.conftest import BASE
 
 ASK = {"query": "ASK { ?s ?p ?o }"}
@@ -63,7 +63,35 @@ def test_over_the_rate_a_client_gets_429_with_retry_after_and_pages_still_answer
 
 def test_without_trusted_proxies_the_forwarded_header_is_ignored(loaded_store):
     app = create_app({"TESTING": True, "SVCAT_STORE_OBJECT": loaded_store, "SVCAT_BASE_URI": BASE,
-                      "SVCAT_CLIENT_RATE": 1, "SVCAT_CLIENT_BURST": 1})
+                      "SVCAT_CLIENT_RATE": 1, "SVCAT_CLIENT_BURST": 1, "SVCAT_CLIENT_LIMIT_LOCAL": True})
     client = app.test_client()
     assert client.get("/sparql", query_string=ASK, headers={"X-Forwarded-For": "192.0.2.1"}).status_code == 200
     assert client.get("/sparql", query_string=ASK, headers={"X-Forwarded-For": "192.0.2.2"}).status_code == 429
+
+
+def test_loopback_addresses_are_local_and_others_are_not():
+    assert all(is_local(a) for a in ("127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1"))
+    assert not any(is_local(a) for a in ("10.0.0.9", "203.0.113.7", "2001:db8::1", "::ffff:10.0.0.9", "unknown", ""))
+
+
+def _statuses(client, n, **environ):
+    return [client.get("/sparql", query_string=ASK, environ_base=environ).status_code for _ in range(n)]
+
+
+def test_with_the_default_limits_local_clients_are_never_refused_and_remote_ones_are(loaded_store):
+    """The defaults (120 a minute, bursts of 30): the conformance checkers and local scripts ask
+    from 127.0.0.1 or ::1 and are answered every time; a remote address gets 429 past its burst."""
+    app = create_app({"TESTING": True, "SVCAT_STORE_OBJECT": loaded_store, "SVCAT_BASE_URI": BASE,
+                      "SVCAT_CLIENT_RATE": 120, "SVCAT_CLIENT_BURST": 30})
+    client = app.test_client()
+    assert _statuses(client, 60) == [200] * 60  # the test client's own address, 127.0.0.1
+    assert _statuses(client, 60, REMOTE_ADDR="::1") == [200] * 60
+    remote = _statuses(client, 32, REMOTE_ADDR="192.0.2.44")
+    assert remote[:30] == [200] * 30 and remote[30:] == [429, 429]
+
+
+def test_local_clients_are_limited_when_the_setting_asks_for_it(loaded_store):
+    app = create_app({"TESTING": True, "SVCAT_STORE_OBJECT": loaded_store, "SVCAT_BASE_URI": BASE,
+                      "SVCAT_CLIENT_RATE": 120, "SVCAT_CLIENT_BURST": 30, "SVCAT_CLIENT_LIMIT_LOCAL": True})
+    statuses = _statuses(app.test_client(), 31)
+    assert statuses[:30] == [200] * 30 and statuses[30] == 429

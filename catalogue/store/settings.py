@@ -55,6 +55,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CLIENT_CONCURRENCY", 2,
             "Requests one client may have running at once on /sparql, POST /publish and /dumps/ (per web "
             "process); more get 429 with Retry-After."),
+    Setting("CLIENT_LIMIT_LOCAL", False,
+            "Apply the per-client limits to clients on this machine (loopback addresses) too; by default "
+            "they are exempt, so local scripts and checkers are never answered 429 (docs/serving.md)."),
     Setting("PROXIES", 0,
             "Trusted reverse proxies in front (nginx: 1): the client is then the X-Forwarded-For address the "
             "outermost of them saw; 0 (the default) takes the connection's address and ignores the header."),

@@ -37,7 +37,7 @@ from catalogue.store.pool import CLIENT_GONE
 from catalogue.web import EVERY_RESPONSE, limits_of, store_of
 from catalogue.web.ops import REQUEST_ID_KEY
 from catalogue.web.sparql import base_url, protocol_request, run_query
-from catalogue.web.throttle import FAST_PATH_ERROR, client_gone_check, client_of, limiter_of
+from catalogue.web.throttle import FAST_PATH_ERROR, client_gone_check, limited_client, limiter_of
 
 PATH = "/sparql"
 ID_ENVIRON = "HTTP_" + HEADER.upper().replace("-", "_")
@@ -75,8 +75,8 @@ class SparqlFastPath:
         sock = environ.get("gunicorn.socket")
         gone = CLIENT_GONE.set(client_gone_check(sock) if sock is not None else None)
         try:
-            if config.get("SVCAT_CLIENT_RATE", 0):
-                client = client_of(environ, int(config.get("SVCAT_PROXIES") or 0))
+            client = limited_client(config, environ)
+            if client is not None:
                 limiter_of(self.app).enter(client, True)
                 held = client
             if method == "GET":

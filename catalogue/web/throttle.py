@@ -16,6 +16,10 @@ The limits are per web process (gunicorn worker): a client spread over ``N`` wor
 get ``N`` times as much; nothing is shared between processes or hosts (docs/serving.md).
 A client is its address; behind ``SVCAT_PROXIES`` trusted reverse proxies (nginx), it is
 the address the nearest proxy saw (``X-Forwarded-For``, as Werkzeug's ``ProxyFix`` reads it).
+A client on this machine (a loopback address: 127.0.0.0/8, ``::1``) is not limited unless
+``SVCAT_CLIENT_LIMIT_LOCAL`` is set: the greedy clients the limits are for come over the
+network, while the W3C conformance checkers, a notebook or a script on the server itself ask
+fifty questions in a second and would get 429 from a server run with the defaults.
 
 Each request also tells the query pool how to see that its client went away
 (``catalogue.store.pool.CLIENT_GONE``): the client's socket (gunicorn's
@@ -24,6 +28,7 @@ Each request also tells the query pool how to see that its client went away
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import select
 import socket
@@ -102,19 +107,35 @@ def limited(method: str, path: str) -> tuple[bool, bool]:
     return False, False
 
 
-def client_key() -> str:
-    """The client's address: the socket's peer, or behind ``SVCAT_PROXIES`` trusted proxies the
-    ``X-Forwarded-For`` entry the outermost trusted proxy added (the n-th from the right)."""
-    return client_of(request.environ, int(current_app.config.get("SVCAT_PROXIES") or 0))
-
-
 def client_of(environ: dict, proxies: int) -> str:
-    """``client_key`` from a WSGI environ (for ``sparql_fast``, which has no request object)."""
+    """The client's address: the socket's peer, or behind ``proxies`` trusted proxies the
+    ``X-Forwarded-For`` entry the outermost trusted proxy added (the n-th from the right)."""
     if proxies:
         forwarded = [a.strip() for a in environ.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return environ.get("REMOTE_ADDR") or "unknown"
+
+
+def is_local(client: str) -> bool:
+    """A loopback address (IPv4, IPv6, or IPv4 mapped into IPv6)."""
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return (mapped or address).is_loopback
+
+
+def limited_client(config, environ: dict) -> str | None:
+    """The client to count a limited request against, or None when the limits do not apply to it
+    (turned off by ``SVCAT_CLIENT_RATE=0``, or a local client without ``SVCAT_CLIENT_LIMIT_LOCAL``)."""
+    if not config.get("SVCAT_CLIENT_RATE", 0):
+        return None
+    client = client_of(environ, int(config.get("SVCAT_PROXIES") or 0))
+    if is_local(client) and not config.get("SVCAT_CLIENT_LIMIT_LOCAL", False):
+        return None
+    return client
 
 
 def _limiter() -> Limiter:
@@ -152,8 +173,8 @@ def before() -> None:
     limit, sparql = limited(request.method, request.path)
     if FAST_PATH_ERROR in request.environ:  # counted in and out by the fast path already
         return
-    if limit and current_app.config.get("SVCAT_CLIENT_RATE", 0):
-        client = client_key()
+    client = limited_client(current_app.config, request.environ) if limit else None
+    if client is not None:
         _limiter().enter(client, sparql)
         g.svcat_limited = (client, sparql)
 

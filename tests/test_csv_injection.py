@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from urllib.parse import urlsplit
 
 import pytest
@@ -180,3 +181,42 @@ def test_the_csv_dump_of_a_formula_supplier_is_inert(formula_client):
     text = gzip.decompress(response.data).decode("utf-8")
     assert live_formulas(text) == []
     assert ("'" + SUPPLIER) in cells(text) and ("'" + SERVICE) in cells(text)
+
+
+def test_the_store_holds_the_names_as_published_never_with_the_exports_quote(formula_store):
+    """The quote is for spreadsheets only: linking and the summaries read the store's own answers
+    (``results.EXACT_CSV``), so the organisation, its records and the summaries carry the name
+    exactly as the council published it (they used to carry ``'=HYPERLINK(...)``)."""
+    from catalogue.store.paging import csv_rows
+
+    quoted = csv_rows(formula_store, """SELECT DISTINCT ?g ?o WHERE { GRAPH ?g { ?s ?p ?o }
+        FILTER(isLiteral(?o) && STRSTARTS(STR(?o), "'")) }""")
+    assert quoted == []
+    named = csv_rows(formula_store, f"""SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p {json.dumps(SUPPLIER)} }} }}""")
+    graphs = {row["g"] for row in named}
+    assert any("/linkset" in g for g in graphs), graphs  # the organisation made by the link is named so
+    assert len(graphs) >= 2, graphs
+
+
+def test_internal_reads_are_exact_on_every_path(formula_store):
+    """Unlimited (the engine writes the CSV) and row-limited (paged, written by us) alike."""
+    from catalogue.store.embedded import EmbeddedStore
+    from catalogue.store.paging import all_rows, csv_rows
+
+    values = [SUPPLIER, SERVICE, DESCRIPTION, "-", "+44 161", 'a "quoted", \n two-line name']
+    query = "SELECT ?v WHERE { VALUES ?v { " + " ".join(json.dumps(v) for v in values) + " } }"
+    assert [r["v"] for r in csv_rows(formula_store, query)] == values
+    capped = EmbeddedStore(None, mode="write", result_limit=2)
+    try:
+        assert sorted(r["v"] for r in all_rows(capped, query, "?v", page=2)) == sorted(values)
+    finally:
+        capped.close()
+
+
+def test_every_backend_answers_the_catalogues_own_readers_exactly(store):
+    """The embedded store and Virtuoso (its JSON, written here as exact CSV) alike."""
+    from catalogue.store.paging import csv_rows
+
+    values = [SUPPLIER, SERVICE, DESCRIPTION, "-", "Plain Ltd"]
+    query = "SELECT ?v WHERE { VALUES ?v { " + " ".join(json.dumps(v) for v in values) + " } }"
+    assert sorted(r["v"] for r in csv_rows(store, query)) == sorted(values)

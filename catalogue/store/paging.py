@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterator
 
 from catalogue.store import Store
+from catalogue.store.results import EXACT_CSV
 
 
 class Truncated(Exception):
@@ -24,7 +25,7 @@ def csv_iter(store: Store, sparql: str) -> Iterator[dict[str, str]]:
     row at a time: the query runs (and a cut answer raises ``Truncated``) at once, and
     each row is parsed from the answer's bytes only as it is consumed, so a big answer is
     held once, as bytes, rather than as bytes, text, a text buffer and every row at once."""
-    raw = store.query_raw(sparql, results_type="text/csv", graph_type="text/turtle")
+    raw = store.query_raw(sparql, results_type=EXACT_CSV, graph_type="text/turtle")
     if getattr(raw, "truncated", False):
         raise Truncated(sparql)
     return csv.DictReader(io.TextIOWrapper(io.BytesIO(raw[2]), encoding="utf-8", newline=""))

@@ -36,7 +36,7 @@ from catalogue.store import BINDINGS, BOOLEAN, GRAPH, Bindings, QueryLimits, Raw
 from catalogue.store import remote_http as rh
 from catalogue.store import update_split
 from catalogue.store.remote_http import RemoteOptions
-from catalogue.store.results import write_csv
+from catalogue.store.results import EXACT_CSV, write_csv
 from catalogue.store.sparql_text import iri, literal
 
 RDF_TYPES = ("text/turtle", "application/n-triples", "text/plain", "application/ld+json",
@@ -178,7 +178,7 @@ class RemoteStore:
                 sparql = rh.no_named_graphs(sparql)
             asked_results = rh.VIRTUOSO_WRONG.get(results_type, results_type)
             asked_graph = rh.VIRTUOSO_WRONG.get(graph_type, graph_type)
-        if results_type == CSV_TYPE:  # written here, formula-safe (catalogue.csv_safe)
+        if results_type in (CSV_TYPE, EXACT_CSV):  # written here (formula-safe for clients)
             asked_results = JSON_TYPE
         query_type, media_type, body, cut = self._fetch(sparql, asked_results, default_graphs, named_graphs,
                                                         graph_accept=asked_graph)
@@ -195,6 +195,10 @@ class RemoteStore:
             parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
             if results_type == CSV_TYPE and isinstance(parsed, ox.QuerySolutions):
                 body = write_csv([v.value for v in parsed.variables], parsed)
+            elif results_type == EXACT_CSV:
+                body = parsed.serialize(format=ox.QueryResultsFormat.CSV) if isinstance(parsed, ox.QuerySolutions) \
+                    else b""
+                results_type = CSV_TYPE
             else:
                 body = parsed.serialize(format=ox.QueryResultsFormat.from_media_type(results_type))
             media_type = results_type

@@ -32,7 +32,6 @@ BINDINGS, BOOLEAN, GRAPH = "bindings", "boolean", "graph"
 #: ``'@Home Ltd``), which the linker used to read back as the supplier's name; unlimited, the
 #: engine writes these itself, which took 1.4-1.7 s off a full link of the DEV files.
 EXACT_CSV = "text/csv;svcat=exact"
-CSV_TYPE = "text/csv"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 
@@ -119,7 +118,7 @@ def capped_answer(result, limit: int | None, *, results_type: str | None = None,
     solutions = _Capped(result, limit)
     answer = Answer(BINDINGS, variables=variables, limit=limit)
     if results_type == EXACT_CSV:
-        answer.media_type = CSV_TYPE
+        answer.media_type = ox.QueryResultsFormat.CSV.media_type
         if limit is None:
             answer.body = result.serialize(format=ox.QueryResultsFormat.CSV)
             return answer

@@ -52,3 +52,43 @@ def test_a_refresh_of_every_council_writes_what_one_by_one_refreshes_write(linke
     for _, gss in FILES:
         council_summary.refresh(linked, BASE, [iris.council(BASE, gss)])  # one: looked up by chunks
     assert summaries() == together and all(together.values())
+
+
+def test_shared_classes_are_the_per_dataset_queries_classes(linked):
+    """The social-value summary of many datasets takes its payees' classes from the shared
+    links: for every dataset they must be those its own query finds."""
+    from catalogue.summaries import social_value
+
+    shared = PayeeLinks(linked)
+    datasets = social_value.spend_datasets(linked, BASE)
+    assert len(datasets) == len(FILES)
+    for _, graph, _ in datasets:
+        asked = social_value.payee_classes(linked, graph)
+        payees = [str(r["p"]) for r in linked.select(
+            f"SELECT DISTINCT ?p WHERE {{ GRAPH <{graph}> {{ ?p a <{social_value.SV.Supplier}> }} }}").rows]
+        assert asked and shared.known_classes(payees) == dict(asked)
+        assert social_value.UNKNOWN not in set().union(*asked.values())
+
+
+def test_social_value_from_cells_is_the_same_with_shared_links(linked):
+    """Observations written from a load's cells are the same whether classes come from the
+    per-dataset query or from the shared links."""
+    from catalogue.summaries import social_value
+
+    cells = {}
+    for dataset, graph, _ in social_value.spend_datasets(linked, BASE):
+        cells[dataset] = [(str(r["month"]), str(r["payee"]), council_summary.Decimal(str(r["spend"])),
+                           int(str(r["lines"]))) for r in linked.select(
+            f"""SELECT ?month ?payee ?spend ?lines WHERE {{ GRAPH <{graph}> {{
+                  ?obs <{social_value.QB.dataSet}> <{dataset}/summary/by-payee> ; <{social_value.SV.month}> ?month ;
+                       <{social_value.SV.payeeRecord}> ?payee ; <{social_value.SV.spendTotal}> ?spend ;
+                       <{social_value.SV.lineCount}> ?lines }} }}""").rows]
+    graph = iris.class_summary_graph(BASE)
+
+    def written() -> list[str]:
+        return sorted(map(str, linked.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")))
+
+    asked = social_value.refresh(linked, BASE, cells=cells)
+    one_by_one = written()
+    assert social_value.refresh(linked, BASE, cells=cells, links=PayeeLinks(linked)) == asked > 0
+    assert written() == one_by_one

@@ -65,7 +65,7 @@ def test_tokens_follow_the_grammar():
 def test_no_generated_query_pastes_an_iri_raw():
     """Queries in catalogue/ write IRIs with ``sparql_text.iri`` (or prefixed names), never ``<{x}>``."""
     allowed = {
-        "catalogue/store/sparql_text.py": 1,  # the helper itself
+        "catalogue/store/sparql_text.py": 2,  # the helper itself (its fast path and its escaping path)
         "catalogue/vocab.py": 1,  # PREFIX lines from the ontology files
     }  # (the compiled shapes' N-Triples keys come from loaders.terms.iri: tests/test_mapping_terms.py)
     found = {}
@@ -111,3 +111,16 @@ def test_replace_graph_drops_then_writes_every_triple_in_chunks(tmp_path, count)
     with open_store(path, "read") as store:
         rows = store.select(f"SELECT ?s ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").rows
     assert {(str(r["s"]), str(r["o"])) for r in rows} == {(f"http://example.org/s{n}", str(n)) for n in range(count)}
+
+
+def test_the_fast_paths_write_what_the_escaping_tables_write():
+    """``iri`` and ``literal`` skip ``str.translate`` when nothing needs escaping: over every
+    character that does and a spread of those that do not, the output is the table's."""
+    from catalogue.store import sparql_text
+
+    special = [chr(c) for c in range(0x21)] + list('<>"{}|^`\\\'') + ["\x7f", "é", "#", "%", "~"]
+    for a in special:
+        for b in ("", "x", *special[::7]):
+            value = f"ab{a}c{b}"
+            assert iri(value) == f"<{value.translate(sparql_text._IRI_TABLE)}>"
+            assert literal(value) == f'"{value.translate(sparql_text._LITERAL_TABLE)}"'

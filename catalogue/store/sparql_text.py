@@ -34,6 +34,10 @@ _IRI_TABLE = str.maketrans(_IRI_ESCAPES)
 _LITERAL_TABLE = str.maketrans({"\\": "\\\\", '"': '\\"', "'": "\\'", "\n": "\\n", "\r": "\\r",
                                 "\t": "\\t", "\b": "\\b", "\f": "\\f"})
 _LANG = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*\Z")
+#: Whether a value needs any escaping at all: most do not, and a regex search is some six
+#: times cheaper than ``str.translate`` with a table (the summaries write ~700,000 IRIs a load).
+_IRI_NEEDS = re.compile('[\x00-\x20' + re.escape(_IRI_FORBIDDEN) + ']')
+_LITERAL_NEEDS = re.compile('[\\\\"\'\n\r\t\b\f]')
 
 
 def iri(value: str) -> str:
@@ -42,12 +46,16 @@ def iri(value: str) -> str:
     An IRI that needed encoding was not a valid IRI, so it names nothing in the store:
     the query simply finds nothing, which is what it should find.
     """
-    return f"<{str(value).translate(_IRI_TABLE)}>"
+    value = str(value)
+    if _IRI_NEEDS.search(value) is None:
+        return f"<{value}>"
+    return f"<{value.translate(_IRI_TABLE)}>"
 
 
 def literal(value: str, datatype: str | None = None, lang: str | None = None) -> str:
     """``value`` as a SPARQL string literal (with a datatype IRI or language tag)."""
-    text = '"' + str(value).translate(_LITERAL_TABLE) + '"'
+    value = str(value)
+    text = '"' + (value if _LITERAL_NEEDS.search(value) is None else value.translate(_LITERAL_TABLE)) + '"'
     if lang:
         if not _LANG.match(lang):
             raise ValueError(f"not a language tag: {lang!r}")
@@ -59,13 +67,16 @@ def literal(value: str, datatype: str | None = None, lang: str | None = None) ->
 
 def decimal(value) -> str:
     """A ``Decimal`` as an ``xsd:decimal`` literal in its canonical form (no exponent, never ``-0``)."""
-    text = format(value, "f")
-    return literal(text if text not in ("-0", "") else "0", str(XSD.decimal))
+    text = format(value, "f")  # digits, a sign and a point: nothing to escape
+    return f'"{text if text not in ("-0", "") else "0"}"^^{_DECIMAL}'
 
 
 def integer(value) -> str:
     """An ``int`` as an ``xsd:integer`` literal."""
-    return literal(str(int(value)), str(XSD.integer))
+    return f'"{int(value)}"^^{_INTEGER}'
+
+
+_DECIMAL, _INTEGER = iri(str(XSD.decimal)), iri(str(XSD.integer))
 
 
 def insert_data(graph: str, triples: Iterable[tuple[str, str, str]], chunk: int = 400) -> Iterator[str]:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from catalogue.heap import give_back
 from catalogue.store import Store
 from catalogue.summaries import councils, social_value
+from catalogue.summaries.payee_links import PayeeLinks
 
 
 @dataclass
@@ -62,13 +63,14 @@ def refresh(store: Store, base: str, pending: Pending | None) -> bool:
         return False
     pending.settled = True
     give_back()  # what the load's rows and the link freed, before the summaries' queries (catalogue.heap)
-    if pending.everything:
-        social_value.refresh(store, base, cells=pending.cells or None)
-        councils.refresh(store, base)
-    elif pending.datasets or pending.councils:
-        datasets = sorted(pending.datasets)
-        social_value.refresh(store, base, datasets, cells=pending.cells or None)
-        stale = pending.councils | councils.spend_councils(store, base, datasets)
-        councils.refresh(store, base, sorted(stale))
+    if pending.everything or pending.datasets or pending.councils:
+        datasets = None if pending.everything else sorted(pending.datasets)
+        stale = None if pending.everything else \
+            sorted(pending.councils | councils.spend_councils(store, base, datasets))
+        plan = councils.Plan(store, base, stale)
+        # Many councils: every payee's links read once serve both summaries (PayeeLinks).
+        links = PayeeLinks(store) if plan.many else None
+        social_value.refresh(store, base, datasets, cells=pending.cells or None, links=links)
+        councils.refresh(store, base, plan=plan, links=links)
     store.publish()
     return True

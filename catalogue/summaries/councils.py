@@ -226,14 +226,17 @@ def triples(base: str, council: str, found: dict) -> Iterator[tuple[str, str, st
                          "Summed from the council's current spend datasets' cubes and the supplier links; "
                          "rewritten when one of its datasets is loaded or removed and when links change."))]
 
+    observation, in_cube, in_council = q.iri(QB.Observation), q.iri(QB.dataSet), q.iri(SV.council)
+    total, count = q.iri(SV.spendTotal), q.iri(SV.lineCount)
+
     def observe(iri: str, cube_iri: str, *pairs) -> list:
         obs = q.iri(iri)
-        return [(obs, a, q.iri(QB.Observation)), (obs, q.iri(QB.dataSet), q.iri(cube_iri)),
-                (obs, q.iri(SV.council), council_term)] + [(obs, _predicate(p), o) for p, o in pairs if o is not None]
+        return [(obs, a, observation), (obs, in_cube, q.iri(cube_iri)),
+                (obs, in_council, council_term)] + [(obs, _predicate(p), o) for p, o in pairs if o is not None]
 
     def money(amount: Decimal, lines: int | None = None):
-        pairs = [(SV.spendTotal, q.decimal(amount))]
-        return pairs + ([(SV.lineCount, q.integer(lines))] if lines is not None else [])
+        pairs = [(total, q.decimal(amount))]
+        return pairs + ([(count, q.integer(lines))] if lines is not None else [])
 
     month_cube, described = cube("by-month")
     yield from described
@@ -282,22 +285,42 @@ def triples(base: str, council: str, found: dict) -> Iterator[tuple[str, str, st
                            *money(amount, lines))
 
 
-def refresh(store: Store, base: str, councils: Iterable[str] | None = None) -> int:
-    """Rewrite the summaries of ``councils`` (IRIs; every council when ``None``).
+class Plan:
+    """Which councils a refresh rewrites (``wanted``) of those with spend data (``live``).
 
     Councils with spend data but no summary yet (a store loaded before this module)
     are summarised too, and summaries of councils without spend data are dropped.
-    Returns the number of councils written. The cube across councils
-    (``catalogue.summaries.organisations``) is rewritten after them.
     """
-    live = spend_councils(store, base)
-    prefix = iris.council_summary_graph(base, "")
-    kept = {g[len(prefix):] for g in store.graphs() if g.startswith(prefix)}
-    wanted = set(live) if councils is None else set(councils)
-    wanted |= {c for c in live if gss_of(c) not in kept}
-    wanted |= {iris.council(base, gss) for gss in kept if iris.council(base, gss) not in live}
-    many = len(wanted & live) > 1 and 2 * len(wanted & live) >= len(live)  # half the councils or more: scan once
-    shared = {"shared": PayeeLinks(store)} if many else {}
+
+    def __init__(self, store: Store, base: str, councils: Iterable[str] | None = None):
+        self.live = spend_councils(store, base)
+        prefix = iris.council_summary_graph(base, "")
+        kept = {g[len(prefix):] for g in store.graphs() if g.startswith(prefix)}
+        self.wanted = set(self.live) if councils is None else set(councils)
+        self.wanted |= {c for c in self.live if gss_of(c) not in kept}
+        self.wanted |= {iris.council(base, gss) for gss in kept if iris.council(base, gss) not in self.live}
+
+    @property
+    def many(self) -> bool:
+        """Half the councils or more: one scan of every payee's links (``PayeeLinks``) is cheaper
+        than looking each council's payees up."""
+        written = len(self.wanted & self.live)
+        return written > 1 and 2 * written >= len(self.live)
+
+
+def refresh(store: Store, base: str, councils: Iterable[str] | None = None, *, plan: Plan | None = None,
+            links: PayeeLinks | None = None) -> int:
+    """Rewrite the summaries of ``councils`` (IRIs; every council when ``None``), or of ``plan``.
+
+    Returns the number of councils written. The cube across councils
+    (``catalogue.summaries.organisations``) is rewritten after them. ``links``: every
+    payee's links, when the caller has read them already for the social-value summary.
+    """
+    plan = plan or Plan(store, base, councils)
+    live, wanted = plan.live, plan.wanted
+    if links is None and plan.many:
+        links = PayeeLinks(store)
+    shared = {"shared": links} if links is not None else {}
     for council in sorted(wanted):
         written = triples(base, council, figures(store, base, council, **shared)) if council in live else []
         replace_graph(store, iris.council_summary_graph(base, gss_of(council)), written, WRITE_CHUNK)
@@ -308,7 +331,8 @@ def refresh(store: Store, base: str, councils: Iterable[str] | None = None) -> i
 
 @lru_cache(maxsize=None)
 def _predicate(term) -> str:
-    return q.iri(term)
+    """A predicate as SPARQL text (``total`` and ``count`` in ``triples`` are already text)."""
+    return term if term.startswith("<") else q.iri(term)
 
 
 def _double(value: float | None) -> str | None:

@@ -14,6 +14,8 @@ from catalogue.store import sparql_text as q
 from catalogue.store.paging import each_row
 from catalogue.vocab import ORG, SV
 
+_UNKNOWN = str(SV.unknownClass)
+
 
 class PayeeLinks:
     """Every payee's links and identifier, read once for a refresh of many councils.
@@ -37,6 +39,16 @@ class PayeeLinks:
             self.classes[row["org"]].add(row["class"])
         self.identified = {row["payee"] for row in each_row(
             store, f"SELECT DISTINCT ?payee WHERE {{ ?payee {q.iri(ORG.identifier)} ?identifier }}", order="?payee")}
+
+    def known_classes(self, payees) -> dict[str, set[str]]:
+        """payee -> the known classes of its organisations (``sv:unknownClass`` left out), for
+        the payees that have one: what ``social_value.payee_classes`` asks the store for."""
+        out: dict[str, set[str]] = {}
+        for payee in set(payees):
+            found = {c for org in self.orgs.get(payee, ()) for c in self.classes.get(org, ())} - {_UNKNOWN}
+            if found:
+                out[payee] = found
+        return out
 
     def links(self, payees: list[str]) -> list[dict]:
         return [{"payee": payee, "org": org, "classes": " ".join(sorted(self.classes.get(org, ())))}

@@ -174,11 +174,14 @@ def forget(dataset: str, base: str) -> str:
             f"?obs {q.iri(str(SV.summaryOf))} {q.iri(dataset)} ; ?p ?o }} }}")
 
 
-def refresh(store: Store, base: str, datasets: list[str] | None = None, cells: dict | None = None) -> int:
+def refresh(store: Store, base: str, datasets: list[str] | None = None, cells: dict | None = None,
+            links=None) -> int:
     """Rewrite the observations of ``datasets`` (all spend datasets when ``None``).
 
     ``cells`` maps a dataset to its (month, payee IRI, spend, lines) cells when the caller
-    has them (a load), which spares summing its cube in the store. Returns the number of
+    has them (a load), which spares summing its cube in the store. ``links``: every payee's
+    links (``payee_links.PayeeLinks``) when the caller has read them for many datasets,
+    which spares a query a dataset for its payees' classes. Returns the number of
     observations written. Removed datasets' observations go too when everything is
     refreshed.
     """
@@ -190,7 +193,9 @@ def refresh(store: Store, base: str, datasets: list[str] | None = None, cells: d
     triples = list(cube_descriptions(base))
     for dataset, dataset_graph, council in chosen:
         known = (cells or {}).get(dataset)
-        classes = payee_classes(store, dataset_graph) if known is not None else None
+        classes = None if known is None else (
+            links.known_classes(payee for _, payee, _, _ in known) if links is not None
+            else payee_classes(store, dataset_graph))
         sums = sums_from_cells(known, classes) if classes is not None else \
             dataset_sums(store, dataset, dataset_graph)
         triples += observations(base, dataset, council, sums)

@@ -92,3 +92,17 @@ def test_social_value_from_cells_is_the_same_with_shared_links(linked):
     one_by_one = written()
     assert social_value.refresh(linked, BASE, cells=cells, links=PayeeLinks(linked)) == asked > 0
     assert written() == one_by_one
+
+
+def test_the_cube_across_councils_from_memory_is_the_one_from_the_cubes(linked):
+    """A refresh of every council adds up what it has just summed for the cube across
+    councils; it must equal the query over the councils' cubes, to the penny."""
+    from catalogue.summaries import organisations
+
+    paid = {}
+    council_summary.refresh(linked, BASE)
+    for council in council_summary.Plan(linked, BASE).live:
+        paid[council] = council_summary.figures(linked, BASE, council)["organisations"]
+    from_cubes = organisations.figures(linked)
+    assert from_cubes and organisations.figures_from(paid) == from_cubes
+    assert all(councils > 1 for _, councils, _, _ in from_cubes)

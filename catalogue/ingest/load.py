@@ -84,6 +84,7 @@ class Streamed:
     first_date: str | None
     last_date: str | None
     cells: object = None  # the spend cube's payee cells (an iterable), for the social-value sums
+    categories: list | None = None  # the by-category cells, when the cells are a list (a manifest load's)
 
     @classmethod
     def of(cls, kind: str, path: Path, source: SourceFile, stream: RowStream, graph: str, started,
@@ -93,7 +94,8 @@ class Streamed:
                    source.source, source.filename, source.info.size, source.info.sha256, source.info.encoding,
                    source.table.dialect.id, started, stream.emitted - stream.repeats if stream.exact else None,
                    stream.digests, stream.first_date, stream.last_date,
-                   list(cells) if cells is not None and cells_as_list else cells)
+                   list(cells) if cells is not None and cells_as_list else cells,
+                   list(stream.summary.category_cells()) if cells is not None and cells_as_list else None)
 
 
 def _new_report(kind: str, path: Path, keep: int) -> LoadReport:
@@ -270,7 +272,8 @@ def finish(store: Store, report: LoadReport, done: Streamed, *, base: str, licen
         _drop_quietly(store, previous["graph"])
     owed = Pending() if pending is None else pending
     if done.kind == "spend":
-        owed.add([dataset], [council_iri], {dataset: done.cells} if done.cells is not None else None)
+        owed.add([dataset], [council_iri], {dataset: done.cells} if done.cells is not None else None,
+                 categories={dataset: done.categories} if done.categories is not None else None)
     if pending is None:
         refresh_summaries(store, base, owed)
     return LoadOutcome(report, dataset, graph, previous.get("graph"), time.monotonic() - started_clock)

@@ -40,21 +40,34 @@ class Pending:
 
     ``everything`` means every dataset and council (a full link). ``cells`` holds a
     loaded dataset's (month, payee, spend, lines) cells, which spare re-summing its
-    cube in the store (see ``social_value.refresh``).
+    cube in the store (see ``social_value.refresh``); ``categories`` its by-category
+    cells, when a manifest load holds both as lists: with them a council whose every
+    current dataset was just loaded is summed without reading its cubes back
+    (``councils.figures``).
     """
 
     datasets: set[str] = field(default_factory=set)
     councils: set[str] = field(default_factory=set)
     cells: dict = field(default_factory=dict)
+    categories: dict = field(default_factory=dict)
     everything: bool = False
     settled: bool = False
 
-    def add(self, datasets=(), councils=(), cells: dict | None = None, everything: bool = False) -> "Pending":
+    def add(self, datasets=(), councils=(), cells: dict | None = None, everything: bool = False,
+            categories: dict | None = None) -> "Pending":
         self.datasets |= set(datasets)
         self.councils |= set(councils)
         self.cells.update(cells or {})
+        for dataset in cells or {}:
+            self.categories.pop(dataset, None)  # a later load of the dataset without them: they are stale
+        self.categories.update(categories or {})
         self.everything = self.everything or everything
         return self
+
+    def held(self) -> dict[str, tuple[list, list]]:
+        """dataset -> (payee cells, category cells) for the datasets whose both are lists."""
+        return {d: (self.cells[d], cats) for d, cats in self.categories.items()
+                if isinstance(self.cells.get(d), list)}
 
 
 def refresh(store: Store, base: str, pending: Pending | None) -> bool:
@@ -71,6 +84,6 @@ def refresh(store: Store, base: str, pending: Pending | None) -> bool:
         # Many councils: every payee's links read once serve both summaries (PayeeLinks).
         links = PayeeLinks(store) if plan.many else None
         social_value.refresh(store, base, datasets, cells=pending.cells or None, links=links)
-        councils.refresh(store, base, plan=plan, links=links)
+        councils.refresh(store, base, plan=plan, links=links, held=pending.held())
     store.publish()
     return True

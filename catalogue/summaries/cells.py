@@ -67,6 +67,12 @@ class SpendSummary:
         for (month, payee), (total, lines) in self.by_payee.items():
             yield month, payee[1:-1], total, lines
 
+    def category_cells(self) -> Iterator[tuple[str, str, str, Decimal, int]]:
+        """The by-category cube's cells as (month, expense type IRI, service area IRI, spend,
+        lines), for the council's summary (``catalogue.summaries.councils.figures``)."""
+        for (month, kind, area), (total, lines) in self.by_category.items():
+            yield month, kind[1:-1], area[1:-1], total, lines
+
     def triples(self, dataset: str, council: str, council_name: str = "") -> Iterator[list[Triple]]:
         """Both cubes as N-Triples terms (``dataset`` and ``council`` are plain IRIs), one
         list per observation: a big file has hundreds of thousands of observations, which

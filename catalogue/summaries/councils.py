@@ -46,7 +46,7 @@ from catalogue.heap import give_back
 from catalogue.store import Store, is_embedded, replace_graph
 from catalogue.store import sparql_text as q
 from catalogue.store.paging import all_rows, each_row
-from catalogue.summaries import organisations
+from catalogue.summaries import organisations, social_value
 from catalogue.summaries.payee_links import PayeeLinks
 from catalogue.summaries.cells import month_datatype
 from catalogue.vocab import DCTERMS, ORG, QB, RDF, RDFS, SV, XSD, sparql_prologue
@@ -134,46 +134,34 @@ def _identified(store: Store, payees: list[str], chunk: int = 1000, shared: Paye
     return out
 
 
-def figures(store: Store, base: str, council: str, shared: PayeeLinks | None = None) -> dict:
+def figures(store: Store, base: str, council: str, shared: PayeeLinks | None = None,
+            held: list[tuple[list, list]] | None = None) -> dict:
     """Everything the council's cubes hold, summed from its current datasets' cubes and the links
     (those in ``shared``, when ``refresh`` read them once for many councils).
 
     The payee x month rows (one per payee and month: hundreds of thousands for a
     5,000,000-line file) are summed as they are read, into totals per payee and per
-    payee and financial year, never held as a list.
+    payee and financial year, never held as a list. ``held``: every current dataset's
+    (payee cells, category cells) when a manifest load has just summed them all, which
+    spares reading the cubes back (about 2 of a DEV manifest load's 3 s of figures).
     """
-    if is_embedded(store):  # where joined one-property passes pay
-        cells = f"""{_pass(base, council, SV.payeeRecord, "payee")} {_pass(base, council, SV.month, "month")}
-          {_pass(base, council, SV.spendTotal, "spend")} {_pass(base, council, SV.lineCount, "lines")}"""
-    else:  # Virtuoso estimates the four joined passes at minutes and refuses them (MaxQueryCostEstimationTime)
-        cells = _current(base, council, SV.spendByPayee,
-                         f"{q.iri(SV.payeeRecord)} ?payee ; {q.iri(SV.month)} ?month ; "
-                         f"{q.iri(SV.spendTotal)} ?spend ; {q.iri(SV.lineCount)} ?lines")
+    payee_rows, category_rows = _held_rows(held) if held is not None else _cube_rows(store, base, council)
     payees, payee_years = defaultdict(lambda: [Decimal(0), 0]), defaultdict(lambda: [Decimal(0), 0])
     # The cells themselves, not grouped by the engine: they are summed here per payee and
     # per payee and year anyway, and a GROUP BY would hold every payee x month group in
     # the engine at once.
-    for row in each_row(store, f"""SELECT ?payee ?month ?spend ?lines WHERE {{
-          {cells}
-        }}""", order="?obs"):
-        amount, lines, payee = Decimal(row["spend"]), int(row["lines"]), row["payee"]
-        for table, key in ((payees, payee), (payee_years, (payee, financial_year(row["month"])))):
+    for month, payee, amount, lines in payee_rows:
+        for table, key in ((payees, payee), (payee_years, (payee, financial_year(month)))):
             table[key][0] += amount
             table[key][1] += lines
     links = _links(store, sorted(payees), shared=shared)
     identified = _identified(store, sorted(payees), shared=shared)
-    measures = f"{q.iri(SV.spendTotal)} ?spend ; {q.iri(SV.lineCount)} ?lines"
-    by_category = all_rows(store, f"""SELECT ?month ?type ?area (SUM(?spend) AS ?total) (SUM(?lines) AS ?n) WHERE {{
-          {_current(base, council, SV.spendByCategory, f"{q.iri(SV.month)} ?month ; {q.iri(SV.expenseType)} ?type ; "
-                                                       f"{q.iri(SV.serviceAreaDimension)} ?area ; {measures}")}
-        }} GROUP BY ?month ?type ?area""", order="?month ?type ?area")
     org_of: dict[str, tuple[str, str]] = {}
     for row in sorted(links, key=lambda r: (r["payee"], r["org"])):
         org_of.setdefault(row["payee"], (row["org"], row.get("classes") or ""))
     months, types, areas = (defaultdict(lambda: [Decimal(0), 0]) for _ in range(3))
-    for row in by_category:
-        amount, lines = Decimal(row["total"]), int(row["n"])
-        for table, key in ((months, row["month"]), (types, row["type"]), (areas, row["area"])):
+    for month, kind, area, amount, lines in category_rows:
+        for table, key in ((months, month), (types, kind), (areas, area)):
             table[key][0] += amount
             table[key][1] += lines
     identification = {True: [Decimal(0), 0], False: [Decimal(0), 0]}
@@ -194,6 +182,33 @@ def figures(store: Store, base: str, council: str, shared: PayeeLinks | None = N
             "classes": spend.class_rows(payee_rows), "concentration": spend.concentration(payee_rows, TOP),
             "organisations": dict(organisations), "identification": identification}
 
+
+def _cube_rows(store: Store, base: str, council: str) -> tuple[Iterator, list]:
+    """(month, payee, spend, lines) read from the council's current by-payee cubes as they
+    come, and (month, type, area, spend, lines) summed from its by-category cubes."""
+    if is_embedded(store):  # where joined one-property passes pay
+        cells = f"""{_pass(base, council, SV.payeeRecord, "payee")} {_pass(base, council, SV.month, "month")}
+          {_pass(base, council, SV.spendTotal, "spend")} {_pass(base, council, SV.lineCount, "lines")}"""
+    else:  # Virtuoso estimates the four joined passes at minutes and refuses them (MaxQueryCostEstimationTime)
+        cells = _current(base, council, SV.spendByPayee,
+                         f"{q.iri(SV.payeeRecord)} ?payee ; {q.iri(SV.month)} ?month ; "
+                         f"{q.iri(SV.spendTotal)} ?spend ; {q.iri(SV.lineCount)} ?lines")
+    payee_rows = ((row["month"], row["payee"], Decimal(row["spend"]), int(row["lines"])) for row in each_row(
+        store, f"""SELECT ?payee ?month ?spend ?lines WHERE {{
+          {cells}
+        }}""", order="?obs"))
+    measures = f"{q.iri(SV.spendTotal)} ?spend ; {q.iri(SV.lineCount)} ?lines"
+    by_category = all_rows(store, f"""SELECT ?month ?type ?area (SUM(?spend) AS ?total) (SUM(?lines) AS ?n) WHERE {{
+          {_current(base, council, SV.spendByCategory, f"{q.iri(SV.month)} ?month ; {q.iri(SV.expenseType)} ?type ; "
+                                                       f"{q.iri(SV.serviceAreaDimension)} ?area ; {measures}")}
+        }} GROUP BY ?month ?type ?area""", order="?month ?type ?area")
+    return payee_rows, [(r["month"], r["type"], r["area"], Decimal(r["total"]), int(r["n"])) for r in by_category]
+
+
+def _held_rows(held: list[tuple[list, list]]) -> tuple[Iterator, Iterator]:
+    """The same rows from the cells a manifest load holds for each of the council's datasets."""
+    return ((cell for payees, _ in held for cell in payees),
+            (cell for _, categories in held for cell in categories))
 
 def recipients(payees: dict, org_of: dict) -> list[tuple[str, str | None, list[str], list]]:
     """(key, organisation, payees, [spend, lines]) ranked by spend: one per canonical
@@ -309,23 +324,37 @@ class Plan:
 
 
 def refresh(store: Store, base: str, councils: Iterable[str] | None = None, *, plan: Plan | None = None,
-            links: PayeeLinks | None = None) -> int:
+            links: PayeeLinks | None = None, held: dict[str, tuple[list, list]] | None = None) -> int:
     """Rewrite the summaries of ``councils`` (IRIs; every council when ``None``), or of ``plan``.
 
     Returns the number of councils written. The cube across councils
     (``catalogue.summaries.organisations``) is rewritten after them. ``links``: every
     payee's links, when the caller has read them already for the social-value summary.
+    ``held``: dataset -> (payee cells, category cells) a manifest load holds
+    (``Pending.held``); a council whose every current dataset is there is summed from them.
     """
     plan = plan or Plan(store, base, councils)
     live, wanted = plan.live, plan.wanted
     if links is None and plan.many:
         links = PayeeLinks(store)
     shared = {"shared": links} if links is not None else {}
+    current: dict[str, list[str]] = defaultdict(list)
+    if held:
+        for dataset, _, council in social_value.spend_datasets(store, base):
+            current[council].append(dataset)
+    paid: dict[str, dict] = {}  # council -> what it paid each organisation a year, for the cube across councils
     for council in sorted(wanted):
-        written = triples(base, council, figures(store, base, council, **shared)) if council in live else []
-        replace_graph(store, iris.council_summary_graph(base, gss_of(council)), written, WRITE_CHUNK)
+        mine = current.get(council)
+        cells = [held[d] for d in mine] if held and mine and all(d in held for d in mine) else None
+        found = figures(store, base, council, held=cells, **shared) if council in live else None
+        if found is not None:
+            paid[council] = found["organisations"]
+        replace_graph(store, iris.council_summary_graph(base, gss_of(council)),
+                      triples(base, council, found) if found is not None else [], WRITE_CHUNK)
+        del found
         give_back(collect=False)  # one council's answer and figures, before the next council's (catalogue.heap)
-    organisations.refresh(store, base)
+    # every council rewritten: the cube across councils adds up what was just summed, else it reads the cubes
+    organisations.refresh(store, base, paid if live <= wanted else None)
     return len(wanted & live)
 
 

@@ -248,7 +248,7 @@ def save(store: Store, base: str, previous_graph: str | None, blocks: list[write
     lines = [line for b in blocks for line in b.lines] + shared
     say(f"writing {len(lines):,} triples into a fresh graph")
     try:
-        store.bulk_add(write.quads(lines, graph))
+        store.bulk_add(write.chunks(lines), graph)
     except BaseException:
         _drop(store, graph)
         raise

@@ -118,17 +118,12 @@ def insert(graph: str, lines: Iterable[str]) -> str:
     return f"INSERT DATA {{ GRAPH {q(graph)} {{\n{body}\n}} }}" if body else ""
 
 
-def quads(lines: Iterable[str], graph: str) -> Iterator[bytes]:
-    """N-Triples lines as N-Quads chunks for the bulk loader."""
-    term = f" {q(graph)} .\n"
-    batch: list[str] = []
-    for line in lines:
-        batch.append(line[:-2] + term)
-        if len(batch) >= CHUNK:
-            yield "".join(batch).encode("utf-8")
-            batch = []
-    if batch:
-        yield "".join(batch).encode("utf-8")
+def chunks(lines: list[str]) -> Iterator[bytes]:
+    """N-Triples lines (``s p o .``) as N-Triples chunks of ``CHUNK`` lines for the bulk loader,
+    which puts them in the links graph itself (``bulk_add(..., graph)``): rewriting every
+    line as an N-Quad cost 1.4 s of a DEV link."""
+    for start in range(0, len(lines), CHUNK):
+        yield ("\n".join(lines[start:start + CHUNK]) + "\n").encode("utf-8")
 
 
 def combine(*updates: str) -> str:

@@ -26,7 +26,7 @@ The figures are computed with the very functions the pages used on the cubes
 social-value summary is (``catalogue.summaries.social_value``): a spend load (its council), a
 removal (its council), a full link (every council) and an incremental link (the
 councils of the datasets it touched). A council's graph is dropped and written again
-(``store.replace_graph``: the embedded store's bulk loader, or a remote server's updates of
+(``store.replace_graphs``: one bulk load for all the councils on the embedded store, or a remote server's updates of
 at most ``WRITE_CHUNK`` triples), before the step publishes: a reader of the embedded
 store's published snapshots sees the old figures or the new, never a mix. A refresh of
 many councils reads the payees' links once for all (``summaries.payee_links``).
@@ -43,7 +43,7 @@ from catalogue import iris
 from catalogue.analysis import spend
 from catalogue.analysis.spend import financial_year
 from catalogue.heap import give_back
-from catalogue.store import Store, is_embedded, replace_graph
+from catalogue.store import Store, is_embedded, replace_graphs
 from catalogue.store import sparql_text as q
 from catalogue.store.paging import all_rows, each_row
 from catalogue.summaries import organisations, social_value
@@ -343,16 +343,21 @@ def refresh(store: Store, base: str, councils: Iterable[str] | None = None, *, p
         for dataset, _, council in social_value.spend_datasets(store, base):
             current[council].append(dataset)
     paid: dict[str, dict] = {}  # council -> what it paid each organisation a year, for the cube across councils
-    for council in sorted(wanted):
+    council_of = {iris.council_summary_graph(base, gss_of(council)): council for council in sorted(wanted)}
+
+    def written(graph: str) -> Iterator[tuple[str, str, str]]:
+        council = council_of[graph]
+        if council not in live:
+            return
         mine = current.get(council)
         cells = [held[d] for d in mine] if held and mine and all(d in held for d in mine) else None
-        found = figures(store, base, council, held=cells, **shared) if council in live else None
-        if found is not None:
-            paid[council] = found["organisations"]
-        replace_graph(store, iris.council_summary_graph(base, gss_of(council)),
-                      triples(base, council, found) if found is not None else [], WRITE_CHUNK)
+        found = figures(store, base, council, held=cells, **shared)
+        paid[council] = found["organisations"]
+        yield from triples(base, council, found)
         del found
         give_back(collect=False)  # one council's answer and figures, before the next council's (catalogue.heap)
+
+    replace_graphs(store, list(council_of), written, WRITE_CHUNK)
     # every council rewritten: the cube across councils adds up what was just summed, else it reads the cubes
     organisations.refresh(store, base, paid if live <= wanted else None)
     return len(wanted & live)

@@ -92,6 +92,10 @@ def test_social_value_from_cells_is_the_same_with_shared_links(linked):
     one_by_one = written()
     assert social_value.refresh(linked, BASE, cells=cells, links=PayeeLinks(linked)) == asked > 0
     assert written() == one_by_one
+    # a serial load's cells are a stream, read once: the shared links must not use it up
+    streams = {dataset: iter(rows) for dataset, rows in cells.items()}
+    assert social_value.refresh(linked, BASE, cells=streams, links=PayeeLinks(linked)) == asked
+    assert written() == one_by_one
 
 
 def test_the_cube_across_councils_from_memory_is_the_one_from_the_cubes(linked):

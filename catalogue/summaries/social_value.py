@@ -191,11 +191,12 @@ def refresh(store: Store, base: str, datasets: list[str] | None = None, cells: d
     chosen = every if datasets is None else [d for d in every if d[0] in set(datasets)]
     graph = q.iri(iris.class_summary_graph(base))
     triples = list(cube_descriptions(base))
+    # Every linked payee's classes, once: a load's cells may be a stream, read only once, by the sums.
+    every_class = links.known_classes(links.orgs) if links is not None else None
     for dataset, dataset_graph, council in chosen:
         known = (cells or {}).get(dataset)
         classes = None if known is None else (
-            links.known_classes(payee for _, payee, _, _ in known) if links is not None
-            else payee_classes(store, dataset_graph))
+            every_class if every_class is not None else payee_classes(store, dataset_graph))
         sums = sums_from_cells(known, classes) if classes is not None else \
             dataset_sums(store, dataset, dataset_graph)
         triples += observations(base, dataset, council, sums)

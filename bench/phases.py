@@ -27,13 +27,13 @@ STEPS = [("catalogue.ingest.manifest", "load_all"), ("catalogue.linking.run", "_
          ("catalogue.linking.records", "read_records"), ("catalogue.linking.cluster", "cluster_records"),
          ("catalogue.summaries.social_value", "refresh"), ("catalogue.summaries.councils", "figures"),
          ("catalogue.store", "replace_graph"), ("catalogue.store", "replace_graphs"),
-         ("catalogue.summaries.organisations", "refresh"), ("catalogue.summaries", "refresh"),
+         ("catalogue.summaries.organisations", "refresh"),
          ("catalogue.summaries.councils", "Plan"), ("catalogue.summaries.payee_links", "PayeeLinks"),
          ("catalogue.heap", "give_back")]
 #: Modules that imported a step by name: their name is pointed at the timed function too.
 USERS = {("catalogue.linking.run", "read_records"), ("catalogue.linking.run", "cluster_records"),
          ("catalogue.summaries.councils", "replace_graphs"), ("catalogue.summaries.organisations", "replace_graph"),
-         ("catalogue.linking.run", "refresh_summaries"), ("catalogue.summaries", "PayeeLinks"),
+         ("catalogue.summaries", "PayeeLinks"),
          ("catalogue.summaries.councils", "PayeeLinks"), ("catalogue.summaries", "give_back"),
          ("catalogue.summaries.councils", "give_back"), ("catalogue.linking.run", "give_back")}
 

@@ -194,7 +194,7 @@ def replace_graph(store: Store, graph: str, triples, chunk: int = 400) -> None:
 
 def replace_graphs(store: Store, graphs: list[str], triples_of, chunk: int = 400) -> None:
     """``replace_graph`` for each of ``graphs`` in turn, its triples from ``triples_of(graph)``,
-    asked for only when the graph before it has been written out.
+    asked for only once the graph before it has given all of its own.
 
     On the embedded store every graph is emptied first and then all are written in one bulk
     load (N-Quads), so that the engine's threads load one graph while this thread makes the

@@ -210,6 +210,7 @@ def _held_rows(held: list[tuple[list, list]]) -> tuple[Iterator, Iterator]:
     return ((cell for payees, _ in held for cell in payees),
             (cell for _, categories in held for cell in categories))
 
+
 def recipients(payees: dict, org_of: dict) -> list[tuple[str, str | None, list[str], list]]:
     """(key, organisation, payees, [spend, lines]) ranked by spend: one per canonical
     organisation (its records paid by this council, under whatever names), else one per
@@ -242,7 +243,6 @@ def triples(base: str, council: str, found: dict) -> Iterator[tuple[str, str, st
                          "rewritten when one of its datasets is loaded or removed and when links change."))]
 
     observation, in_cube, in_council = q.iri(QB.Observation), q.iri(QB.dataSet), q.iri(SV.council)
-    total, count = q.iri(SV.spendTotal), q.iri(SV.lineCount)
 
     def observe(iri: str, cube_iri: str, *pairs) -> list:
         obs = q.iri(iri)
@@ -250,8 +250,8 @@ def triples(base: str, council: str, found: dict) -> Iterator[tuple[str, str, st
                 (obs, in_council, council_term)] + [(obs, _predicate(p), o) for p, o in pairs if o is not None]
 
     def money(amount: Decimal, lines: int | None = None):
-        pairs = [(total, q.decimal(amount))]
-        return pairs + ([(count, q.integer(lines))] if lines is not None else [])
+        pairs = [(SV.spendTotal, q.decimal(amount))]
+        return pairs + ([(SV.lineCount, q.integer(lines))] if lines is not None else [])
 
     month_cube, described = cube("by-month")
     yield from described
@@ -365,8 +365,7 @@ def refresh(store: Store, base: str, councils: Iterable[str] | None = None, *, p
 
 @lru_cache(maxsize=None)
 def _predicate(term) -> str:
-    """A predicate as SPARQL text (``total`` and ``count`` in ``triples`` are already text)."""
-    return term if term.startswith("<") else q.iri(term)
+    return q.iri(term)
 
 
 def _double(value: float | None) -> str | None:

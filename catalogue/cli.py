@@ -18,6 +18,7 @@ from catalogue.commands.common import KINDS, UsageProblem, print_report, progres
 from catalogue.commands.publisher import check_publisher, publisher_option, publisher_url_option
 from catalogue.commands.tokens import load_guards, operator
 from catalogue.errors import CatalogueError
+from catalogue.heap import fewer_collections
 from catalogue.store.settings import settings
 
 
@@ -30,6 +31,7 @@ from catalogue.store.settings import settings
 @click.pass_context
 def cli(ctx: click.Context, store: str | None, base_uri: str | None) -> None:
     """Social Value Open Data Catalogue: load council CSVs as linked data and serve them."""
+    fewer_collections()  # catalogue.heap: batch work's objects are freed by reference counts
     config = settings()
     ctx.ensure_object(dict)
     ctx.obj["store"] = store or config["STORE"]

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from catalogue import iris
 from catalogue.errors import CatalogueError
+from catalogue.heap import fewer_collections
 from catalogue.ingest.load import (LoadOutcome, Streamed, _drop_quietly, _new_report, collect_orphans, finish,
                               fresh_graph, open_checked)
 from catalogue.records import now
@@ -82,6 +83,7 @@ class _Ticks:
 def _init(ticks) -> None:
     global _TICKS
     _TICKS = ticks
+    fewer_collections()
 
 
 def prepare(kind: str, path: str, *, base: str, publisher: str | None, limits, spool_dir: str,

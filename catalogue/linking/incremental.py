@@ -111,7 +111,7 @@ def _link_new(store: Store, base: str, graph: str, councils: CouncilIndex | None
     gone = set(previous.values()) - live
     org_of = {r.iri: o.iri for o in organisations for r in o.records}
     activity = f"{iris.linkset(base)}#activity"
-    blocks = organisation_blocks(base, organisations, links, group_pairs(clustering.vat_peers, org_of), activity)
+    blocks = list(organisation_blocks(base, organisations, links, group_pairs(clustering.vat_peers, org_of), activity))
     digests = write.stored_digests_of(store, graph, [b.key for b in blocks] + sorted(gone))
     changed, dropped = write.changes(blocks, digests, complete=False)
     dropped |= gone & set(digests)

@@ -13,7 +13,7 @@ import itertools
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -87,6 +87,18 @@ def build(base: str, records: dict[str, SupplierRecord], clustering: Clustering,
           ) -> tuple[list[g.Organisation], dict[str, str], dict[str, Link]]:
     """Organisations with IRIs, classes, keys and place; the retired IRIs; each record's final link.
     ``registers``: what the official registers say of the records' identifiers and postcodes."""
+    organisations, retired, links, _ = built(base, records, clustering, previous, retired_before, registers)
+    return list(organisations), retired, links
+
+
+def built(base: str, records: dict[str, SupplierRecord], clustering: Clustering, previous: dict[str, str],
+          retired_before: dict[str, str], registers: Registers | None = None
+          ) -> tuple[Iterator[g.Organisation], dict[str, str], dict[str, Link], dict[str, str]]:
+    """``build``'s organisations made one at a time, as they are asked for (each one's records'
+    links final once it is given), and each record's organisation IRI, known at once.
+
+    Why: a first link streams the organisations to the bulk loader, whose threads load one
+    chunk while this thread builds the next (``_link_all``)."""
     clustering = councils_on_their_dates(clustering, records)
     derived = []
     for index, members in enumerate(clustering.clusters):
@@ -95,19 +107,22 @@ def build(base: str, records: dict[str, SupplierRecord], clustering: Clustering,
         scope = rows[0].council if len({r.council for r in rows}) == 1 else ""
         derived.append(derived_key(rows, clustering.councils.get(index), named[0] if named else rows[0].iri, scope))
     identities = assign(base, clustering.clusters, derived, previous, retired_before, clustering.pinned)
-    organisations, links = [], dict(clustering.links)
-    for index, members in enumerate(clustering.clusters):
-        rows = [records[m] for m in members]
-        classes, evidence = classify(rows, clustering.councils.get(index), registers)
-        names, blocks = g.keys_of(rows)
-        place = registers.place(rows, registers.matched(rows)) if registers is not None else {}
-        org = g.Organisation(identities.iris[index], rows, g.best_label(rows), classes, evidence,
-                             clustering.councils.get(index), names, blocks, place,
-                             registers.name_evidence(rows) if registers is not None else [])
-        organisations.append(org)
-        for record in rows:
-            links[record.iri] = _final_link(record, derived[index], links[record.iri])
-    return organisations, identities.retired, links
+    links = dict(clustering.links)
+    org_of = {member: identities.iris[index] for index, members in enumerate(clustering.clusters)
+              for member in members}
+
+    def each() -> Iterator[g.Organisation]:
+        for index, members in enumerate(clustering.clusters):
+            rows = [records[m] for m in members]
+            classes, evidence = classify(rows, clustering.councils.get(index), registers)
+            names, blocks = g.keys_of(rows)
+            place = registers.place(rows, registers.matched(rows)) if registers is not None else {}
+            for record in rows:
+                links[record.iri] = _final_link(record, derived[index], links[record.iri])
+            yield g.Organisation(identities.iris[index], rows, g.best_label(rows), classes, evidence,
+                                 clustering.councils.get(index), names, blocks, place,
+                                 registers.name_evidence(rows) if registers is not None else [])
+    return each(), identities.retired, links, org_of
 
 
 def _final_link(record: SupplierRecord, key: str, link: Link) -> Link:
@@ -187,49 +202,58 @@ def _link_all(store: Store, base: str, *, licence: str, decisions_file: str | Pa
     # A record a person took out of an organisation does not pass that organisation's IRI on.
     rejected = {(d.record, retired_before.get(d.target, d.target)) for d in decisions if d.action == "reject"}
     inherited = {r: o for r, o in previous.items() if (r, o) not in rejected}
-    organisations, retired, links = build(base, records, clustering, inherited, retired_before, registers)
-    org_of = {r.iri: o.iri for o in organisations for r in o.records}
+    made, retired, links, org_of = built(base, records, clustering, inherited, retired_before, registers)
+    organisations: list[g.Organisation] = []  # filled as the blocks are written
 
-    say(f"writing {len(organisations):,} organisations")
+    def kept() -> Iterator[g.Organisation]:
+        for organisation in made:
+            organisations.append(organisation)
+            yield organisation
+
+    say(f"writing {len(clustering.clusters):,} organisations")
     activity = f"{iris.linkset(base)}#activity"
     datasets = {d for r in records.values() for d in r.datasets}
-    blocks = organisation_blocks(base, organisations, links, group_pairs(clustering.vat_peers, org_of), activity)
+    blocks = organisation_blocks(base, kept(), links, group_pairs(clustering.vat_peers, org_of), activity)
     shared = [f"{s} {p} {o} ." for s, p, o in itertools.chain(
         g.retired_triples(retired), g.decision_triples(iris.linkset(base), decisions),
         g.activity_triples(activity, started, now_text(), iris.software(base), "full", datasets))]
-    graph = save(store, base, previous_graph, blocks, shared, licence, len(organisations), started, say, inputs)
+    graph = save(store, base, previous_graph, blocks, shared, licence, organisations, started, say, inputs)
     known = set(previous.values())
     new = sum(1 for o in organisations if o.iri not in known)
     return _outcome("full", records, organisations, links, retired, decisions, graph, clock, new=new)
 
 
-def organisation_blocks(base: str, organisations: list[g.Organisation], links: dict[str, Link],
-                        groups: set[tuple[str, str]], activity: str) -> list[write.Block]:
-    """One block per organisation: its description, evidence, group links and record links."""
+def organisation_blocks(base: str, organisations: Iterable[g.Organisation], links: dict[str, Link],
+                        groups: set[tuple[str, str]], activity: str) -> Iterator[write.Block]:
+    """One block per organisation: its description, evidence, group links and record links
+    (made as they are asked for)."""
     peers: dict[str, list[str]] = {}
     for a, b in groups:
         peers.setdefault(a, []).append(b)
         peers.setdefault(b, []).append(a)
-    out = []
     for org in organisations:
         triples = g.organisation_triples(base, org, activity) + g.group_triples(
             {(org.iri, other) for other in peers.get(org.iri, ())}, both=False)
         for record in org.records:
             triples += g.link_triples(base, record, org.iri, links[record.iri], activity)
-        out.append(write.block(org.iri, triples))
-    return out
+        yield write.block(org.iri, triples)
 
 
-def save(store: Store, base: str, previous_graph: str | None, blocks: list[write.Block], shared: list[str],
-         licence: str, organisations: int, started: str, say: Callable[[str], None],
+def save(store: Store, base: str, previous_graph: str | None, blocks: Iterable[write.Block], shared: list[str],
+         licence: str, organisations: list, started: str, say: Callable[[str], None],
          inputs: str | None = None) -> str:
     """Make the blocks the links: changed blocks only when that is small, else a fresh graph
     (unpublished: ``link_all`` refreshes the summaries and publishes). ``inputs``: the digest
-    of what the link read (``catalogue.linking.inputs``), kept in the linkset's record."""
+    of what the link read (``catalogue.linking.inputs``), kept in the linkset's record.
+
+    With no previous graph the blocks go to the bulk loader as they are made, so the engine
+    loads while they are built; ``organisations`` (counted in the record) is read once they
+    all are."""
     stamp = [digest_triple(base, inputs)] if inputs else []
     activity = f"{iris.linkset(base)}#activity"
     issued = _issued(store, base) or started
     if previous_graph:
+        blocks = list(blocks)
         changed, dropped = write.changes(blocks, write.stored_digests(store, previous_graph), complete=True)
         size = sum(len(b.lines) for b in changed)
         if size <= write.DIFF_LIMIT:
@@ -237,7 +261,7 @@ def save(store: Store, base: str, previous_graph: str | None, blocks: list[write
                 f"{len(dropped) - sum(b.key in dropped for b in changed):,} removed")
             triples = sum(len(b.lines) for b in blocks) + len(shared)
             record = g.linkset_record(base, previous_graph, activity, issued, now_text(), licence, triples,
-                                      organisations) + stamp
+                                      len(organisations)) + stamp
             store.update(write.combine(
                 *write.delete_blocks(previous_graph, dropped), write.delete_shared(previous_graph, iris.linkset(base)),
                 write.insert(previous_graph, (line for b in changed for line in b.lines)),
@@ -245,14 +269,16 @@ def save(store: Store, base: str, previous_graph: str | None, blocks: list[write
             return previous_graph
     version = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{uuid.uuid4().hex[:8]}"
     graph = iris.linkset_graph(base, version)
-    lines = [line for b in blocks for line in b.lines] + shared
-    say(f"writing {len(lines):,} triples into a fresh graph")
+    say("writing the links into a fresh graph")
+    written = [0]
     try:
-        store.bulk_add(write.chunks(lines), graph)
+        store.bulk_add(write.chunks(itertools.chain((line for b in blocks for line in b.lines), shared), written),
+                       graph)
     except BaseException:
         _drop(store, graph)
         raise
-    record = g.linkset_record(base, graph, activity, issued, now_text(), licence, len(lines), organisations) + stamp
+    record = g.linkset_record(base, graph, activity, issued, now_text(), licence, written[0],
+                              len(organisations)) + stamp
     store.update(replace_linkset_record(base, record))
     if previous_graph and previous_graph != graph:
         say("dropping the previous links graph")

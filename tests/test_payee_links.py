@@ -110,3 +110,25 @@ def test_the_cube_across_councils_from_memory_is_the_one_from_the_cubes(linked):
     from_cubes = organisations.figures(linked)
     assert from_cubes and organisations.figures_from(paid) == from_cubes
     assert all(councils > 1 for _, councils, _, _ in from_cubes)
+
+
+def test_a_full_link_hands_the_summaries_the_links_it_wrote():
+    """A full link gives the refresh that follows every payee's links from memory
+    (``PayeeLinks.made``): they must be what the three scans of the store find, payee for
+    payee (identifiers: for every payee a cube sums)."""
+    from catalogue.ingest import load_file
+    from catalogue.store.embedded import EmbeddedStore
+    from catalogue.summaries import Pending
+
+    store = EmbeddedStore(None, mode="write")
+    for path, gss in FILES:
+        assert load_file(store, "spend", REAL / path, base=BASE, publisher=gss, licence=OGL).loaded
+    pending = Pending()
+    link_all(store, BASE, licence=OGL, say=lambda _: None, pending=pending)
+    held, read = pending.links, PayeeLinks(store)
+    assert held is not None and held.orgs
+    assert {p: set(o) for p, o in held.orgs.items()} == {p: set(o) for p, o in read.orgs.items()}
+    assert {o: c for o, c in held.classes.items() if c} == {o: c for o, c in read.classes.items() if c}
+    payees = {p for _, gss in FILES for p, _ in council_summary.figures(store, BASE, iris.council(BASE, gss))["payees"]}
+    assert held.identified & payees == read.identified & payees and held.identified & payees
+    assert held.known_classes(payees) == read.known_classes(payees)

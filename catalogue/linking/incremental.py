@@ -43,8 +43,8 @@ from catalogue.linking.run import (
     group_pairs,
     link_all,
     now_text,
-    organisation_blocks,
 )
+from catalogue.linking.linkset import organisation_blocks
 from catalogue.store import Store
 from catalogue.store.sparql_text import iri as q
 from catalogue.store.sparql_text import literal as lit

@@ -11,22 +11,20 @@ from __future__ import annotations
 
 import itertools
 import time
-import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 from catalogue import iris
 from catalogue.linking import decisions as dec
 from catalogue.linking import graph as g
-from catalogue.linking import write
 from catalogue.linking.classify import classify
 from catalogue.linking.cluster import RANK, Clustering, Link, cluster_records
 from catalogue.linking.council_dates import councils_on_their_dates
 from catalogue.linking.identity import assign, derived_key
-from catalogue.linking.inputs import digest_triple, input_digest, stored_digest
+from catalogue.linking.linkset import collect_link_orphans, now_text, organisation_blocks, save
+from catalogue.linking.inputs import input_digest, stored_digest
 from catalogue.linking.names import parse
 from catalogue.linking.publicbodies import CouncilIndex
 from catalogue.linking.register_names import register_aliases
@@ -34,7 +32,6 @@ from catalogue.linking.registers import Registers, read_registers
 from catalogue.linking.records import (
     CHARITY_SCHEMES,
     SupplierRecord,
-    csv_rows,
     linked_records,
     linkset_graph,
     read_records,
@@ -42,10 +39,10 @@ from catalogue.linking.records import (
     retired_organisations,
 )
 from catalogue.store import Store
-from catalogue.store.sparql_text import iri as q
 from catalogue.summaries import Pending
 from catalogue.summaries import refresh as refresh_summaries
-from loaders.terms import Triple, ntriples
+from catalogue.summaries.payee_links import PayeeLinks
+from catalogue.vocab import SV
 
 
 @dataclass
@@ -67,10 +64,6 @@ class LinkOutcome:
                 "new_organisations": self.new_organisations, "multi_council_organisations": self.multi_council,
                 "methods": dict(self.methods), "classes": dict(self.classes), "retired": self.retired,
                 "decisions": self.decisions, "graph": self.graph, "seconds": round(self.seconds, 2)}
-
-
-def now_text() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def council_index() -> CouncilIndex:
@@ -165,8 +158,10 @@ def link_all(store: Store, base: str, *, licence: str, decisions_file: str | Pat
         refresh_summaries(store, base, pending)
         return LinkOutcome("unchanged", graph=linkset_graph(store, iris.normalise_base(base)),
                            seconds=time.monotonic() - clock)
-    outcome = _link_all(store, base, licence=licence, decisions_file=decisions_file, councils=councils, say=say)
-    refresh_summaries(store, base, (pending or Pending()).add(everything=True))
+    pending = (pending or Pending()).add(everything=True)
+    outcome = _link_all(store, base, licence=licence, decisions_file=decisions_file, councils=councils, say=say,
+                        pending=pending)
+    refresh_summaries(store, base, pending)
     outcome.seconds = time.monotonic() - clock
     return outcome
 
@@ -179,7 +174,8 @@ def unchanged(store: Store, base: str) -> bool:
 
 
 def _link_all(store: Store, base: str, *, licence: str, decisions_file: str | Path | None,
-              councils: CouncilIndex | None, say: Callable[[str], None] | None) -> LinkOutcome:
+              councils: CouncilIndex | None, say: Callable[[str], None] | None,
+              pending: Pending | None = None) -> LinkOutcome:
     clock, started, say = time.monotonic(), now_text(), say or (lambda _: None)
     base = iris.normalise_base(base)
     collect_link_orphans(store, base)
@@ -218,72 +214,13 @@ def _link_all(store: Store, base: str, *, licence: str, decisions_file: str | Pa
         g.retired_triples(retired), g.decision_triples(iris.linkset(base), decisions),
         g.activity_triples(activity, started, now_text(), iris.software(base), "full", datasets))]
     graph = save(store, base, previous_graph, blocks, shared, licence, organisations, started, say, inputs)
+    if pending is not None:  # the summaries that follow read every payee's links from these
+        pending.links = PayeeLinks.made({r: {o} for r, o in org_of.items()},
+                                        {o.iri: {str(SV[c]) for c in o.classes} for o in organisations},
+                                        {r.iri for r in records.values() if r.org_ids})
     known = set(previous.values())
     new = sum(1 for o in organisations if o.iri not in known)
     return _outcome("full", records, organisations, links, retired, decisions, graph, clock, new=new)
-
-
-def organisation_blocks(base: str, organisations: Iterable[g.Organisation], links: dict[str, Link],
-                        groups: set[tuple[str, str]], activity: str) -> Iterator[write.Block]:
-    """One block per organisation: its description, evidence, group links and record links
-    (made as they are asked for)."""
-    peers: dict[str, list[str]] = {}
-    for a, b in groups:
-        peers.setdefault(a, []).append(b)
-        peers.setdefault(b, []).append(a)
-    for org in organisations:
-        triples = g.organisation_triples(base, org, activity) + g.group_triples(
-            {(org.iri, other) for other in peers.get(org.iri, ())}, both=False)
-        for record in org.records:
-            triples += g.link_triples(base, record, org.iri, links[record.iri], activity)
-        yield write.block(org.iri, triples)
-
-
-def save(store: Store, base: str, previous_graph: str | None, blocks: Iterable[write.Block], shared: list[str],
-         licence: str, organisations: list, started: str, say: Callable[[str], None],
-         inputs: str | None = None) -> str:
-    """Make the blocks the links: changed blocks only when that is small, else a fresh graph
-    (unpublished: ``link_all`` refreshes the summaries and publishes). ``inputs``: the digest
-    of what the link read (``catalogue.linking.inputs``), kept in the linkset's record.
-
-    With no previous graph the blocks go to the bulk loader as they are made, so the engine
-    loads while they are built; ``organisations`` (counted in the record) is read once they
-    all are."""
-    stamp = [digest_triple(base, inputs)] if inputs else []
-    activity = f"{iris.linkset(base)}#activity"
-    issued = _issued(store, base) or started
-    if previous_graph:
-        blocks = list(blocks)
-        changed, dropped = write.changes(blocks, write.stored_digests(store, previous_graph), complete=True)
-        size = sum(len(b.lines) for b in changed)
-        if size <= write.DIFF_LIMIT:
-            say(f"updating the links: {len(changed):,} organisations rewritten, "
-                f"{len(dropped) - sum(b.key in dropped for b in changed):,} removed")
-            triples = sum(len(b.lines) for b in blocks) + len(shared)
-            record = g.linkset_record(base, previous_graph, activity, issued, now_text(), licence, triples,
-                                      len(organisations)) + stamp
-            store.update(write.combine(
-                *write.delete_blocks(previous_graph, dropped), write.delete_shared(previous_graph, iris.linkset(base)),
-                write.insert(previous_graph, (line for b in changed for line in b.lines)),
-                write.insert(previous_graph, shared), replace_linkset_record(base, record)))
-            return previous_graph
-    version = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{uuid.uuid4().hex[:8]}"
-    graph = iris.linkset_graph(base, version)
-    say("writing the links into a fresh graph")
-    written = [0]
-    try:
-        store.bulk_add(write.chunks(itertools.chain((line for b in blocks for line in b.lines), shared), written),
-                       graph)
-    except BaseException:
-        _drop(store, graph)
-        raise
-    record = g.linkset_record(base, graph, activity, issued, now_text(), licence, written[0],
-                              len(organisations)) + stamp
-    store.update(replace_linkset_record(base, record))
-    if previous_graph and previous_graph != graph:
-        say("dropping the previous links graph")
-        _drop(store, previous_graph)
-    return graph
 
 
 def _outcome(mode, records, organisations, links, retired, decisions, graph, clock, new=None) -> LinkOutcome:
@@ -294,33 +231,3 @@ def _outcome(mode, records, organisations, links, retired, decisions, graph, clo
         len(retired), len(decisions), graph, time.monotonic() - clock)
 
 
-def replace_linkset_record(base: str, record: list[Triple]) -> str:
-    """One SPARQL Update that swaps the linkset's record in the catalogue graph."""
-    cat, node = iris.catalogue_graph(base), iris.linkset(base)
-    return (f"DELETE {{ GRAPH {q(cat)} {{ {q(node)} ?p ?o }} }} WHERE {{ GRAPH {q(cat)} {{ {q(node)} ?p ?o }} }};\n"
-            f"INSERT DATA {{ GRAPH {q(cat)} {{\n{ntriples(record)}}} }}")
-
-
-def _issued(store: Store, base: str) -> str | None:
-    from catalogue.vocab import DCTERMS
-
-    rows = csv_rows(store, f"SELECT ?d WHERE {{ GRAPH {q(iris.catalogue_graph(base))} "
-                           f"{{ {q(iris.linkset(base))} {q(DCTERMS.issued)} ?d }} }}")
-    return rows[0]["d"] if rows else None
-
-
-def collect_link_orphans(store: Store, base: str) -> list[str]:
-    """Drop links graphs no record points at (left by a link that was killed)."""
-    live = linkset_graph(store, base)
-    prefix = iris.linkset_graph(base, "")
-    orphans = [name for name in store.graphs() if name.startswith(prefix) and name != live]
-    for name in orphans:
-        _drop(store, name)
-    return orphans
-
-
-def _drop(store: Store, graph: str) -> None:
-    try:
-        store.drop_graph(graph)
-    except Exception:  # collected by the next link
-        pass

@@ -52,6 +52,8 @@ class Pending:
     categories: dict = field(default_factory=dict)
     everything: bool = False
     settled: bool = False
+    #: Every payee's links as a full link has just written them (``PayeeLinks.made``), if it has.
+    links: PayeeLinks | None = None
 
     def add(self, datasets=(), councils=(), cells: dict | None = None, everything: bool = False,
             categories: dict | None = None) -> "Pending":
@@ -82,7 +84,7 @@ def refresh(store: Store, base: str, pending: Pending | None) -> bool:
             sorted(pending.councils | councils.spend_councils(store, base, datasets))
         plan = councils.Plan(store, base, stale)
         # Many councils: every payee's links read once serve both summaries (PayeeLinks).
-        links = PayeeLinks(store) if plan.many else None
+        links = pending.links or (PayeeLinks(store) if plan.many else None)
         social_value.refresh(store, base, datasets, cells=pending.cells or None, links=links)
         councils.refresh(store, base, plan=plan, links=links, held=pending.held())
     store.publish()

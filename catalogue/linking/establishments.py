@@ -35,12 +35,30 @@ def places() -> frozenset[str]:
     return towns() | frozenset(words().get("region", ()))
 
 
-def _strip_tail(tokens: list[str], phrases) -> tuple[list[str], str]:
-    for phrase in phrases:
-        n = len(phrase.split())
-        if len(tokens) > n and tokens[-n:] == phrase.split():
+def _strip_tail(tokens: list[str], phrases: tuple[str, ...]) -> tuple[list[str], str]:
+    """``tokens`` without the first of ``phrases`` (in their order) they end with, and it."""
+    for phrase, parts in _by_last_word(phrases).get(tokens[-1] if tokens else "", ()):
+        n = len(parts)
+        if len(tokens) > n and tokens[-n:] == parts:
             return tokens[:-n], phrase
     return tokens, ""
+
+
+@lru_cache(maxsize=8)
+def _by_last_word(phrases: tuple[str, ...]) -> dict[str, list[tuple[str, list[str]]]]:
+    """The phrases by their last word, each list in the phrases' order: only those can end
+    a name that ends with that word (every supplier name is tried against each list)."""
+    out: dict[str, list[tuple[str, list[str]]]] = {}
+    for phrase in phrases:
+        parts = phrase.split()
+        if parts:
+            out.setdefault(parts[-1], []).append((phrase, parts))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _places_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(places(), key=lambda w: (-len(w), w)))
 
 
 def branch_parent(parsed: ParsedName) -> str:
@@ -56,7 +74,7 @@ def branch_parent(parsed: ParsedName) -> str:
             break
     else:
         return ""
-    region_or_place = sorted(places(), key=lambda w: (-len(w), w))
+    region_or_place = _places_longest_first()
     while True:
         tokens, dropped = _strip_tail(tokens, region_or_place)
         if not dropped:

@@ -82,7 +82,9 @@ class ParsedName:
 
 def fold(text: str) -> str:
     """Lower case ASCII with ``&``/``+`` as "and" and punctuation as single spaces."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    ascii_text = text if text.isascii() else \
+        unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")  # NFKD of ASCII is itself
+    folded = ascii_text.lower()
     folded = folded.replace("&", " and ").replace("+", " and ").replace("'", "").replace("`", "")
     folded = _INITIAL_DOT.sub(r"\1", folded)  # "e.on" -> "eon", "p.l.c" -> "plc"
     folded = folded.replace("p/ships", "partnerships").replace("p/ship", "partnership")
@@ -174,12 +176,14 @@ def parse(published: str) -> ParsedName:
     """Everything linking and classification read from a published supplier name."""
     text = _CARD_SUFFIX.sub("", published.replace("_", " ").strip())
     legal, trading = split_trading_as(text)
-    full_folded = fold(text)
     folded = fold(legal)
     stripped, forms = _strip_forms(folded)
-    _, all_forms = _strip_forms(full_folded)
+    # Most names trade under their own name and carry no qualifier: each step below is then
+    # the one above, done once (about half of a link's parsing time).
+    all_forms = forms if legal == text else _strip_forms(fold(text))[1]
     key = _key(stripped)
-    core_folded, _ = _strip_forms(fold(_without_qualifiers(legal)))
+    unqualified = _without_qualifiers(legal)
+    core_folded = stripped if unqualified == legal else _strip_forms(fold(unqualified))[0]
     core = _key(_TRAILING_CODE.sub("", core_folded)) or key
     trading_key = _key(_strip_forms(fold(trading))[0]) if trading else ""
     person = bool(_TITLES.match(legal)) and not (forms & {"ltd", "plc", "llp", "cic", "cio"})

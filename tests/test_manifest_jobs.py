@@ -149,3 +149,32 @@ def test_a_killed_parallel_load_leaves_each_file_loaded_whole_or_not_at_all(tmp_
         if seen & set(range(1, 8)):
             break
     assert seen <= set(range(9)) and seen & set(range(1, 8)), seen
+
+
+def test_two_spools_are_bulk_loaded_at_once_and_each_file_is_finished_in_order(tmp_path, manifest, monkeypatch):
+    """The writer bulk-loads the next file's spool while the one before it loads
+    (``spool.LOADING_AT_ONCE``): the engine's loader keeps about one core busy a call. The
+    loads overlap, and the records are still switched file after file, in the manifest's order."""
+    from catalogue.ingest import spool
+
+    spans: list[tuple[float, float]] = []
+    real_bulk, real_finish = EmbeddedStore.bulk_add_file, spool.finish
+    finished: list[str] = []
+
+    def bulk(self, path, graph):
+        started = time.monotonic()
+        real_bulk(self, path, graph)
+        time.sleep(0.3)  # long enough that the next file's load starts before this one returns
+        spans.append((started, time.monotonic()))
+
+    def finish(store, report, done, **kwargs):
+        finished.append(done.path.name)
+        return real_finish(store, report, done, **kwargs)
+
+    monkeypatch.setattr(EmbeddedStore, "bulk_add_file", bulk)
+    monkeypatch.setattr(spool, "finish", finish)
+    assert load(str(tmp_path / "store"), manifest, 2).exit_code == 1
+    assert len(spans) == 5
+    spans.sort()
+    assert any(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:])), spans  # two at once
+    assert finished == [path.rsplit("/", 1)[-1] for path, _, _ in FILES]  # the refused one too, in its turn

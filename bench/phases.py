@@ -5,8 +5,9 @@
 Runs ``svcat load --manifest`` in this process (the worker processes read the files as
 usual) with the steps below timed as they return, and prints each step's total seconds,
 calls and when its last call ended (seconds from the start). The store folder is removed
-first. Steps: the files' load (read, validate, write), the link (reading the records,
-clustering), and the summaries (social value, council figures, graph rewrites, the cube
+first. Steps: the files' load (read, validate, write), the link (reading the records and
+registers, its inputs' digest, clustering, building and writing the organisations: ``save``),
+and the summaries (social value, council figures, graph rewrites, the cube
 across councils).
 """
 
@@ -24,7 +25,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 STEPS = [("catalogue.ingest.manifest", "load_all"), ("catalogue.linking.run", "_link_all"),
-         ("catalogue.linking.records", "read_records"), ("catalogue.linking.cluster", "cluster_records"),
+         ("catalogue.linking.records", "read_records"), ("catalogue.linking.registers", "read_registers"),
+         ("catalogue.linking.inputs", "input_digest"), ("catalogue.linking.cluster", "cluster_records"),
+         ("catalogue.linking.linkset", "save"),
          ("catalogue.summaries.social_value", "refresh"), ("catalogue.summaries.councils", "figures"),
          ("catalogue.store", "replace_graph"), ("catalogue.store", "replace_graphs"),
          ("catalogue.summaries.organisations", "refresh"),
@@ -32,6 +35,8 @@ STEPS = [("catalogue.ingest.manifest", "load_all"), ("catalogue.linking.run", "_
          ("catalogue.heap", "give_back")]
 #: Modules that imported a step by name: their name is pointed at the timed function too.
 USERS = {("catalogue.linking.run", "read_records"), ("catalogue.linking.run", "cluster_records"),
+         ("catalogue.linking.run", "read_registers"), ("catalogue.linking.run", "input_digest"),
+         ("catalogue.linking.run", "save"),
          ("catalogue.summaries.councils", "replace_graphs"), ("catalogue.summaries.organisations", "replace_graph"),
          ("catalogue.summaries", "PayeeLinks"),
          ("catalogue.summaries.councils", "PayeeLinks"), ("catalogue.summaries", "give_back"),

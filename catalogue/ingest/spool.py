@@ -156,20 +156,13 @@ def _whole(store: Store, prepared: Prepared) -> bool:
 
 
 def apply(store: Store, prepared: Prepared, *, base: str, licence: str, pending: Pending | None,
-          sources: Path | None = None, allow_shrink: bool = False, who: str | None = None,
-          written: bool = False) -> LoadOutcome:
-    """The writer's part: bulk-load a valid file's spool into its fresh graph (unless
-    ``written`` already, by ``write_spool``), then finish the load exactly as ``load_file``
-    does (record switch, or refusal)."""
+          sources: Path | None = None, allow_shrink: bool = False, who: str | None = None) -> LoadOutcome:
+    """The writer's part once the file's spool is in its fresh graph (``write_spool``): finish
+    the load exactly as ``load_file`` does (record switch, or refusal)."""
     started_clock = time.monotonic() - prepared.seconds
     done, report = prepared.streamed, prepared.report
     if done is None:
         return LoadOutcome(report, seconds=prepared.seconds)
-    base = iris.normalise_base(base)
-    if not written:
-        if prepared.spool is not None:
-            collect_orphans(store, base)
-        write_spool(store, prepared)
     return finish(store, report, done, base=base, licence=licence, sources=sources, pending=pending,
                   allow_shrink=allow_shrink, who=who, started_clock=started_clock)
 
@@ -192,8 +185,8 @@ def load_parallel(store: Store, files: list, *, jobs: int, base: str, licence: s
     outcomes = []
     window = 2 * jobs  # files read ahead of the writer: bounds the spool on disk
     writing: deque[tuple[object, Prepared, Future | None]] = deque()  # written or being written, not finished
-    finish_args = {"base": base, "licence": licence, "pending": pending, "sources": sources,
-                   "allow_shrink": allow_shrink, "who": who, "written": True}
+    finish_args = {"base": iris.normalise_base(base), "licence": licence, "pending": pending, "sources": sources,
+                   "allow_shrink": allow_shrink, "who": who}
 
     def settle(until: int) -> None:
         """Finish the oldest files, in the files' order, while more than ``until`` wait."""
@@ -207,7 +200,7 @@ def load_parallel(store: Store, files: list, *, jobs: int, base: str, licence: s
                 done(entry, outcome)
 
     # Once, before this load writes a graph: the graphs it is writing are no one's orphans.
-    collect_orphans(store, iris.normalise_base(base))
+    collect_orphans(store, finish_args["base"])
     with tempfile.TemporaryDirectory(prefix="svcat-spool-") as spool_dir, \
             ProcessPoolExecutor(jobs, mp_context=context, initializer=_init, initargs=(ticks,)) as pool, \
             ThreadPoolExecutor(LOADING_AT_ONCE, thread_name_prefix="svcat-bulk") as loaders:

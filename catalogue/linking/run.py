@@ -23,8 +23,8 @@ from catalogue.linking.classify import classify
 from catalogue.linking.cluster import RANK, Clustering, Link, cluster_records
 from catalogue.linking.council_dates import councils_on_their_dates
 from catalogue.linking.identity import assign, derived_key
-from catalogue.linking.linkset import collect_link_orphans, now_text, organisation_blocks, save
 from catalogue.linking.inputs import input_digest, stored_digest
+from catalogue.linking.linkset import collect_link_orphans, now_text, organisation_blocks, save
 from catalogue.linking.names import parse
 from catalogue.linking.publicbodies import CouncilIndex
 from catalogue.linking.register_names import register_aliases
@@ -158,10 +158,10 @@ def link_all(store: Store, base: str, *, licence: str, decisions_file: str | Pat
         refresh_summaries(store, base, pending)
         return LinkOutcome("unchanged", graph=linkset_graph(store, iris.normalise_base(base)),
                            seconds=time.monotonic() - clock)
-    pending = (pending or Pending()).add(everything=True)
+    pending = pending or Pending()
     outcome = _link_all(store, base, licence=licence, decisions_file=decisions_file, councils=councils, say=say,
                         pending=pending)
-    refresh_summaries(store, base, pending)
+    refresh_summaries(store, base, pending.add(everything=True))
     outcome.seconds = time.monotonic() - clock
     return outcome
 

@@ -9,9 +9,9 @@ results in manifest order and, for a file with no violations, bulk-loads its spo
 the fresh graph (two files' spools at once, on two threads) and switches the record
 (``ingest.finish``), file after file in order: the very steps and checks a serial load
 makes, so the store ends the same. Orphans of an earlier load are collected once, before
-any graph is written, never while this load's fresh graphs are being written. A refused file's rows never reach the
-store at all, and a crash at any point leaves at most an unreferenced graph, collected
-by the next load (the crash-safety rule of ``catalogue.ingest``).
+any graph is written, never while this load's fresh graphs are being written. A refused
+file's rows never reach the store at all, and a crash at any point leaves at most an
+unreferenced graph, collected by the next load (the crash-safety rule of ``catalogue.ingest``).
 
 Workers come from a ``forkserver`` (not ``fork``): the writer holds the store open, with
 RocksDB's threads, and a child forked from it would inherit its locks without them.
@@ -176,6 +176,9 @@ def load_parallel(store: Store, files: list, *, jobs: int, base: str, licence: s
     file finished (record switch or refusal) once its own spool is in. ``progress()`` gives
     a bar of rows (it hears totals and rows from every worker); ``done`` hears of each
     outcome as it comes."""
+    base = iris.normalise_base(base)
+    # Once, before this load writes a graph: the graphs it is writing are no one's orphans.
+    collect_orphans(store, base)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["catalogue.ingest.spool"])
     ticks = context.Queue()
@@ -185,7 +188,7 @@ def load_parallel(store: Store, files: list, *, jobs: int, base: str, licence: s
     outcomes = []
     window = 2 * jobs  # files read ahead of the writer: bounds the spool on disk
     writing: deque[tuple[object, Prepared, Future | None]] = deque()  # written or being written, not finished
-    finish_args = {"base": iris.normalise_base(base), "licence": licence, "pending": pending, "sources": sources,
+    finish_args = {"base": base, "licence": licence, "pending": pending, "sources": sources,
                    "allow_shrink": allow_shrink, "who": who}
 
     def settle(until: int) -> None:
@@ -199,8 +202,6 @@ def load_parallel(store: Store, files: list, *, jobs: int, base: str, licence: s
             if done:
                 done(entry, outcome)
 
-    # Once, before this load writes a graph: the graphs it is writing are no one's orphans.
-    collect_orphans(store, finish_args["base"])
     with tempfile.TemporaryDirectory(prefix="svcat-spool-") as spool_dir, \
             ProcessPoolExecutor(jobs, mp_context=context, initializer=_init, initargs=(ticks,)) as pool, \
             ThreadPoolExecutor(LOADING_AT_ONCE, thread_name_prefix="svcat-bulk") as loaders:

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from itertools import islice
 from dataclasses import dataclass
+from itertools import islice
 
 from catalogue.store.paging import csv_rows
 from catalogue.store import Store

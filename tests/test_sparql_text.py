@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import XSD, Literal, URIRef
 
-from catalogue.store.sparql_text import has_dataset_clause, iri, literal, term, tokens
+from catalogue.store.sparql_text import has_dataset_clause, iri, lexical, literal, term, tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 EX = "http://example.org/"
@@ -124,3 +124,12 @@ def test_the_fast_paths_write_what_the_escaping_tables_write():
             value = f"ab{a}c{b}"
             assert iri(value) == f"<{value.translate(sparql_text._IRI_TABLE)}>"
             assert literal(value) == f'"{value.translate(sparql_text._LITERAL_TABLE)}"'
+
+
+@pytest.mark.parametrize("value", ["abc", "", 'a"b\\c\nd\re\tf', "\x01 \x7f \b \f", "Café “x” it's", "\\u0041 not a code"])
+def test_lexical_reads_back_what_either_literal_writer_wrote(value):
+    from loaders.terms import literal as ntriples_literal
+
+    for written in (literal(value), literal(value, str(XSD.string)), ntriples_literal(value),
+                    ntriples_literal(value, "http://example.org/type"), ntriples_literal(value, lang="en-GB")):
+        assert lexical(written) == value

@@ -85,6 +85,7 @@ class Streamed:
     last_date: str | None
     cells: object = None  # the spend cube's payee cells (an iterable), for the social-value sums
     categories: list | None = None  # the by-category cells, when the cells are a list (a manifest load's)
+    suppliers: list | None = None  # the supplier records' descriptions it wrote, when kept (a manifest load's)
 
     @classmethod
     def of(cls, kind: str, path: Path, source: SourceFile, stream: RowStream, graph: str, started,
@@ -95,7 +96,8 @@ class Streamed:
                    source.table.dialect.id, started, stream.emitted - stream.repeats if stream.exact else None,
                    stream.digests, stream.first_date, stream.last_date,
                    list(cells) if cells is not None and cells_as_list else cells,
-                   list(stream.summary.category_cells()) if cells is not None and cells_as_list else None)
+                   list(stream.summary.category_cells()) if cells is not None and cells_as_list else None,
+                   list(stream.suppliers.values()) if stream.suppliers is not None else None)
 
 
 def _new_report(kind: str, path: Path, keep: int) -> LoadReport:
@@ -271,6 +273,8 @@ def finish(store: Store, report: LoadReport, done: Streamed, *, base: str, licen
     if previous.get("graph") and previous["graph"] != graph:
         _drop_quietly(store, previous["graph"])
     owed = Pending() if pending is None else pending
+    if done.suppliers is not None:
+        owed.add(suppliers={dataset: (graph, done.suppliers)})
     if done.kind == "spend":
         owed.add([dataset], [council_iri], {dataset: done.cells} if done.cells is not None else None,
                  categories={dataset: done.categories} if done.categories is not None else None)

@@ -106,7 +106,7 @@ def prepare(kind: str, path: str, *, base: str, publisher: str | None, limits, s
     if source is None:
         return Prepared(report, seconds=time.monotonic() - started_clock)
     graph = fresh_graph(base, kind, source)
-    stream = RowStream(source, report, graph, _Ticks())
+    stream = RowStream(source, report, graph, _Ticks(), keep_suppliers=True)
     handle, spool = tempfile.mkstemp(suffix=".nt", dir=spool_dir)
     sizes: list[int] = []
     with os.fdopen(handle, "wb") as out:

@@ -55,6 +55,9 @@ COUNT_LIMIT = 8_000_000
 #: Kinds whose loads also write summaries into the dataset's graph (catalogue/summaries/cells.py).
 SUMMARIES = {"spend": SpendSummary}
 ROW_DIGESTS = iri(str(SV.rowDigests))
+SUPPLIER = iri(str(SV.Supplier))
+#: Supplier records a stream keeps for the link (``keep_suppliers``); past this, none (the link reads the store).
+SUPPLIERS_KEPT = 100_000
 _TYPE_COMPONENTS = {"DatatypeConstraintComponent", "OrConstraintComponent"}
 #: Rows between two looks at a stream's deadline (a clock read is ~50 ns; a row ~40 µs).
 DEADLINE_ROWS = 500
@@ -129,7 +132,7 @@ class RowStream:
 
     def __init__(self, source: SourceFile, report: LoadReport, graph: str | None,
                  progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS, skip_invalid: bool = False,
-                 deadline: float | None = None):
+                 deadline: float | None = None, keep_suppliers: bool = False):
         self.source = source
         self.deadline = deadline  # time.monotonic() past which chunks() raises Overdue
         self.report = report
@@ -147,6 +150,9 @@ class RowStream:
         self.exact = bool(graph) and bool(getattr(source.handler, "ROW_SUBJECTS_UNIQUE", False))
         self.digests = RowDigests()
         self.summary = SUMMARIES[source.kind]() if source.kind in SUMMARIES else None
+        #: key -> the description of every supplier record written (``keep_suppliers``): a manifest
+        #: load hands them to its link, which then need not read them back (``linking.records``).
+        self.suppliers: dict[str, tuple] | None = {} if keep_suppliers else None
 
     def _writing(self) -> bool:
         return self.graph is not None and (self.skip_invalid or not self.report.violations)
@@ -230,6 +236,8 @@ class RowStream:
                 self._note_dates(facts)
             if exact and fresh and not self._count_descriptions(event.related, fresh, described):
                 exact = self.exact = False
+            if self.suppliers is not None:
+                self._keep_suppliers(event.related)
             buffer.append("".join([f"{s} {p} {o} .\n" for s, p, o in triples]).encode("utf-8"))
             self.emitted += len(triples)
             rows_in_buffer += 1
@@ -271,6 +279,14 @@ class RowStream:
     def repeats(self) -> int:
         """Triples written more than once (shared descriptions written again)."""
         return self.described.repeats()
+
+    def _keep_suppliers(self, related) -> None:
+        suppliers = self.suppliers
+        for key, description in related:
+            if description and description[0][2] == SUPPLIER and key not in suppliers:
+                suppliers[key] = description
+        if len(suppliers) > SUPPLIERS_KEPT:
+            self.suppliers = None
 
     @staticmethod
     def _count_descriptions(related, fresh: list, described: TripleHashes) -> bool:

@@ -16,6 +16,7 @@ from catalogue import iris
 from catalogue.store import Store
 from catalogue.store.paging import all_rows, csv_rows
 from catalogue.store.sparql_text import iri as q
+from catalogue.store.sparql_text import lexical
 from catalogue.vocab import DCAT, DCTERMS, ORG, RDFS, SV
 
 COMPANY = "GB-COH-"
@@ -68,11 +69,43 @@ def _values(name: str, iris_: list[str] | None) -> str:
     return f"VALUES ?{name} {{ {' '.join(q(i) for i in iris_)} }}"
 
 
-def read_records(store: Store, base: str, only: list[str] | None = None) -> dict[str, SupplierRecord]:
-    """Every supplier record in the live datasets (or only the given record IRIs)."""
+def read_records(store: Store, base: str, only: list[str] | None = None,
+                 held: dict[str, tuple[str, list]] | None = None) -> dict[str, SupplierRecord]:
+    """Every supplier record in the live datasets (or only the given record IRIs).
+
+    ``held``: dataset -> (graph, descriptions of the supplier records its load wrote there),
+    as a manifest load hands them on (``summaries.Pending.suppliers``). A live dataset held
+    for its live graph is read from those, and the store only for the others: reading
+    every record of the DEV files back took 2 of a manifest load's 27 s.
+    """
     council_prefix = iris.council(base, "")
     records: dict[str, SupplierRecord] = {}
-    rows = all_rows(store, f"""SELECT ?s ?council ?name ?id ?ds WHERE {{ {_values('s', only)} {_live(base)}
+    rest: list[str] | None = None  # the live datasets to read from the store (None: all)
+    live: dict[str, tuple[str, str]] = {}
+    if held and only is None:
+        live = live_datasets(store, base)
+        rest = sorted(ds for ds, (graph, _) in live.items() if held.get(ds, ("",))[0] != graph)
+    if rest is None or rest:
+        _stored_records(store, base, records, council_prefix, only, rest)
+    for dataset in sorted(set(live).difference(rest or ())):
+        kind = live[dataset][1].rsplit("#", 1)[-1]
+        for description in held[dataset][1]:
+            _held_record(records, description, dataset, kind, council_prefix)
+    ends = dataset_ends(store, base)
+    columns = source_columns(store, base)
+    for record in records.values():
+        record.last_date = max((ends.get(d, "") for d in record.datasets), default="")
+        for dataset in record.datasets:
+            for name, where in columns.get(dataset, {}).items():
+                record.columns.setdefault(name, {})[dataset] = where
+    return {iri: records[iri] for iri in sorted(records)}  # a stable order makes linking repeatable
+
+
+def _stored_records(store: Store, base: str, records: dict[str, SupplierRecord], council_prefix: str,
+                    only: list[str] | None, datasets: list[str] | None) -> None:
+    """The records of the live datasets (of ``datasets``, when given) as the store holds them."""
+    live = _values("ds", datasets) + _live(base)
+    rows = all_rows(store, f"""SELECT ?s ?council ?name ?id ?ds WHERE {{ {_values('s', only)} {live}
         GRAPH ?g {{ ?s a {q(SV.Supplier)} ; {q(SV.recordedBy)} ?council .
                    OPTIONAL {{ ?s {q(RDFS.label)} ?name }} OPTIONAL {{ ?s {q(DCTERMS.identifier)} ?id }} }} }}""",
                     "?s ?ds ?name ?id")  # paged where the store cuts answers (Virtuoso's ResultSetMaxRows)
@@ -83,7 +116,7 @@ def read_records(store: Store, base: str, only: list[str] | None = None) -> dict
             gss = council[len(council_prefix):] if council.startswith(council_prefix) else council
             record = records[row["s"]] = SupplierRecord(row["s"], gss, row.get("name") or "", row.get("id") or "")
         record.datasets.add(row["ds"])
-    facts = all_rows(store, f"""SELECT ?s ?p ?o ?ds ?kind WHERE {{ {_values('s', only)} {_live(base)}
+    facts = all_rows(store, f"""SELECT ?s ?p ?o ?ds ?kind WHERE {{ {_values('s', only)} {live}
         GRAPH ?g {{ VALUES ?p {{ {q(ORG.identifier)} {q(SV.vatNumber)} {q(SV.postcode)} {q(SV.smeFlag)} {q(SV.vcseFlag)} }}
                    ?s ?p ?o . ?s a {q(SV.Supplier)} }} }}""", "?s ?p ?o ?ds")
     kinds: dict[str, str] = {}
@@ -102,14 +135,42 @@ def read_records(store: Store, base: str, only: list[str] | None = None) -> dict
             kind = kinds.setdefault(row["kind"], row["kind"].rsplit("#", 1)[-1] if row["kind"] else "")
             name = "sme" if p == str(SV.smeFlag) else "vcse"
             record.flags.add(Flag(name, o in ("true", "1"), row["ds"], kind))
-    ends = dataset_ends(store, base)
-    columns = source_columns(store, base)
-    for record in records.values():
-        record.last_date = max((ends.get(d, "") for d in record.datasets), default="")
-        for dataset in record.datasets:
-            for name, where in columns.get(dataset, {}).items():
-                record.columns.setdefault(name, {})[dataset] = where
-    return {iri: records[iri] for iri in sorted(records)}  # a stable order makes linking repeatable
+
+
+#: The N-Triples form of the predicates a supplier record's description holds, and what each is.
+_HELD = {q(term): what for term, what in (
+    (SV.recordedBy, "council"), (RDFS.label, "name"), (DCTERMS.identifier, "id"), (ORG.identifier, "org"),
+    (SV.vatNumber, "vat"), (SV.postcode, "postcode"), (SV.smeFlag, "sme"), (SV.vcseFlag, "vcse"))}
+
+
+def _held_record(records: dict[str, SupplierRecord], description, dataset: str, kind: str,
+                 council_prefix: str) -> None:
+    """Add what one written description (``loaders.organisations.supplier_record``) says of its
+    record, read as ``_stored_records`` reads the same triples from the store."""
+    facts: dict[str, list[str]] = {}
+    for _, p, o in description:
+        if what := _HELD.get(p):
+            facts.setdefault(what, []).append(o[1:-1] if what == "council" else lexical(o))
+    node = description[0][0][1:-1]
+    record = records.get(node)
+    if record is None:
+        council = facts["council"][0]
+        gss = council[len(council_prefix):] if council.startswith(council_prefix) else council
+        record = records[node] = SupplierRecord(node, gss, (facts.get("name") or [""])[0],
+                                                (facts.get("id") or [""])[0])
+    record.datasets.add(dataset)
+    record.org_ids.update(facts.get("org", ()))
+    record.vat_numbers.update(facts.get("vat", ()))
+    record.postcodes.update(facts.get("postcode", ()))
+    for name in ("sme", "vcse"):
+        for value in facts.get(name, ()):
+            record.flags.add(Flag(name, value in ("true", "1"), dataset, kind))
+
+
+def live_datasets(store: Store, base: str) -> dict[str, tuple[str, str]]:
+    """Dataset IRI -> (its live graph, its kind's IRI or "")."""
+    return {r["ds"]: (r["g"], r.get("kind") or "")
+            for r in csv_rows(store, f"SELECT ?ds ?g ?kind WHERE {{ {_live(base)} }}")}
 
 
 def source_columns(store: Store, base: str) -> dict[str, dict[str, str]]:

@@ -185,7 +185,9 @@ def _link_all(store: Store, base: str, *, licence: str, decisions_file: str | Pa
     retired_before = retired_organisations(store, previous_graph) if previous_graph else {}
     stored = dec.stored_decisions(store, previous_graph) if previous_graph else []
     say("reading supplier records")
-    records = read_records(store, base)
+    records = read_records(store, base, held=pending.suppliers if pending is not None else None)
+    if pending is not None:
+        pending.suppliers = {}  # read: their memory goes back before the clustering's
     given = dec.read_decisions(decisions_file, records_by_council_name(records), set(records), base) \
         if decisions_file else []
     decisions = dec.current(stored + given)

@@ -23,7 +23,7 @@ from typing import NamedTuple
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-__all__ = ["iri", "literal", "decimal", "integer", "insert_data", "term", "tokens", "Token", "has_dataset_clause",
+__all__ = ["iri", "literal", "lexical", "decimal", "integer", "insert_data", "term", "tokens", "Token", "has_dataset_clause",
            "keywords", "row_bound"]
 
 #: Characters an IRIREF may not contain (SPARQL 1.1 grammar [139]), besides 0x00-0x20.
@@ -63,6 +63,19 @@ def literal(value: str, datatype: str | None = None, lang: str | None = None) ->
     if datatype:
         return f"{text}^^{iri(datatype)}"
     return text
+
+
+_UNESCAPES = {"\\": "\\", '"': '"', "'": "'", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
+_ESCAPED = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
+
+
+def lexical(term: str) -> str:
+    """The lexical form of a double-quoted literal in N-Triples or SPARQL term text (``literal``'s
+    inverse, and ``loaders.terms.literal``'s): what a SPARQL result gives as its value."""
+    text = term[1:term.rindex('"')]  # a datatype IRI or a language tag holds no quote
+    if "\\" not in text:
+        return text
+    return _ESCAPED.sub(lambda m: chr(int(m[1] or m[2], 16)) if (m[1] or m[2]) else _UNESCAPES[m[3]], text)
 
 
 def decimal(value) -> str:

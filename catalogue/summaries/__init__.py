@@ -54,15 +54,19 @@ class Pending:
     settled: bool = False
     #: Every payee's links as a full link has just written them (``PayeeLinks.made``), if it has.
     links: PayeeLinks | None = None
+    #: dataset -> (its graph, the supplier records' descriptions its load wrote there): a full
+    #: link that follows reads those records from here, not the store (``linking.records``).
+    suppliers: dict = field(default_factory=dict)
 
     def add(self, datasets=(), councils=(), cells: dict | None = None, everything: bool = False,
-            categories: dict | None = None) -> "Pending":
+            categories: dict | None = None, suppliers: dict | None = None) -> "Pending":
         self.datasets |= set(datasets)
         self.councils |= set(councils)
         self.cells.update(cells or {})
         for dataset in cells or {}:
             self.categories.pop(dataset, None)  # a later load of the dataset without them: they are stale
         self.categories.update(categories or {})
+        self.suppliers.update(suppliers or {})
         self.everything = self.everything or everything
         return self
 

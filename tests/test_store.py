@@ -88,3 +88,28 @@ def test_a_line_split_between_writes_still_gets_its_graph():
     suffix.finish()
     assert out.getvalue() == (b'<http://ex/a> <http://ex/p> "x .\\n y" <http://ex/g> .\n'
                               b'<http://ex/a> <http://ex/q> <http://ex/b> <http://ex/g> .\n')
+
+
+def test_small_chunks_are_joined_into_few_bulk_loads_and_all_land(tmp_path, monkeypatch):
+    """``bulk_add`` joins consecutive chunks into calls of ``BULK_CALL_BYTES`` or more (each call
+    is one more ingestion for RocksDB to compact), and every triple of every chunk lands."""
+    from catalogue.store import bulk
+
+    calls: list[int] = []
+    joined = bulk.joined
+
+    def counted(chunks, size):
+        for piece in joined(chunks, size):
+            calls.append(len(piece))
+            yield piece
+    monkeypatch.setattr(bulk, "joined", counted)
+    monkeypatch.setattr(bulk, "BULK_CALL_BYTES", 20_000)
+    chunks = [b"".join(f"<{BASE}id/{n}-{i}> <{BASE}def/p> \"{n} {i}\" .\n".encode() for i in range(10))
+              for n in range(500)]
+    writer = open_store(str(tmp_path / "store"), "write")
+    writer.bulk_add(iter(chunks), f"{BASE}graph/joined")
+    assert 1 < len(calls) < len(chunks) // 10  # joined, yet still more than one call
+    assert all(size >= 20_000 for size in calls[:-1]) and sum(calls) == sum(map(len, chunks))
+    rows = writer.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{BASE}graph/joined> {{ ?s ?p ?o }} }}").rows
+    assert int(rows[0]["n"]) == 5000
+    writer.close()

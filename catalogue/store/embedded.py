@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import queue
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -28,10 +27,10 @@ from catalogue.store import (
     BINDINGS, BOOLEAN, GRAPH, UNION, Bindings, RawResult, Triples, bindings_from, protocol_dataset, triples_from,
 )
 from catalogue.store import snapshots as snap
+from catalogue.store.bulk import load_chunks
 from catalogue.store.results import Answer, capped_answer
 from catalogue.store.sparql_text import iri as sparql_iri
 
-LOADER_THREADS = 2
 DROP_BATCH = 50_000
 #: SPARQL Update text written between flushes of RocksDB's memtables (on disk). Each
 #: triple of an INSERT DATA lands in about nine column families' memtables, which
@@ -211,11 +210,8 @@ class EmbeddedStore:
     def bulk_add(self, chunks: Iterable[bytes], graph: str | None = None) -> None:
         """Bulk-load N-Quads chunks, or N-Triples chunks into ``graph``.
 
-        On disk, ``LOADER_THREADS`` threads each run Oxigraph's bulk loader on one chunk
-        at a time (it releases the GIL), while the caller's thread maps the next rows:
-        reading, mapping and writing overlap. The queue holds one chunk, so that memory
-        stays bounded by a few chunks (loading, waiting, being built) whatever the file size. ``lenient`` skips Oxigraph's
-        IRI re-validation: every IRI was checked when it was minted (``loaders.terms``).
+        On disk: ``bulk.load_chunks`` (Oxigraph's bulk loader on two threads, chunks joined
+        into calls of ``bulk.BULK_CALL_BYTES``, while the caller's thread maps the next rows).
         """
         store = self._writer()
         self._wrote()
@@ -225,32 +221,7 @@ class EmbeddedStore:
             for chunk in chunks:
                 store.load(chunk, format=fmt, **target)
             return
-        work: queue.Queue = queue.Queue(maxsize=1)
-        errors: list[BaseException] = []
-
-        def loader():
-            while (chunk := work.get()) is not None:
-                if not errors:
-                    try:
-                        store.bulk_load(chunk, format=fmt, lenient=True, **target)
-                    except BaseException as exc:  # surfaced to the producer below
-                        errors.append(exc)
-        threads = [threading.Thread(target=loader, daemon=True) for _ in range(LOADER_THREADS)]
-        for thread in threads:
-            thread.start()
-        try:
-            for chunk in chunks:
-                if errors:
-                    break
-                work.put(chunk)
-        finally:
-            for _ in threads:
-                work.put(None)
-            for thread in threads:
-                thread.join()
-            give_back(collect=False)  # the loader threads' freed batches (catalogue.heap)
-        if errors:
-            raise StoreUnavailable(f"bulk load failed: {errors[0]}") from errors[0]
+        load_chunks(store, chunks, fmt, target)
 
     def bulk_add_file(self, path: str, graph: str) -> None:
         """Bulk-load an N-Triples file into ``graph`` in one call of Oxigraph's loader, which

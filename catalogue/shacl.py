@@ -24,6 +24,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
 from catalogue.paths import shapes_dir
+from catalogue.store.sparql_text import lexical
 from catalogue.vocab import RDF, RDFS, SH, ontology_graph
 from loaders.terms import iri
 
@@ -328,26 +329,6 @@ def _has_kind(term: Term, kind: str) -> bool:
     if kind == "IRIOrLiteral":
         return not term.startswith("_:")
     return True
-
-
-_UNESCAPE = re.compile(r'\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)')
-
-
-def lexical(term: Term) -> str:
-    """The text of a term: the IRI without brackets, or a literal's unescaped lexical form."""
-    if term.startswith("<"):
-        return term[1:-1]
-    if not term.startswith('"'):
-        return term
-    body = term[1:term.rfind('"')]
-
-    def unescape(m: re.Match) -> str:
-        code = m.group(1)
-        if code[0] in "uU":
-            return chr(int(code[1:], 16))
-        return {"n": "\n", "r": "\r", "t": "\t"}.get(code, code)
-
-    return _UNESCAPE.sub(unescape, body) if "\\" in body else body
 
 
 Names = str | tuple[str, ...]

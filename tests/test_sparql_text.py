@@ -133,3 +133,9 @@ def test_lexical_reads_back_what_either_literal_writer_wrote(value):
     for written in (literal(value), literal(value, str(XSD.string)), ntriples_literal(value),
                     ntriples_literal(value, "http://example.org/type"), ntriples_literal(value, lang="en-GB")):
         assert lexical(written) == value
+
+
+def test_lexical_gives_an_iri_without_brackets_and_a_blank_node_as_it_is():
+    assert lexical("<https://data.example.gov.uk/id/council/E08000006>") == "https://data.example.gov.uk/id/council/E08000006"
+    assert lexical("_:b0") == "_:b0"
+    assert lexical('"a\\bb\\fc"') == "a\bb\fc"  # ECHAR \b and \f, which SHACL's own reading once kept as "b" and "f"

@@ -112,9 +112,8 @@ def _stored_records(store: Store, base: str, records: dict[str, SupplierRecord],
     for row in rows:
         record = records.get(row["s"])
         if record is None:
-            council = row["council"]
-            gss = council[len(council_prefix):] if council.startswith(council_prefix) else council
-            record = records[row["s"]] = SupplierRecord(row["s"], gss, row.get("name") or "", row.get("id") or "")
+            record = records[row["s"]] = SupplierRecord(row["s"], _gss(row["council"], council_prefix),
+                                                        row.get("name") or "", row.get("id") or "")
         record.datasets.add(row["ds"])
     facts = all_rows(store, f"""SELECT ?s ?p ?o ?ds ?kind WHERE {{ {_values('s', only)} {live}
         GRAPH ?g {{ VALUES ?p {{ {q(ORG.identifier)} {q(SV.vatNumber)} {q(SV.postcode)} {q(SV.smeFlag)} {q(SV.vcseFlag)} }}
@@ -137,6 +136,11 @@ def _stored_records(store: Store, base: str, records: dict[str, SupplierRecord],
             record.flags.add(Flag(name, o in ("true", "1"), row["ds"], kind))
 
 
+def _gss(council: str, council_prefix: str) -> str:
+    """A council IRI's GSS code (an IRI outside the register's prefix as it is)."""
+    return council[len(council_prefix):] if council.startswith(council_prefix) else council
+
+
 #: The N-Triples form of the predicates a supplier record's description holds, and what each is.
 _HELD = {q(term): what for term, what in (
     (SV.recordedBy, "council"), (RDFS.label, "name"), (DCTERMS.identifier, "id"), (ORG.identifier, "org"),
@@ -150,14 +154,12 @@ def _held_record(records: dict[str, SupplierRecord], description, dataset: str, 
     facts: dict[str, list[str]] = {}
     for _, p, o in description:
         if what := _HELD.get(p):
-            facts.setdefault(what, []).append(o[1:-1] if what == "council" else lexical(o))
+            facts.setdefault(what, []).append(lexical(o))
     node = description[0][0][1:-1]
     record = records.get(node)
     if record is None:
-        council = facts["council"][0]
-        gss = council[len(council_prefix):] if council.startswith(council_prefix) else council
-        record = records[node] = SupplierRecord(node, gss, (facts.get("name") or [""])[0],
-                                                (facts.get("id") or [""])[0])
+        record = records[node] = SupplierRecord(node, _gss(facts["council"][0], council_prefix),
+                                                (facts.get("name") or [""])[0], (facts.get("id") or [""])[0])
     record.datasets.add(dataset)
     record.org_ids.update(facts.get("org", ()))
     record.vat_numbers.update(facts.get("vat", ()))

@@ -70,8 +70,13 @@ _ESCAPED = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
 
 
 def lexical(term: str) -> str:
-    """The lexical form of a double-quoted literal in N-Triples or SPARQL term text (``literal``'s
-    inverse, and ``loaders.terms.literal``'s): what a SPARQL result gives as its value."""
+    """The text of a term in N-Triples or SPARQL term text, as a SPARQL result gives it: an
+    IRI without its brackets, a double-quoted literal's unescaped lexical form (``literal``'s
+    inverse, and ``loaders.terms.literal``'s), anything else (a blank node) as it is."""
+    if term.startswith("<"):
+        return term[1:-1]
+    if not term.startswith('"'):
+        return term
     text = term[1:term.rindex('"')]  # a datatype IRI or a language tag holds no quote
     if "\\" not in text:
         return text

@@ -65,6 +65,9 @@ def short_hash(*parts: str, length: int = 8) -> str:
 
 # ---------------------------------------------------------------- money
 
+#: Commas grouping thousands, and a decimal comma (dots, if any, grouping thousands).
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+_DECIMAL_COMMA = re.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d+),\d{1,2}")
 _MONEY = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
@@ -74,8 +77,14 @@ def money(raw: str) -> str | None:
 
     The digits stay exactly as published (``"3499.1"`` stays ``"3499.1"``); credits
     come out with a leading minus. ``None`` when the cell is not an amount.
+
+    A comma is a thousands separator only where it groups three digits (``1,234,567.89``);
+    a comma before one or two last digits can only be a decimal comma (``1.234,56``,
+    ``1 234,56``, ``12,5``: a European locale's export), read as such. Any other comma
+    (``12,34.00``, ``1234,567``) makes the cell not an amount: reported, never read as
+    the digits with the commas dropped (``12,5`` is not 125).
     """
-    value = raw.strip().replace("£", "").replace(",", "").replace(" ", "").replace("\u00a0", "")
+    value = raw.strip().replace("£", "").replace(" ", "").replace("\u00a0", "")
     negative = False
     if value.startswith("(") and value.endswith(")"):
         negative, value = True, value[1:-1]
@@ -84,6 +93,14 @@ def money(raw: str) -> str | None:
     elif value.upper().endswith("CR"):
         negative, value = True, value[:-2]
     value = value.replace("£", "")
+    if "," in value:
+        body = value.lstrip("+-")
+        if _THOUSANDS.fullmatch(body):
+            value = value.replace(",", "")
+        elif _DECIMAL_COMMA.fullmatch(body):
+            value = value.replace(".", "").replace(",", ".")
+        else:
+            return None
     if not _MONEY.match(value):
         return None
     if value[0] == "+":
@@ -110,6 +127,7 @@ _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})" + _MIDNIGHT + 
 _D_MON_Y = re.compile(r"^(\d{1,2})[\- ]([A-Za-z]{3,9})[\- ](\d{2}|\d{4})" + _MIDNIGHT + "$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 _YYYYMMDD = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_YMD = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})" + _MIDNIGHT + "$")  # 2023/04/12: year first, never ambiguous
 _PERIOD = re.compile(r"^(\d{4})-?(\d{2})$")
 _MONTH_NAMES = {name: i for i, name in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august",
@@ -135,7 +153,8 @@ def payment_date(raw: str) -> tuple[str, str] | None:
     """A payment date or period -> ``(lexical, "date" | "gYearMonth")``.
 
     Accepts ``dd/mm/yyyy`` (and ``d/m/yy``, dots, dashes: UK day-first), ``dd-Mon-yy``,
-    ISO dates and datetimes, ``yyyymmdd``, and ``yyyymm`` / ``yyyy-mm`` periods.
+    ISO dates and datetimes, ``yyyy/mm/dd`` and ``yyyy.mm.dd``, ``yyyymmdd``, and
+    ``yyyymm`` / ``yyyy-mm`` periods.
     """
     value = raw.strip()
     if not value:
@@ -149,6 +168,9 @@ def payment_date(raw: str) -> tuple[str, str] | None:
     if m := _D_MON_Y.match(value):
         month = _MONTHS.get(m[2][:4].lower()) or _MONTHS.get(m[2][:3].lower())
         iso = _iso(_year(m[3]), month, int(m[1])) if month else None
+        return (iso, "date") if iso else None
+    if m := _YMD.match(value):
+        iso = _iso(int(m[1]), int(m[2]), int(m[3]))
         return (iso, "date") if iso else None
     if m := _YYYYMMDD.match(value):
         iso = _iso(int(m[1]), int(m[2]), int(m[3]))

@@ -32,7 +32,7 @@ class CsvDialect:
     """What a mapping's ``dialect`` says; ``None`` where it says nothing."""
 
     encoding: str | None = None
-    delimiter: str = ","
+    delimiter: str | None = None  # not stated: found from the file (``loaders.delimiter``)
     quotechar: str | None = '"'
     doublequote: bool = True
     skip_initial_space: bool = False
@@ -51,9 +51,9 @@ class CsvDialect:
         """Keyword arguments for ``csv.reader``."""
         if self.quotechar is None:
             import csv
-            return {"delimiter": self.delimiter, "quoting": csv.QUOTE_NONE,
+            return {"delimiter": self.delimiter or ",", "quoting": csv.QUOTE_NONE,
                     "skipinitialspace": self.skip_initial_space}
-        return {"delimiter": self.delimiter, "quotechar": self.quotechar, "doublequote": self.doublequote,
+        return {"delimiter": self.delimiter or ",", "quotechar": self.quotechar, "doublequote": self.doublequote,
                 "escapechar": None if self.doublequote else "\\", "skipinitialspace": self.skip_initial_space}
 
     @property

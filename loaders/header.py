@@ -70,6 +70,8 @@ def find_header(kind: str, stream: Iterator[tuple[int, list[str]]], path: Path, 
 
     ranked = sorted(candidates, key=lambda r: (-title_evidence(kind, r[2], dialect), r[0])) if content else candidates
     for pos, number, cells in ranked:
+        if content and holds_data(cells):
+            continue  # a payment, not a header: read as one, its line would be lost to the preamble
         try:
             table = choose(kind, cells, number, dialect, sample(pos))
         except DialectError:
@@ -83,6 +85,13 @@ def find_header(kind: str, stream: Iterator[tuple[int, list[str]]], path: Path, 
         return table, preamble, itertools.chain(looked[pos + 1:], _then_raise(failure), stream)
     if content:
         pos, number, cells = ranked[0]
+        if holds_data(cells):  # the row most like a header is a payment line: there is no header
+            first, shown = candidates[0][1], [c for c in candidates[0][2] if c.strip()]
+            raise DialectError(
+                f"{path.name}: no header row: the rows where it would be hold data (row {first}: "
+                f"{', '.join(repr(c) for c in shown)[:200]}); add the header row the file lacks, or pass a CSVW "
+                "mapping with --mapping whose dialect says header: false and whose columns name each one",
+                missing=[], seen=shown)
         if reread and failure is None:
             try:
                 spread = spread_sample(reread(), number)
@@ -153,6 +162,20 @@ def title_evidence(kind: str, cells: list[str], dialect: Dialect | None) -> floa
         elif any(word_score(f, cell)[0] > 0 for f in fields):
             score += 1
     return score
+
+
+def holds_data(cells: list[str]) -> bool:
+    """Whether a row holds data, not titles: two or more cells that are dates or sums of
+    money with a decimal point, a currency sign or a thousands comma (a bare whole number
+    such as a year can be a title)."""
+    found = 0
+    for cell in cells:
+        text = cell.strip()
+        if text and (payment_date(text) is not None or (not text.isdigit() and money(text) is not None)):
+            found += 1
+            if found == 2:
+                return True
+    return False
 
 
 @lru_cache(maxsize=64)

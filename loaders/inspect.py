@@ -58,6 +58,13 @@ def guess(found: list[dict]) -> dict:
     return decide([KindScore(c["kind"], c["score"], c["evidence"]) for c in found if c["readable"]])
 
 
+def _delimiter_name(info) -> str | None:
+    """What separates the cells of a text file, as found (``None`` for a spreadsheet)."""
+    from loaders.delimiter import NAMES
+
+    return NAMES[info.delimiter] if info.format == "csv" else None
+
+
 def inspect_file(path: str | Path, kinds: list[str], *, kind: str | None = None, publisher: str | None = None,
                  mapping: str | Path | None = None, rows: int = 5, sheet: str | None = None) -> dict:
     """A description of the file as the loaders see it (see the README for its shape)."""
@@ -70,7 +77,8 @@ def inspect_file(path: str | Path, kinds: list[str], *, kind: str | None = None,
     info = sniff(path)
     result = {
         "file": str(path), "size": info.size, "sha256": info.sha256, "encoding": info.encoding,
-        "newline": info.newline, "kind": None, "candidates": found, "dialect": None, "header_row": None,
+        "newline": info.newline, "delimiter": _delimiter_name(info) if mapping is None else None,
+        "kind": None, "candidates": found, "dialect": None, "header_row": None,
         "preamble_rows": [], "columns": [], "council": None, "council_problem": None, "sample": [], "notes": [], "missing": [],
         "confidence": guessed["confidence"], "evidence": guessed["evidence"], "close_kind": guessed["close"],
     }

@@ -101,9 +101,23 @@ def score_kind(kind: str, table, stream) -> KindScore:
         if (has("title") or has("contract_reference")) and (has("start_date") or has("end_date")):
             result.add(4, "contracts with start or end dates")
     elif kind == "grants":
-        if has("amount") and (has("org_identifier") or has("supplier_name")) and has("grant_id"):
+        recipients = has("amount") and (has("org_identifier") or has("supplier_name"))
+        if recipients and has("grant_id"):
             result.add(4, "awards to recipient organisations with grant identifiers")
+        elif recipients and has("award_date"):
+            result.add(3, "awards to recipient organisations with award dates")
+        if title := _award_title(table):
+            result.add(3, f"a title that speaks of awards ({title!r})")
     return result
+
+
+def _award_title(table) -> str | None:
+    """A header cell that speaks of grants or awards (a council's own grants register
+    seldom has 360Giving's identifiers, but says 'Grant Amount', 'Date Awarded')."""
+    for title in table.header:
+        if set(re.findall(r"[a-z]+", title.lower())) & {"grant", "grants", "award", "awarded", "awards"}:
+            return title
+    return None
 
 
 def _day_dates(table, rows: list[list[str]]) -> str | None:

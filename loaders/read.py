@@ -1,4 +1,4 @@
-"""Reading council files as published: the only user of the ``csv`` module.
+"""Reading council files as published: with ``loaders.delimiter``, the only user of the ``csv`` module.
 
 ``sniff`` looks at a file once, in 1 MiB blocks (never the whole file in memory): its
 size against the cap, its first bytes (a spreadsheet, or an archive, image or other
@@ -6,7 +6,8 @@ binary refused at once, see ``loaders.magic``), its encoding (a BOM: UTF-8, UTF-
 UTF-32; a BOM that was itself encoded twice, ``ï»¿``; UTF-16 without a BOM from its NUL
 pattern; valid UTF-8; else cp1252, which is what Windows finance systems write; or what
 the mapping's ``dialect.encoding`` says), its line endings, its longest line against the
-cap, how many control characters it holds, and the sha256. ``records`` then streams the
+cap, how many control characters it holds, the sha256, and its delimiter (comma, tab,
+semicolon or pipe: ``loaders.delimiter``). ``records`` then streams the
 records with their RFC 7111 row numbers (row 1 is the first record), applying the
 mapping's dialect (``loaders.csvw_dialect``) and the caps (``loaders.limits``) as it
 goes, and removing control characters (one note for the whole file). Spreadsheets
@@ -21,10 +22,10 @@ import hashlib
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from loaders import magic
+from loaders import delimiter, magic
 from loaders.csvw_dialect import CsvDialect
 from loaders.limits import DEFAULT, FileRefused, Limits, refuse
 from loaders.report import WARNING, LoadIssue
@@ -56,6 +57,7 @@ class FileInfo:
     lines: int  # physical line count: an upper bound on records, for progress bars
     format: str = "csv"  # "csv", "xlsx" or "ods"
     controls: int = 0  # control characters in the file (see CONTROLS)
+    delimiter: str = ","  # what separates cells, found from the first rows (``loaders.delimiter``)
 
 
 def sniff(path: Path, limits: Limits = DEFAULT, encoding: str | None = None) -> FileInfo:
@@ -72,7 +74,15 @@ def sniff(path: Path, limits: Limits = DEFAULT, encoding: str | None = None) -> 
     if kind != "text":
         return FileInfo(path, size, _sha256(path), kind, False, "none", 0, kind)
     encoding, strict = _encoding(path, head, encoding)
-    return _scan(path, size, encoding, strict, head.startswith(DOUBLE_BOM.encode("utf-8")), limits)
+    info = _scan(path, size, encoding, strict, head.startswith(DOUBLE_BOM.encode("utf-8")), limits)
+    return replace(info, delimiter=delimiter.detect(_start(info)))
+
+
+def _start(info: FileInfo) -> str:
+    """The file's first characters as text (for the delimiter), undecodable bytes replaced."""
+    with open(info.path, "rb") as handle:
+        head = handle.read(delimiter.SAMPLE_CHARS * (4 if info.encoding.startswith(("utf-16", "utf-32")) else 1))
+    return head.decode(info.encoding, errors="replace")
 
 
 def _encoding(path: Path, head: bytes, stated: str | None) -> tuple[str | None, bool]:
@@ -226,7 +236,9 @@ class Records:
             from loaders import spreadsheet
             yield from spreadsheet.rows(self.info, self.sheet, self.limits)
             return
-        options = self.dialect.csv_options if self.dialect else {}
+        options = dict(self.dialect.csv_options) if self.dialect else {}
+        if self.dialect is None or self.dialect.delimiter is None:  # a mapping's own is honoured as stated
+            options["delimiter"] = self.info.delimiter
         cap = self.limits.max_cell_chars
         csv.field_size_limit(cap if cap else 1 << 30)
         with open_text(self.info) as handle:

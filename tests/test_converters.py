@@ -18,10 +18,24 @@ def test_money(raw, want):
 
 
 @pytest.mark.parametrize("raw,want", [
+    ("1,234,567.89", "1234567.89"), ("-£1,234.56", "-1234.56"), ("1,234.56 CR", "-1234.56"), ("1,234", "1234"),
+    # a comma before one or two last digits is a decimal comma (a European locale's export)
+    ("1.234,56", "1234.56"), ("1 234,56", "1234.56"), ("1234,56", "1234.56"), ("(12,5)", "-12.5"),
+    ("-1.234.567,8", "-1234567.8"),
+    # any other comma: not an amount (reported), never the digits with the commas dropped
+    ("12,34.00", None), ("1234,567", None), ("0010,287", None), (",5", None), ("1,", None),
+])
+def test_money_reads_a_comma_only_as_a_grouping_or_a_decimal_comma(raw, want):
+    assert cv.money(raw) == want
+
+
+@pytest.mark.parametrize("raw,want", [
     ("24/12/2010", ("2010-12-24", "date")), ("20-Dec-13", ("2013-12-20", "date")),
     ("2021-12-01 00:00:00", ("2021-12-01", "date")), ("2022-08-17", ("2022-08-17", "date")),
     ("201009", ("2010-09", "gYearMonth")), ("1/4/22", ("2022-04-01", "date")),
     ("31/02/2010", None), ("TBC", None), ("", None), ("2010-13-01", None),
+    ("2023/04/12", ("2023-04-12", "date")), ("2023.4.2", ("2023-04-02", "date")),
+    ("2023/04/12 00:00:00", ("2023-04-12", "date")), ("2023/02/30", None), ("2023/13/01", None),
 ])
 def test_payment_date(raw, want):
     assert cv.payment_date(raw) == want

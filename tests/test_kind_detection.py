@@ -60,3 +60,22 @@ def test_load_without_a_kind_uses_the_kind_the_structure_shows(tmp_path):
     assert "as suppliers (confidence" in suppliers.output
     none = runner.invoke(cli, ["--store", store, "load", str(DATA / "dialects/no-amount-column.csv")])
     assert none.exit_code == 2 and "cannot tell what kind of file this is" in none.output
+
+
+def test_a_councils_own_grants_register_is_told_from_spend(tmp_path):
+    """Trafford's 360Giving file cut to what a council's own register keeps: recipient,
+    'Grant Amount', 'Date Awarded' and a purpose, no 360Giving identifiers. An amount and a
+    date on each row fit spend too; the award titles and dates say grants."""
+    import csv
+
+    source = REAL / "trafford" / "trafford_council_voluntary_sector_grants.csv"
+    with open(source, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    target = tmp_path / "council-grants-register-without-identifiers.csv"
+    with open(target, "w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["Organisation Name", "Grant Amount", "Date Awarded", "Purpose"])
+        out.writerows([r["Recipient Org:Name"], r["Amount Awarded"], r["Award Date"], r["Description"]] for r in rows)
+    result = inspect_file(target, list(KINDS))
+    assert result["kind"] == "grants", result["evidence"]
+    assert any("speaks of awards" in e for e in result["evidence"])

@@ -30,6 +30,9 @@ RENAMES = [
     ("netvalue-vendor-transactiondate", {"net_amount": "Net Value", "supplier_name": "Vendor",
                                          "date": "Transaction Date"}),
     ("paidamount-name", {"net_amount": "Paid Amount", "supplier_name": "Name"}),
+    ("amountexcvat-merchant-clearing", {"net_amount": "Amount (exc VAT)", "supplier_name": "Merchant Name",
+                                        "date": "Clearing Date"}),
+    ("spend-recipient-paydate", {"net_amount": "Spend", "supplier_name": "Recipient", "date": "Pay Date"}),
     ("supplier-titled-description", {"supplier_name": "Description"}),
     ("supplier-untitled", {"supplier_name": ""}),
 ]

@@ -43,7 +43,8 @@ def inspect(ctx, file, kind, publisher, mapping, sheet, rows, fmt):
 
 
 def as_text(r: dict) -> str:
-    lines = [f"{r['file']}: {r['size']:,} bytes, {r['encoding']}, {r['newline']} line endings"]
+    separated = f", cells separated by {r['delimiter']}s" if r.get("delimiter") not in (None, "comma") else ""
+    lines = [f"{r['file']}: {r['size']:,} bytes, {r['encoding']}, {r['newline']} line endings{separated}"]
     if not r["kind"]:
         lines.append("  No kind of file we know can read it:")
         lines += [f"    {c['kind']}: {c['problem']}" for c in r["candidates"]]

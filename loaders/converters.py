@@ -118,20 +118,27 @@ def money(raw: str) -> str | None:
 
 # ---------------------------------------------------------------- dates
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
-_MONTHS["sept"] = 9
-#: A midnight time after a day, as spreadsheet exports write it ("01/04/2021 00:00:00").
-_MIDNIGHT = r"(?:[ T]0?0:00(?::00(?:\.0+)?)?)?"
-_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})" + _MIDNIGHT + "$")
-_D_MON_Y = re.compile(r"^(\d{1,2})[\- ]([A-Za-z]{3,9})[\- ](\d{2}|\d{4})" + _MIDNIGHT + "$")
+#: A time after a day, as finance-system and spreadsheet exports write it ("01/04/2021
+#: 00:00:00", "01/04/2021 12:00:00 AM", "01 Apr 2021 10:15"): the day is the payment's date.
+_TIME = r"(?:(?:[ T]|, )(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?)?"
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})" + _TIME + "$")
+_D_MON_Y = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\- ]([A-Za-z]{3,9})\.?,?[\- ](\d{2}|\d{4})" + _TIME + "$",
+                      re.IGNORECASE)
+#: "April 1, 2022", "Apr 1st 2022": the month named first, never ambiguous.
+_MON_D_Y = re.compile(r"^([A-Za-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})" + _TIME + "$", re.IGNORECASE)
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 _YYYYMMDD = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_YMD = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})" + _MIDNIGHT + "$")  # 2023/04/12: year first, never ambiguous
+_YMD = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})" + _TIME + "$")  # 2023/04/12: year first, never ambiguous
 _PERIOD = re.compile(r"^(\d{4})-?(\d{2})$")
 _MONTH_NAMES = {name: i for i, name in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august",
      "september", "october", "november", "december"], start=1)}
+
+
+def _month(word: str) -> int | None:
+    """``"Apr"``, ``"April"``, ``"Sept"`` -> 4, 4, 9: a month's name or its first three letters or more."""
+    word = word.lower()
+    return next((i for name, i in _MONTH_NAMES.items() if name.startswith(word)), None) if len(word) >= 3 else None
 
 
 def _year(text_year: str) -> int:
@@ -152,9 +159,11 @@ def _iso(year: int, month: int, day: int) -> str | None:
 def payment_date(raw: str) -> tuple[str, str] | None:
     """A payment date or period -> ``(lexical, "date" | "gYearMonth")``.
 
-    Accepts ``dd/mm/yyyy`` (and ``d/m/yy``, dots, dashes: UK day-first), ``dd-Mon-yy``,
-    ISO dates and datetimes, ``yyyy/mm/dd`` and ``yyyy.mm.dd``, ``yyyymmdd``, and
-    ``yyyymm`` / ``yyyy-mm`` periods.
+    Accepts ``dd/mm/yyyy`` (and ``d/m/yy``, dots, dashes: UK day-first), ``dd-Mon-yy``
+    and ``1st April 2022``, ``April 1, 2022``, ISO dates and datetimes, ``yyyy/mm/dd`` and
+    ``yyyy.mm.dd``, ``yyyymmdd``, and ``yyyymm`` / ``yyyy-mm`` periods; a time after the
+    day (``10:15``, ``12:00:00 AM``) is left out. Month-first numbers (``04/13/2022``) are
+    not read: ``04/05/2022`` would be read wrong, so none is.
     """
     value = raw.strip()
     if not value:
@@ -166,8 +175,12 @@ def payment_date(raw: str) -> tuple[str, str] | None:
         iso = _iso(_year(m[3]), int(m[2]), int(m[1]))
         return (iso, "date") if iso else None
     if m := _D_MON_Y.match(value):
-        month = _MONTHS.get(m[2][:4].lower()) or _MONTHS.get(m[2][:3].lower())
+        month = _month(m[2])
         iso = _iso(_year(m[3]), month, int(m[1])) if month else None
+        return (iso, "date") if iso else None
+    if m := _MON_D_Y.match(value):
+        month = _month(m[1])
+        iso = _iso(int(m[3]), month, int(m[2])) if month else None
         return (iso, "date") if iso else None
     if m := _YMD.match(value):
         iso = _iso(int(m[1]), int(m[2]), int(m[3]))

@@ -41,6 +41,9 @@ MARGIN = 0.5
 #: What the cells of a typed field must mostly be (share of filled cells).
 FLOORS = {"net_amount": ("money", 0.6), "gross_amount": ("money", 0.6), "irrecoverable_vat": ("money", 0.6),
           "date": ("dated", 0.6), "period": ("dated", 0.6), "supplier_name": ("text", 0.5)}
+#: Fields of a few values each (C/R, Y/N): a column of many different values is not one of them.
+FLAGS = frozenset({"capital_revenue", "purchase_card", "vcse"})
+FLAG_VALUES = 6
 #: Fields of free text whose known titles may be generic words ("Description", "Type").
 TEXT_FIELDS = frozenset({"narrative", "capital_revenue", "service_area", "expense_type", "procurement_category",
                          "expense_category", "body_name"})
@@ -80,6 +83,8 @@ def _floor_ok(field: str, p: Profile, known: bool = False) -> bool:
     """Do the cells fit the field? A known title is refused only when its cells clearly
     contradict it (at least five filled, under a third of the expected kind): odd cells
     under a right title are the validator's to report, row by row."""
+    if field in FLAGS and p.filled >= 10 and p.distinct_count > FLAG_VALUES:
+        return False  # "Type of Expenditure" over "Operational Materials", "Rents"...: a type, not C/R
     if field not in FLOORS or not p.filled or (known and p.filled < 5):
         return True
     what, least = FLOORS[field]
@@ -94,63 +99,125 @@ def recognise(dialect, header: list[str], sample: list[list[str]]) -> tuple[dict
     keys = [header_key(h) for h in header]
     found = profiles(header, sample, dialect.nulls)
     fields: dict[str, int] = {}
-    decisions: list[Decision] = []
-    used: set[int] = set()
-    for column in dialect.columns:  # 1. exact titles, in the mapping's order of preference
-        for title in column.titles:
-            wanted = header_key(title)
-            index = next((i for i, k in enumerate(keys) if k == wanted and i not in used), None)
-            if index is None or not _floor_ok(column.name, found[index], known=True):
-                continue
-            if column.name in TEXT_FIELDS and is_generic(header[index]):
-                continue  # a generic word: let the key fields look at it first
-            fields[column.name] = index
-            used.add(index)
-            decisions.append(Decision(column.name, index, header[index], "known title",
-                                      f"a title the {dialect.id} mapping knows; {found[index].describe()}"))
-            break
-    known_words = set(word_table())
+    decisions: dict[str, Decision] = {}
+    titled = _known_columns(dialect, header, keys, found)
+    for name, index in _assign_known(titled, [c.name for c in dialect.columns]).items():  # 1. exact titles
+        fields[name] = index
+        decisions[name] = Decision(name, index, header[index], "known title",
+                                   f"a title the {dialect.id} mapping knows; {found[index].describe()}")
     wanted_fields = [f for f in ORDER if dialect.column(f)] + [
         c.name for c in dialect.columns if c.name not in ORDER and c.name in TEXT_FIELDS]
     for name in wanted_fields:  # 2. title words and content, most important field first
+        if name not in fields and (decision := _choose(name, dialect, header, keys, found, fields)):
+            fields[name] = decision.column
+            decisions[name] = decision
+    for name, columns in titled.items():  # 3. a title known to two fields, and words for one of them
         if name in fields:
             continue
-        column = dialect.column(name)
-        synonyms = {header_key(t) for t in column.titles}
-        if name not in known_words and not any(keys[i] in synonyms for i in range(len(keys)) if i not in used):
+        for index in columns:
+            other = next(f for f, i in fields.items() if i == index)
+            elsewhere = _choose(other, dialect, header, keys, found, {f: i for f, i in fields.items() if f != other},
+                                also_taken={index})
+            if elsewhere and elsewhere.how == "title words":
+                fields[other], decisions[other] = elsewhere.column, elsewhere
+                fields[name] = index
+                decisions[name] = Decision(name, index, header[index], "known title",
+                                           f"a title the {dialect.id} mapping knows (and {other} has its own "
+                                           f"column by title words); {found[index].describe()}")
+                break
+    return fields, list(decisions.values())
+
+
+def _choose(name: str, dialect, header: list[str], keys: list[str], found: list[Profile],
+            fields: dict[str, int], also_taken: set[int] = frozenset()) -> Decision | None:
+    """The best free column for one field by title words and content, or ``None``."""
+    column = dialect.column(name)
+    synonyms = {header_key(t) for t in column.titles}
+    used = set(fields.values()) | also_taken
+    if name not in word_table() and not any(keys[i] in synonyms for i in range(len(keys)) if i not in used):
+        return None
+    scored, alone_scores, near = [], [], []
+    for i, title in enumerate(header):
+        if i in used or not (title.strip() or found[i].filled):
             continue
-        scored, alone_scores, near = [], [], []
-        for i, title in enumerate(header):
-            if i in used or not (title.strip() or found[i].filled):
-                continue
-            words, forms = word_score(name, title) if name in known_words else (0.0, ())
-            known = KNOWN_TITLE if keys[i] in synonyms else 0.0
-            content = content_score(name, found[i])
-            total = words + known + content
-            by_title = (words + known > 0 and total >= ENOUGH and _floor_ok(name, found[i])
-                        and (known or words >= MIN_WORDS.get(name, 0)))
-            alone = (name in CONTENT_ALONE and words > -0.5 and not known and content >= CONTENT_ALONE[name]
-                     and _floor_ok(name, found[i]) and not _group_bound(name, fields))
-            if name in CONTENT_ALONE and words > -0.5 and not known:
-                alone_scores.append(content)
-            why = (f"title words {', '.join(forms)}; " if forms else "") + found[i].describe()
-            if by_title or alone:
-                how = "known title" if known else "title words" if words > 0 else "content"
-                scored.append((total, i, how, why))
-            elif content >= 2.5:  # looks the part, but its title says otherwise: name it in the report
-                near.append((total, i, "", why))
-        if not scored:
+        if name == "supplier_id" and _per_payment(found[i], fields, found):
             continue
-        scored.sort(key=lambda s: (-s[0], s[1]))
-        total, index, how, why = scored[0]
-        if how == "content" and len(alone_scores) > 1 and sorted(alone_scores)[-2] > total - MARGIN:
-            continue  # two columns look alike and neither title says which: leave it to --mapping
-        fields[name] = index
-        used.add(index)
-        rejected = tuple(f"{column_label(i, header[i])} (score {t:.1f} against {total:.1f}: {w})"
-                         for t, i, _, w in (scored[1:] + sorted(near, key=lambda n: -n[0]))[:3])
-        decisions.append(Decision(name, index, header[index], how, why, rejected))
-    return fields, decisions
+        words, forms = word_score(name, title) if name in word_table() else (0.0, ())
+        known = KNOWN_TITLE if keys[i] in synonyms else 0.0
+        content = content_score(name, found[i])
+        total = words + known + content
+        by_title = (words + known > 0 and total >= ENOUGH and _floor_ok(name, found[i])
+                    and (known or words >= MIN_WORDS.get(name, 0)))
+        alone = (name in CONTENT_ALONE and words > -0.5 and not known and content >= CONTENT_ALONE[name]
+                 and _floor_ok(name, found[i]) and not _group_bound(name, fields))
+        if name in CONTENT_ALONE and words > -0.5 and not known:
+            alone_scores.append(content)
+        why = (f"title words {', '.join(forms)}; " if forms else "") + found[i].describe()
+        if by_title or alone:
+            how = "known title" if known else "title words" if words > 0 else "content"
+            scored.append((total, i, how, why))
+        elif content >= 2.5:  # looks the part, but its title says otherwise: name it in the report
+            near.append((total, i, "", why))
+    if not scored:
+        return None
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    total, index, how, why = scored[0]
+    if how == "content" and len(alone_scores) > 1 and sorted(alone_scores)[-2] > total - MARGIN:
+        return None  # two columns look alike and neither title says which: leave it to --mapping
+    rejected = tuple(f"{column_label(i, header[i])} (score {t:.1f} against {total:.1f}: {w})"
+                     for t, i, _, w in (scored[1:] + sorted(near, key=lambda n: -n[0]))[:3])
+    return Decision(name, index, header[index], how, why, rejected)
+
+
+def _known_columns(dialect, header: list[str], keys: list[str], found: list[Profile]) -> dict[str, list[int]]:
+    """field -> the columns whose title the mapping knows for it, most preferred title first,
+    leaving out those whose cells contradict it and generic words over free-text fields."""
+    out: dict[str, list[int]] = {}
+    for column in dialect.columns:
+        columns: list[int] = []
+        for title in column.titles:
+            wanted = header_key(title)
+            columns += [i for i, k in enumerate(keys) if k == wanted and i not in columns
+                        and _floor_ok(column.name, found[i], known=True)
+                        and not (column.name in TEXT_FIELDS and is_generic(header[i]))]
+        if columns:
+            out[column.name] = columns
+    return out
+
+
+def _assign_known(known: dict[str, list[int]], order: list[str]) -> dict[str, int]:
+    """Each field its most preferred free column, in the mapping's order; then a field left
+    without one because an earlier field took the only column it knows gets it, when that
+    earlier field knows another free column. Why: one title may be known to two fields
+    ("Expenditure Category" is the broader category and, failing a detailed type, the type
+    itself); a file with "Expenditure Category" and "Expenditure Type" must fill both."""
+    fields: dict[str, int] = {}
+    holder: dict[int, str] = {}
+    for name in order:
+        free = next((i for i in known.get(name, ()) if i not in holder), None)
+        if free is not None:
+            fields[name], holder[free] = free, name
+    for name in order:
+        if name in fields:
+            continue
+        for index in known.get(name, ()):
+            other = holder[index]
+            move = next((i for i in known[other] if i not in holder), None)
+            if move is not None:
+                fields[other], holder[move] = move, other
+                fields[name], holder[index] = index, name
+                break
+    return fields
+
+
+def _per_payment(p: Profile, fields: dict[str, int], found: list[Profile]) -> bool:
+    """Does a column hold far more different values than the supplier names beside it? Then
+    it identifies payments, not suppliers ("Reference Number" 100 of 100 distinct where 25
+    suppliers were paid), whatever its title's words suggest."""
+    if "supplier_name" not in fields or p.filled < 10:
+        return False
+    names = found[fields["supplier_name"]]
+    return p.distinct_count > 1.5 * names.distinct_count + 3
 
 
 def _group_bound(name: str, fields: dict[str, int]) -> bool:

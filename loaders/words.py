@@ -182,9 +182,16 @@ def content_score(field: str, p: Profile) -> float:
                 - 0.5 * max(0.0, p.mean_words - 5))
     if field in ("supplier_id", "transaction", "invoice"):
         ident = max(p.code, p.long_integer, p.money - p.decimal)
-        return 1.5 * ident + min(p.distinct * 2, 1) - 2 * (p.date + p.period) - 2 * p.decimal
+        # A payment's or an invoice's reference is nearly always its own: one a line.
+        own = 0.5 if field != "supplier_id" and p.distinct >= 0.9 and p.filled >= 10 else 0
+        return 1.5 * ident + min(p.distinct * 2, 1) + own - 2 * (p.date + p.period) - 2 * p.decimal
     if field in ("expense_type", "service_area", "expense_category"):
-        return p.text + (1 if p.distinct < 0.3 else 0) - 2 * p.code - 2 * p.money
+        # A handful of labels repeated down the file ("Operational Materials", "Adult Social
+        # Care"): the shape of a ledger's categories, more so when each is a few words and
+        # none names an organisation (suppliers paid again and again repeat too).
+        repeated = 1 if p.distinct < 0.3 else 0.5 if p.distinct < 0.5 else 0
+        labels = 0.5 if repeated and p.text >= 0.9 and p.mean_words <= 6 else 0
+        return p.text + repeated + labels - 2 * p.code - 2 * p.money - p.org
     if field == "narrative":
         return p.text + (0.5 if p.mean_words >= 3 else 0) - 2 * p.money
     return 0.0

@@ -36,6 +36,15 @@ def test_money_reads_a_comma_only_as_a_grouping_or_a_decimal_comma(raw, want):
     ("31/02/2010", None), ("TBC", None), ("", None), ("2010-13-01", None),
     ("2023/04/12", ("2023-04-12", "date")), ("2023.4.2", ("2023-04-02", "date")),
     ("2023/04/12 00:00:00", ("2023-04-12", "date")), ("2023/02/30", None), ("2023/13/01", None),
+    # a time after the day, as .NET, Oracle and spreadsheet exports write it: the day is the date
+    ("01/04/2022 12:00:00 AM", ("2022-04-01", "date")), ("01/04/2022 10:15", ("2022-04-01", "date")),
+    ("01 Apr 2022 10:15", ("2022-04-01", "date")), ("2023/04/12 13:00", ("2023-04-12", "date")),
+    # month names with ordinals, or first: never ambiguous
+    ("1st April 2022", ("2022-04-01", "date")), ("April 1, 2022", ("2022-04-01", "date")),
+    ("Sept 3rd, 2022", ("2022-09-03", "date")), ("01-SEPT-2022", ("2022-09-01", "date")),
+    ("1 Mayor 2022", None), ("1 Ma 2022", None), ("Foo 1 2022", None),
+    # month-first numbers are not read: 04/05/2022 would be read wrong, so none is
+    ("04/13/2022", None), ("04/13/2022 10:00 PM", None), ("01/04/2022 25:00", None),
 ])
 def test_payment_date(raw, want):
     assert cv.payment_date(raw) == want

@@ -37,6 +37,25 @@ RENAMES = [
     ("supplier-untitled", {"supplier_name": ""}),
 ]
 
+#: Other titles for the secondary fields, as council finance systems write them (Agresso,
+#: Civica, SAP, Oracle exports and Transparency Code templates); ``retitled`` puts each over
+#: the column the loader found for the field in a DEV file.
+SECONDARY_TITLES = {
+    "expense_type": ["Expenditure Type", "Expense Type", "Detailed Expenditure Type", "Subjective Description",
+                     "Account Description", "Cost Type", "Spend Category", "Purchase Category",
+                     "Nature of Expenditure", "Expense Description", "Account Name", "Subjective Name",
+                     "GL Account Name", "Type of Expenditure", "Category of Spend", "Expenditure Description",
+                     "Subjective", "Ledger Account", "Expenditure Group"],
+    "service_area": ["Service Area", "Service", "Directorate", "Department", "Service Division",
+                     "Cost Centre Name", "Cost Centre Description", "Business Unit", "Portfolio", "Service Label",
+                     "Division", "Expense Area", "Organisational Unit", "Cost Center", "Team", "Budget Area",
+                     "Directorate Name", "Responsible Service", "Cost Centre"],
+    "transaction": ["Transaction Number", "Transaction No", "Transaction ID", "Trans No", "Document Number",
+                    "Doc No", "Voucher No", "Payment Reference", "Reference", "Payment Number", "Ref",
+                    "Journal No", "Unique Transaction ID", "Payment ID", "Line Reference", "Transaction Reference",
+                    "Record ID", "Reference Number", "Doc Ref", "Payment Ref No"],
+}
+
 
 @dataclass(frozen=True)
 class Original:
@@ -63,6 +82,15 @@ def _write(records: list[list[str]]) -> str:
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows(records)
     return out.getvalue()
+
+
+def retitled(original: Original, column: int, title: str) -> str:
+    """The file with one column's title replaced (another column with that title marked "(other)")."""
+    pre, header, rows = _split(original)
+    key = cv.header_key(title)
+    header = [f"{h} (other)" if cv.header_key(h) == key else h for h in header]
+    header[column] = title
+    return _write(pre + [header] + rows)
 
 
 def _split(original: Original) -> tuple[list[list[str]], list[str], list[list[str]]]:

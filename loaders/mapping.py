@@ -237,9 +237,9 @@ def choose(kind: str, header: list[str], header_row: int = 1, dialect: Dialect |
     seen = [h for h in header if h.strip()]
     examples = _examples(fallback.dialect, missing) if fallback else ""
     looked = ""
-    if sample is not None and fallback and kind in ("spend",):
-        from loaders.recognise import describe_columns
+    from loaders.recognise import RECOGNISED_KINDS, describe_columns
 
+    if sample is not None and fallback and kind in RECOGNISED_KINDS:
         looked = " What each column looked like: " + "; ".join(describe_columns(fallback.dialect, header, sample)) + "."
     raise DialectError(
         f"cannot read this file as {kind}: no column for {', '.join(missing)}{examples}. "

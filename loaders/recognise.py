@@ -1,4 +1,4 @@
-"""Which column is which field: decided by title words and content together.
+"""Which column is which field of a payment or a contract: decided by title words and content together.
 
 An exact title from the kind's mappings (``mappings/<kind>/*.json``) is still the
 strongest evidence, and is taken first, unless the cells contradict it (a column titled
@@ -30,26 +30,33 @@ from loaders.converters import header_key
 from loaders.words import Profile, content_score, is_generic, profile, word_score, word_table
 
 #: Kinds whose columns are recognised by content as well as by title.
-RECOGNISED_KINDS = frozenset({"spend"})
-#: Fields filled in this order (a finance officer's: what a payment cannot do without first).
-ORDER = ("net_amount", "date", "period", "supplier_name", "supplier_id", "transaction", "gross_amount",
-         "irrecoverable_vat", "expense_type", "service_area", "narrative", "invoice")
+RECOGNISED_KINDS = frozenset({"spend", "contracts"})
+#: Fields filled in this order (a finance officer's: what a payment or a contract cannot do
+#: without first); a kind's dialect has only some of them.
+ORDER = ("net_amount", "total_value", "annual_value", "date", "period", "start_date", "end_date", "current_expiry",
+         "supplier_name", "contract_reference", "title", "supplier_id", "transaction", "gross_amount",
+         "irrecoverable_vat", "expense_type", "service_area", "narrative", "description", "invoice",
+         "procurement_process", "sme", "vcse")
 #: Fields a column may take on content alone, with the content score it needs.
 CONTENT_ALONE = {"net_amount": 3.3, "date": 2.4, "period": 2.4, "supplier_name": 1.5}
 #: How far the best column must lead the next one to be placed on content alone.
 MARGIN = 0.5
 #: What the cells of a typed field must mostly be (share of filled cells).
 FLOORS = {"net_amount": ("money", 0.6), "gross_amount": ("money", 0.6), "irrecoverable_vat": ("money", 0.6),
-          "date": ("dated", 0.6), "period": ("dated", 0.6), "supplier_name": ("text", 0.5)}
+          "total_value": ("money", 0.6), "annual_value": ("money", 0.6),
+          "date": ("dated", 0.6), "period": ("dated", 0.6), "start_date": ("dated", 0.6),
+          "end_date": ("dated", 0.6), "current_expiry": ("dated", 0.6), "supplier_name": ("text", 0.5)}
 #: Fields of a few values each (C/R, Y/N): a column of many different values is not one of them.
-FLAGS = frozenset({"capital_revenue", "purchase_card", "vcse"})
+FLAGS = frozenset({"capital_revenue", "purchase_card", "vcse", "sme", "above_threshold"})
 FLAG_VALUES = 6
 #: Fields of free text whose known titles may be generic words ("Description", "Type").
 TEXT_FIELDS = frozenset({"narrative", "capital_revenue", "service_area", "expense_type", "procurement_category",
-                         "expense_category", "body_name"})
+                         "expense_category", "body_name", "title", "description", "procurement_process"})
 #: Fields whose title words must say more than one generic word ("Code", "Number"): an
-#: identifier is only the supplier's when the title names the payee as well.
-MIN_WORDS = {"supplier_id": 2.5}
+#: identifier is only the supplier's when the title names the payee as well, and only a
+#: contract's when it says reference or contract ("Document No" is a ledger's); a date is a
+#: contract's start or end only when its title says which (a bare "Date" is a payment's).
+MIN_WORDS = {"supplier_id": 2.5, "contract_reference": 2, "start_date": 2, "end_date": 2, "current_expiry": 2}
 KNOWN_TITLE = 6.0  # the weight of an exact title from the mappings
 ENOUGH = 3.5  # the score a column needs, with title words, to be taken
 

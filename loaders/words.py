@@ -164,13 +164,15 @@ def content_score(field: str, p: Profile) -> float:
     if not p.filled:
         return 0.0
     constant = p.distinct_count == 1 and p.filled > 5
-    if field in ("net_amount", "gross_amount", "irrecoverable_vat", "amount"):
+    if field in ("net_amount", "gross_amount", "irrecoverable_vat", "amount", "total_value", "annual_value"):
         score = 3 * p.money + (1 if p.decimal >= 0.3 else 0) - 3 * (p.date + p.period)
         if p.long_integer >= 0.8 and p.decimal < 0.05:
             score -= 2  # whole numbers of five digits and more: references, not sums
         return score - (1 if constant else 0)
     if field == "date":
         return 3 * p.date + 1.5 * p.period - (1 if constant else 0)
+    if field in ("start_date", "end_date", "current_expiry"):
+        return 3 * p.date - 2 * p.money
     if field == "period":
         return 3 * p.period + 0.5 * p.date
     if field == "supplier_name":
@@ -180,18 +182,20 @@ def content_score(field: str, p: Profile) -> float:
         score = p.text * (1 + 3 * min(p.org * 3, 1)) * (0.4 + 0.6 * min(p.distinct_count / min(30, p.filled), 1))
         return (score - (3 if p.distinct_count <= 2 and p.filled > 5 else 0)
                 - 0.5 * max(0.0, p.mean_words - 5))
-    if field in ("supplier_id", "transaction", "invoice"):
+    if field == "title":  # a contract's title: a few words, nearly every one its own, not a company's
+        return p.text + (0.5 if p.distinct >= 0.5 else 0) - p.org - 2 * p.money - 2 * p.date
+    if field in ("supplier_id", "transaction", "invoice", "contract_reference"):
         ident = max(p.code, p.long_integer, p.money - p.decimal)
         # A payment's or an invoice's reference is nearly always its own: one a line.
         own = 0.5 if field != "supplier_id" and p.distinct >= 0.9 and p.filled >= 10 else 0
         return 1.5 * ident + min(p.distinct * 2, 1) + own - 2 * (p.date + p.period) - 2 * p.decimal
-    if field in ("expense_type", "service_area", "expense_category"):
+    if field in ("expense_type", "service_area", "expense_category", "procurement_process"):
         # A handful of labels repeated down the file ("Operational Materials", "Adult Social
         # Care"): the shape of a ledger's categories, more so when each is a few words and
         # none names an organisation (suppliers paid again and again repeat too).
         repeated = 1 if p.distinct < 0.3 else 0.5 if p.distinct < 0.5 else 0
         labels = 0.5 if repeated and p.text >= 0.9 and p.mean_words <= 6 else 0
         return p.text + repeated + labels - 2 * p.code - 2 * p.money - p.org
-    if field == "narrative":
+    if field in ("narrative", "description"):
         return p.text + (0.5 if p.mean_words >= 3 else 0) - 2 * p.money
     return 0.0

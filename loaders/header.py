@@ -16,6 +16,7 @@ with more cells than the header.
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import lru_cache
@@ -166,16 +167,22 @@ def title_evidence(kind: str, cells: list[str], dialect: Dialect | None) -> floa
 
 def holds_data(cells: list[str]) -> bool:
     """Whether a row holds data, not titles: two or more cells that are dates or sums of
-    money with a decimal point, a currency sign or a thousands comma (a bare whole number
-    such as a year can be a title)."""
+    money. A bare whole number counts only when it cannot be a title: a year (1900-2099)
+    or a number of one or two digits can ("2021", "1"), a sum such as "1140" cannot."""
     found = 0
     for cell in cells:
         text = cell.strip()
-        if text and (payment_date(text) is not None or (not text.isdigit() and money(text) is not None)):
+        if not text:
+            continue
+        if payment_date(text) is not None or (money(text) is not None and not _TITLE_NUMBER.match(text)):
             found += 1
             if found == 2:
                 return True
     return False
+
+
+#: Bare whole numbers that may be column titles: years and small ordinals.
+_TITLE_NUMBER = re.compile(r"^(\d{1,2}|19\d\d|20\d\d)$")
 
 
 @lru_cache(maxsize=64)

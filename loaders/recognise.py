@@ -1,4 +1,4 @@
-"""Which column is which field of a payment or a contract: decided by title words and content together.
+"""Which column is which field of a payment, a contract or a grant: decided by title words and content together.
 
 An exact title from the kind's mappings (``mappings/<kind>/*.json``) is still the
 strongest evidence, and is taken first, unless the cells contradict it (a column titled
@@ -30,20 +30,22 @@ from loaders.converters import header_key
 from loaders.words import Profile, content_score, is_generic, profile, word_score, word_table
 
 #: Kinds whose columns are recognised by content as well as by title.
-RECOGNISED_KINDS = frozenset({"spend", "contracts"})
+RECOGNISED_KINDS = frozenset({"spend", "contracts", "grants"})
 #: Fields filled in this order (a finance officer's: what a payment or a contract cannot do
 #: without first); a kind's dialect has only some of them.
-ORDER = ("net_amount", "total_value", "annual_value", "date", "period", "start_date", "end_date", "current_expiry",
-         "supplier_name", "contract_reference", "title", "supplier_id", "transaction", "gross_amount",
-         "irrecoverable_vat", "expense_type", "service_area", "narrative", "description", "invoice",
-         "procurement_process", "sme", "vcse")
-#: Fields a column may take on content alone, with the content score it needs.
+ORDER = ("net_amount", "total_value", "annual_value", "amount", "date", "period", "award_date", "start_date",
+         "end_date", "current_expiry", "supplier_name", "contract_reference", "grant_id", "title", "supplier_id",
+         "transaction", "gross_amount", "irrecoverable_vat", "expense_type", "service_area", "narrative",
+         "description", "invoice", "procurement_process", "grant_programme", "sme", "vcse", "charity_number",
+         "company_number")
+#: Fields of a spend line a column may take on content alone, with the content score it needs.
 CONTENT_ALONE = {"net_amount": 3.3, "date": 2.4, "period": 2.4, "supplier_name": 1.5}
 #: How far the best column must lead the next one to be placed on content alone.
 MARGIN = 0.5
 #: What the cells of a typed field must mostly be (share of filled cells).
 FLOORS = {"net_amount": ("money", 0.6), "gross_amount": ("money", 0.6), "irrecoverable_vat": ("money", 0.6),
-          "total_value": ("money", 0.6), "annual_value": ("money", 0.6),
+          "total_value": ("money", 0.6), "annual_value": ("money", 0.6), "amount": ("money", 0.6),
+          "award_date": ("dated", 0.6),
           "date": ("dated", 0.6), "period": ("dated", 0.6), "start_date": ("dated", 0.6),
           "end_date": ("dated", 0.6), "current_expiry": ("dated", 0.6), "supplier_name": ("text", 0.5)}
 #: Fields of a few values each (C/R, Y/N): a column of many different values is not one of them.
@@ -51,12 +53,16 @@ FLAGS = frozenset({"capital_revenue", "purchase_card", "vcse", "sme", "above_thr
 FLAG_VALUES = 6
 #: Fields of free text whose known titles may be generic words ("Description", "Type").
 TEXT_FIELDS = frozenset({"narrative", "capital_revenue", "service_area", "expense_type", "procurement_category",
-                         "expense_category", "body_name", "title", "description", "procurement_process"})
+                         "expense_category", "body_name", "title", "description", "procurement_process",
+                         "grant_programme"})
 #: Fields whose title words must say more than one generic word ("Code", "Number"): an
 #: identifier is only the supplier's when the title names the payee as well, and only a
 #: contract's when it says reference or contract ("Document No" is a ledger's); a date is a
-#: contract's start or end only when its title says which (a bare "Date" is a payment's).
-MIN_WORDS = {"supplier_id": 2.5, "contract_reference": 2, "start_date": 2, "end_date": 2, "current_expiry": 2}
+#: contract's start or end, or a grant's award, only when its title says which (a bare "Date"
+#: is a payment's); a grant's recipient only under a recipient's words ("Supplier Name" is a
+#: payee's). ``kind:field`` applies to that kind only.
+MIN_WORDS = {"supplier_id": 2.5, "contract_reference": 2, "start_date": 2, "end_date": 2, "current_expiry": 2,
+             "award_date": 2, "grant_id": 2, "grants:supplier_name": 0.5}
 KNOWN_TITLE = 6.0  # the weight of an exact title from the mappings
 ENOUGH = 3.5  # the score a column needs, with title words, to be taken
 
@@ -141,23 +147,25 @@ def _choose(name: str, dialect, header: list[str], keys: list[str], found: list[
     column = dialect.column(name)
     synonyms = {header_key(t) for t in column.titles}
     used = set(fields.values()) | also_taken
-    if name not in word_table() and not any(keys[i] in synonyms for i in range(len(keys)) if i not in used):
+    worded = name in word_table() or f"{dialect.kind}:{name}" in word_table()
+    if not worded and not any(keys[i] in synonyms for i in range(len(keys)) if i not in used):
         return None
     scored, alone_scores, near = [], [], []
+    by_content = name in CONTENT_ALONE and dialect.kind == "spend"  # a payment line's key fields only
     for i, title in enumerate(header):
         if i in used or not (title.strip() or found[i].filled):
             continue
         if name == "supplier_id" and _per_payment(found[i], fields, found):
             continue
-        words, forms = word_score(name, title) if name in word_table() else (0.0, ())
+        words, forms = word_score(name, title, dialect.kind) if worded else (0.0, ())
         known = KNOWN_TITLE if keys[i] in synonyms else 0.0
         content = content_score(name, found[i])
         total = words + known + content
         by_title = (words + known > 0 and total >= ENOUGH and _floor_ok(name, found[i])
-                    and (known or words >= MIN_WORDS.get(name, 0)))
-        alone = (name in CONTENT_ALONE and words > -0.5 and not known and content >= CONTENT_ALONE[name]
+                    and (known or words >= MIN_WORDS.get(f"{dialect.kind}:{name}", MIN_WORDS.get(name, 0))))
+        alone = (by_content and words > -0.5 and not known and content >= CONTENT_ALONE[name]
                  and _floor_ok(name, found[i]) and not _group_bound(name, fields))
-        if name in CONTENT_ALONE and words > -0.5 and not known:
+        if by_content and words > -0.5 and not known:
             alone_scores.append(content)
         why = (f"title words {', '.join(forms)}; " if forms else "") + found[i].describe()
         if by_title or alone:

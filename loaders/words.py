@@ -56,11 +56,15 @@ def _has(words: tuple[str, ...], form: tuple[str, ...]) -> bool:
 
 
 @lru_cache(maxsize=8192)
-def word_score(field: str, title: str) -> tuple[float, tuple[str, ...]]:
-    """(score, the forms that counted) of a title for a field: positive words minus qualifiers."""
+def word_score(field: str, title: str, kind: str | None = None) -> tuple[float, tuple[str, ...]]:
+    """(score, the forms that counted) of a title for a field: positive words minus qualifiers.
+
+    Rows for ``kind:field`` count as well, for that kind only: in a grants register
+    "Organisation" is the recipient, in a spend file usually the publishing council."""
     words = title_words(title)
     score, used = 0.0, []
-    for form, weight in word_table().get(field, ()):
+    table = word_table()
+    for form, weight in table.get(field, []) + (table.get(f"{kind}:{field}", []) if kind else []):
         if _has(words, form):
             score += weight
             used.append(("" if weight > 0 else "-") + " ".join(form))
@@ -95,6 +99,8 @@ _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_\-.]*$")
 _DATELIKE = re.compile(
     r"^(\d{1,4}[/\-. ]\d{1,2}[/\-. ]\d{2,4}|\d{1,2}(st|nd|rd|th)?[\- ]?[A-Za-z]{3,9}[\-, ]+\d{2,4}"
     r"|[A-Za-z]{3,9} \d{1,2},? \d{4})([T ]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?\s*(am|pm)?)?$", re.IGNORECASE)
+#: A bare number of four digits outside 1900-2099 is a sum, not a year ("2266" awarded).
+_IMPLAUSIBLE_YEAR = re.compile(r"^(?!19\d\d$|20\d\d$)\d{4}$")
 _DECIMAL = re.compile(r"\.\d{1,2}\s*\)?-?\s*$")
 
 
@@ -144,7 +150,8 @@ def profile(cells: list[str], nulls: frozenset[str] = frozenset({""})) -> Profil
         counts["long"] += value.isdigit() and len(value) >= 5
         if parsed and parsed[1] == "date":
             counts["date"] += 1
-        elif parsed or _PERIOD_TEXT.match(value) or periods.interval(value) is not None:
+        elif parsed or _PERIOD_TEXT.match(value) or (not _IMPLAUSIBLE_YEAR.match(value)
+                                                     and periods.interval(value) is not None):
             counts["period"] += 1
         elif not is_money:
             letters = sum(ch.isalpha() for ch in value)
@@ -171,7 +178,7 @@ def content_score(field: str, p: Profile) -> float:
         return score - (1 if constant else 0)
     if field == "date":
         return 3 * p.date + 1.5 * p.period - (1 if constant else 0)
-    if field in ("start_date", "end_date", "current_expiry"):
+    if field in ("start_date", "end_date", "current_expiry", "award_date"):
         return 3 * p.date - 2 * p.money
     if field == "period":
         return 3 * p.period + 0.5 * p.date
@@ -184,12 +191,12 @@ def content_score(field: str, p: Profile) -> float:
                 - 0.5 * max(0.0, p.mean_words - 5))
     if field == "title":  # a contract's title: a few words, nearly every one its own, not a company's
         return p.text + (0.5 if p.distinct >= 0.5 else 0) - p.org - 2 * p.money - 2 * p.date
-    if field in ("supplier_id", "transaction", "invoice", "contract_reference"):
+    if field in ("supplier_id", "transaction", "invoice", "contract_reference", "grant_id"):
         ident = max(p.code, p.long_integer, p.money - p.decimal)
         # A payment's or an invoice's reference is nearly always its own: one a line.
         own = 0.5 if field != "supplier_id" and p.distinct >= 0.9 and p.filled >= 10 else 0
         return 1.5 * ident + min(p.distinct * 2, 1) + own - 2 * (p.date + p.period) - 2 * p.decimal
-    if field in ("expense_type", "service_area", "expense_category", "procurement_process"):
+    if field in ("expense_type", "service_area", "expense_category", "procurement_process", "grant_programme"):
         # A handful of labels repeated down the file ("Operational Materials", "Adult Social
         # Care"): the shape of a ledger's categories, more so when each is a few words and
         # none names an organisation (suppliers paid again and again repeat too).

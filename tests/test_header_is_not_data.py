@@ -62,6 +62,8 @@ def test_an_amount_titled_in_words_the_loader_lacked_reads_every_line(tmp_path):
     (["Measure", "2021", "2022", "2023"], False),  # years as titles
     (["Spend over £500", "", ""], False),
     (["ACME Ltd", "100.00", "INV-1"], False),  # one figure alone does not make a data row
+    (["STOWE SCHOOL", "06/10/2017", "1140"], True),  # a whole sum beside a date: Oxford's second line
+    (["Column", "1", "2", "3"], False),  # small numbers as titles
 ])
 def test_holds_data_tells_a_payment_line_from_titles(cells, expected):
     assert holds_data(cells) is expected

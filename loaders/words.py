@@ -92,7 +92,9 @@ _PERIOD_TEXT = re.compile(
     r"|q[1-4]\b.*|\d{4}\s*[/\-]\s*\d{2,4}|(fy|financial year)\s*\d{2,4}.*|p\d{1,2}\s.*|\d{4}\s*p\d{1,2})$",
     re.IGNORECASE,
 )
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_\-.]*$")
+#: A code or reference: one token, or tokens joined by a spaced dash or slash ("1040187 - 2",
+#: a document and its line, as Oxford writes its transaction numbers).
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_\-.]*(?:\s*[-/]\s*[A-Za-z0-9][A-Za-z0-9/_\-.]*)*$")
 #: Dates in forms the converters may not read yet (a time after the day, a full month
 #: name, US order): still a date to the eye, so the column is placed and each odd cell
 #: is reported by the validator rather than the column going unread.

@@ -3,8 +3,10 @@ applied to the second kind users bring most).
 
 Salford's register is rewritten with each title set below (taken from councils' published
 registers: "Awarded To", "Name of Contract", "Commencement Date", "Estimated Total Value
-(£)", "SME Status"...), and with its columns reordered; every variant must give the very
-triples the original gives, without --mapping. Before contracts were recognised by title
+(£)", "SME Status"...), with its columns reordered, with semicolons between cells, and under
+a title line with spacer columns; every variant must give the very triples the original
+gives (the last, the same facts: its rows, and so its contracts' IRIs, move down two),
+without --mapping. Before contracts were recognised by title
 words and content, the first set was refused whole ("no column for title or
 contract_reference").
 """
@@ -14,16 +16,20 @@ from __future__ import annotations
 import csv
 import io
 import random
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
 
+from catalogue.vocab import PROV
 from loaders import RowEvent, open_source
 from loaders.mapping import DialectError
+from loaders.terms import iri
 from tests.conftest import BASE, REAL
 
 REGISTER = REAL / "salford" / "contracts-register-2022-07.csv"
 SALFORD = "E08000006"
+PROV_ROW = iri(str(PROV.wasDerivedFrom))
 
 TITLE_SETS = {
     "awarded-to": {
@@ -96,6 +102,44 @@ def test_a_register_under_other_titles_and_in_another_order_gives_the_same_tripl
     random.Random(7).shuffle(order)
     rows = [[r[i] if i < len(r) else "" for i in order] for r in rows]
     assert triples(write(tmp_path / "reordered", rows)) == original
+
+
+def facts(found: set) -> Counter:
+    """Each contract's facts without its IRI and its row (both move with the rows above)."""
+    by_subject = defaultdict(set)
+    for subject, predicate, obj in found:
+        if predicate != PROV_ROW:
+            by_subject[subject].add((predicate, obj))
+    return Counter(frozenset(f) for f in by_subject.values())
+
+
+def test_a_register_under_a_title_line_with_spacer_columns_gives_the_same_facts(original, tmp_path):
+    rows = records()
+    rows[0] = [TITLE_SETS["awarded-to"].get(h, h) for h in rows[0]]
+
+    def spaced(record: list[str]) -> list[str]:
+        return [cell for i, c in enumerate(record) for cell in ([c, ""] if i % 3 == 1 else [c])]
+    variant = [["Contracts register, published under the Local Government Transparency Code 2015"], []]
+    got = triples(write(tmp_path / "spaced", variant + [spaced(r) for r in rows]))
+    assert facts(got) == facts(original)
+
+
+def test_a_register_with_semicolons_between_cells_gives_the_same_triples(original, tmp_path):
+    rows = records()
+    rows[0] = [TITLE_SETS["provider"].get(h, h) for h in rows[0]]
+    (tmp_path / "semicolons").mkdir()
+    path = tmp_path / "semicolons" / REGISTER.name
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8", newline="")
+    source = open_source("contracts", path, base=BASE, publisher=SALFORD)
+    got = set()
+    for event in source.events():
+        if isinstance(event, RowEvent):
+            got.update(event.triples)
+            for _, related in event.related:
+                got.update(related)
+    assert got == original
 
 
 def test_a_register_whose_titles_say_nothing_is_refused_with_what_each_column_held(tmp_path):

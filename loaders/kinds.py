@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from loaders.read import is_blank
-from loaders.words import profile
+from loaders.words import profile, title_words
 
 #: Fields that only identify the publisher: they say nothing about which kind a file is.
 PUBLISHER_FIELDS = frozenset({"body", "body_name"})
@@ -115,7 +115,7 @@ def _award_title(table) -> str | None:
     """A header cell that speaks of grants or awards (a council's own grants register
     seldom has 360Giving's identifiers, but says 'Grant Amount', 'Date Awarded')."""
     for title in table.header:
-        if set(re.findall(r"[a-z]+", title.lower())) & {"grant", "grants", "award", "awarded", "awards"}:
+        if set(title_words(title)) & {"grant", "grants", "award", "awarded", "awards"}:
             return title
     return None
 

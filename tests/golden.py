@@ -22,8 +22,17 @@ from tests.conftest import BASE
 
 def loader_triples(kind: str, path, **options) -> list[Triple]:
     source = open_source(kind, path, base=BASE, **options)
-    triples = list(source.preamble(source.context()))
-    seen = set()
+    return list(source.preamble(source.context())) + _rows(source)
+
+
+def row_triples(kind: str, path, **options) -> set[Triple]:
+    """What a file's rows say (each related description once), without the dataset's own
+    description (its file name, size and digest differ between variants of one file)."""
+    return set(_rows(open_source(kind, path, base=BASE, **options)))
+
+
+def _rows(source) -> list[Triple]:
+    triples, seen = [], set()
     for event in source.events():
         if isinstance(event, RowEvent):
             triples += event.triples

@@ -12,14 +12,14 @@ org_identifier"). A spend file must not read as a grants register: its "Supplier
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 
 import pytest
 
-from loaders import RowEvent, open_source
 from loaders.inspect import candidates
-from tests.conftest import BASE, REAL, manifest
+from tests.conftest import REAL, manifest
+from tests.golden import row_triples
+from tests.variants import csv_text
 
 GRANTS = REAL / "trafford" / "trafford_council_voluntary_sector_grants.csv"
 TRAFFORD = "E08000009"
@@ -45,17 +45,9 @@ def cut(titles: list[str]) -> list[list[str]]:
 
 def triples(folder: Path, rows: list[list[str]]) -> set:
     folder.mkdir()
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
     path = folder / GRANTS.name
-    path.write_text(out.getvalue(), encoding="utf-8", newline="")
-    found = set()
-    for event in open_source("grants", path, base=BASE, publisher=TRAFFORD).events():
-        if isinstance(event, RowEvent):
-            found.update(event.triples)
-            for _, related in event.related:
-                found.update(related)
-    return found
+    path.write_text(csv_text(rows), encoding="utf-8", newline="")
+    return row_triples("grants", path, publisher=TRAFFORD)
 
 
 @pytest.fixture(scope="module")

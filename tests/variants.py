@@ -78,9 +78,10 @@ def read_records(original: Original) -> list[list[str]]:
         return list(csv.reader(handle))
 
 
-def _write(records: list[list[str]]) -> str:
+def csv_text(records: list[list[str]], delimiter: str = ",") -> str:
+    """Records written as a finance system would: CRLF line endings, quotes only where needed."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(records)
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(records)
     return out.getvalue()
 
 
@@ -90,7 +91,7 @@ def retitled(original: Original, column: int, title: str) -> str:
     key = cv.header_key(title)
     header = [f"{h} (other)" if cv.header_key(h) == key else h for h in header]
     header[column] = title
-    return _write(pre + [header] + rows)
+    return csv_text(pre + [header] + rows)
 
 
 def _split(original: Original) -> tuple[list[list[str]], list[str], list[list[str]]]:
@@ -116,11 +117,11 @@ def variants(original: Original) -> list[Variant]:
         taken = {cv.header_key(t) for t in changed.values() if t}
         for i, title in enumerate(header):  # a title now used twice: the other copy says which it is
             renamed[i] = changed.get(i, f"{title} (other)" if cv.header_key(title) in taken else title)
-        out.append(Variant(name, _write(pre + [renamed] + rows)))
+        out.append(Variant(name, csv_text(pre + [renamed] + rows)))
 
     order = list(range(len(header)))
     random.Random(original.path.name).shuffle(order)
-    out.append(Variant("columns-reordered", _write(pre + [[r[i] if i < len(r) else "" for i in order]
+    out.append(Variant("columns-reordered", csv_text(pre + [[r[i] if i < len(r) else "" for i in order]
                                                            for r in [header] + rows])))
 
     def spaced(record: list[str]) -> list[str]:
@@ -131,7 +132,7 @@ def variants(original: Original) -> list[Variant]:
                 cells.append("")
         return cells
     title_line = ["Payments over £500 published under the Local Government Transparency Code"]
-    out.append(Variant("title-line-and-spacers", _write(
+    out.append(Variant("title-line-and-spacers", csv_text(
         pre + [title_line, []] + [spaced(r) for r in [header] + rows])))
 
     if "net_amount" in fields and "gross_amount" not in fields:
@@ -143,7 +144,7 @@ def variants(original: Original) -> list[Variant]:
             gross = "Gross Value" if is_header else _gross(net)
             named = "Net Value" if is_header else net
             return cells[:at] + [gross, named] + cells[at + 1:]
-        out.append(Variant("net-and-gross", _write(
+        out.append(Variant("net-and-gross", csv_text(
             pre + [with_gross(header, True)] + [with_gross(r, False) for r in rows])))
     return out
 

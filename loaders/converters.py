@@ -71,6 +71,17 @@ _DECIMAL_COMMA = re.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d+),\d{1,2}")
 _MONEY = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
+def percentage(raw: str) -> str | None:
+    """``"87.5%"``, ``"87.5 %"`` -> ``"87.5"``: a number written with a per cent sign, as
+    council performance tables often write a rate; ``None`` when the cell has no sign or
+    is not a number before it."""
+    value = raw.strip()
+    if not value.endswith("%"):
+        return None
+    number = money(value[:-1])
+    return number if number is not None and "£" not in value else None
+
+
 @lru_cache(maxsize=65536)
 def money(raw: str) -> str | None:
     """``" 1,234.50 "``, ``"£-12"``, ``"(3.00)"``, ``"12.00-"``, ``"1616.23 "`` -> decimal text.

@@ -126,7 +126,8 @@ class Register:
             return self._keys.get(last) or self._keys.get("odc:" + "/".join(path.split("/")[-2:]))
         if _GSS.match(text.upper()):
             return self._keys.get(lowered)
-        return self._keys.get("name:" + header_key(text))
+        # "Bedford Borough" is how tables of areas write Bedford Borough Council
+        return self._keys.get("name:" + header_key(text)) or self._keys.get("name:" + header_key(text + " council"))
 
     def mentioned(self, text: str) -> list[Council]:
         """The councils a title line names: a GSS code, or a council's full name or alias

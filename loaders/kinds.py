@@ -6,15 +6,17 @@ apart is the shape of the rows, as a person sees it at a glance:
 
 * **spend**: an amount and a date or period on every row, and suppliers that recur
   (many rows per supplier);
-* **suppliers**: one row per supplier, with or without a total;
+* **suppliers**: one row per supplier (per name and id, where the file has both), with or
+  without a total;
 * **outcomes**: area codes (ONS GSS codes), a measure or indicator, and a value, in long
-  form; or a council's own performance table;
+  form; or a performance table: a period and columns of numbers on each row;
 * **framework**: themes, outcomes and measures with their codes;
 * **contracts**: a contract title or reference with start and end dates;
 * **grants**: awards to recipient organisations (360Giving's columns).
 
-Each kind gets a score (the fields it reads, plus the structure that fits it), the best
-wins, and the evidence is kept so ``inspect`` can print it; two close scores are a warning.
+Each kind gets a score (the fields it reads, plus the structure that fits it; one column
+read alone is too little to tell a kind by), the best wins, and the evidence is kept so
+``inspect`` can print it; two close scores are a warning.
 """
 
 from __future__ import annotations
@@ -59,10 +61,12 @@ def score_kind(kind: str, table, stream) -> KindScore:
     result = KindScore(kind)
     fields = set(table.fields) - PUBLISHER_FIELDS
     result.add(len(fields), f"{len(fields)} columns read as {kind} fields")
+    if len(fields) < 2:
+        result.add(-1, "one column is too little to tell a kind by")
     has = fields.__contains__
     if table.dialect.priority > 0 and table.dialect.match:
         result.add(6, f"the columns of {table.dialect.title}")
-    names = _column(table, rows, "supplier_name") or _column(table, rows, "supplier_id")
+    names = _suppliers(table, rows)
     # Too few rows say nothing about how often suppliers recur.
     per_supplier = len(names) / len(set(names)) if len(names) >= 3 else 0.0
     dated = _varying_dates(table, rows)
@@ -94,6 +98,9 @@ def score_kind(kind: str, table, stream) -> KindScore:
             result.add(5, f"area codes (ONS GSS) in {len(set(areas))} areas")
         if has("value") and (has("indicator") or has("measure")):
             result.add(3, "a value per indicator or measure, in long form")
+        measures = [c for c in table.dialect.columns if "sv:discovered" in c.extra]
+        if measures and (has("period") or has("period_end")):
+            result.add(3, f"a period and {len(measures)} columns of numbers on each row: a performance table")
     elif kind == "framework":
         if has("measure_code") and (has("theme") or has("outcome")):
             result.add(4, "measures under themes or outcomes, with codes")
@@ -109,6 +116,16 @@ def score_kind(kind: str, table, stream) -> KindScore:
         if title := _award_title(table):
             result.add(3, f"a title that speaks of awards ({title!r})")
     return result
+
+
+def _suppliers(table, rows: list[list[str]]) -> list:
+    """The supplier of each row that names one: its name and id together where the file has
+    both (a council may keep one name under several accounts, each a record of its own)."""
+    name, ident = table.fields.get("supplier_name"), table.fields.get("supplier_id")
+    if name is None or ident is None:
+        return _column(table, rows, "supplier_name") or _column(table, rows, "supplier_id")
+    cell = lambda r, i: r[i].strip() if i < len(r) else ""  # noqa: E731
+    return [(cell(r, name), cell(r, ident)) for r in rows if cell(r, name) or cell(r, ident)]
 
 
 def _award_title(table) -> str | None:

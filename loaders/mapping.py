@@ -71,6 +71,8 @@ class Dialect:
     required: tuple[tuple[str, ...], ...] | None = None
     #: A mapping's CSVW ``dialect`` (``loaders.csvw_dialect.CsvDialect``), if it states one.
     csv: object = field(default=None, compare=False, hash=False)
+    #: ``"numbers"``: every free column of numbers is a measure (``loaders.measures``).
+    measures: str | None = None
 
     def column(self, name: str) -> ColumnMap | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -135,6 +137,7 @@ def parse_dialect(path: Path) -> Dialect:
         columns=tuple(columns),
         source=path,
         required=tuple(tuple(g) for g in doc["sv:required"]) if "sv:required" in doc else None,
+        measures=doc.get("sv:measureColumns"),
     )
 
 
@@ -214,6 +217,12 @@ def recognised(kind: str, dialect: Dialect, header: list[str], header_row: int,
     if sample is None or kind not in RECOGNISED_KINDS:
         return bind(dialect, header, header_row)
     fields, decisions = recognise(dialect, header, sample)
+    if dialect.measures:  # a performance table: its columns of numbers are its measures
+        from loaders.measures import bind_measures, discover
+
+        table = TableMap(discover(dialect, header, sample, fields), header, header_row, fields, decisions)
+        bind_measures(table)
+        return table
     return TableMap(dialect, header, header_row, fields, decisions)
 
 
@@ -261,8 +270,9 @@ def _examples(dialect: Dialect, missing: list[str]) -> str:
 
 
 def _generic(kind: str) -> Dialect | None:
-    """The kind's generic dialect (lowest priority): every field it knows, with all synonyms."""
-    found = dialects(kind)
+    """The kind's generic dialect (lowest priority): every field it knows, with all synonyms
+    (not one whose columns are found in the file, such as ``outcomes-table``)."""
+    found = [d for d in dialects(kind) if not d.measures]
     return found[-1] if found else None
 
 

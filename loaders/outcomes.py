@@ -25,13 +25,14 @@ from catalogue import iris
 from catalogue.vocab import DCTERMS, PROV, QB, SDMX_DIMENSION, SDMX_MEASURE, SV
 from loaders import converters as cv
 from loaders.common import (
-    A, LABEL, KindContext, RowTriples, contributions, council_concept, council_triples,
+    A, DECIMAL, LABEL, KindContext, RowTriples, contributions, council_concept, council_triples,
     decimal_or_raw, period_description, term, typed,
 )
-from loaders.councils import Council
+from loaders.councils import Council, register
 from loaders.periods import interval, period_ending
 from loaders.report import NOTE, LoadIssue
 from loaders.terms import Triple, iri, literal
+from loaders.words import title_words
 
 T = {name: term(node) for name, node in {
     "observation": QB.Observation, "dataset": QB.dataSet, "cube": QB.DataSet, "structure": QB.structure,
@@ -50,6 +51,7 @@ PUBLISHER_OPTIONAL = True
 
 FIELDS_FOR_PATH = {
     str(SDMX_DIMENSION.refPeriod): ("period", "period_end"),
+    str(SDMX_DIMENSION.refArea): ("area_code", "area_name"),
     str(SDMX_MEASURE.obsValue): lambda values: ("value",) + tuple(n for n in values if n not in _NOT_MEASURES),
 }
 
@@ -105,7 +107,9 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
                                      (T["dataset"], iri(f"{ctx.dataset}/observations"))]
     facts: dict = {}
     raw_area = values.get("area_code")
-    if raw_area is None:
+    if raw_area is None and (name := values.get("area_name")):
+        shared.append((term_for("area_code", "area"), _area_named(name)))
+    elif raw_area is None:
         shared.append((T["area"], iri(iris.geography(ctx.council.gss))))
     else:
         code = raw_area.strip().upper()
@@ -146,8 +150,10 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
         if raw_value.strip():
             value = P.get(value_field)
             read = decimal_or_raw(raw_value)[0]
-            out.append((obs, term_for(value_field, "value"),
-                        typed(value, read, raw_value) if value and value.datatype else decimal_or_raw(raw_value)[1]))
+            if read is None and _a_percentage(measure) and (read := cv.percentage(raw_value)) is not None:
+                measure = measure or "Percentage"  # "87.5%": the cell says what it is
+            out.append((obs, term_for(value_field, "value"), typed(value, read, raw_value) if value and value.datatype
+                        else decimal_or_raw(raw_value)[1] if read is None else literal(read, DECIMAL)))
         for field, label in (("indicator", indicator), ("measure", measure), ("unit", unit)):
             if label and cv.text(label):
                 node, description = council_concept(ctx, field, label)
@@ -157,17 +163,51 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
     return RowTriples(subject, out, related, facts)
 
 
+def _a_percentage(measure: str | None) -> bool:
+    """May a value with a per cent sign be read under this measure? Under none, or one that
+    is a share; a "5.3%" where the row says Count is a contradiction for the shapes to refuse."""
+    return measure is None or bool({"percent", "percentage", "proportion", "share", "rate"} & set(title_words(measure)))
+
+
+def _area_named(name: str) -> str:
+    """The area of a row that names it without a code: a council by its official name or
+    an alias in the register ("Trafford", "Trafford Council"), else the name as written,
+    which the shapes refuse as no ONS code (a ward's or a region's name is never taken
+    for the publishing council's area)."""
+    council = register().find(name)
+    return iri(iris.geography(council.gss)) if council is not None else literal(name.strip())
+
+
 def file_notes(table) -> list[LoadIssue]:
     """Columns of the file that no observation carries (a national table's median, rank or
-    region): said once, so nobody takes them for loaded; the value comes from its own column."""
+    region): said once, so nobody takes them for loaded; the value comes from its own column.
+    And, for a performance table no mapping knows, what each column of numbers became."""
+    notes = _discovered_note(table)
     read = set(table.fields.values())
     left = [title for i, title in enumerate(table.header) if i not in read and title.strip()]
     if not left:
-        return []
+        return notes
     value = table.title("value") if "value" in table.fields else None
-    return [LoadIssue(
+    return notes + [LoadIssue(
         "columns-not-loaded", NOTE, table.header_row, ", ".join(left), None,
         f"{len(left)} column(s) were not loaded: {', '.join(repr(t) for t in left)}. An observation carries its "
         f"area, period, indicator, measure, unit and value" + (f" (from {value!r})" if value else "") + " only.",
         "Nothing to do if these are extra figures (a median, a rank, a region). To load one as the value, "
         "give a --mapping that names it as the value column.")]
+
+
+def _discovered_note(table) -> list[LoadIssue]:
+    """``loaders.measures`` found the measure columns: say which, and what each became."""
+    found = [c for c in table.dialect.columns if "sv:discovered" in c.extra]
+    if not found:
+        return []
+    said = "; ".join(
+        f"{c.titles[0]!r} -> indicator {c.extra['sv:indicator']!r}"
+        + (f", measure {c.extra['sv:measure']}" if "sv:measure" in c.extra else ", measure not stated")
+        + (f", unit {c.extra['sv:unit']}" if "sv:unit" in c.extra else "") for c in found)
+    return [LoadIssue(
+        "measure-columns", NOTE, table.header_row, ", ".join(c.titles[0] for c in found), None,
+        f"{len(found)} column(s) of numbers read as the measures of a performance table: {said}. Each "
+        "indicator is its column's title; a measure or unit only where the title's words say it.",
+        "To name the indicators, measures and units yourself, give a --mapping with sv:indicator, sv:measure "
+        "and sv:unit on each column (as loaders/mappings/outcomes/prompt-payment.json does).")]

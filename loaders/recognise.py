@@ -1,4 +1,5 @@
-"""Which column is which field of a payment, a contract or a grant: decided by title words and content together.
+"""Which column is which field of a payment, a supplier list, a contract, a grant or an
+outcome: decided by title words and content together.
 
 An exact title from the kind's mappings (``mappings/<kind>/*.json``) is still the
 strongest evidence, and is taken first, unless the cells contradict it (a column titled
@@ -15,8 +16,9 @@ offered every free column, scored on
 Fields are filled most important first (amount, date, supplier, reference...), each
 taking its best column: a finance officer's order, so the net amount, the payment date
 and the supplier are never crowded out by a column that merely resembles them. A column
-whose title says nothing is placed by content alone, but only for the amount, the date
-and the supplier, and only when its cells are unmistakable.
+whose title says nothing is placed by content alone, but only for a payment's amount,
+date and supplier and an outcome's value, area code and period, and only when its cells
+are unmistakable.
 
 Each choice is kept as a ``Decision`` (column, how, why, the competitors turned down), so
 the load report can say what was taken and how to override it with ``--mapping``.
@@ -30,16 +32,20 @@ from loaders.converters import header_key
 from loaders.words import Profile, content_score, is_generic, profile, word_score, word_table
 
 #: Kinds whose columns are recognised by content as well as by title.
-RECOGNISED_KINDS = frozenset({"spend", "contracts", "grants"})
+RECOGNISED_KINDS = frozenset({"spend", "suppliers", "contracts", "grants", "outcomes"})
 #: Fields filled in this order (a finance officer's: what a payment or a contract cannot do
 #: without first); a kind's dialect has only some of them.
-ORDER = ("net_amount", "total_value", "annual_value", "amount", "date", "period", "award_date", "start_date",
-         "end_date", "current_expiry", "supplier_name", "contract_reference", "grant_id", "title", "supplier_id",
+ORDER = ("net_amount", "total_value", "annual_value", "amount", "total_amount", "value", "area_code", "date",
+         "period", "award_date", "start_date", "end_date", "current_expiry", "supplier_name", "contract_reference",
+         "grant_id", "title", "supplier_id",
          "transaction", "gross_amount", "irrecoverable_vat", "expense_type", "service_area", "narrative",
          "description", "invoice", "procurement_process", "grant_programme", "sme", "vcse", "charity_number",
-         "company_number")
-#: Fields of a spend line a column may take on content alone, with the content score it needs.
-CONTENT_ALONE = {"net_amount": 3.3, "date": 2.4, "period": 2.4, "supplier_name": 1.5}
+         "company_number", "payments", "postcode", "indicator", "measure", "unit", "area_name")
+#: Fields a column may take on content alone, with the content score it needs: a spend
+#: line's key fields, and an outcome table's value, area code and period.
+CONTENT_ALONE = {"spend": {"net_amount": 3.3, "date": 2.4, "period": 2.4, "supplier_name": 1.5},
+                 "suppliers": {"supplier_name": 1.5, "postcode": 3.5},
+                 "outcomes": {"value": 3.3, "area_code": 3.5, "period": 2.4}}
 #: How far the best column must lead the next one to be placed on content alone.
 MARGIN = 0.5
 #: What the cells of a typed field must mostly be (share of filled cells).
@@ -47,14 +53,16 @@ FLOORS = {"net_amount": ("money", 0.6), "gross_amount": ("money", 0.6), "irrecov
           "total_value": ("money", 0.6), "annual_value": ("money", 0.6), "amount": ("money", 0.6),
           "award_date": ("dated", 0.6),
           "date": ("dated", 0.6), "period": ("dated", 0.6), "start_date": ("dated", 0.6),
-          "end_date": ("dated", 0.6), "current_expiry": ("dated", 0.6), "supplier_name": ("text", 0.5)}
+          "end_date": ("dated", 0.6), "current_expiry": ("dated", 0.6), "supplier_name": ("text", 0.5),
+          "value": ("number", 0.6), "area_code": ("gss", 0.6), "total_amount": ("money", 0.6),
+          "payments": ("money", 0.6), "postcode": ("postcode", 0.5)}
 #: Fields of a few values each (C/R, Y/N): a column of many different values is not one of them.
 FLAGS = frozenset({"capital_revenue", "purchase_card", "vcse", "sme", "above_threshold"})
 FLAG_VALUES = 6
 #: Fields of free text whose known titles may be generic words ("Description", "Type").
 TEXT_FIELDS = frozenset({"narrative", "capital_revenue", "service_area", "expense_type", "procurement_category",
                          "expense_category", "body_name", "title", "description", "procurement_process",
-                         "grant_programme"})
+                         "grant_programme", "indicator", "measure", "unit", "area_name"})
 #: Fields whose title words must say more than one generic word ("Code", "Number"): an
 #: identifier is only the supplier's when the title names the payee as well, and only a
 #: contract's when it says reference or contract ("Document No" is a ledger's); a date is a
@@ -62,7 +70,7 @@ TEXT_FIELDS = frozenset({"narrative", "capital_revenue", "service_area", "expens
 #: is a payment's); a grant's recipient only under a recipient's words ("Supplier Name" is a
 #: payee's). ``kind:field`` applies to that kind only.
 MIN_WORDS = {"supplier_id": 2.5, "contract_reference": 2, "start_date": 2, "end_date": 2, "current_expiry": 2,
-             "award_date": 2, "grant_id": 2, "grants:supplier_name": 0.5}
+             "award_date": 2, "grant_id": 2, "grants:supplier_name": 0.5, "total_amount": 2}
 KNOWN_TITLE = 6.0  # the weight of an exact title from the mappings
 ENOUGH = 3.5  # the score a column needs, with title words, to be taken
 
@@ -88,8 +96,17 @@ def column_label(index: int, title: str) -> str:
 
 
 def profiles(header: list[str], sample: list[list[str]], nulls: frozenset[str]) -> list[Profile]:
-    """One content profile per header cell, from the sample rows."""
-    return [profile([row[i] if i < len(row) else "" for row in sample], nulls) for i in range(len(header))]
+    """One content profile per header cell, from the sample rows. The last result is kept:
+    each dialect of a kind, and a refusal's description, measure the same rows again."""
+    last = _LAST_PROFILES
+    if last and last[0] is sample and last[1] == (tuple(header), nulls):
+        return last[2]
+    found = [profile([row[i] if i < len(row) else "" for row in sample], nulls) for i in range(len(header))]
+    _LAST_PROFILES[:] = [sample, (tuple(header), nulls), found]
+    return found
+
+
+_LAST_PROFILES: list = []  # [the sample (held, so its identity is not reused), (header, nulls), profiles]
 
 
 def _floor_ok(field: str, p: Profile, known: bool = False) -> bool:
@@ -100,6 +117,8 @@ def _floor_ok(field: str, p: Profile, known: bool = False) -> bool:
         return False  # "Type of Expenditure" over "Operational Materials", "Rents"...: a type, not C/R
     if field not in FLOORS or not p.filled or (known and p.filled < 5):
         return True
+    if known and field == "area_code":
+        return p.text < 0.5  # names under "Area" are the area's name; codes of any scheme the validator's
     what, least = FLOORS[field]
     share = p.date + p.period if what == "dated" else getattr(p, what)
     if known and what == "dated" and p.money < 0.5:
@@ -151,7 +170,7 @@ def _choose(name: str, dialect, header: list[str], keys: list[str], found: list[
     if not worded and not any(keys[i] in synonyms for i in range(len(keys)) if i not in used):
         return None
     scored, alone_scores, near = [], [], []
-    by_content = name in CONTENT_ALONE and dialect.kind == "spend"  # a payment line's key fields only
+    alone_needs = CONTENT_ALONE.get(dialect.kind, {}).get(name)
     for i, title in enumerate(header):
         if i in used or not (title.strip() or found[i].filled):
             continue
@@ -163,9 +182,9 @@ def _choose(name: str, dialect, header: list[str], keys: list[str], found: list[
         total = words + known + content
         by_title = (words + known > 0 and total >= ENOUGH and _floor_ok(name, found[i])
                     and (known or words >= MIN_WORDS.get(f"{dialect.kind}:{name}", MIN_WORDS.get(name, 0))))
-        alone = (by_content and words > -0.5 and not known and content >= CONTENT_ALONE[name]
+        alone = (alone_needs is not None and words > -0.5 and not known and content >= alone_needs
                  and _floor_ok(name, found[i]) and not _group_bound(name, fields))
-        if by_content and words > -0.5 and not known:
+        if alone_needs is not None and words > -0.5 and not known:
             alone_scores.append(content)
         why = (f"title words {', '.join(forms)}; " if forms else "") + found[i].describe()
         if by_title or alone:

@@ -104,6 +104,17 @@ _DATELIKE = re.compile(
 #: A bare number of four digits outside 1900-2099 is a sum, not a year ("2266" awarded).
 _IMPLAUSIBLE_YEAR = re.compile(r"^(?!19\d\d$|20\d\d$)\d{4}$")
 _DECIMAL = re.compile(r"\.\d{1,2}\s*\)?-?\s*$")
+#: An ONS GSS area code (E08000009 Trafford, E92000001 England, W06000015 Cardiff).
+_GSS = re.compile(r"^[EWSNK]\d{8}$")
+#: A UK postcode (outward and inward code, the space optional).
+_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$", re.IGNORECASE)
+#: The words a statistic's kind is written in ("Percentage", "Count", "Rate per 1,000"):
+#: what a long table's measure column holds, as opposed to its indicator's description.
+_STATISTIC = re.compile(
+    r"^(%|percent(age)?s?|proportions?|rates?|ratios?|counts?|numbers?|totals?|means?|medians?|averages?|"
+    r"index|scores?|ranks?|amounts?|values?|per ?cent|£|gbp|pounds?( sterling)?|"
+    r"(crude |age[- ]standardised |directly standardised )?rate( per [\d,]+.*)?|[a-z ]*per [\d,]+.*)$",
+    re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -122,6 +133,15 @@ class Profile:
     distinct: float = 0.0  # distinct values / filled cells
     distinct_count: int = 0
     mean_words: float = 0.0
+    gss: float = 0.0  # ONS area codes
+    postcode: float = 0.0  # UK postcodes
+    percent: float = 0.0  # numbers with a per cent sign ("87.5%")
+    statistic: float = 0.0  # the kind of a statistic: "Percentage", "Count", "Rate per 1,000"
+
+    @property
+    def number(self) -> float:
+        """Cells that are numbers, with or without a per cent sign (an outcome's value)."""
+        return self.money + self.percent
 
     def describe(self) -> str:
         """``"98% money, 40% distinct"``: the shares that say what the column holds."""
@@ -129,7 +149,9 @@ class Profile:
             return "empty in the rows looked at"
         parts = [f"{share:.0%} {name}" for name, share in (
             ("money", self.money), ("dates", self.date), ("periods", self.period),
-            ("organisation names", self.org), ("text", self.text), ("codes", self.code)) if share >= 0.1]
+            ("organisation names", self.org), ("text", self.text), ("codes", self.code),
+            ("ONS area codes", self.gss), ("postcodes", self.postcode), ("percentages", self.percent),
+            ("kinds of statistic", self.statistic)) if share >= 0.1]
         parts.append(f"{self.distinct_count} distinct of {self.filled}")
         return ", ".join(parts)
 
@@ -140,7 +162,8 @@ def profile(cells: list[str], nulls: frozenset[str] = frozenset({""})) -> Profil
     n = len(values)
     if not n:
         return Profile()
-    counts = dict.fromkeys(("money", "decimal", "long", "date", "period", "org", "text", "code"), 0)
+    counts = dict.fromkeys(("money", "decimal", "long", "date", "period", "org", "text", "code", "gss",
+                            "postcode", "statistic", "percent"), 0)
     words = 0
     for value in values:
         is_money = cv.money(value) is not None
@@ -161,11 +184,16 @@ def profile(cells: list[str], nulls: frozenset[str] = frozenset({""})) -> Profil
             counts["org"] += bool(_ORG.search(value))
         counts["code"] += (not is_money and not parsed and bool(_CODE.match(value))
                            and any(ch.isdigit() for ch in value))
+        counts["gss"] += bool(_GSS.match(value))
+        counts["postcode"] += bool(_POSTCODE.match(value))
+        counts["percent"] += not is_money and cv.percentage(value) is not None
+        counts["statistic"] += bool(_STATISTIC.match(value))
         words += len(value.split())
     distinct = len(set(values))
     share = {k: v / n for k, v in counts.items()}
     return Profile(n, share["money"], share["decimal"], share["long"], share["date"], share["period"],
-                   share["org"], share["text"], share["code"], distinct / n, distinct, words / n)
+                   share["org"], share["text"], share["code"], distinct / n, distinct, words / n, share["gss"],
+                   share["postcode"], share["percent"], share["statistic"])
 
 
 def content_score(field: str, p: Profile) -> float:
@@ -173,7 +201,8 @@ def content_score(field: str, p: Profile) -> float:
     if not p.filled:
         return 0.0
     constant = p.distinct_count == 1 and p.filled > 5
-    if field in ("net_amount", "gross_amount", "irrecoverable_vat", "amount", "total_value", "annual_value"):
+    if field in ("net_amount", "gross_amount", "irrecoverable_vat", "amount", "total_value", "annual_value",
+                 "total_amount"):
         score = 3 * p.money + (1 if p.decimal >= 0.3 else 0) - 3 * (p.date + p.period)
         if p.long_integer >= 0.8 and p.decimal < 0.05:
             score -= 2  # whole numbers of five digits and more: references, not sums
@@ -207,4 +236,30 @@ def content_score(field: str, p: Profile) -> float:
         return p.text + repeated + labels - 2 * p.code - 2 * p.money - p.org
     if field in ("narrative", "description"):
         return p.text + (0.5 if p.mean_words >= 3 else 0) - 2 * p.money
+    if field == "payments":  # how many payments: small whole numbers, never pence
+        return 3 * p.money - 3 * p.decimal - 2 * p.long_integer - 3 * (p.date + p.period)
+    if field == "postcode":
+        return 4 * p.postcode
+    return _outcome_score(field, p, constant)
+
+
+def _outcome_score(field: str, p: Profile, constant: bool) -> float:
+    """A long outcome table's columns: a number per row, the area's ONS code, what is
+    measured (a description repeated down the file), the kind of statistic and its unit
+    (a handful of words such as "Percentage" and "Persons")."""
+    if field == "value":
+        return 3 * p.number + (0.5 if p.decimal >= 0.3 else 0) - 3 * (p.date + p.period) - 3 * p.gss \
+            - (1 if constant else 0)
+    if field == "area_code":
+        return 4 * p.gss - 2 * p.money
+    if field == "area_name":
+        return p.text - 2 * p.gss - 2 * p.money - p.statistic
+    few = 0.5 if p.distinct_count <= 12 else 0
+    not_text = 2 * (p.money + p.date + p.period + p.gss)
+    if field == "indicator":
+        return p.text + (0.5 if p.mean_words >= 3 else 0) + (0.5 if p.distinct < 0.5 else 0) - p.statistic - not_text
+    if field == "measure":
+        return p.text + 1.5 * p.statistic + few - not_text
+    if field == "unit":
+        return p.text + few - 0.5 * p.statistic - (0.5 if p.mean_words > 3 else 0) - not_text
     return 0.0

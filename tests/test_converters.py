@@ -30,6 +30,15 @@ def test_money_reads_a_comma_only_as_a_grouping_or_a_decimal_comma(raw, want):
 
 
 @pytest.mark.parametrize("raw,want", [
+    ("87.5%", "87.5"), (" 87.5 % ", "87.5"), ("1,234.5%", "1234.5"), ("-3%", "-3"), ("12,5%", "12.5"),
+    ("87.5", None), ("£5%", None), ("n/a%", None), ("%", None), ("5%%", None),
+])
+def test_a_percentage_is_the_number_before_its_sign(raw, want):
+    assert cv.percentage(raw) == want
+    assert cv.money(raw) is None or want is None  # never an amount of money
+
+
+@pytest.mark.parametrize("raw,want", [
     ("24/12/2010", ("2010-12-24", "date")), ("20-Dec-13", ("2013-12-20", "date")),
     ("2021-12-01 00:00:00", ("2021-12-01", "date")), ("2022-08-17", ("2022-08-17", "date")),
     ("201009", ("2010-09", "gYearMonth")), ("1/4/22", ("2022-04-01", "date")),

@@ -42,12 +42,18 @@ def inspect(ctx, file, kind, publisher, mapping, sheet, rows, fmt):
     ctx.exit(0 if result["kind"] else 1)
 
 
+def _misfit(candidate: dict) -> str:
+    """Why a kind that reads the columns was still not chosen: its structure does not fit."""
+    return (f"reads {candidate['fields']} fields, but the rows do not fit it (score {candidate['score']:g}: "
+            + "; ".join(candidate["evidence"]) + ")")
+
+
 def as_text(r: dict) -> str:
     separated = f", cells separated by {r['delimiter']}s" if r.get("delimiter") not in (None, "comma") else ""
     lines = [f"{r['file']}: {r['size']:,} bytes, {r['encoding']}, {r['newline']} line endings{separated}"]
     if not r["kind"]:
         lines.append("  No kind of file we know can read it:")
-        lines += [f"    {c['kind']}: {c['problem']}" for c in r["candidates"]]
+        lines += [f"    {c['kind']}: {c['problem'] or _misfit(c)}" for c in r["candidates"]]
         return "\n".join(lines)
     before = f" ({len(r['preamble_rows'])} rows before it)" if r["preamble_rows"] else ""
     lines.append(f"  kind {r['kind']} · dialect {r['dialect']['id']} ({r['dialect']['title']})"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 # ---------------------------------------------------------------- text
@@ -164,6 +164,24 @@ def _iso(year: int, month: int, day: int) -> str | None:
         return date(year, month, day).isoformat()
     except ValueError:
         return None
+
+
+#: Spreadsheet day numbers read as dates: 1970-01-01 .. 2069-12-31. Excel's 1900 date system
+#: counts day 1 as 1900-01-01 and keeps a 29 February 1900 that never was (ECMA-376 Part 1,
+#: 18.17.4.1), so from day 61 on a day number n is 1899-12-30 plus n days.
+EXCEL_DAYS = (25569, 62093)
+_EXCEL_EPOCH = date(1899, 12, 30)
+_WHOLE = re.compile(r"^\d{5}(\.0+)?$")
+
+
+def excel_day(raw: str) -> str | None:
+    """``"44713"`` -> ``"2022-06-01"``: a date a spreadsheet wrote as its day number (a date
+    column saved as a plain number); ``None`` for anything else."""
+    value = raw.strip()
+    if not _WHOLE.match(value):
+        return None
+    days = int(value.split(".")[0])
+    return (_EXCEL_EPOCH + timedelta(days=days)).isoformat() if EXCEL_DAYS[0] <= days <= EXCEL_DAYS[1] else None
 
 
 @lru_cache(maxsize=65536)

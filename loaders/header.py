@@ -228,7 +228,7 @@ def recognition_notes(table: TableMap) -> list[LoadIssue]:
     title the mappings know), or chosen over competing columns: which, why, how to override."""
     out = []
     for d in table.decisions:
-        if d.how == "known title" and not d.rejected:
+        if d.how == "known title" and not d.rejected and not d.noted:
             continue
         over = f" Taken over {'; '.join(d.rejected)}." if d.rejected else ""
         out.append(LoadIssue(

@@ -112,6 +112,6 @@ def describe_columns(table: TableMap) -> list[dict]:
         out.append({"column": index + 1, "header": title, "field": name,
                     "property": column.property_url if column else None,
                     "how": decision.how if decision else None,
-                    "why": decision.why if decision and decision.how != "known title" else None,
+                    "why": decision.why if decision and (decision.how != "known title" or decision.noted) else None,
                     "rejected": list(decision.rejected) if decision else []})
     return out

@@ -136,6 +136,7 @@ class Profile:
     gss: float = 0.0  # ONS area codes
     postcode: float = 0.0  # UK postcodes
     percent: float = 0.0  # numbers with a per cent sign ("87.5%")
+    day_number: float = 0.0  # whole numbers a spreadsheet writes for a date ("44713" for 2022-06-01)
     statistic: float = 0.0  # the kind of a statistic: "Percentage", "Count", "Rate per 1,000"
 
     @property
@@ -151,7 +152,7 @@ class Profile:
             ("money", self.money), ("dates", self.date), ("periods", self.period),
             ("organisation names", self.org), ("text", self.text), ("codes", self.code),
             ("ONS area codes", self.gss), ("postcodes", self.postcode), ("percentages", self.percent),
-            ("kinds of statistic", self.statistic)) if share >= 0.1]
+            ("kinds of statistic", self.statistic), ("spreadsheet day numbers", self.day_number)) if share >= 0.1]
         parts.append(f"{self.distinct_count} distinct of {self.filled}")
         return ", ".join(parts)
 
@@ -163,7 +164,7 @@ def profile(cells: list[str], nulls: frozenset[str] = frozenset({""})) -> Profil
     if not n:
         return Profile()
     counts = dict.fromkeys(("money", "decimal", "long", "date", "period", "org", "text", "code", "gss",
-                            "postcode", "statistic", "percent"), 0)
+                            "postcode", "statistic", "percent", "day_number"), 0)
     words = 0
     for value in values:
         is_money = cv.money(value) is not None
@@ -187,13 +188,15 @@ def profile(cells: list[str], nulls: frozenset[str] = frozenset({""})) -> Profil
         counts["gss"] += bool(_GSS.match(value))
         counts["postcode"] += bool(_POSTCODE.match(value))
         counts["percent"] += not is_money and cv.percentage(value) is not None
+        counts["day_number"] += is_money and cv.excel_day(value) is not None
         counts["statistic"] += bool(_STATISTIC.match(value))
         words += len(value.split())
     distinct = len(set(values))
     share = {k: v / n for k, v in counts.items()}
     return Profile(n, share["money"], share["decimal"], share["long"], share["date"], share["period"],
-                   share["org"], share["text"], share["code"], distinct / n, distinct, words / n, share["gss"],
-                   share["postcode"], share["percent"], share["statistic"])
+                   share["org"], share["text"], share["code"], distinct / n, distinct, words / n, gss=share["gss"],
+                   postcode=share["postcode"], percent=share["percent"], day_number=share["day_number"],
+                   statistic=share["statistic"])
 
 
 def content_score(field: str, p: Profile) -> float:
@@ -207,10 +210,10 @@ def content_score(field: str, p: Profile) -> float:
         if p.long_integer >= 0.8 and p.decimal < 0.05:
             score -= 2  # whole numbers of five digits and more: references, not sums
         return score - (1 if constant else 0)
-    if field == "date":
-        return 3 * p.date + 1.5 * p.period - (1 if constant else 0)
+    if field == "date":  # a spreadsheet's day numbers count under a date's title only (see DAY_FIELDS)
+        return 3 * p.date + 1.5 * p.period + 1.5 * p.day_number - (1 if constant else 0)
     if field in ("start_date", "end_date", "current_expiry", "award_date"):
-        return 3 * p.date - 2 * p.money
+        return 3 * p.date - 2 * (p.money - p.day_number) + 1.5 * p.day_number
     if field == "period":
         return 3 * p.period + 0.5 * p.date
     if field == "supplier_name":

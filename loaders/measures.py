@@ -6,10 +6,11 @@ Councils and national bodies publish performance tables in one shape: one row pe
 indicator, measure and unit (``mappings/outcomes/prompt-payment.json``); for a table no
 mapping knows, the ``outcomes-table`` mapping (``"sv:measureColumns": "numbers"``) binds
 the period and area columns by their titles, and every other titled column whose cells
-are numbers becomes a measure column:
+are numbers becomes a measure column (one titled as an identifier, "ID", "Ref", does not):
 
-* its indicator is its title, read as words ("CouncilTaxCollectedPercent" ->
-  "Council tax collected percent"), never a name we make up;
+* its indicator is its title as published, less a unit in brackets, or read as words
+  when it is one CamelCase name ("CouncilTaxCollectedPercent" -> "Council tax collected
+  percent"), never a name we make up;
 * its measure (``Percentage``, ``Count``, ``Amount``) only when a word of the title or
   the cells' per cent signs say so, and its unit (``Pounds sterling``) only when the title names the currency; else
   neither is stated (the shapes warn that the measure is missing);
@@ -24,11 +25,10 @@ does not read it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from loaders.mapping import ColumnMap, Dialect
-import re
-
 from loaders.recognise import profiles
 from loaders.words import Profile, title_words
 
@@ -41,13 +41,15 @@ NUMBERS = 0.8
 TEXT_COLUMNS = 2
 #: Title words that say which kind of statistic a column holds (first match wins).
 STATISTICS = (
-    ("Percentage", {"percent", "percentage", "proportion", "pct", "per cent"}),
+    ("Percentage", {"percent", "percentage", "proportion", "pct"}),
     ("Count", {"number", "count", "occasions", "cases"}),
     ("Amount", {"amount", "spent", "spend", "cost", "costs", "value", "gbp", "pounds"}),
     ("Rate", {"rate"}),
 )
 #: Title words that name the currency of an amount.
 CURRENCY = {"gbp", "pounds", "sterling"}
+#: Title words of a column that identifies a row ("ID", "Ref"): numbers, but no measure.
+IDENTIFIERS = {"id", "code", "ref", "reference", "identifier", "uri", "url"}
 MISSING = "a column of numbers (a measure)"
 
 
@@ -91,6 +93,8 @@ def discover(dialect: Dialect, header: list[str], sample: list[list[str]], field
         if index in taken or not title.strip():
             continue
         found = found_all[index]
+        if set(title_words(title)) & IDENTIFIERS:
+            continue  # listed among the columns not loaded
         if found.filled and not _numbers(found):
             text.append(title)
             continue

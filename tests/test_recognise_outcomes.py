@@ -177,6 +177,18 @@ def labels_of(graph, obs) -> set[str]:
     return {str(label) for label in graph.objects(graph.value(obs, SV.indicator), SKOS.prefLabel)}
 
 
+def test_a_column_that_identifies_rows_is_no_measure(tmp_path):
+    from catalogue.ingest import validate_file
+
+    rows = records("prompt_payment.csv")
+    path = write(tmp_path, "kpi.csv", [["Row ID", "Council", "Year", "Late invoices"]]
+                 + [[str(n), r[0], r[3], r[7]] for n, r in enumerate(rows[1:], start=1)])
+    report = validate_file("outcomes", path, base=BASE)
+    notes = {n.kind: n for n in report.notes}
+    assert notes["measure-columns"].column == "Late invoices"
+    assert notes["columns-not-loaded"].column == "Row ID"
+
+
 def test_the_load_report_says_what_each_column_of_numbers_became(tmp_path):
     from catalogue.ingest import validate_file
 

@@ -12,8 +12,8 @@ are numbers becomes a measure column (one titled as an identifier, "ID", "Ref", 
   when it is one CamelCase name ("CouncilTaxCollectedPercent" -> "Council tax collected
   percent"), never a name we make up;
 * its measure (``Percentage``, ``Count``, ``Amount``) only when a word of the title or
-  the cells' per cent signs say so, and its unit (``Pounds sterling``) only when the title names the currency; else
-  neither is stated (the shapes warn that the measure is missing);
+  the cells' per cent signs say so, and its unit (``Pounds sterling``) only when the title
+  names the currency; else neither is stated (the shapes warn that the measure is missing);
 * the load report lists each column with what it became (``file_notes``), so nothing
   is read into the table silently.
 

@@ -10,10 +10,11 @@ tables; finance systems' pivot exports for supplier lists; see
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
 
+from catalogue.vocab import SDMX_DIMENSION, SDMX_MEASURE
 from loaders import converters as cv
 from loaders import open_source
 from loaders.read import records
@@ -75,3 +76,9 @@ def write_supplier_list(folder: Path, titles: list[str], rows: list[list[str]]) 
     """The list under ``titles`` (the id's title left out when the list has no ids)."""
     header = titles if len(rows[0]) == 4 else [titles[0]] + titles[2:]
     return write(folder, "suppliers.csv", [header] + rows)
+
+
+def observations(graph) -> Counter:
+    """(period, value) of each observation: what a table says, whatever its columns are called."""
+    return Counter((str(period), Decimal(str(value))) for obs, period in graph.subject_objects(SDMX_DIMENSION.refPeriod)
+                   for value in graph.objects(obs, SDMX_MEASURE.obsValue))

@@ -32,7 +32,7 @@ from tests.golden import loader_graph, row_triples
 from tests.kind_variants import LONG_OUTCOME_TITLES as LONG_TITLES
 from tests.kind_variants import OUTCOME_ORDER as ORDER
 from tests.kind_variants import PROMPT_PAYMENT_TITLES as PROMPT
-from tests.kind_variants import write
+from tests.kind_variants import observations, write
 
 LONG_FILES = ["outcome_neet.csv", "outcome_household_waste_recycling.csv", "outcome_claimant_count.csv"]
 KINDS = ["spend", "suppliers", "contracts", "grants", "outcomes", "framework"]
@@ -101,12 +101,6 @@ def test_names_under_area_are_the_area_name_and_the_codes_beside_them_the_area(t
 
 
 # ------------------------------------------------------------ performance tables
-
-def observations(graph) -> Counter:
-    """(period, value) of each observation: what a table says, whatever its columns are called."""
-    return Counter((str(period), Decimal(str(value))) for obs, period in graph.subject_objects(SDMX_DIMENSION.refPeriod)
-                   for value in graph.objects(obs, SDMX_MEASURE.obsValue))
-
 
 def labels(graph, predicate) -> set[str]:
     return {str(label) for node in set(graph.objects(None, predicate)) for label in graph.objects(node, SKOS.prefLabel)}

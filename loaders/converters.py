@@ -14,6 +14,13 @@ import unicodedata
 from datetime import date, timedelta
 from functools import lru_cache
 
+#: An ONS GSS area code: nine characters, a letter for the nation (E, W, S, N; K for the
+#: United Kingdom, Great Britain, England and Wales) then eight digits (ONS, "Code History
+#: Database user guide", the GSS coding and naming policy). One pattern for every loader
+#: that reads area codes; ``loaders.councils`` keeps its own for councils (never K).
+AREA_CODE = re.compile(r"^[EWSNK]\d{8}$")
+
+
 # ---------------------------------------------------------------- text
 
 #: C1 control characters that are really cp1252 punctuation double-encoded into UTF-8

@@ -36,7 +36,6 @@ FIELDS_FOR_PATH = {
     str(SV.awardedTo): ("supplier_name", "org_identifier"),
 }
 
-_GSS = re.compile(r"^[EWSNK]\d{8}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
 
 
@@ -81,7 +80,7 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
     if raw := get("beneficiary_area"):
         code = raw.strip().upper()
         out.append((grant, P["beneficiary_area"].predicate,
-                    iri(iris.geography(code)) if _GSS.match(code) else literal(raw.strip())))
+                    iri(iris.geography(code)) if cv.AREA_CODE.match(code) else literal(raw.strip())))
     if (raw := get("open_call")) and (value := flag_literal(orgid.read_flag(raw), P["open_call"].datatype)) is not None:
         out.append((grant, P["open_call"].predicate, value))
     if raw := get("modified"):

@@ -25,12 +25,12 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from loaders import converters as cv
 from loaders.read import is_blank
 from loaders.words import profile, title_words
 
 #: Fields that only identify the publisher: they say nothing about which kind a file is.
 PUBLISHER_FIELDS = frozenset({"body", "body_name"})
-_GSS = re.compile(r"^[EWSNK]\d{8}$")
 #: How many data rows are looked at for the structure.
 STRUCTURE_ROWS = 2000
 #: A runner-up within this share of the best score is "close".
@@ -94,7 +94,7 @@ def score_kind(kind: str, table, stream) -> KindScore:
             result.add(-4, f"suppliers recur ({per_supplier:.1f} rows per supplier): a list has each once")
     elif kind == "outcomes":
         areas = _column(table, rows, "area_code")
-        if areas and sum(bool(_GSS.match(a)) for a in areas) >= 0.6 * len(areas):
+        if areas and sum(bool(cv.AREA_CODE.match(a)) for a in areas) >= 0.6 * len(areas):
             result.add(5, f"area codes (ONS GSS) in {len(set(areas))} areas")
         if has("value") and (has("indicator") or has("measure")):
             result.add(3, "a value per indicator or measure, in long form")

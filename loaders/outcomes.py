@@ -18,7 +18,6 @@ belongs to the dataset's cube ``{dataset}/observations``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from catalogue import iris
@@ -55,7 +54,6 @@ FIELDS_FOR_PATH = {
     str(SDMX_MEASURE.obsValue): lambda values: ("value",) + tuple(n for n in values if n not in _NOT_MEASURES),
 }
 
-_GSS = re.compile(r"^[EWSNK]\d{8}$")
 
 
 def make_context(base: str, council: Council, dataset: str, source: str, table=None) -> KindContext:
@@ -114,7 +112,7 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
     else:
         code = raw_area.strip().upper()
         shared.append((term_for("area_code", "area"),
-                       iri(iris.geography(code)) if _GSS.match(code) else literal(raw_area.strip())))
+                       iri(iris.geography(code)) if cv.AREA_CODE.match(code) else literal(raw_area.strip())))
     period_field, raw_period = "period", values.get("period")
     period = interval(cv.text(raw_period)) if raw_period else None
     if period is None and raw_period is None and (end := values.get("period_end")):

@@ -105,7 +105,6 @@ _DATELIKE = re.compile(
 _IMPLAUSIBLE_YEAR = re.compile(r"^(?!19\d\d$|20\d\d$)\d{4}$")
 _DECIMAL = re.compile(r"\.\d{1,2}\s*\)?-?\s*$")
 #: An ONS GSS area code (E08000009 Trafford, E92000001 England, W06000015 Cardiff).
-_GSS = re.compile(r"^[EWSNK]\d{8}$")
 #: A UK postcode (outward and inward code, the space optional).
 _POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$", re.IGNORECASE)
 #: The words a statistic's kind is written in ("Percentage", "Count", "Rate per 1,000"):
@@ -185,7 +184,7 @@ def profile(cells: list[str], nulls: frozenset[str] = frozenset({""})) -> Profil
             counts["org"] += bool(_ORG.search(value))
         counts["code"] += (not is_money and not parsed and bool(_CODE.match(value))
                            and any(ch.isdigit() for ch in value))
-        counts["gss"] += bool(_GSS.match(value))
+        counts["gss"] += bool(cv.AREA_CODE.match(value))
         counts["postcode"] += bool(_POSTCODE.match(value))
         counts["percent"] += not is_money and cv.percentage(value) is not None
         counts["day_number"] += is_money and cv.excel_day(value) is not None

@@ -24,8 +24,9 @@ def run_block(block: str, env: dict) -> subprocess.CompletedProcess:
 
 
 def checkout_entries() -> list[str]:
-    """What is in the repository root, less tools' hidden folders (.pytest_cache and the like)."""
-    return sorted(p.name for p in ROOT.iterdir() if not p.name.startswith("."))
+    """What is in the repository root, less tools' hidden folders (.pytest_cache and the like)
+    and ``node_modules`` (npm's, which ``svcat demo`` run by a test beside this one may create)."""
+    return sorted(p.name for p in ROOT.iterdir() if not p.name.startswith(".") and p.name != "node_modules")
 
 
 def test_the_readme_runnable_blocks_run_in_order_from_the_repository_root(tmp_path):

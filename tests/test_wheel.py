@@ -1,7 +1,7 @@
 """The built wheel works outside the checkout (issue 21): a user who installs it gets the
 ontology, shapes, mappings, councils register, templates, demo files and server settings.
 
-The wheel is built from this checkout, installed without dependencies into a fresh venv
+The wheel is built from a copy of this checkout, installed without dependencies into a fresh venv
 that sees the test venv's third-party packages through a ``.pth`` line (a path added that
 way has its own ``.pth`` files ignored, so the checkout's editable install cannot leak in),
 and run from a temporary folder: nothing can be read from the repository.
@@ -10,6 +10,7 @@ and run from a temporary folder: nothing can be read from the repository.
 from __future__ import annotations
 
 import os
+import shutil
 import site
 import subprocess
 import sys
@@ -31,7 +32,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def installed(tmp_path_factory) -> Path:
     """A fresh venv holding only the wheel; its python."""
     where = tmp_path_factory.mktemp("wheel")
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps",
+    # Built from a copy: pip builds in the source tree (build/, egg-info), and the checkout
+    # must stay as it is for tests running beside this one (the README blocks check it).
+    source = where / "source"
+    shutil.copytree(ROOT, source, symlinks=True, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "node_modules", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache"))
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps",
                             "-q", "-w", str(where / "dist")], capture_output=True, text=True, timeout=600)
     assert build.returncode == 0, build.stdout + build.stderr
     wheel = next((where / "dist").glob("svcat-*.whl"))

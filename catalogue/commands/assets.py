@@ -11,10 +11,14 @@ npm runs in the checkout's root; an installed wheel carries ``package.json`` in
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
 import shutil
 import subprocess
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -61,21 +65,36 @@ def install(root: Path | None = None, *, force: bool = False) -> list[Path]:
     if npm is None:
         raise AssetsUnavailable("npm is not installed")
     files = vendor_files(root)
-    if force or not all(source.is_file() for source in files.values()):
-        command = [npm, "ci" if (root / "package-lock.json").is_file() else "install",
-                   "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"]
-        result = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=600)
-        if result.returncode != 0:
-            raise AssetsUnavailable(f"{' '.join(command[:2])} failed: {result.stderr.strip()[-500:]}")
-    copied = []
-    for target, source in files.items():
-        if not source.is_file():
-            raise AssetsUnavailable(f"npm did not produce {source.relative_to(root)}")
-        destination = STATIC_VENDOR / target
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, destination)
-        copied.append(destination)
+    with _one_at_a_time(root):
+        if force or not all(source.is_file() for source in files.values()):
+            command = [npm, "ci" if (root / "package-lock.json").is_file() else "install",
+                       "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"]
+            result = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=600)
+            if result.returncode != 0:
+                raise AssetsUnavailable(f"{' '.join(command[:2])} failed: {result.stderr.strip()[-500:]}")
+        copied = []
+        for target, source in files.items():
+            if not source.is_file():
+                raise AssetsUnavailable(f"npm did not produce {source.relative_to(root)}")
+            destination = STATIC_VENDOR / target
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, destination)
+            copied.append(destination)
     return copied
+
+
+@contextmanager
+def _one_at_a_time(root: Path):
+    """Hold a lock while npm runs in ``root``: ``npm ci`` first deletes ``node_modules``, so
+    two ``svcat demo`` started together (or two test workers) would pull it from under each
+    other. The lock lives in the temporary folder, keyed by the folder npm runs in."""
+    key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    with open(Path(tempfile.gettempdir()) / f"svcat-assets-{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @click.command()

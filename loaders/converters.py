@@ -191,6 +191,27 @@ def excel_day(raw: str) -> str | None:
     return (_EXCEL_EPOCH + timedelta(days=days)).isoformat() if EXCEL_DAYS[0] <= days <= EXCEL_DAYS[1] else None
 
 
+def month_first_date(raw: str) -> str | None:
+    """``"04/13/2022"`` -> ``"2022-04-13"``: numbers written month first, as a spreadsheet
+    set to US English writes them. Read only for a column found to be month first
+    (``loaders.date_columns``); ``None`` for anything else."""
+    m = _DMY.match(raw.strip())
+    return _iso(_year(m[3]), int(m[1]), int(m[2])) if m else None
+
+
+def date_order(raw: str) -> str | None:
+    """Which way round a date of numbers (``dd/mm/yyyy`` or ``mm/dd/yyyy``) can be read:
+    ``"either"`` (``04/05/2022``), ``"day"`` (only day first: ``13/04/2022``), ``"month"``
+    (only month first: ``04/13/2022``), ``"neither"`` (``13/13/2022``); ``None`` when the
+    cell is not such a date (ISO, a month's name, a number)."""
+    m = _DMY.match(raw.strip())
+    if not m:
+        return None
+    year, first, second = _year(m[3]), int(m[1]), int(m[2])
+    day_first, month_first = _iso(year, second, first), _iso(year, first, second)
+    return ("either" if month_first else "day") if day_first else ("month" if month_first else "neither")
+
+
 @lru_cache(maxsize=65536)
 def payment_date(raw: str) -> tuple[str, str] | None:
     """A payment date or period -> ``(lexical, "date" | "gYearMonth")``.
@@ -198,8 +219,8 @@ def payment_date(raw: str) -> tuple[str, str] | None:
     Accepts ``dd/mm/yyyy`` (and ``d/m/yy``, dots, dashes: UK day-first), ``dd-Mon-yy``
     and ``1st April 2022``, ``April 1, 2022``, ISO dates and datetimes, ``yyyy/mm/dd`` and
     ``yyyy.mm.dd``, ``yyyymmdd``, and ``yyyymm`` / ``yyyy-mm`` periods; a time after the
-    day (``10:15``, ``12:00:00 AM``) is left out. Month-first numbers (``04/13/2022``) are
-    not read: ``04/05/2022`` would be read wrong, so none is.
+    day (``10:15``, ``12:00:00 AM``) is left out. Numbers are day first: a column written
+    month first (``04/13/2022``) is found as a whole and read by ``month_first_date``.
     """
     value = raw.strip()
     if not value:

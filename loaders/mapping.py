@@ -212,12 +212,13 @@ def recognised(kind: str, dialect: Dialect, header: list[str], header_row: int,
                sample: list[list[str]] | None) -> TableMap:
     """Bind by exact titles, or (for kinds recognised by content, given sample rows) by
     title words and content together (``loaders.recognise``)."""
-    from loaders.recognise import RECOGNISED_KINDS, recognise, with_day_numbers
+    from loaders.date_columns import read_dates
+    from loaders.recognise import RECOGNISED_KINDS, recognise
 
     if sample is None or kind not in RECOGNISED_KINDS:
         return bind(dialect, header, header_row)
     fields, decisions = recognise(dialect, header, sample)
-    dialect, decisions = with_day_numbers(dialect, header, sample, fields, decisions)
+    dialect, decisions = read_dates(dialect, header, sample, fields, decisions)
     if dialect.measures:  # a performance table: its columns of numbers are its measures
         from loaders.measures import bind_measures, discover
 

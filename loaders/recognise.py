@@ -26,9 +26,9 @@ the load report can say what was taken and how to override it with ``--mapping``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from loaders.converters import excel_day, header_key
+from loaders.converters import header_key
 from loaders.words import Profile, content_score, is_generic, profile, word_score, word_table
 
 #: Kinds whose columns are recognised by content as well as by title.
@@ -57,9 +57,8 @@ FLOORS = {"net_amount": ("money", 0.6), "gross_amount": ("money", 0.6), "irrecov
           "value": ("number", 0.6), "area_code": ("gss", 0.6), "total_amount": ("money", 0.6),
           "payments": ("money", 0.6), "postcode": ("postcode", 0.5)}
 #: Fields of a day's date: under such a title, a column of spreadsheet day numbers ("44713")
-#: is read as the dates they stand for (``with_day_numbers``), never on its content alone.
+#: or of month-first dates is read so (``loaders.date_columns``), never on its content alone.
 DAY_FIELDS = frozenset({"date", "start_date", "end_date", "current_expiry", "award_date", "period_end"})
-DAY_NUMBERS = 0.8  # the share of a column's cells that must be day numbers
 #: Fields of a few values each (C/R, Y/N): a column of many different values is not one of them.
 FLAGS = frozenset({"capital_revenue", "purchase_card", "vcse", "sme", "above_threshold"})
 FLAG_VALUES = 6
@@ -265,33 +264,6 @@ def _group_bound(name: str, fields: dict[str, int]) -> bool:
     if name in ("date", "period"):
         return "date" in fields or "period" in fields
     return name in fields
-
-
-def with_day_numbers(dialect, header: list[str], sample: list[list[str]], fields: dict[str, int],
-                     decisions: list[Decision]) -> tuple[object, list[Decision]]:
-    """The dialect with a day-number reader on each date field whose column a spreadsheet
-    wrote as day numbers (a date column saved as a plain number: "44713" is 2022-06-01),
-    and the decisions saying so. A cell that is not a day number is left as it is, for
-    the converters and the validator."""
-    found = profiles(header, sample, dialect.nulls)
-    days = {name for name, index in fields.items() if name in DAY_FIELDS and found[index].day_number >= DAY_NUMBERS
-            and found[index].date + found[index].period < 0.2 and (c := dialect.column(name)) and c.format is None}
-    if not days:
-        return dialect, decisions
-    columns = tuple(replace(c, format=_day_or_raw) if c.name in days else c for c in dialect.columns)
-    said = [replace(d, why=f"{d.why}; spreadsheet day numbers, read as the dates they stand for "
-                           f"({_example(sample, d.column)})", noted=True) if d.field in days else d
-            for d in decisions]
-    return replace(dialect, columns=columns), said
-
-
-def _day_or_raw(raw: str) -> str:
-    return excel_day(raw) or raw
-
-
-def _example(sample: list[list[str]], index: int) -> str:
-    cell = next((r[index].strip() for r in sample if index < len(r) and excel_day(r[index])), "")
-    return f"{cell} = {excel_day(cell)}" if cell else "none in the rows looked at"
 
 
 def describe_columns(dialect, header: list[str], sample: list[list[str]]) -> list[str]:

@@ -10,7 +10,6 @@ for an empty payment date ("Date of Payment" holding "44713").
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 import pytest
@@ -19,7 +18,7 @@ from loaders import converters as cv
 from loaders import open_source
 from tests.conftest import BASE, REAL, manifest
 from tests.golden import row_triples
-from tests.variants import csv_text
+from tests.variants import csv_text, dates_rewritten
 
 SPEND = manifest(REAL, "spend")
 
@@ -37,19 +36,9 @@ def test_the_epoch_skips_the_leap_day_1900_never_had():
 
 
 def as_day_numbers(entry: dict, folder) -> tuple[object, int]:
-    source = open_source("spend", entry["file"], base=BASE, publisher=entry["gss_code"])
-    table = source.table
-    index = table.fields["date"]
-    with open(entry["file"], encoding=source.info.encoding, newline="") as handle:
-        records = list(csv.reader(handle, delimiter=source.info.delimiter))
-    changed = 0
-    for record in records[table.header_row:]:
-        if index < len(record) and (parsed := cv.payment_date(record[index])) and parsed[1] == "date":
-            record[index] = str((date.fromisoformat(parsed[0]) - date(1899, 12, 30)).days)
-            changed += 1
-    path = folder / entry["file"].name
-    path.write_text(csv_text(records), encoding="utf-8", newline="")
-    return path, changed
+    path, days = dates_rewritten(entry["file"], entry["gss_code"], folder,
+                                 lambda day, row: str((day - date(1899, 12, 30)).days))
+    return path, len(days)
 
 
 @pytest.mark.parametrize("entry", [e for e in SPEND if "date" in open_source(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 
 import click
@@ -74,7 +75,9 @@ def as_text(r: dict) -> str:
     for c in r["columns"]:
         lines.append(f"  {c['column']:>6}  {c['header'][:36]:<36} {c['field'] or '-':<22} {c['property'] or ''}")
         if c.get("why"):
-            lines.append(f"  {'':>6}  ^ by {c['how']}: {c['why'][:100]}")
+            # In full, wrapped: a note (day numbers, dates month first) comes after the evidence.
+            lines += [f"  {'':>6}  {part}" for part in textwrap.wrap(f"^ by {c['how']}: {c['why']}", 100,
+                                                                     subsequent_indent="  ")]
     if r["sample"]:
         lines += ["", "  first rows:"]
         for s in r["sample"]:

@@ -22,6 +22,11 @@ from catalogue import iris
 from loaders.converters import header_key, slug
 
 REGISTER = Path(__file__).resolve().parent / "data" / "councils.csv"
+#: The areas above councils that tables of areas name beside them (a comparator row):
+#: the UK, Great Britain, England and Wales, the four nations and England's nine regions,
+#: with their ONS codes (ONS Register of Geographic Codes: entities K02, K03, K04, E92,
+#: W92, S92, N92, E12).
+AREAS = REGISTER.with_name("areas.csv")
 _GSS = re.compile(r"^[ENSW]\d{8}$")
 _GSS_IN_TEXT = re.compile(r"\b[ENSW]\d{8}\b")
 
@@ -221,3 +226,17 @@ def unnamed_bodies(table, rows: list[tuple[int, list[str]]]) -> list[str]:
     seen = [v.strip() for _, cells in rows for name in BODY_FIELDS
             if (v := table.values(cells).get(name)) and not register().find(v)]
     return list(dict.fromkeys(seen))
+
+
+@lru_cache(maxsize=1)
+def _areas() -> dict[str, str]:
+    with open(AREAS, encoding="utf-8", newline="") as handle:
+        return {header_key(name): row["gss_code"] for row in csv.DictReader(handle)
+                for name in (row["name"], *row["aliases"].split(";")) if name.strip()}
+
+
+def area_named(name: str) -> str | None:
+    """The ONS code of the nation, UK grouping or English region a table of areas names
+    ("England", "Yorkshire and The Humber", "East of England"), or ``None``. Councils are
+    ``register().find``'s; a ward or any other area has no name here."""
+    return _areas().get(header_key(name))

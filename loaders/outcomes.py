@@ -27,7 +27,7 @@ from loaders.common import (
     A, DECIMAL, LABEL, KindContext, RowTriples, contributions, council_concept, council_triples,
     decimal_or_raw, period_description, term, typed,
 )
-from loaders.councils import Council, register
+from loaders.councils import Council, area_named, register
 from loaders.periods import interval, period_ending
 from loaders.report import NOTE, LoadIssue
 from loaders.terms import Triple, iri, literal
@@ -169,11 +169,12 @@ def _a_percentage(measure: str | None) -> bool:
 
 def _area_named(name: str) -> str:
     """The area of a row that names it without a code: a council by its official name or
-    an alias in the register ("Trafford", "Trafford Council"), else the name as written,
-    which the shapes refuse as no ONS code (a ward's or a region's name is never taken
-    for the publishing council's area)."""
+    an alias in the register ("Trafford", "Trafford Council"), a nation or English region
+    ("England", "North West"), else the name as written, which the shapes refuse as no ONS
+    code (a ward's name is never taken for the publishing council's area)."""
     council = register().find(name)
-    return iri(iris.geography(council.gss)) if council is not None else literal(name.strip())
+    code = council.gss if council is not None else area_named(name)
+    return iri(iris.geography(code)) if code else literal(name.strip())
 
 
 def file_notes(table) -> list[LoadIssue]:

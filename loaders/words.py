@@ -22,6 +22,7 @@ from pathlib import Path
 
 from loaders import converters as cv
 from loaders import periods
+from loaders.councils import area_named, register
 
 WORDS_FILE = Path(__file__).resolve().parent / "data" / "column_words.csv"
 
@@ -137,6 +138,7 @@ class Profile:
     percent: float = 0.0  # numbers with a per cent sign ("87.5%")
     day_number: float = 0.0  # whole numbers a spreadsheet writes for a date ("44713" for 2022-06-01)
     statistic: float = 0.0  # the kind of a statistic: "Percentage", "Count", "Rate per 1,000"
+    place: float = 0.0  # names of councils, nations or English regions ("Trafford", "North West")
 
     @property
     def number(self) -> float:
@@ -151,7 +153,8 @@ class Profile:
             ("money", self.money), ("dates", self.date), ("periods", self.period),
             ("organisation names", self.org), ("text", self.text), ("codes", self.code),
             ("ONS area codes", self.gss), ("postcodes", self.postcode), ("percentages", self.percent),
-            ("kinds of statistic", self.statistic), ("spreadsheet day numbers", self.day_number)) if share >= 0.1]
+            ("kinds of statistic", self.statistic), ("spreadsheet day numbers", self.day_number),
+            ("council or area names", self.place)) if share >= 0.1]
         parts.append(f"{self.distinct_count} distinct of {self.filled}")
         return ", ".join(parts)
 
@@ -163,7 +166,7 @@ def profile(cells: list[str], nulls: frozenset[str] = frozenset({""})) -> Profil
     if not n:
         return Profile()
     counts = dict.fromkeys(("money", "decimal", "long", "date", "period", "org", "text", "code", "gss",
-                            "postcode", "statistic", "percent", "day_number"), 0)
+                            "postcode", "statistic", "percent", "day_number", "place"), 0)
     words = 0
     for value in values:
         is_money = cv.money(value) is not None
@@ -189,14 +192,22 @@ def profile(cells: list[str], nulls: frozenset[str] = frozenset({""})) -> Profil
         counts["percent"] += not is_money and cv.percentage(value) is not None
         counts["day_number"] += is_money and cv.excel_day(value) is not None
         counts["statistic"] += bool(_STATISTIC.match(value))
+        counts["place"] += not is_money and _is_place(value)
         words += len(value.split())
     distinct = len(set(values))
     share = {k: v / n for k, v in counts.items()}
     return Profile(n, share["money"], share["decimal"], share["long"], share["date"], share["period"],
                    share["org"], share["text"], share["code"], distinct / n, distinct, words / n, gss=share["gss"],
                    postcode=share["postcode"], percent=share["percent"], day_number=share["day_number"],
-                   statistic=share["statistic"])
+                   statistic=share["statistic"], place=share["place"])
 
+
+def _is_place(value: str) -> bool:
+    """A council's, nation's or English region's name as tables of areas write it (codes
+    and URIs are counted apart)."""
+    if cv.AREA_CODE.match(value) or "://" in value or not any(ch.isalpha() for ch in value):
+        return False
+    return register().find(value) is not None or area_named(value) is not None
 
 def content_score(field: str, p: Profile) -> float:
     """How much a column's cells look like the field's values (about 0 to 4.5)."""
@@ -255,7 +266,7 @@ def _outcome_score(field: str, p: Profile, constant: bool) -> float:
     if field == "area_code":
         return 4 * p.gss - 2 * p.money
     if field == "area_name":
-        return p.text - 2 * p.gss - 2 * p.money - p.statistic
+        return p.text + 2 * p.place - 2 * p.gss - 2 * p.money - p.statistic
     few = 0.5 if p.distinct_count <= 12 else 0
     not_text = 2 * (p.money + p.date + p.period + p.gss)
     if field == "indicator":

@@ -80,8 +80,9 @@ def test_areas_named_without_codes_are_councils_by_name_or_refused(tmp_path):
     councils = write(tmp_path / "councils", "neet.csv", [rows[0][1:]] + [r[1:] for r in rows[1:]])
     graph = loader_graph("outcomes", councils)
     named = {str(a) for a in graph.objects(None, SDMX_DIMENSION.refArea)}
-    # each council found by its name has its own code; England is no council: its name stays
-    assert named == {GEOGRAPHY + r[0] for r in rows[1:] if r[0] != "E92000001"} | {"England"}
+    # each council found by its name has its own code, and England (the comparator row) its own
+    assert "E92000001" in {r[0] for r in rows[1:]}
+    assert named == {GEOGRAPHY + r[0] for r in rows[1:]}
     wards = [r[1:] for r in rows[1:]]
     wards[0][0] = "Sale Central"  # a ward: no council of that name
     report = validate_file("outcomes", write(tmp_path / "wards", "neet.csv", [rows[0][1:]] + wards), base=BASE,
@@ -221,3 +222,20 @@ def test_a_spend_file_does_not_read_as_an_outcome_table(entry):
 def test_a_long_table_is_not_taken_for_a_performance_table():
     table = open_source("outcomes", REAL / "trafford" / "outcome_claimant_count.csv", base=BASE).table
     assert table.dialect.id == "outcomes-long"
+
+
+def test_a_table_naming_nations_and_regions_without_codes_gives_their_codes(tmp_path):
+    """A national comparator table: the UK, the nations and England's regions by name (as
+    ONS and DLUHC tables write them, "Yorkshire & The Humber" too) are their ONS areas."""
+    from catalogue.ingest import validate_file
+
+    areas = {"United Kingdom": "K02000001", "England": "E92000001", "Wales": "W92000004",
+             "North East": "E12000001", "Yorkshire & The Humber": "E12000003", "East of England": "E12000006",
+             "London": "E12000007", "South West": "E12000009", "Trafford": "E08000009"}
+    rows = [["Area", "Year", "Indicator", "Measure", "Value"]] + [
+        [name, "2022/23", "Household waste recycled", "Percentage", f"{40 + i}.5"] for i, name in enumerate(areas)]
+    path = write(tmp_path, "recycling-by-region.csv", rows)
+    graph = loader_graph("outcomes", path)
+    assert {str(a) for a in graph.objects(None, SDMX_DIMENSION.refArea)} == {GEOGRAPHY + c for c in areas.values()}
+    report = validate_file("outcomes", path, base=BASE, publisher="E08000009")
+    assert report.valid and report.rows_loaded == len(areas)

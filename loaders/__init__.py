@@ -19,6 +19,7 @@ from catalogue import iris
 from loaders import contracts, formats, framework, grants, outcomes, spend, suppliers
 from loaders.converters import slug
 from loaders.councils import NOT_STATED, Council, UnknownCouncil, namings, register, unnamed_bodies
+from loaders.date_columns import settle_order
 from loaders.header import ColumnWatch, find_header, header_notes
 from loaders.limits import DEFAULT as DEFAULT_LIMITS
 from loaders.limits import FileRefused, Limits
@@ -253,7 +254,8 @@ def read_header(kind: str, path: Path, dialect: Dialect | None, sheet: str | Non
             reread = (lambda name=name: records(info, csv_dialect, limits, name))
         try:
             table, preamble_rows, rows = find_header(kind, reader, path, dialect, reread=reread)
-            stream = _Rows(rows, reader)
+            table, ahead = settle_order(table, [], rows)  # a date column's order, where the first rows did not tell
+            stream = _Rows(itertools.chain(ahead, rows), reader)
         except DialectError as exc:
             if len(sheets) > 1:
                 first_error = first_error or exc

@@ -8,13 +8,15 @@ title (``recognise.DAY_FIELDS``), from the sample rows the columns were recognis
   Excel's 1970-2069 range and hardly any are dates (a date column saved as "General");
 * **month first**: at least ``MONTH_FIRST`` of the cells are dates of numbers, some of
   them (``04/13/2022``) can only be read month first and none (``13/04/2022``) only day
-  first. Where no cell tells (every day 12 or under), day first stays, as UK publishers
-  write; a later cell that only month first can read is then refused as a bad date, with
-  the hint, so the file is never loaded half one way.
+  first. Where no cell of those rows tells (every day 12 or under, as a file sorted by
+  date often starts), the rows further on are read as the file is opened
+  (``settle_order``, up to ``SETTLE_ROWS``): the first cell that reads only one way decides;
+  past that, day first stays, as UK publishers write.
 
 Each such column gets a parser (a dialect column's ``format``, applied as a mapping's
 ``datatype.format`` is) and its decision says what was found, so the load report shows it.
-A cell that contradicts its column is left unreadable for the validator to report.
+A cell that contradicts its column is left unreadable for the validator to report: a file
+is refused whole rather than loaded half one way.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from loaders.recognise import DAY_FIELDS, Decision, profiles
 
 DAY_NUMBERS = 0.8  # the share of a column's cells that must be day numbers
 MONTH_FIRST = 0.8  # the share of a column's cells that must be dates of numbers
+#: How many rows past the first ones ``settle_order`` holds while a date column's order is
+#: still untold (a month's payments sorted by date reach the 13th within this, in DEV files).
+SETTLE_ROWS = 50_000
 
 
 def read_dates(dialect, header: list[str], sample: list[list[str]], fields: dict[str, int],
@@ -52,6 +57,56 @@ def read_dates(dialect, header: list[str], sample: list[list[str]], fields: dict
     said = [replace(d, why=f"{d.why}; {parsers[d.field][1]}", noted=True) if d.field in parsers else d
             for d in decisions]
     return replace(dialect, columns=columns), said
+
+
+def settle_order(table, ahead: list, stream, limit: int | None = None):
+    """``(table, rows read ahead)``: a date column whose first rows did not tell its order
+    (every day 12 or under, as a file sorted by date often starts) read on, past the rows
+    already looked at, until a cell tells: one only month first can read, before any that
+    only day first can, makes the column month first. The rows read on are returned with
+    ``ahead`` to be loaded in order (at most ``limit`` of them are held); a UK file stops at
+    its first day over 12, mostly within the rows already read."""
+    dialect, limit = table.dialect, limit or SETTLE_ROWS
+    columns = {name: index for name, index in table.fields.items() if name in DAY_FIELDS
+               and (c := dialect.column(name)) and c.format is None and any(d.field == name for d in table.decisions)}
+    if not columns:
+        return table, ahead
+    rows = list(ahead)
+    told: dict[str, str | None] = {}
+    numbered = dict.fromkeys(columns, 0)
+    filled = dict.fromkeys(columns, 0)
+    position = 0
+    while len(told) < len(columns):
+        if position == len(rows):
+            if len(rows) >= limit or (record := next(stream, None)) is None:
+                break
+            rows.append(record)
+        cells = rows[position][1]
+        position += 1
+        for name, index in columns.items():
+            if name in told or index >= len(cells) or not (cell := cells[index].strip()):
+                continue
+            order = cv.date_order(cell)
+            filled[name] += 1
+            numbered[name] += order is not None
+            if order in ("day", "month", "neither"):
+                told[name] = f"{cell} = {cv.month_first_date(cell)}" if order == "month" else None
+            elif filled[name] >= 100 and numbered[name] < MONTH_FIRST * filled[name]:
+                told[name] = None  # ISO dates, month names: written so, the order is never in doubt
+    month_first = {name for name, example in told.items()
+                   if example and numbered[name] >= MONTH_FIRST * filled[name]}
+    if not month_first:
+        return table, rows
+    formats = tuple(replace(c, format=_month_first_or_unread) if c.name in month_first else c for c in dialect.columns)
+    said = [replace(d, why=f"{d.why}; dates written month first, read so ({told[d.field]}, on row "
+                           f"{_row_of(rows, columns[d.field], told[d.field])}; no cell before it is day first)",
+                    noted=True) if d.field in month_first else d for d in table.decisions]
+    return replace(table, dialect=replace(dialect, columns=formats), decisions=said), rows
+
+
+def _row_of(rows: list, index: int, example: str) -> int:
+    cell = example.split(" = ")[0]
+    return next(number for number, cells in rows if index < len(cells) and cells[index].strip() == cell)
 
 
 def _month_first(cells: list[str]) -> str | None:

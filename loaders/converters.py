@@ -57,6 +57,19 @@ def header_key(title: str) -> str:
     return "".join(ch for ch in folded if ch.isalnum())
 
 
+#: Between the two languages of a bilingual title ("Supplier Name / Enw'r Cyflenwr", as
+#: Welsh councils write them): a slash with spaces, a bar or a line break.
+_BILINGUAL = re.compile(r"\s+/\s+|\s*\|\s*|\s*\n\s*")
+
+
+def title_keys(title: str) -> tuple[str, ...]:
+    """``header_key`` of a title, then of each of its two halves when it reads as one title
+    in two languages: ``"Date / Dyddiad"`` -> ``("datedyddiad", "date", "dyddiad")``."""
+    key = header_key(title)
+    parts = [part for part in _BILINGUAL.split(title.strip()) if part.strip()]
+    return (key, *(header_key(part) for part in parts)) if len(parts) == 2 else (key,)
+
+
 @lru_cache(maxsize=65536)
 def slug(value: str, limit: int = 60) -> str:
     """A readable IRI path segment: ``"A & A Electrical Ltd"`` -> ``"a-a-electrical-ltd"``."""

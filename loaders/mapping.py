@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from catalogue.vocab import XSD, expand
-from loaders.converters import header_key
+from loaders.converters import header_key, title_keys
 from loaders.terms import iri
 
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
@@ -234,7 +234,7 @@ def choose(kind: str, header: list[str], header_row: int = 1, dialect: Dialect |
 
     With ``sample`` (the data rows under the header) columns are also recognised by
     their title words and content, and a refusal describes what each column holds."""
-    keys = {header_key(h) for h in header}
+    keys = {k for h in header for k in title_keys(h)}  # a bilingual title matches by either half
     candidates = [dialect] if dialect else [d for d in dialects(kind) if set(d.match) <= keys]
     best: TableMap | None = None
     for candidate in candidates:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from loaders.converters import header_key
+from loaders.converters import header_key, title_keys
 from loaders.words import Profile, content_score, is_generic, profile, word_score, word_table
 
 #: Kinds whose columns are recognised by content as well as by title.
@@ -133,7 +133,8 @@ def _floor_ok(field: str, p: Profile, known: bool = False) -> bool:
 
 def recognise(dialect, header: list[str], sample: list[list[str]]) -> tuple[dict[str, int], list[Decision]]:
     """``(field -> column index, decisions)`` for a header and the data rows under it."""
-    keys = [header_key(h) for h in header]
+    known = {header_key(t) for c in dialect.columns for t in c.titles}
+    keys = [_known_key(h, known) for h in header]
     found = profiles(header, sample, dialect.nulls)
     fields: dict[str, int] = {}
     decisions: dict[str, Decision] = {}
@@ -163,6 +164,14 @@ def recognise(dialect, header: list[str], sample: list[list[str]]) -> tuple[dict
                                            f"column by title words); {found[index].describe()}")
                 break
     return fields, list(decisions.values())
+
+
+def _known_key(title: str, known: set[str]) -> str:
+    """A title's key; for a title in two languages whose whole the mapping does not know, the
+    key of the one half it knows ("organisational_unit / Gwasanaeth" is organisational_unit)."""
+    whole, *halves = title_keys(title)
+    hits = [half for half in halves if half in known]
+    return hits[0] if whole not in known and len(hits) == 1 else whole
 
 
 def _choose(name: str, dialect, header: list[str], keys: list[str], found: list[Profile],

@@ -146,9 +146,13 @@ class SourceFile:
         # A mapping's datatype.format: its fields' cells become the text the converters read.
         parsers = {c.name: c.format for c in self.table.dialect.columns
                    if c.format is not None and c.name in self.table.fields}
+        header_again = _HeaderAgain(self.table.header)
         for number, cells in self._records:
             if is_blank(cells):
                 yield SkipEvent(number, "blank row" if not cells else "all cells empty", cells)
+                continue
+            if header_again(cells):
+                yield SkipEvent(number, HEADER_AGAIN, cells)
                 continue
             problems = watch.row(number, cells)
             values = values_of(cells)
@@ -208,6 +212,29 @@ def open_source(kind: str, path: str | Path, *, base: str, publisher: str | None
         sheet=sheet,
         council_notes=council_notes,
     )
+
+
+#: The reason a row that repeats the header is skipped.
+HEADER_AGAIN = "the header row again: files or pages joined one after another"
+
+
+class _HeaderAgain:
+    """Is a row the header once more? Files made by joining monthly extracts, or a report
+    exported page by page, repeat the header row part way down; each such row is skipped
+    and listed (the report's skipped rows), never read as a payment with "Date" for its
+    date. The first titled cell is compared first, so a row costs one string comparison."""
+
+    def __init__(self, header: list[str]):
+        self.titled = [(i, t.strip().casefold()) for i, t in enumerate(header) if t.strip()]
+
+    def __call__(self, cells: list[str]) -> bool:
+        if len(self.titled) < 2:
+            return False
+        first, title = self.titled[0]
+        if first >= len(cells) or cells[first].strip().casefold() != title:
+            return False
+        same = sum(i < len(cells) and cells[i].strip().casefold() == t for i, t in self.titled)
+        return same >= 0.8 * len(self.titled)
 
 
 class _Rows:

@@ -104,7 +104,8 @@ def percentage(raw: str) -> str | None:
 
 @lru_cache(maxsize=65536)
 def money(raw: str) -> str | None:
-    """``" 1,234.50 "``, ``"£-12"``, ``"(3.00)"``, ``"12.00-"``, ``"1616.23 "`` -> decimal text.
+    """``" 1,234.50 "``, ``"£-12"``, ``"(3.00)"``, ``"12.00-"``, ``"1616.23 "``, ``"GBP 50"``,
+    ``"50.00 CR"`` (a credit), ``"50.00 DR"`` (a debit) -> decimal text.
 
     The digits stay exactly as published (``"3499.1"`` stays ``"3499.1"``); credits
     come out with a leading minus. ``None`` when the cell is not an amount.
@@ -116,6 +117,10 @@ def money(raw: str) -> str | None:
     the digits with the commas dropped (``12,5`` is not 125).
     """
     value = raw.strip().replace("£", "").replace(" ", "").replace("\u00a0", "")
+    if value[:3].upper() == "GBP":  # the currency's ISO 4217 code, as ledgers print it
+        value = value[3:]
+    elif value[-3:].upper() == "GBP":
+        value = value[:-3]
     negative = False
     if value.startswith("(") and value.endswith(")"):
         negative, value = True, value[1:-1]
@@ -123,6 +128,8 @@ def money(raw: str) -> str | None:
         negative, value = True, value[:-1]
     elif value.upper().endswith("CR"):
         negative, value = True, value[:-2]
+    elif value.upper().endswith("DR"):  # a debit: the payment itself
+        value = value[:-2]
     value = value.replace("£", "")
     if "," in value:
         body = value.lstrip("+-")
@@ -161,6 +168,9 @@ _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)
 _YYYYMMDD = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _YMD = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})" + _TIME + "$")  # 2023/04/12: year first, never ambiguous
 _PERIOD = re.compile(r"^(\d{4})-?(\d{2})$")
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # date.weekday() order
+_WEEKDAY = re.compile(r"^(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+(?=\d|[a-z]{3})",
+                      re.IGNORECASE)
 _MONTH_NAMES = {name: i for i, name in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august",
      "september", "october", "november", "december"], start=1)}
@@ -232,12 +242,22 @@ def payment_date(raw: str) -> tuple[str, str] | None:
     Accepts ``dd/mm/yyyy`` (and ``d/m/yy``, dots, dashes: UK day-first), ``dd-Mon-yy``
     and ``1st April 2022``, ``April 1, 2022``, ISO dates and datetimes, ``yyyy/mm/dd`` and
     ``yyyy.mm.dd``, ``yyyymmdd``, and ``yyyymm`` / ``yyyy-mm`` periods; a time after the
-    day (``10:15``, ``12:00:00 AM``) is left out. Numbers are day first: a column written
-    month first (``04/13/2022``) is found as a whole and read by ``month_first_date``.
+    day (``10:15``, ``12:00:00 AM``) is left out, and a weekday before it (``Friday, 1
+    April 2022``) is checked against the date (a day that contradicts it is no date).
+    Numbers are day first: a column written month first (``04/13/2022``) is found as a
+    whole and read by ``month_first_date``.
     """
     value = raw.strip()
     if not value:
         return None
+    if m := _WEEKDAY.match(value):  # "Friday, 1 April 2022": a spreadsheet's long date format
+        found = _day_first(value[m.end():])
+        weekday = _WEEKDAYS.index(m[0][:3].lower())
+        return found if found and found[1] == "date" and date.fromisoformat(found[0]).weekday() == weekday else None
+    return _day_first(value)
+
+
+def _day_first(value: str) -> tuple[str, str] | None:
     if m := _ISO.match(value):
         iso = _iso(int(m[1]), int(m[2]), int(m[3]))
         return (iso, "date") if iso else None

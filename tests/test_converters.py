@@ -12,6 +12,9 @@ from loaders.redaction import is_marker
     ("1616.23 ", "1616.23"), (" 1,234.50 ", "1234.50"), ("£-12", "-12"), ("(3.00)", "-3.00"),
     ("12.00-", "-12.00"), ("3499.1", "3499.1"), ("3000", "3000"), ("-0.5", "-0.5"), ("£1 234", "1234"),
     (".5", "0.5"), ("TBC", None), ("", None), ("1.2.3", None), ("12/03/2020", None),
+    # the currency's ISO code as ledgers print it, and debits and credits marked DR and CR
+    ("GBP 1,234.56", "1234.56"), ("1234.56 GBP", "1234.56"), ("gbp-12.00", "-12.00"), ("500.00DR", "500.00"),
+    ("500.00 dr", "500.00"), ("500.00 CR", "-500.00"), ("€1,234.56", None), ("USD 12.00", None), ("GBPX", None),
 ])
 def test_money(raw, want):
     assert cv.money(raw) == want
@@ -52,7 +55,11 @@ def test_a_percentage_is_the_number_before_its_sign(raw, want):
     ("1st April 2022", ("2022-04-01", "date")), ("April 1, 2022", ("2022-04-01", "date")),
     ("Sept 3rd, 2022", ("2022-09-03", "date")), ("01-SEPT-2022", ("2022-09-01", "date")),
     ("1 Mayor 2022", None), ("1 Ma 2022", None), ("Foo 1 2022", None),
-    # month-first numbers are not read: 04/05/2022 would be read wrong, so none is
+    # a weekday before the day (a spreadsheet's long date format), checked against it
+    ("Friday, 1 April 2022", ("2022-04-01", "date")), ("Fri 01/04/2022", ("2022-04-01", "date")),
+    ("Sunday, April 3, 2022", ("2022-04-03", "date")), ("Sat, 2 Apr 2022", ("2022-04-02", "date")),
+    ("Thursday, 1 April 2022", None), ("Monday", None), ("Mon 2022-04", None),
+    # a cell alone is read day first: month-first numbers only as a whole column (test_month_first.py)
     ("04/13/2022", None), ("04/13/2022 10:00 PM", None), ("01/04/2022 25:00", None),
 ])
 def test_payment_date(raw, want):

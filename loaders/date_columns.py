@@ -84,7 +84,8 @@ def settle_order(table, ahead: list, stream, limit: int | None = None):
         cells = rows[position][1]
         position += 1
         for name, index in columns.items():
-            if name in told or index >= len(cells) or not (cell := cells[index].strip()):
+            if name in told or index >= len(cells) or not (cell := cells[index].strip()) \
+                    or cell.lower() in dialect.nulls:
                 continue
             order = cv.date_order(cell)
             filled[name] += 1

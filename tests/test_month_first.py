@@ -11,7 +11,9 @@ format loads it. UK files are never read month first. Before, every such file wa
 
 from __future__ import annotations
 
+import csv
 import json
+from datetime import date
 
 import pytest
 
@@ -21,7 +23,7 @@ from loaders import open_source
 from loaders.header import SAMPLE_ROWS
 from tests.conftest import BASE, REAL, manifest
 from tests.golden import row_triples
-from tests.variants import dates_rewritten
+from tests.variants import csv_text, dates_rewritten
 
 SPEND = [e for e in manifest(REAL, "spend")
          if "date" in open_source("spend", e["file"], base=BASE, publisher=e["gss_code"]).table.fields]
@@ -111,3 +113,31 @@ def test_a_day_first_date_below_a_month_first_column_is_refused_not_read_the_oth
 def test_a_uk_file_is_never_read_month_first(entry):
     table = open_source("spend", entry["file"], base=BASE, publisher=entry["gss_code"]).table
     assert not any("month first" in d.why for d in table.decisions)
+
+
+DATED = ("start_date", "end_date", "current_expiry", "award_date")
+
+
+@pytest.mark.parametrize("entry", [e for e in manifest(REAL) if e["kind"] in ("contracts", "grants")],
+                         ids=lambda e: e["path"])
+def test_a_register_whose_dates_are_month_first_gives_the_triples_of_the_original(entry, tmp_path):
+    """A contracts register's start, end and expiry dates, a grants register's award dates:
+    each such column month first is read so, and the register's triples are the original's."""
+    kind = entry["kind"]
+    source = open_source(kind, entry["file"], base=BASE, publisher=entry["gss_code"])
+    columns = {name: index for name, index in source.table.fields.items() if name in DATED}
+    with open(entry["file"], encoding=source.info.encoding, newline="") as handle:
+        records = list(csv.reader(handle, delimiter=source.info.delimiter))
+    changed = 0
+    for record in records[source.table.header_row:]:
+        for index in columns.values():
+            if index < len(record) and (parsed := cv.payment_date(record[index])) and parsed[1] == "date":
+                day = date.fromisoformat(parsed[0])
+                record[index], changed = f"{day.month:02d}/{day.day:02d}/{day.year}", changed + 1
+    path = tmp_path / entry["file"].name
+    path.write_text(csv_text(records), encoding="utf-8", newline="")
+    assert columns and changed > 100
+    table = open_source(kind, path, base=BASE, publisher=entry["gss_code"]).table
+    assert {d.field for d in table.decisions if "dates written month first" in d.why} == set(columns)
+    assert row_triples(kind, path, publisher=entry["gss_code"]) == row_triples(
+        kind, entry["file"], publisher=entry["gss_code"])

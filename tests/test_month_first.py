@@ -11,9 +11,7 @@ format loads it. UK files are never read month first. Before, every such file wa
 
 from __future__ import annotations
 
-import csv
 import json
-from datetime import date
 
 import pytest
 
@@ -23,7 +21,7 @@ from loaders import open_source
 from loaders.header import SAMPLE_ROWS
 from tests.conftest import BASE, REAL, manifest
 from tests.golden import row_triples
-from tests.variants import csv_text, dates_rewritten
+from tests.variants import dates_rewritten
 
 SPEND = [e for e in manifest(REAL, "spend")
          if "date" in open_source("spend", e["file"], base=BASE, publisher=e["gss_code"]).table.fields]
@@ -124,19 +122,10 @@ def test_a_register_whose_dates_are_month_first_gives_the_triples_of_the_origina
     """A contracts register's start, end and expiry dates, a grants register's award dates:
     each such column month first is read so, and the register's triples are the original's."""
     kind = entry["kind"]
-    source = open_source(kind, entry["file"], base=BASE, publisher=entry["gss_code"])
-    columns = {name: index for name, index in source.table.fields.items() if name in DATED}
-    with open(entry["file"], encoding=source.info.encoding, newline="") as handle:
-        records = list(csv.reader(handle, delimiter=source.info.delimiter))
-    changed = 0
-    for record in records[source.table.header_row:]:
-        for index in columns.values():
-            if index < len(record) and (parsed := cv.payment_date(record[index])) and parsed[1] == "date":
-                day = date.fromisoformat(parsed[0])
-                record[index], changed = f"{day.month:02d}/{day.day:02d}/{day.year}", changed + 1
-    path = tmp_path / entry["file"].name
-    path.write_text(csv_text(records), encoding="utf-8", newline="")
-    assert columns and changed > 100
+    columns = set(open_source(kind, entry["file"], base=BASE, publisher=entry["gss_code"]).table.fields) & set(DATED)
+    path, days = dates_rewritten(entry["file"], entry["gss_code"], tmp_path, lambda day, row: (
+        f"{day.month:02d}/{day.day:02d}/{day.year}"), kind=kind, fields=DATED)
+    assert columns and len(days) > 100
     table = open_source(kind, path, base=BASE, publisher=entry["gss_code"]).table
     assert {d.field for d in table.decisions if "dates written month first" in d.why} == set(columns)
     assert row_triples(kind, path, publisher=entry["gss_code"]) == row_triples(

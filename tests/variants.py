@@ -158,22 +158,25 @@ def _gross(net: str) -> str:
     return f"{(Decimal(value) * Decimal('1.2')).quantize(Decimal('0.01'))}"
 
 
-def dates_rewritten(path: Path, gss: str, folder: Path, write) -> tuple[Path, list[tuple[int, date]]]:
-    """The spend file with each payment date written by ``write(day, row)`` (a spreadsheet's
-    day number, month first...), under the same title; its path and ``(row, day)`` of every
+def dates_rewritten(path: Path, gss: str, folder: Path, write, *, kind: str = "spend",
+                    fields: tuple[str, ...] = ("date",)) -> tuple[Path, list[tuple[int, date]]]:
+    """The file with each date of ``fields`` written by ``write(day, row)`` (a spreadsheet's
+    day number, month first...), under the same titles; its path and ``(row, day)`` of every
     date rewritten, in file order (rows numbered as the load report numbers them)."""
     from loaders import open_source
 
-    source = open_source("spend", path, base="https://variants.example.test/", publisher=gss)
-    table, index = source.table, source.table.fields["date"]
+    source = open_source(kind, path, base="https://variants.example.test/", publisher=gss)
+    table = source.table
+    columns = [index for name, index in table.fields.items() if name in fields]
     with open(path, encoding=source.info.encoding, newline="") as handle:
         records = list(csv.reader(handle, delimiter=source.info.delimiter))
     days = []
     for row, record in enumerate(records[table.header_row:], table.header_row + 1):
-        if index < len(record) and (parsed := cv.payment_date(record[index])) and parsed[1] == "date":
-            day = date.fromisoformat(parsed[0])
-            record[index] = write(day, row)
-            days.append((row, day))
+        for index in columns:
+            if index < len(record) and (parsed := cv.payment_date(record[index])) and parsed[1] == "date":
+                day = date.fromisoformat(parsed[0])
+                record[index] = write(day, row)
+                days.append((row, day))
     target = folder / path.name
     target.write_text(csv_text(records), encoding="utf-8", newline="")
     return target, days

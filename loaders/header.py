@@ -149,12 +149,15 @@ def _then_raise(failure: Exception | None) -> Iterator:
 def title_evidence(kind: str, cells: list[str], dialect: Dialect | None) -> float:
     """How much a row sounds like a header: its cells that are known titles (two points
     each) or hold a field's title words (one point each), less one for each cell that is
-    a sum of money or a date (as data rows' cells are)."""
+    a sum of money or a date (as data rows' cells are; a year or small number may be a
+    title: a table with a column per year is titled "2021", "2022")."""
     known = _known_titles(kind, dialect)
     fields = [f for f in word_table() if not f.startswith("*")]
     score = 0.0
     for cell in cells:
         if not cell.strip() or len(cell) > 80:
+            continue
+        if _TITLE_NUMBER.match(cell.strip()):
             continue
         if money(cell) is not None or payment_date(cell) is not None:
             score -= 1  # a sum or a date: a data row, not a title

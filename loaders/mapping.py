@@ -71,7 +71,8 @@ class Dialect:
     required: tuple[tuple[str, ...], ...] | None = None
     #: A mapping's CSVW ``dialect`` (``loaders.csvw_dialect.CsvDialect``), if it states one.
     csv: object = field(default=None, compare=False, hash=False)
-    #: ``"numbers"``: every free column of numbers is a measure (``loaders.measures``).
+    #: ``"numbers"``: every free column of numbers is a measure (``loaders.measures``);
+    #: ``"periods"``: every free column titled by a period holds values (``loaders.period_columns``).
     measures: str | None = None
 
     def column(self, name: str) -> ColumnMap | None:
@@ -219,11 +220,12 @@ def recognised(kind: str, dialect: Dialect, header: list[str], header_row: int,
         return bind(dialect, header, header_row)
     fields, decisions = recognise(dialect, header, sample)
     dialect, decisions = read_dates(dialect, header, sample, fields, decisions)
-    if dialect.measures:  # a performance table: its columns of numbers are its measures
-        from loaders.measures import bind_measures, discover
+    if dialect.measures:  # a performance table's columns of numbers, or a wide table's periods
+        from loaders import measures, period_columns
 
+        discover = period_columns.discover if dialect.measures == "periods" else measures.discover
         table = TableMap(discover(dialect, header, sample, fields), header, header_row, fields, decisions)
-        bind_measures(table)
+        measures.bind_measures(table)
         return table
     return TableMap(dialect, header, header_row, fields, decisions)
 
@@ -239,8 +241,9 @@ def choose(kind: str, header: list[str], header_row: int = 1, dialect: Dialect |
     best: TableMap | None = None
     for candidate in candidates:
         table = recognised(kind, candidate, header, header_row, sample)
-        if missing_fields(kind, table):
-            best = best or table
+        if missing := missing_fields(kind, table):
+            # the refusal speaks of the dialect that came closest (first of equals)
+            best = best if best and len(missing_fields(kind, best)) <= len(missing) else table
             continue
         return table
     fallback = best or (bind(candidates[0], header, header_row) if candidates else None)

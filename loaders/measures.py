@@ -29,6 +29,7 @@ import re
 from dataclasses import replace
 
 from loaders.mapping import ColumnMap, Dialect
+from loaders.periods import title_period
 from loaders.recognise import profiles
 from loaders.words import Profile, title_words
 
@@ -93,8 +94,8 @@ def discover(dialect: Dialect, header: list[str], sample: list[list[str]], field
         if index in taken or not title.strip():
             continue
         found = found_all[index]
-        if set(title_words(title)) & IDENTIFIERS:
-            continue  # listed among the columns not loaded
+        if set(title_words(title)) & IDENTIFIERS or title_period(title):
+            continue  # an identifier, or a period ("2021/22": a wide table's): listed among the columns not loaded
         if found.filled and not _numbers(found):
             text.append(title)
             continue

@@ -1,6 +1,6 @@
 """Outcome rows to triples: RDF Data Cube observations of the council's indicators.
 
-Two shapes of file, one structure (``sv:outcomeStructure``):
+Three shapes of file, one structure (``sv:outcomeStructure``):
 
 - long form (``area_code, area_name, period, indicator, measure, unit, value``): each
   row is one observation ``{dataset}/obs/{row}``;
@@ -8,6 +8,10 @@ Two shapes of file, one structure (``sv:outcomeStructure``):
   measure columns; the mapping names each column's indicator, measure and unit
   (``sv:indicator``, ``sv:measure``, ``sv:unit`` on the column), and each filled cell is
   one observation ``{dataset}/obs/{row}/{column}``. The area is the council's own.
+- wide tables (``Indicator, 2019/20, 2020/21, 2021/22``): each row is an indicator (and
+  an area), each column titled by a period holds that period's values
+  (``loaders.period_columns``); each filled cell is one observation
+  ``{dataset}/obs/{row}/{column}`` of the row's indicator, measure and unit.
 
 Dimensions: ``sdmx-dimension:refArea`` (ONS geography), ``sdmx-dimension:refPeriod``
 (reference.data.gov.uk interval, see ``loaders.periods``), ``sv:indicator`` and
@@ -23,12 +27,13 @@ from collections.abc import Mapping
 from catalogue import iris
 from catalogue.vocab import DCTERMS, PROV, QB, SDMX_DIMENSION, SDMX_MEASURE, SV
 from loaders import converters as cv
+from loaders import period_columns
 from loaders.common import (
     A, DECIMAL, LABEL, KindContext, RowTriples, contributions, council_concept, council_triples,
     decimal_or_raw, period_description, term, typed,
 )
 from loaders.councils import Council, area_named, register
-from loaders.periods import interval, period_ending
+from loaders.periods import interval, period_ending, title_period
 from loaders.report import NOTE, LoadIssue
 from loaders.terms import Triple, iri, literal
 from loaders.words import title_words
@@ -61,11 +66,12 @@ def make_context(base: str, council: Council, dataset: str, source: str, table=N
 
 
 def measure_columns(ctx: KindContext) -> list[tuple[str, dict]]:
-    """``(field, column metadata)`` of a performance table's measure columns in this file."""
+    """``(field, column metadata)`` of the columns of values in this file: a performance
+    table's measure columns (``sv:indicator``) or a wide table's period columns (``sv:period``)."""
     if ctx.table is None:
         return []
     return [(c.name, c.extra) for c in ctx.table.dialect.columns
-            if c.extra.get("sv:indicator") and c.name in ctx.table.fields]
+            if (c.extra.get("sv:indicator") or c.extra.get("sv:period")) and c.name in ctx.table.fields]
 
 
 def preamble(ctx: KindContext) -> list[Triple]:
@@ -128,23 +134,33 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
     if raw := values.get("social_value_code"):
         shared += [(P["social_value_code"].predicate, measure) for measure in contributions(ctx, raw)]
 
-    cells: list[tuple[str, str, str | None, str | None, str | None]] = []
-    indicator, measure = values.get("indicator"), values.get("measure")
+    cells: list[tuple[str, str, str, str | None, str | None, str | None, str | None]] = []
+    indicator, measure, unit = values.get("indicator"), values.get("measure"), values.get("unit")
     if "indicator" not in ctx.fields and "measure" in ctx.fields:
         # A table with a measure column and no indicator column (``measure``, ``Indicator
         # Name`` titles aside): the measure names what is measured, so it is the indicator.
         indicator, measure = measure, None
-    if "value" in values or indicator is not None:
+    by_period = measure_columns(ctx)
+    if "value" in values or (indicator is not None and not by_period):
         cells.append((iri(f"{ctx.dataset}/obs/{row}"), "value", values.get("value", ""), indicator, measure,
-                      values.get("unit")))
-    for name, meta in measure_columns(ctx):
-        if (raw := values.get(name)) is not None:
-            cells.append((iri(f"{ctx.dataset}/obs/{row}/{cv.slug(name)}"), name, raw, meta["sv:indicator"],
-                          meta.get("sv:measure"), meta.get("sv:unit")))
+                      unit, None))
+    for name, meta in by_period:
+        if (raw := values.get(name)) is None:
+            continue
+        obs = iri(f"{ctx.dataset}/obs/{row}/{cv.slug(name)}")
+        if "sv:period" in meta:  # a column per period: the row says what, the title when
+            cells.append((obs, name, raw, indicator, measure or meta.get("sv:measure"), unit or meta.get("sv:unit"),
+                          meta["sv:period"]))
+        else:
+            cells.append((obs, name, raw, meta["sv:indicator"], meta.get("sv:measure"), meta.get("sv:unit"), None))
     out: list[Triple] = []
-    for obs, value_field, raw_value, indicator, measure, unit in cells:
+    for obs, value_field, raw_value, indicator, measure, unit, titled in cells:
         out.append((obs, A, T["observation"]))
         out += [(obs, p, o) for p, o in shared]
+        if titled is not None and (period := title_period(titled)) is not None:
+            out.append((obs, T["period"], iri(period.iri)))
+            related.append((period.iri, period_description(period)))
+            facts["dates"] = facts.get("dates", ()) + (period.start, period.end)
         if raw_value.strip():
             value = P.get(value_field)
             read = decimal_or_raw(raw_value)[0]
@@ -200,6 +216,10 @@ def _discovered_note(table) -> list[LoadIssue]:
     found = [c for c in table.dialect.columns if "sv:discovered" in c.extra]
     if not found:
         return []
+    if "sv:period" in found[0].extra:
+        message, fix = period_columns.describe(found)
+        return [LoadIssue("period-columns", NOTE, table.header_row, ", ".join(c.titles[0] for c in found), None,
+                          message, fix)]
     said = "; ".join(
         f"{c.titles[0]!r} -> indicator {c.extra['sv:indicator']!r}"
         + (f", measure {c.extra['sv:measure']}" if "sv:measure" in c.extra else ", measure not stated")

@@ -185,3 +185,45 @@ def period_ending(raw: str) -> Interval | None:
     if day == _month_end(day.year, day.month):
         return interval(f"{day.year}-{day.month:02d}")
     return interval(parsed[0])
+
+
+# A column's *title* may name a period too: a table published with a column per year
+# ("Indicator, 2019/20, 2020/21, 2022/23 Target"; ``loaders.period_columns``).
+
+#: Title words that say the column holds the figure observed for its period.
+OBSERVED = frozenset({"actual", "actuals", "outturn", "result", "results", "value", "values", "performance",
+                      "data", "figure", "figures", "out", "turn", "total", "rate", "percentage", "percent",
+                      "number", "count", "amount", "year", "fy", "financial", "quarter", "month"})
+#: Title words of figures that are not observations: such a column is never a period column.
+NOT_OBSERVED = frozenset({"target", "targets", "forecast", "forecasts", "budget", "budgets", "estimate",
+                          "estimated", "projected", "projection", "plan", "planned", "profile", "ambition",
+                          "benchmark", "baseline", "tolerance", "threshold", "change", "difference", "variance",
+                          "trend", "direction", "rank", "ranking", "rag", "status", "comment", "comments", "note",
+                          "notes", "polarity", "average", "median", "mean", "quartile"})
+_BRACKETS = re.compile(r"[\(\[][^\)\]]*[\)\]]")
+_WORDS = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=1024)
+def title_period(title: str) -> Interval | None:
+    """The period a column's title names, or ``None`` when the title is anything else.
+
+    ``"2021/22"``, ``"2021/22 Actual"``, ``"Outturn 2020-21"``, ``"Q1 2022/23"``,
+    ``"Apr-22"``, ``"2022/23 (%)"`` name periods; ``"2022/23 Target"``, ``"Spend 2021"``,
+    ``"Supplier"`` do not."""
+    text = " ".join(_BRACKETS.sub(" ", title).split())
+    if not text or set(_WORDS.findall(text.casefold())) & NOT_OBSERVED:
+        return None
+    if found := interval(text):
+        return found if _plausible(found) else None
+    kept = [w for w in text.split() if w.casefold().strip(".:,") not in OBSERVED]
+    if not kept or len(kept) == len(text.split()):
+        return None
+    found = interval(" ".join(kept))
+    return found if found and _plausible(found) else None
+
+
+def _plausible(found: Interval) -> bool:
+    """A period of public data: a year 1990-2099, never a single day (a date as a title is a
+    snapshot, and a column of days is more likely a ledger's than a table's)."""
+    return 1990 <= int(found.start[:4]) <= 2099 and found.start != found.end

@@ -6,7 +6,8 @@ Councils and national bodies publish performance tables in one shape: one row pe
 indicator, measure and unit (``mappings/outcomes/prompt-payment.json``); for a table no
 mapping knows, the ``outcomes-table`` mapping (``"sv:measureColumns": "numbers"``) binds
 the period and area columns by their titles, and every other titled column whose cells
-are numbers becomes a measure column (one titled as an identifier, "ID", "Ref", does not):
+are numbers becomes a measure column (one titled as an identifier, "ID", "Ref", or as a
+figure about another, "Target", "Rank", "Lower quartile", does not: it is listed as not loaded):
 
 * its indicator is its title as published, less a unit in brackets, or read as words
   when it is one CamelCase name ("CouncilTaxCollectedPercent" -> "Council tax collected
@@ -51,6 +52,10 @@ STATISTICS = (
 CURRENCY = {"gbp", "pounds", "sterling"}
 #: Title words of a column that identifies a row ("ID", "Ref"): numbers, but no measure.
 IDENTIFIERS = {"id", "code", "ref", "reference", "identifier", "uri", "url"}
+#: Title words of a column that says something *about* another figure ("Target", "Rank",
+#: "Lower quartile"): numbers, but no indicator of its own; listed as not loaded.
+ABOUT_ANOTHER = {"target", "targets", "forecast", "forecasts", "projected", "projection", "tolerance", "threshold",
+                 "rank", "ranking", "quartile", "rag", "polarity", "benchmark", "baseline", "ambition"}
 MISSING = "a column of numbers (a measure)"
 
 
@@ -94,8 +99,8 @@ def discover(dialect: Dialect, header: list[str], sample: list[list[str]], field
         if index in taken or not title.strip():
             continue
         found = found_all[index]
-        if set(title_words(title)) & IDENTIFIERS or title_period(title):
-            continue  # an identifier, or a period ("2021/22": a wide table's): listed among the columns not loaded
+        if set(title_words(title)) & (IDENTIFIERS | ABOUT_ANOTHER) or title_period(title):
+            continue  # an identifier, a target or rank, a period ("2021/22"): listed among the columns not loaded
         if found.filled and not _numbers(found):
             text.append(title)
             continue

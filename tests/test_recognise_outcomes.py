@@ -184,6 +184,24 @@ def test_a_column_that_identifies_rows_is_no_measure(tmp_path):
     assert notes["columns-not-loaded"].column == "Row ID"
 
 
+def test_a_target_or_a_rank_beside_a_measure_is_no_measure(tmp_path):
+    """A council's table puts its target and its rank among councils beside the result:
+    figures about the result, never indicators named "Target" or "Rank"."""
+    from catalogue.ingest import validate_file
+
+    rows = records("prompt_payment.csv")
+    path = write(tmp_path, "kpi.csv", [["Council", "Year", "Invoices paid on time (%)", "Target (%)",
+                                        "Rank in region", "Lower quartile"]]
+                 + [[r[0], r[3], r[4], "95", str(n), "88.5"] for n, r in enumerate(rows[1:], start=1)])
+    report = validate_file("outcomes", path, base=BASE)
+    notes = {n.kind: n for n in report.notes}
+    assert notes["measure-columns"].column == "Invoices paid on time (%)"
+    assert notes["columns-not-loaded"].column == "Target (%), Rank in region, Lower quartile"
+    graph = loader_graph("outcomes", path)
+    assert labels(graph, SV.indicator) == {"Invoices paid on time"}
+    assert len(set(graph.subjects(SV.indicator))) == len(rows) - 1
+
+
 def test_the_load_report_says_what_each_column_of_numbers_became(tmp_path):
     from catalogue.ingest import validate_file
 

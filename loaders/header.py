@@ -3,8 +3,9 @@
 Councils put title lines, dates and notes above the header ("Spend over £500 - December
 2013", a blank line, then the header). ``find_header`` looks at the first
 ``PREAMBLE_LIMIT`` non-blank records and takes the first one a dialect of the kind can
-read; the records above it are the preamble, reported, never loaded. When none can be
-read, the ``DialectError`` names the fields that are missing and the headers seen on the
+read (or, with the record next to it, a header written over two rows:
+``loaders.title_rows``); the records above it are the preamble, reported, never loaded.
+When none can be read, the ``DialectError`` names the fields that are missing and the headers seen on the
 row that came closest.
 
 ``header_notes`` and ``ColumnWatch`` describe the columns a publisher may not know are
@@ -16,18 +17,16 @@ with more cells than the header.
 from __future__ import annotations
 
 import itertools
-import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 from pathlib import Path
 
-from loaders.converters import header_key, money, payment_date
+from loaders.converters import header_key
 from loaders.mapping import Dialect, DialectError, TableMap, bind, choose, dialects, missing_fields
 from loaders.read import is_blank
 from loaders.recognise import RECOGNISED_KINDS
-from loaders.words import word_score, word_table
 from loaders.report import NOTE, WARNING, LoadIssue
+from loaders.title_rows import holds_data, title_evidence, two_title_rows
 
 #: How many non-blank records may come before the header.
 PREAMBLE_LIMIT = 30
@@ -76,13 +75,19 @@ def find_header(kind: str, stream: Iterator[tuple[int, list[str]]], path: Path, 
         try:
             table = choose(kind, cells, number, dialect, sample(pos))
         except DialectError:
+            table = None
+        first = pos
+        if content:  # or is the header written over this row and the next (or the last)?
+            table, first, pos = two_title_rows(kind, table, pos, looked, dialect, sample)
+        if table is None:
             continue
+        cells, number = table.header, table.header_row
         if content and reread and failure is None and _unplaced(table):
             try:
                 table = choose(kind, cells, number, dialect, spread_sample(reread(), number))
             except (DialectError, UnicodeDecodeError):
                 pass  # keep what the first rows gave
-        preamble = [r for r in looked[:pos] if not is_blank(r[1])]
+        preamble = [r for r in looked[:first] if not is_blank(r[1])]
         return table, preamble, itertools.chain(looked[pos + 1:], _then_raise(failure), stream)
     if content:
         pos, number, cells = ranked[0]
@@ -146,54 +151,6 @@ def _then_raise(failure: Exception | None) -> Iterator:
     yield from ()
 
 
-def title_evidence(kind: str, cells: list[str], dialect: Dialect | None) -> float:
-    """How much a row sounds like a header: its cells that are known titles (two points
-    each) or hold a field's title words (one point each), less one for each cell that is
-    a sum of money or a date (as data rows' cells are; a year or small number may be a
-    title: a table with a column per year is titled "2021", "2022")."""
-    known = _known_titles(kind, dialect)
-    fields = [f for f in word_table() if not f.startswith("*")]
-    score = 0.0
-    for cell in cells:
-        if not cell.strip() or len(cell) > 80:
-            continue
-        if _TITLE_NUMBER.match(cell.strip()):
-            continue
-        if money(cell) is not None or payment_date(cell) is not None:
-            score -= 1  # a sum or a date: a data row, not a title
-        elif header_key(cell) in known:
-            score += 2
-        elif any(word_score(f, cell)[0] > 0 for f in fields):
-            score += 1
-    return score
-
-
-def holds_data(cells: list[str]) -> bool:
-    """Whether a row holds data, not titles: two or more cells that are dates or sums of
-    money. A bare whole number counts only when it cannot be a title: a year (1900-2099)
-    or a number of one or two digits can ("2021", "1"), a sum such as "1140" cannot."""
-    found = 0
-    for cell in cells:
-        text = cell.strip()
-        if not text:
-            continue
-        if payment_date(text) is not None or (money(text) is not None and not _TITLE_NUMBER.match(text)):
-            found += 1
-            if found == 2:
-                return True
-    return False
-
-
-#: Bare whole numbers that may be column titles: years and small ordinals.
-_TITLE_NUMBER = re.compile(r"^(\d{1,2}|19\d\d|20\d\d)$")
-
-
-@lru_cache(maxsize=64)
-def _known_titles(kind: str, dialect: Dialect | None) -> frozenset[str]:
-    return frozenset(header_key(t) for d in ([dialect] if dialect else dialects(kind)) for c in d.columns
-                     for t in c.titles)
-
-
 def _matches(kind: str, cells: list[str], dialect: Dialect | None) -> int:
     """How many fields the best dialect binds on a row (to pick the row to complain about)."""
     return max((len(bind(d, cells).fields) - len(missing_fields(kind, bind(d, cells)))
@@ -210,6 +167,12 @@ def header_notes(table: TableMap, preamble: list[tuple[int, list[str]]]) -> list
             f"{len(preamble)} row(s) before the header (rows {preamble[0][0]}-{preamble[-1][0]}) were not read "
             f"as data; the header is row {table.header_row}.",
             "Nothing to do if these are titles or notes; a header on the first row is easiest for everyone."))
+    if table.joined_row is not None:
+        notes.append(LoadIssue(
+            "header-two-rows", NOTE, table.header_row, None, None,
+            f"The header is written across rows {table.joined_row} and {table.header_row} (merged cells); each "
+            f"column's titles were joined: {', '.join(repr(t) for t in table.header if t)}.",
+            "Nothing to do if those are the columns; a header on one row is easiest for everyone."))
     notes += recognition_notes(table)
     keys = [header_key(h) for h in table.header]
     counts = Counter(k for k in keys if k)

@@ -89,6 +89,8 @@ class TableMap:
     fields: dict[str, int] = field(default_factory=dict)
     #: How each field got its column (``loaders.recognise.Decision``), when content was looked at.
     decisions: list = field(default_factory=list)
+    #: The row above ``header_row`` whose titles were joined to it (a header over two rows), if any.
+    joined_row: int | None = None
 
     def title(self, name: str) -> str | None:
         """The column title as published for a canonical field (``(column N)`` when it has none)."""

@@ -15,7 +15,7 @@ import pytest
 
 from catalogue.ingest import validate_file
 from loaders import DialectError, open_source
-from loaders.header import holds_data
+from loaders.title_rows import holds_data
 from loaders.read import records, sniff
 from tests.conftest import BASE
 from tests.reading import dev_spend, spend_summary

@@ -3,7 +3,9 @@
 Many councils publish their spend as a workbook. Each cell becomes the text the CSV
 path already reads, so recognition, converters and validation are the same:
 
-- a date cell becomes its ISO date (``2021-04-01``; a date-time keeps its time);
+- a date cell becomes its ISO date (``2021-04-01``; a date-time keeps its time), or its
+  month or year when that is all the cell shows (an .xlsx number format ``mmm-yy``, an
+  .ods cell displayed "Apr-22"): ``2021-04``, never a first of the month it did not state;
 - a number cell becomes plain decimal text. An .ods cell stores the number as text
   (``office:value``), taken digit for digit; an .xlsx cell stores a binary double, shown
   with the 15 significant digits a spreadsheet itself shows, so ``0.1 + 0.2`` is
@@ -20,6 +22,7 @@ number), else the first sheet.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time
@@ -27,6 +30,7 @@ from decimal import Decimal
 from xml.etree import ElementTree
 
 from loaders.limits import FileRefused, Limits, refuse
+from loaders.periods import interval
 
 TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -91,28 +95,48 @@ def _xlsx_rows(info, name: str, limits: Limits) -> Iterator[tuple[int, list[str]
     book = _open_xlsx(info)
     try:
         worksheet = book[name]
-        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            if limits.max_columns and len(values) > limits.max_columns:
+        for number, row in enumerate(worksheet.iter_rows(), start=1):
+            if limits.max_columns and len(row) > limits.max_columns:
                 # openpyxl pads rows to the sheet's width; only cells with values count
-                values = _trim(values)
-            yield number, [xlsx_text(v) for v in values]
+                row = _trim(row)
+            yield number, [xlsx_text(c.value, getattr(c, "number_format", None)) for c in row]
     finally:
         book.close()
 
 
-def _trim(values) -> tuple:
-    end = len(values)
-    while end and values[end - 1] in (None, ""):
+def _trim(row) -> tuple:
+    end = len(row)
+    while end and row[end - 1].value in (None, ""):
         end -= 1
-    return values[:end]
+    return row[:end]
 
 
-def xlsx_text(value) -> str:
-    """An openpyxl cell value as the text a CSV export would hold."""
+#: What a number format shows of a date: quoted text, [colour] and [$-809] locale parts and
+#: escaped characters say nothing of it.
+_FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def shown_part(number_format: str | None) -> str | None:
+    """``"month"`` when a date cell's number format shows a month and year but no day
+    (``mmm-yy``, ``mmmm yyyy``), ``"year"`` for a year alone (``yyyy``), else ``None``:
+    a workbook that shows "Apr-22" states a month, and the first of April is not a fact."""
+    if not number_format:
+        return None
+    shown = _FORMAT_NOISE.sub("", number_format).lower()
+    if "d" in shown or "h" in shown or "s" in shown or "y" not in shown:
+        return None
+    return "month" if "m" in shown else "year"
+
+
+def xlsx_text(value, number_format: str | None = None) -> str:
+    """An openpyxl cell value as the text a CSV export would hold (a date shown as a month
+    or a year, by its number format, as that month or year: ``2022-04``, ``2022``)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, date) and (part := shown_part(number_format)):
+        return f"{value.year:04d}-{value.month:02d}" if part == "month" else f"{value.year:04d}"
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time(0) else value.isoformat(timespec="seconds")
     if isinstance(value, date):
@@ -202,6 +226,9 @@ def _ods_value(cell) -> str:
             return raw or ""
     if kind == "date":
         raw = cell.get(f"{_O}date-value", "")
+        shown = interval("\n".join("".join(_text(p)) for p in cell.iter(f"{_X}p")))
+        if shown and shown.start[:7] == raw[:7] and ("/month/" in shown.iri or "/year/" in shown.iri):
+            return shown.start[:7] if shown.months == 1 else shown.start[:4]  # shown "Apr-22": a month, no day
         return raw[:10] if raw.endswith("T00:00:00") or len(raw) == 10 else raw
     if kind == "boolean":
         return cell.get(f"{_O}boolean-value", "")

@@ -22,15 +22,15 @@ from loaders.words import word_score, word_table
 def title_evidence(kind: str, cells: list[str], dialect: Dialect | None) -> float:
     """How much a row sounds like a header: its cells that are known titles (two points
     each) or hold a field's title words (one point each), less one for each cell that is
-    a sum of money or a date (as data rows' cells are; a year or small number may be a
-    title: a table with a column per year is titled "2021", "2022")."""
+    a sum of money or a date (as data rows' cells are; a year, a small number or a month
+    may be a title: a table with a column per year is titled "2021", "2022")."""
     known = _known_titles(kind, dialect)
     fields = [f for f in word_table() if not f.startswith("*")]
     score = 0.0
     for cell in cells:
         if not cell.strip() or len(cell) > 80:
             continue
-        if _TITLE_NUMBER.match(cell.strip()):
+        if _may_title(cell.strip()):
             continue
         if money(cell) is not None or payment_date(cell) is not None:
             score -= 1  # a sum or a date: a data row, not a title
@@ -43,14 +43,15 @@ def title_evidence(kind: str, cells: list[str], dialect: Dialect | None) -> floa
 
 def holds_data(cells: list[str]) -> bool:
     """Whether a row holds data, not titles: two or more cells that are dates or sums of
-    money. A bare whole number counts only when it cannot be a title: a year (1900-2099)
-    or a number of one or two digits can ("2021", "1"), a sum such as "1140" cannot."""
+    money. A cell that may be a title does not count: a year (1900-2099) or a number of one
+    or two digits ("2021", "1"), a month ("Apr-22", "2022-05": a table with a column per
+    month); a sum such as "1140" or a day such as "12/04/2023" does."""
     found = 0
     for cell in cells:
         text = cell.strip()
-        if not text:
+        if not text or _may_title(text):
             continue
-        if payment_date(text) is not None or (money(text) is not None and not _TITLE_NUMBER.match(text)):
+        if payment_date(text) is not None or money(text) is not None:
             found += 1
             if found == 2:
                 return True
@@ -59,6 +60,14 @@ def holds_data(cells: list[str]) -> bool:
 
 #: Bare whole numbers that may be column titles: years and small ordinals.
 _TITLE_NUMBER = re.compile(r"^(\d{1,2}|19\d\d|20\d\d)$")
+
+
+def _may_title(text: str) -> bool:
+    """A year, a small number or a month: a column's title as often as a cell's value."""
+    if _TITLE_NUMBER.match(text):
+        return True
+    parsed = payment_date(text)
+    return parsed is not None and parsed[1] == "gYearMonth" and money(text) is None
 
 
 @lru_cache(maxsize=64)

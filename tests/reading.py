@@ -72,15 +72,25 @@ def typed_rows(path: Path, gss: str) -> list[list[tuple[str, str]]]:
 
 
 def write_xlsx(rows, target: Path, *, notes_sheet: bool = True) -> Path:
-    """An .xlsx workbook (openpyxl) with an optional notes sheet before the data sheet."""
+    """An .xlsx workbook (openpyxl) with an optional notes sheet before the data sheet; a
+    ``("month", "2022-05")`` cell is a date cell (the first) whose number format shows the month."""
     import openpyxl
+
+    from openpyxl.cell import WriteOnlyCell
 
     book = openpyxl.Workbook(write_only=True)
     if notes_sheet:
         book.create_sheet("Notes").append(["Payments over 500 pounds; see the Spend sheet"])
     sheet = book.create_sheet("Spend")
+
+    def month(value: str) -> WriteOnlyCell:  # the first of the month, shown as "May-22"
+        cell = WriteOnlyCell(sheet, value=date.fromisoformat(value + "-01"))
+        cell.number_format = "mmm-yy"
+        return cell
+
     for row in rows:
-        sheet.append([float(v) if k == "float" else date.fromisoformat(v) if k == "date" else v for k, v in row])
+        sheet.append([float(v) if k == "float" else date.fromisoformat(v) if k == "date" else month(v) if k == "month"
+                      else v for k, v in row])
     book.save(target)
     return target
 
@@ -100,6 +110,9 @@ def write_ods(rows, target: Path) -> Path:
                 cell = TableCell(valuetype="float", value=value)
             elif kind == "date":
                 cell = TableCell(valuetype="date", datevalue=value)
+            elif kind == "month":  # the first of the month, displayed "May-22"
+                cell = TableCell(valuetype="date", datevalue=value + "-01")
+                value = date.fromisoformat(value + "-01").strftime("%b-%y")
             else:
                 cell = TableCell(valuetype="string")
             cell.addElement(P(text=value))

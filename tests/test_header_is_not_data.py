@@ -64,6 +64,8 @@ def test_an_amount_titled_in_words_the_loader_lacked_reads_every_line(tmp_path):
     (["ACME Ltd", "100.00", "INV-1"], False),  # one figure alone does not make a data row
     (["STOWE SCHOOL", "06/10/2017", "1140"], True),  # a whole sum beside a date: Oxford's second line
     (["Column", "1", "2", "3"], False),  # small numbers as titles
+    (["Indicator", "2022-04", "2022-05", "2022-06"], False),  # months as titles (a workbook's date cells)
+    (["ACME Ltd", "2022-05", "120.00", "200078807"], True),  # a period beside a sum and a reference
 ])
 def test_holds_data_tells_a_payment_line_from_titles(cells, expected):
     assert holds_data(cells) is expected

@@ -96,3 +96,44 @@ def test_money_cells_sum_exactly(tmp_path):
     for fmt, writer in (("xlsx", write_xlsx), ("ods", write_ods)):
         target = writer(rows, tmp_path / f"small.{fmt}")
         assert spend_summary(target, "E07000178").total == Decimal("1.7")
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_period_column_of_dates_shown_as_months_is_read_as_months(fmt, tmp_path):
+    """Gateshead's Period (202205) held as a workbook does: the first of the month in a date
+    cell shown "May-22". The months are read, as from the CSV; never the first of each month."""
+    path, gss = dev_spend("gateshead")
+    rows = typed_rows(path, gss)
+    column = rows[0].index(("string", "Period"))
+    for row in rows[1:]:
+        if (written := row[column][1]).isdigit():
+            row[column] = ("month", f"{written[:4]}-{written[4:]}")
+    target = (write_xlsx if fmt == "xlsx" else write_ods)(rows, tmp_path / f"gateshead.{fmt}")
+    got, want = spend_summary(target, gss), spend_summary(path, gss)
+    assert got.lines == want.lines > 1000 and got.total == want.total
+    assert got.dates == want.dates and "2022-05-31" in got.dates  # the months' first and last days
+
+
+@pytest.mark.parametrize(("number_format", "text"), [
+    ("mmm-yy", "2022-05"), ("mmmm yyyy", "2022-05"), ("[$-809]mmm-yy;@", "2022-05"), ("yyyy", "2022"),
+    ("dd/mm/yyyy", "2022-05-01"), ("d-mmm-yy", "2022-05-01"), ("yyyy-mm-dd h:mm", "2022-05-01"),
+    ('"Day "mmm yyyy', "2022-05"), ("General", "2022-05-01"), (None, "2022-05-01"),
+])
+def test_a_date_cell_is_what_its_number_format_shows(number_format, text):
+    assert xlsx_text(datetime(2022, 5, 1), number_format) == text
+
+
+def test_a_wide_table_with_months_as_date_titles_reads_them_as_months(tmp_path):
+    """An outcome table whose period titles are date cells shown "Apr-22": month periods."""
+    from catalogue.vocab import SDMX_DIMENSION
+    from tests.golden import loader_graph
+
+    months = ["2022-04", "2022-05", "2022-06"]
+    rows = [[("string", "Indicator"), ("string", "Measure")] + [("month", m) for m in months]]
+    rows += [[("string", "Calls answered within 20 seconds"), ("string", "Percentage")]
+             + [("float", f"{80 + i}.5") for i in range(3)]]
+    target = write_xlsx(rows, tmp_path / "calls.xlsx", notes_sheet=False)
+    graph = loader_graph("outcomes", target, publisher="E08000035")
+    assert {str(p).rsplit("/", 2)[-2:][0] + "/" + str(p).rsplit("/", 1)[-1]
+            for p in graph.objects(None, SDMX_DIMENSION.refPeriod)} == {f"month/{m}" for m in months}
+

@@ -13,8 +13,6 @@ file was refused for it.
 
 from __future__ import annotations
 
-import csv
-
 import pytest
 
 from catalogue.ingest import validate_file
@@ -22,45 +20,10 @@ from loaders import open_source
 from loaders.title_rows import join_titles
 from tests.conftest import BASE, REAL, manifest
 from tests.golden import loader_triples
+from tests.table_shapes import header_over_two_rows
 from tests.variants import csv_text
 
 FILES = [e for e in manifest(REAL) if e["kind"] in ("spend", "contracts", "grants", "outcomes")]
-
-
-def split(header: list[str], merged: bool) -> tuple[list[str], list[str]]:
-    """The header as two rows: first word above, the rest below; with ``merged``, a first word
-    shared by the titles next to it written once, over the first of them."""
-    top, bottom, last = [], [], None
-    for title in header:
-        first, rest = cut(title.strip())
-        top.append("" if merged and rest and first == last else first)
-        bottom.append(rest)
-        last = first if rest else None
-    return top, bottom
-
-
-def cut(title: str) -> tuple[str, str]:
-    """``"Payment Date"``, ``"payment_date"``, ``"PaymentDate"`` -> ``("Payment", "Date")``."""
-    import re
-
-    for mark in (" ", "_"):
-        if mark in title:
-            first, _, rest = title.partition(mark)
-            return first, rest
-    found = re.search(r"(?<=[a-z])(?=[A-Z])", title)
-    return (title[:found.start()], title[found.start():]) if found else (title, "")
-
-
-def rewritten(entry: dict, folder, merged: bool):
-    source = open_source(entry["kind"], entry["file"], base=BASE, publisher=entry["gss_code"])
-    with open(entry["file"], encoding=source.info.encoding, newline="") as handle:
-        records = list(csv.reader(handle, delimiter=source.info.delimiter))
-    row = source.table.header_row
-    top, bottom = split(records[row - 1], merged)
-    assert top != records[row - 1]  # some title was cut
-    path = folder / entry["file"].name
-    path.write_text(csv_text(records[:row - 1] + [top, bottom] + records[row:]), encoding="utf-8", newline="")
-    return path, row
 
 
 def shifted(triples, by: int) -> set:
@@ -75,7 +38,7 @@ def shifted(triples, by: int) -> set:
 @pytest.mark.parametrize("merged", [False, True], ids=["cut", "merged"])
 @pytest.mark.parametrize("entry", FILES, ids=lambda e: e["path"])
 def test_a_header_over_two_rows_gives_the_original(entry, merged, tmp_path):
-    path, row = rewritten(entry, tmp_path, merged)
+    path, row = header_over_two_rows(entry, tmp_path, merged)
     original = validate_file(entry["kind"], entry["file"], base=BASE, publisher=entry["gss_code"])
     report = validate_file(entry["kind"], path, base=BASE, publisher=entry["gss_code"])
     assert report.violations == original.violations
@@ -88,7 +51,7 @@ def test_a_header_over_two_rows_gives_the_original(entry, merged, tmp_path):
 
 def test_a_spend_file_with_merged_titles_gives_the_original_triples(tmp_path):
     entry = next(e for e in FILES if e["path"] == "calderdale/2022-08.csv")
-    path, _ = rewritten(entry, tmp_path, merged=True)
+    path, _ = header_over_two_rows(entry, tmp_path, merged=True)
     want = shifted(loader_triples("spend", entry["file"], publisher=entry["gss_code"]), 1)
     got = set(loader_triples("spend", path, publisher=entry["gss_code"]))
     assert len(want) > 10_000
@@ -97,7 +60,7 @@ def test_a_spend_file_with_merged_titles_gives_the_original_triples(tmp_path):
 
 def test_a_title_line_above_a_two_row_header_stays_the_preamble(tmp_path):
     entry = next(e for e in FILES if e["path"] == "calderdale/2022-08.csv")
-    path, row = rewritten(entry, tmp_path, merged=True)
+    path, row = header_over_two_rows(entry, tmp_path, merged=True)
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("Spend over £500 - August 2022\r\n\r\n" + "".join(lines), encoding="utf-8")
     report = validate_file("spend", path, base=BASE, publisher=entry["gss_code"])

@@ -25,33 +25,11 @@ from loaders.periods import title_period
 from tests.conftest import BASE, OGL, REAL
 from tests.golden import loader_graph
 from tests.kind_variants import write
+from tests.table_shapes import PERIOD_TITLES as TITLES
+from tests.table_shapes import by_period, long_rows
 
 LONG_FILES = ["outcome_neet.csv", "outcome_household_waste_recycling.csv", "outcome_claimant_count.csv"]
 KINDS = ["spend", "suppliers", "contracts", "grants", "outcomes", "framework"]
-KEYS = ["area_code", "area_name", "indicator", "measure"]
-UNITS = ("unit", "units")
-
-
-def long_rows(name: str) -> list[dict]:
-    with open(REAL / "trafford" / name, encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def pivot(name: str, title=lambda period: period, extra: tuple[str, ...] = ()) -> list[list[str]]:
-    """The long file as a wide table: one row per area and indicator, a column per period
-    (titled ``title(period)``), then the ``extra`` columns (filled with text)."""
-    rows = long_rows(name)
-    unit = next(u for u in UNITS if u in rows[0])
-    periods = sorted({r["period"] for r in rows})
-    table: dict[tuple, dict] = {}
-    for r in rows:
-        table.setdefault(tuple(r[k] for k in KEYS) + (r[unit],), {})[r["period"]] = r["value"]
-    header = KEYS + ["unit"] + [title(p) for p in periods] + list(extra)
-    return [header] + [list(key) + [values.get(p, "") for p in periods] + ["99" if e.endswith("Target") else "Green"
-                                                                         for e in extra]
-                       for key, values in table.items()]
-
-
 def said(graph) -> Counter:
     """(area, period, value, indicator, measure, unit) of each observation."""
     def label(obs, predicate):
@@ -67,22 +45,14 @@ def originals() -> dict[str, Counter]:
     return {name: said(loader_graph("outcomes", REAL / "trafford" / name)) for name in LONG_FILES}
 
 
-TITLES = {
-    "as-is": lambda p: p,
-    "outturn": lambda p: f"Outturn {p.replace('/', '-')}",
-    "actual": lambda p: f"{p} Actual",
-    "year-word": lambda p: f"Year {p}",
-}
-
-
 @pytest.mark.parametrize("titles", sorted(TITLES))
 @pytest.mark.parametrize("name", LONG_FILES)
 def test_a_wide_table_says_what_the_long_table_says(name, titles, originals, tmp_path):
-    path = write(tmp_path, name, pivot(name, TITLES[titles]))
+    path = write(tmp_path, name, by_period(REAL / "trafford" / name, TITLES[titles]))
     assert guess(candidates(path, KINDS))["kind"] == "outcomes"
     assert open_source("outcomes", path, base=BASE).table.dialect.id == "outcomes-by-period"
     want = originals[name]
-    assert sum(want.values()) == len(long_rows(name)) > 100
+    assert sum(want.values()) == len(long_rows(REAL / "trafford" / name)) > 100
     assert said(loader_graph("outcomes", path)) == want
 
 
@@ -90,7 +60,7 @@ def test_a_target_beside_the_periods_is_never_a_result(originals, tmp_path):
     from catalogue.ingest import validate_file
 
     name = "outcome_household_waste_recycling.csv"
-    path = write(tmp_path, name, pivot(name, extra=("2023/24 Target", "RAG")))
+    path = write(tmp_path, name, by_period(REAL / "trafford" / name, extra=("2023/24 Target", "RAG")))
     assert said(loader_graph("outcomes", path)) == originals[name]  # no value 99, no period 2023/24
     report = validate_file("outcomes", path, base=BASE)
     assert report.valid, report.to_json()
@@ -107,7 +77,7 @@ def test_a_wide_table_loads_and_its_pages_give_the_long_tables_figures(tmp_path)
     from catalogue.store.embedded import EmbeddedStore
 
     name = "outcome_neet.csv"
-    wide = pivot(name)
+    wide = by_period(REAL / "trafford" / name)
     path = write(tmp_path, "neet-by-year.csv", wide)
     served = {}
     for label, source in (("long", REAL / "trafford" / name), ("wide", path)):
@@ -127,24 +97,25 @@ def test_a_wide_table_loads_and_its_pages_give_the_long_tables_figures(tmp_path)
         served[label] = (int(count), sorted(values))
         store.close()
     filled = sum(1 for row in wide[1:] for cell in row[5:] if cell.strip())
-    assert served["wide"][0] == filled == len(long_rows(name))
+    assert served["wide"][0] == filled == len(long_rows(REAL / "trafford" / name))
     assert served["wide"] == served["long"] and len(served["wide"][1]) == filled
 
 
 def test_the_title_gives_the_measure_when_the_rows_do_not(tmp_path):
     name = "outcome_neet.csv"  # every value a percentage
-    rows = pivot(name, lambda p: f"{p} (%)")
+    rows = by_period(REAL / "trafford" / name, lambda p: f"{p} (%)")
     path = write(tmp_path, name, [[c for i, c in enumerate(r) if i != 3] for r in rows])  # no measure column
     graph = loader_graph("outcomes", path)
     measures = {str(graph.value(m, SKOS.prefLabel)) for m in graph.objects(None, SV.measure)}
-    assert measures == {"Percentage"} and len(set(graph.subjects(SDMX_MEASURE.obsValue))) == len(long_rows(name))
+    assert measures == {"Percentage"}
+    assert len(set(graph.subjects(SDMX_MEASURE.obsValue))) == len(long_rows(REAL / "trafford" / name))
 
 
 @pytest.mark.parametrize("drop", ["no indicator column", "the indicator column untitled"])
 def test_a_wide_table_that_does_not_say_what_it_measures_is_refused(drop, tmp_path):
     from catalogue.ingest import validate_file
 
-    rows = pivot("outcome_neet.csv")
+    rows = by_period(REAL / "trafford" / "outcome_neet.csv")
     if drop == "no indicator column":
         rows = [r[:2] + r[5:] for r in rows]
     else:

@@ -1,0 +1,102 @@
+"""Tables in other shapes: a header over two rows, periods as columns, months as date cells.
+
+Every file of a manifest (default ``../shared/data/real/manifest.csv``) is rewritten
+(``tests/table_shapes.py``) and read and validated by the loaders (no store):
+
+* **header over two rows** (every spend, contracts, grants and outcomes file), *cut*: each
+  title's first word above the rest; *merged*: that first word written once over the
+  titles that share it, as a workbook with merged cells saves it. *kept* when the variant
+  gives the original's fields, rows and violations; else *lost*;
+* **periods as columns** (every long outcome file: one value a row), pivoted to a row per
+  area and indicator and a column per period, under four ways of titling a period
+  (``2016/17``, ``Outturn 2016-17``, ``2016/17 Actual``, ``Year 2016/17``), with a
+  *Target* column beside them. *kept* when every observation says what the original's
+  does (area, period, value, indicator, measure, unit) and no target is read; *wrong*
+  when it validates with other observations; *refused* when it does not load.
+
+Prints the counts and the seconds taken.
+
+    .venv/bin/python bench/table_shapes.py [--manifest PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from catalogue.ingest import validate_file  # noqa: E402
+from tests.conftest import BASE, SHARED_REAL, manifest  # noqa: E402
+from tests.golden import loader_graph  # noqa: E402
+from tests.kind_variants import write  # noqa: E402
+from tests.table_shapes import PERIOD_TITLES, by_period, header_over_two_rows, long_rows  # noqa: E402
+from tests.test_periods_as_columns import said  # noqa: E402
+
+KINDS = ("spend", "contracts", "grants", "outcomes")
+
+
+def two_rows(entries: list[dict], folder: Path) -> Counter:
+    counts = Counter()
+    for entry in entries:
+        original = validate_file(entry["kind"], entry["file"], base=BASE, publisher=entry["gss_code"])
+        for merged in (False, True):
+            try:
+                path, _ = header_over_two_rows(entry, folder, merged)
+            except AssertionError:
+                continue  # no title to cut (one-word titles)
+            report = validate_file(entry["kind"], path, base=BASE, publisher=entry["gss_code"])
+            same = (report.violations == original.violations and report.rows_loaded == original.rows_loaded
+                    and set(report.columns) == set(original.columns))
+            counts["merged" if merged else "cut", "kept" if same else "lost"] += 1
+            if not same:
+                print(f"  header over two rows ({'merged' if merged else 'cut'}): {entry['path']} lost "
+                      f"{sorted(set(original.columns) - set(report.columns))}")
+    return counts
+
+
+def wide(entries: list[dict], folder: Path) -> Counter:
+    counts = Counter()
+    for entry in entries:
+        rows = long_rows(entry["file"])
+        if not rows or not {"area_code", "period", "indicator", "value"} <= set(rows[0]):
+            continue  # not a long table (a performance table: a column per measure already)
+        want = said(loader_graph("outcomes", entry["file"], publisher=entry["gss_code"]))
+        for form, title in PERIOD_TITLES.items():
+            path = write(folder / form, entry["file"].name, by_period(entry["file"], title, extra=("2030/31 Target",)))
+            report = validate_file("outcomes", path, base=BASE, publisher=entry["gss_code"])
+            if not report.loadable:
+                result = "refused"
+            else:
+                result = "kept" if said(loader_graph("outcomes", path, publisher=entry["gss_code"])) == want else "wrong"
+            counts[form, result] += 1
+            if result != "kept":
+                print(f"  periods as columns ({form}): {entry['path']} {result}")
+    return counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--manifest", type=Path, default=SHARED_REAL / "manifest.csv")
+    args = parser.parse_args()
+    entries = [e for e in manifest(args.manifest.parent) if e["kind"] in KINDS]
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        headers = two_rows(entries, Path(folder))
+        periods = wide([e for e in entries if e["kind"] == "outcomes"], Path(folder))
+    print(f"{args.manifest}: {len(entries)} files, {time.perf_counter() - started:.1f} s")
+    print(f"{'header over two rows':<24} {'kept':>5} {'lost':>5}")
+    for form in ("cut", "merged"):
+        print(f"{form:<24} {headers[form, 'kept']:>5} {headers[form, 'lost']:>5}")
+    print(f"{'periods as columns':<24} {'kept':>5} {'refused':>8} {'wrong':>6}")
+    for form in PERIOD_TITLES:
+        print(f"{form:<24} {periods[form, 'kept']:>5} {periods[form, 'refused']:>8} {periods[form, 'wrong']:>6}")
+
+
+if __name__ == "__main__":
+    main()

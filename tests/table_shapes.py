@@ -1,0 +1,93 @@
+"""A council's table in another shape: its header over two rows, or its periods as columns.
+
+Shared by ``tests/test_header_two_rows.py``, ``tests/test_periods_as_columns.py`` and
+``bench/table_shapes.py``, which rewrite the real files these ways and check that the
+loader reads what the original says.
+
+* ``header_over_two_rows``: each title cut in two, its first word above the rest
+  (``"Payment Date"``, ``"payment_date"``, ``"PaymentDate"`` -> ``"Payment"`` over
+  ``"Date"``), as a workbook with merged title cells saves it; with ``merged``, a first
+  word shared by the titles beside it written once, over the first of them.
+* ``by_period``: a long outcome table (``area_code, area_name, period, indicator,
+  measure, unit, value``) as a wide one, a row per area and indicator and a column per
+  period, its titles written by ``title(period)``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from tests.variants import csv_text
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def cut(title: str) -> tuple[str, str]:
+    """``"Payment Date"``, ``"payment_date"``, ``"PaymentDate"`` -> ``("Payment", "Date")``."""
+    for mark in (" ", "_"):
+        if mark in title:
+            first, _, rest = title.partition(mark)
+            return first, rest
+    found = _CAMEL.search(title)
+    return (title[:found.start()], title[found.start():]) if found else (title, "")
+
+
+def two_rows(header: list[str], merged: bool) -> tuple[list[str], list[str]]:
+    """The header as two rows of titles (see the module's docstring)."""
+    top, bottom, last = [], [], None
+    for title in header:
+        first, rest = cut(title.strip())
+        top.append("" if merged and rest and first == last else first)
+        bottom.append(rest)
+        last = first if rest else None
+    return top, bottom
+
+
+def header_over_two_rows(entry: dict, folder: Path, merged: bool) -> tuple[Path, int]:
+    """A manifest entry's file with its header over two rows: the new file and the row
+    the header was on."""
+    from loaders import open_source
+
+    source = open_source(entry["kind"], entry["file"], base="https://variants.example.test/",
+                         publisher=entry["gss_code"])
+    with open(entry["file"], encoding=source.info.encoding, newline="") as handle:
+        records = list(csv.reader(handle, delimiter=source.info.delimiter))
+    row = source.table.header_row
+    top, bottom = two_rows(records[row - 1], merged)
+    assert top != records[row - 1], "no title could be cut"
+    path = folder / entry["file"].name
+    path.write_text(csv_text(records[:row - 1] + [top, bottom] + records[row:]), encoding="utf-8", newline="")
+    return path, row
+
+
+KEYS = ["area_code", "area_name", "indicator", "measure"]
+
+#: How councils title a column of one period's values.
+PERIOD_TITLES = {
+    "as-is": lambda p: p,
+    "outturn": lambda p: f"Outturn {p.replace('/', '-')}",
+    "actual": lambda p: f"{p} Actual",
+    "year-word": lambda p: f"Year {p}",
+}
+
+
+def long_rows(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def by_period(path: Path, title=lambda period: period, extra: tuple[str, ...] = ()) -> list[list[str]]:
+    """The long table at ``path`` as a wide one (see the module's docstring), then the
+    ``extra`` columns: ``99`` under a title ending *Target*, ``Green`` under any other."""
+    rows = long_rows(path)
+    unit = next(u for u in ("unit", "units") if u in rows[0])
+    periods = sorted({r["period"] for r in rows})
+    table: dict[tuple, dict] = {}
+    for r in rows:
+        table.setdefault(tuple(r[k] for k in KEYS) + (r[unit],), {})[r["period"]] = r["value"]
+    header = KEYS + ["unit"] + [title(p) for p in periods] + list(extra)
+    return [header] + [list(key) + [values.get(p, "") for p in periods] + ["99" if e.endswith("Target") else "Green"
+                                                                         for e in extra]
+                       for key, values in table.items()]

@@ -33,7 +33,7 @@ from loaders.common import (
     decimal_or_raw, period_description, term, typed,
 )
 from loaders.councils import Council, area_named, register
-from loaders.periods import interval, period_ending, title_period
+from loaders.periods import interval, period_ending, title_period, within
 from loaders.report import NOTE, LoadIssue
 from loaders.terms import Triple, iri, literal
 from loaders.words import title_words
@@ -54,7 +54,9 @@ SHAPES = ("outcomes.ttl",)
 PUBLISHER_OPTIONAL = True
 
 FIELDS_FOR_PATH = {
-    str(SDMX_DIMENSION.refPeriod): ("period", "period_end"),
+    str(SDMX_DIMENSION.refPeriod): lambda values: (
+        ("sub_period", "period", "period_end") if values.get("sub_period") and interval(cv.text(values.get("period", "")))
+        else ("period", "sub_period", "period_end")),  # a readable year beside an unreadable quarter: the quarter
     str(SDMX_DIMENSION.refArea): ("area_code", "area_name"),
     str(SDMX_MEASURE.obsValue): lambda values: ("value",) + tuple(n for n in values if n not in _NOT_MEASURES),
 }
@@ -93,7 +95,8 @@ def skip_reason(values: Mapping[str, str], cells: list[str]) -> str | None:
     return "no value in this row (empty or NA): nothing to observe"
 
 
-_NOT_MEASURES = frozenset({"body", "body_name", "area_code", "area_name", "period", "period_end", "indicator",
+_NOT_MEASURES = frozenset({"body", "body_name", "area_code", "area_name", "period", "sub_period", "period_end",
+                           "indicator",
                            "measure", "unit", "social_value_code"})
 
 
@@ -121,6 +124,9 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
                        iri(iris.geography(code)) if cv.AREA_CODE.match(code) else literal(raw_area.strip())))
     period_field, raw_period = "period", values.get("period")
     period = interval(cv.text(raw_period)) if raw_period else None
+    if raw_period and (part := values.get("sub_period")):  # "2021/22" and "Q1": the quarter, never the year
+        period = within(period, cv.text(part), _quarters(ctx)) if period else None
+        raw_period = f"{raw_period.strip()} {part.strip()}"
     if period is None and raw_period is None and (end := values.get("period_end")):
         period = period_ending(end)
         period_field, raw_period = "period_end", end
@@ -175,6 +181,11 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
                 related.append((node, description))
     subject = cells[0][0] if cells else iri(f"{ctx.dataset}/obs/{row}")
     return RowTriples(subject, out, related, facts)
+
+
+def _quarters(ctx: KindContext) -> bool:
+    """Is the column beside the year titled as quarters (so that a bare 1-4 is a quarter)?"""
+    return bool({"quarter", "qtr", "quarters"} & set(title_words(ctx.table.title("sub_period") or "")))
 
 
 def _a_percentage(measure: str | None) -> bool:

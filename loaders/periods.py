@@ -187,6 +187,39 @@ def period_ending(raw: str) -> Interval | None:
     return interval(parsed[0])
 
 
+_PART_QUARTER = re.compile(r"^(?:q|qtr|quarter)\s*\.?\s*([1-4])$", re.IGNORECASE)
+
+
+def within(outer: Interval, part: str, quarters: bool = False) -> Interval | None:
+    """The quarter or month ``part`` names inside the year ``outer``, or ``None``.
+
+    Councils' performance tables often give the year in one column and the quarter or month
+    in the next (*Financial Year* ``2021/22``, *Quarter* ``Q1``; *Year* ``2022``, *Month*
+    ``April``): each row's period is the two together, never the year alone (four quarters'
+    values would be four values for one year). In a financial year, ``Q1`` is April-June and
+    ``January`` falls in its second calendar year; in a calendar year, ``Q1`` is January-March.
+    ``part`` may also be a whole period inside ``outer`` (``Q1 2021/22``); a bare ``1``-``4``
+    is a quarter only when its column says so (``quarters``); a month's number is never read
+    (the first month of a financial year is April, of a calendar year January)."""
+    text = " ".join(part.split())
+    if (found := interval(text)) is not None:
+        inside = outer.start <= found.start and found.end <= outer.end and found.months < outer.months
+        return found if inside else None
+    financial, calendar_year = "/government-year/" in outer.iri, "/year/" in outer.iri
+    if not (financial or calendar_year):
+        return None
+    first = int(outer.start[:4])
+    quarter = _PART_QUARTER.match(text)
+    if quarter or (quarters and text in ("1", "2", "3", "4")):
+        number = int(quarter[1]) if quarter else int(text)
+        return interval(f"Q{number} {first}/{str(first + 1)[2:]}" if financial else f"{first} Q{number}")
+    number = _MONTHS.get(text.lower().rstrip("."))
+    if number:
+        year = first + 1 if financial and number < 4 else first
+        return month(year, number, f"{calendar.month_name[number]} {year}")
+    return None
+
+
 # A column's *title* may name a period too: a table published with a column per year
 # ("Indicator, 2019/20, 2020/21, 2022/23 Target"; ``loaders.period_columns``).
 

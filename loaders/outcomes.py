@@ -96,8 +96,7 @@ def skip_reason(values: Mapping[str, str], cells: list[str]) -> str | None:
 
 
 _NOT_MEASURES = frozenset({"body", "body_name", "area_code", "area_name", "period", "sub_period", "period_end",
-                           "indicator",
-                           "measure", "unit", "social_value_code"})
+                           "indicator", "measure", "unit", "social_value_code"})
 
 
 def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> RowTriples:

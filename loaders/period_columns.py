@@ -36,6 +36,7 @@ from loaders.words import Profile, title_words
 NUMBERS = 0.8
 MISSING = "a column per period (titled as a period: '2021/22', 'Q1 2022/23', 'Apr-22')"
 
+
 def _values(p: Profile) -> bool:
     return not p.filled or (p.number >= NUMBERS and p.gss == 0 and p.date < 0.2)
 
@@ -57,7 +58,7 @@ def discover(dialect: Dialect, header: list[str], sample: list[list[str]], field
             name += "_"
         names.add(name)
         measure, unit = statistic(title) if "%" in title or "£" in title else (None, None)
-        extra = {"sv:period": title, "sv:periodIri": period.iri, "sv:discovered": index}
+        extra = {"sv:period": title, "sv:discovered": index}
         extra.update({k: v for k, v in (("sv:measure", measure), ("sv:unit", unit)) if v})
         columns.append(ColumnMap(name, (title,), "sdmx-measure:obsValue", "decimal",
                                  f"the values for {period.label} under {title!r}", extra))

@@ -5,8 +5,8 @@ Councils put title lines, dates and notes above the header ("Spend over £500 - 
 ``PREAMBLE_LIMIT`` non-blank records and takes the first one a dialect of the kind can
 read (or, with the record next to it, a header written over two rows:
 ``loaders.title_rows``); the records above it are the preamble, reported, never loaded.
-When none can be read, the ``DialectError`` names the fields that are missing and the headers seen on the
-row that came closest.
+When none can be read, the ``DialectError`` names the fields that are missing and the
+headers seen on the row that came closest.
 
 ``header_notes`` and ``ColumnWatch`` describe the columns a publisher may not know are
 there: names that appear twice (only the first is read), header cells left empty,

@@ -30,7 +30,7 @@ import re
 from dataclasses import replace
 
 from loaders.mapping import ColumnMap, Dialect
-from loaders.periods import title_period
+from loaders.periods import ABOUT_ANOTHER, title_period
 from loaders.recognise import profiles
 from loaders.words import Profile, title_words
 
@@ -52,10 +52,6 @@ STATISTICS = (
 CURRENCY = {"gbp", "pounds", "sterling"}
 #: Title words of a column that identifies a row ("ID", "Ref"): numbers, but no measure.
 IDENTIFIERS = {"id", "code", "ref", "reference", "identifier", "uri", "url"}
-#: Title words of a column that says something *about* another figure ("Target", "Rank",
-#: "Lower quartile"): numbers, but no indicator of its own; listed as not loaded.
-ABOUT_ANOTHER = {"target", "targets", "forecast", "forecasts", "projected", "projection", "tolerance", "threshold",
-                 "rank", "ranking", "quartile", "rag", "polarity", "benchmark", "baseline", "ambition"}
 MISSING = "a column of numbers (a measure)"
 
 

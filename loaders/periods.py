@@ -205,9 +205,9 @@ def within(outer: Interval, part: str, quarters: bool = False) -> Interval | Non
     if (found := interval(text)) is not None:
         inside = outer.start <= found.start and found.end <= outer.end and found.months < outer.months
         return found if inside else None
-    financial, calendar_year = "/government-year/" in outer.iri, "/year/" in outer.iri
-    if not (financial or calendar_year):
-        return None
+    if outer.months != 12 or outer.start[5:] not in ("01-01", "04-01"):
+        return None  # only a calendar or a financial year has quarters and months by name
+    financial = outer.start[5:] == "04-01"
     first = int(outer.start[:4])
     quarter = _PART_QUARTER.match(text)
     if quarter or (quarters and text in ("1", "2", "3", "4")):
@@ -227,12 +227,15 @@ def within(outer: Interval, part: str, quarters: bool = False) -> Interval | Non
 OBSERVED = frozenset({"actual", "actuals", "outturn", "result", "results", "value", "values", "performance",
                       "data", "figure", "figures", "out", "turn", "total", "rate", "percentage", "percent",
                       "number", "count", "amount", "year", "fy", "financial", "quarter", "month"})
-#: Title words of figures that are not observations: such a column is never a period column.
-NOT_OBSERVED = frozenset({"target", "targets", "forecast", "forecasts", "budget", "budgets", "estimate",
-                          "estimated", "projected", "projection", "plan", "planned", "profile", "ambition",
-                          "benchmark", "baseline", "tolerance", "threshold", "change", "difference", "variance",
-                          "trend", "direction", "rank", "ranking", "rag", "status", "comment", "comments", "note",
-                          "notes", "polarity", "average", "median", "mean", "quartile"})
+#: Title words of a figure *about* another ("Target", "Rank", "Lower quartile"): never an
+#: observation of its own (nor, in a performance table, a measure: ``loaders.measures``).
+ABOUT_ANOTHER = frozenset({"target", "targets", "forecast", "forecasts", "projected", "projection", "tolerance",
+                           "threshold", "rank", "ranking", "quartile", "rag", "polarity", "benchmark", "baseline",
+                           "ambition"})
+#: Title words of figures that are not a period's observation: such a column is never a period column.
+NOT_OBSERVED = ABOUT_ANOTHER | {"budget", "budgets", "estimate", "estimated", "plan", "planned", "profile", "change",
+                                "difference", "variance", "trend", "direction", "status", "comment", "comments",
+                                "note", "notes", "average", "median", "mean"}
 _BRACKETS = re.compile(r"[\(\[][^\)\]]*[\)\]]")
 _WORDS = re.compile(r"[a-z]+")
 

@@ -27,6 +27,7 @@ import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 from xml.etree import ElementTree
 
 from loaders.limits import FileRefused, Limits, refuse
@@ -116,6 +117,7 @@ def _trim(row) -> tuple:
 _FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 
 
+@lru_cache(maxsize=256)
 def shown_part(number_format: str | None) -> str | None:
     """``"month"`` when a date cell's number format shows a month and year but no day
     (``mmm-yy``, ``mmmm yyyy``), ``"year"`` for a year alone (``yyyy``), else ``None``:
@@ -227,8 +229,10 @@ def _ods_value(cell) -> str:
     if kind == "date":
         raw = cell.get(f"{_O}date-value", "")
         shown = interval("\n".join("".join(_text(p)) for p in cell.iter(f"{_X}p")))
-        if shown and shown.start[:7] == raw[:7] and ("/month/" in shown.iri or "/year/" in shown.iri):
-            return shown.start[:7] if shown.months == 1 else shown.start[:4]  # shown "Apr-22": a month, no day
+        if shown and shown.months == 1 and shown.start[:7] == raw[:7]:  # displayed "Apr-22": a month, no day
+            return shown.start[:7]
+        if shown and shown.months == 12 and shown.start[5:] == "01-01" and shown.start[:4] == raw[:4]:
+            return shown.start[:4]  # displayed "2022": a year
         return raw[:10] if raw.endswith("T00:00:00") or len(raw) == 10 else raw
     if kind == "boolean":
         return cell.get(f"{_O}boolean-value", "")

@@ -18,7 +18,9 @@ from catalogue.vocab import DCAT, DCTERMS, FOAF, ORG, RDF, RDFS, SKOS, SV, XSD
 from loaders import converters as cv
 from loaders.councils import Council
 from loaders.mapping import column_terms
+from loaders.periods import Interval, within
 from loaders.terms import Triple, iri, literal
+from loaders.words import title_words
 
 A = iri(str(RDF.type))
 LABEL = iri(str(RDFS.label))
@@ -190,6 +192,20 @@ def period_description(period) -> tuple[Triple, ...]:
         (node, term(DCAT.startDate), literal(period.start, str(XSD.date))),
         (node, term(DCAT.endDate), literal(period.end, str(XSD.date))),
     )
+
+
+def part_of_year(ctx: KindContext, year: Interval, part: str) -> Interval | None:
+    """The quarter or month a ``sub_period`` cell names inside the period column's year
+    (*Financial Year* ``2021/22``, *Month* ``June``: June 2021), or ``None`` when it names
+    none. A bare number is a quarter or a month only when the column's title says which."""
+    quarters, months = _part_titled(ctx.table.title("sub_period") or "")
+    return within(year, cv.text(part), quarters, months)
+
+
+@lru_cache(maxsize=64)
+def _part_titled(title: str) -> tuple[bool, bool]:
+    words = set(title_words(title))
+    return bool({"quarter", "qtr", "quarters"} & words), bool({"month", "months", "mth", "mnth"} & words)
 
 
 # ---------------------------------------------------------------- the council's framework

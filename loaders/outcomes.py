@@ -30,10 +30,10 @@ from loaders import converters as cv
 from loaders import period_columns
 from loaders.common import (
     A, DECIMAL, LABEL, KindContext, RowTriples, contributions, council_concept, council_triples,
-    decimal_or_raw, period_description, term, typed,
+    decimal_or_raw, part_of_year, period_description, term, typed,
 )
 from loaders.councils import Council, area_named, register
-from loaders.periods import interval, period_ending, title_period, within
+from loaders.periods import interval, period_ending, title_period
 from loaders.report import NOTE, LoadIssue
 from loaders.terms import Triple, iri, literal
 from loaders.words import title_words
@@ -124,7 +124,7 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
     period_field, raw_period = "period", values.get("period")
     period = interval(cv.text(raw_period)) if raw_period else None
     if raw_period and (part := values.get("sub_period")):  # "2021/22" and "Q1": the quarter, never the year
-        period = within(period, cv.text(part), _quarters(ctx)) if period else None
+        period = part_of_year(ctx, period, part) if period else None
         raw_period = f"{raw_period.strip()} {part.strip()}"
     if period is None and raw_period is None and (end := values.get("period_end")):
         period = period_ending(end)
@@ -180,11 +180,6 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: KindContext) -> Row
                 related.append((node, description))
     subject = cells[0][0] if cells else iri(f"{ctx.dataset}/obs/{row}")
     return RowTriples(subject, out, related, facts)
-
-
-def _quarters(ctx: KindContext) -> bool:
-    """Is the column beside the year titled as quarters (so that a bare 1-4 is a quarter)?"""
-    return bool({"quarter", "qtr", "quarters"} & set(title_words(ctx.table.title("sub_period") or "")))
 
 
 def _a_percentage(measure: str | None) -> bool:

@@ -190,7 +190,7 @@ def period_ending(raw: str) -> Interval | None:
 _PART_QUARTER = re.compile(r"^(?:q|qtr|quarter)\s*\.?\s*([1-4])$", re.IGNORECASE)
 
 
-def within(outer: Interval, part: str, quarters: bool = False) -> Interval | None:
+def within(outer: Interval, part: str, quarters: bool = False, months: bool = False) -> Interval | None:
     """The quarter or month ``part`` names inside the year ``outer``, or ``None``.
 
     Councils' performance tables often give the year in one column and the quarter or month
@@ -199,8 +199,10 @@ def within(outer: Interval, part: str, quarters: bool = False) -> Interval | Non
     values would be four values for one year). In a financial year, ``Q1`` is April-June and
     ``January`` falls in its second calendar year; in a calendar year, ``Q1`` is January-March.
     ``part`` may also be a whole period inside ``outer`` (``Q1 2021/22``); a bare ``1``-``4``
-    is a quarter only when its column says so (``quarters``); a month's number is never read
-    (the first month of a financial year is April, of a calendar year January)."""
+    is a quarter only when its column says so (``quarters``); a month's number only in a
+    calendar year and when its column says months (``months``: *Year* ``2022``, *Month* ``6``
+    is June 2022). In a financial year a number is never read: ledgers count periods from
+    April (period 1 = April), but a month column may count from January."""
     text = " ".join(part.split())
     if (found := interval(text)) is not None:
         inside = outer.start <= found.start and found.end <= outer.end and found.months < outer.months
@@ -214,6 +216,8 @@ def within(outer: Interval, part: str, quarters: bool = False) -> Interval | Non
         number = int(quarter[1]) if quarter else int(text)
         return interval(f"Q{number} {first}/{str(first + 1)[2:]}" if financial else f"{first} Q{number}")
     number = _MONTHS.get(text.lower().rstrip("."))
+    if number is None and months and not financial and text.isdigit() and 1 <= int(text) <= 12:
+        number = int(text)
     if number:
         year = first + 1 if financial and number < 4 else first
         return month(year, number, f"{calendar.month_name[number]} {year}")

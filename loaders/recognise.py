@@ -36,7 +36,7 @@ RECOGNISED_KINDS = frozenset({"spend", "suppliers", "contracts", "grants", "outc
 #: Fields filled in this order (a finance officer's: what a payment or a contract cannot do
 #: without first); a kind's dialect has only some of them.
 ORDER = ("net_amount", "total_value", "annual_value", "amount", "total_amount", "value", "area_code", "date",
-         "period", "award_date", "start_date", "end_date", "current_expiry", "supplier_name", "contract_reference",
+         "period", "sub_period", "award_date", "start_date", "end_date", "current_expiry", "supplier_name", "contract_reference",
          "grant_id", "title", "supplier_id",
          "transaction", "gross_amount", "irrecoverable_vat", "expense_type", "service_area", "narrative",
          "description", "invoice", "procurement_process", "grant_programme", "sme", "vcse", "charity_number",
@@ -163,6 +163,12 @@ def recognise(dialect, header: list[str], sample: list[list[str]]) -> tuple[dict
                                            f"a title the {dialect.id} mapping knows (and {other} has its own "
                                            f"column by title words); {found[index].describe()}")
                 break
+    if "sub_period" in fields and "period" not in fields:  # 4. a month or quarter with no year beside it
+        index, decision = fields.pop("sub_period"), decisions.pop("sub_period")
+        if _floor_ok("period", found[index]):  # "June 2021" under "Month": the period itself
+            fields["period"] = index
+            decisions["period"] = Decision("period", index, header[index], decision.how,
+                                           f"the file's only period column; {decision.why}")
     return fields, list(decisions.values())
 
 

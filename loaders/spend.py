@@ -33,9 +33,10 @@ from catalogue.vocab import PAY, SDMX_DIMENSION, SKOS, XSD
 from loaders import converters as cv
 from loaders import organisations, periods, redaction
 from loaders.common import (
-    A, LABEL, KindContext, RowTriples, concept, council_triples, period_description, term,
+    A, LABEL, KindContext, RowTriples, concept, council_triples, part_of_year, period_description, term,
 )
 from loaders.councils import Council
+from loaders.report import NOTE, LoadIssue
 from loaders.terms import Triple, iri, literal
 
 DATE_TYPES = {"date": str(XSD.date), "gYearMonth": str(XSD.gYearMonth)}
@@ -91,7 +92,8 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
             # A cell read as a day is an xsd:date whatever the column usually holds.
             out.append((line, P[date_field].predicate, literal(parsed[0], DATE_TYPES["date"])))
         else:
-            _period(line, P[date_field].predicate, raw_date, out, related, facts)
+            part = get("sub_period") if date_field == "period" else None
+            _period(ctx, line, P[date_field].predicate, raw_date, part, out, related, facts)
 
     name = cv.text(get("supplier_name", ""))
     payee = P["supplier_name"].predicate if "supplier_name" in P else T["payee"]
@@ -141,16 +143,26 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
     return RowTriples(line, out, related, facts)
 
 
-def _period(line: str, date: str, raw: str, out: list, related: list, facts: dict) -> None:
+def _period(ctx: SpendContext, line: str, date: str, raw: str, part: str | None, out: list, related: list,
+            facts: dict) -> None:
     """A line dated by a period (a month, quarter, range of months, financial year): the
     period's interval (``sdmx-dimension:refPeriod``, described with its first and last day),
     and ``pay:date`` as xsd:gYearMonth only when the period is one month. Never a day the
-    file did not give; an unreadable cell stays a plain literal for SHACL to report."""
+    file did not give; an unreadable cell stays a plain literal for SHACL to report.
+
+    A year beside a month or quarter column (``part``: *Financial Year* ``2021/22``, *Month*
+    ``June``) is the two together; a part that names nothing inside the year (a month's
+    number beside a financial year, a month of another year) is refused with both cells."""
     parsed = cv.payment_date(raw)
     if parsed:  # yyyymm or yyyy-mm: a ledger month (2011-12 is December 2011 here, not 2011/12)
         period = periods.month(int(parsed[0][:4]), int(parsed[0][5:7]), raw.strip())
     else:
         period = periods.interval(cv.text(raw))
+    if period is not None and period.months == 12 and part and part.strip():
+        if (period := part_of_year(ctx, period, part)) is None:  # shapes/spend.ttl bad-period-part
+            facts["month"] = None
+            out.append((line, T["period"], literal(f"{raw.strip()} {part.strip()}")))
+            return
     if period is None or period.months == 0:
         facts["month"] = None
         out.append((line, date, literal(raw.strip())))
@@ -195,11 +207,21 @@ REFUSE_EMPTY = True
 #: Which canonical fields explain a SHACL result on a path (for reporting a column).
 FIELDS_FOR_PATH = {
     **organisations.FIELDS_FOR_PATH,
-    str(PAY.date): ("date", "period"),
-    str(SDMX_DIMENSION.refPeriod): ("date", "period"),
+    str(PAY.date): lambda values: _date_fields(values),
+    str(SDMX_DIMENSION.refPeriod): lambda values: _date_fields(values),
     str(PAY.payee): ("supplier_name", "supplier_id"),
     str(PAY.expenditureCategory): ("capital_revenue", "expense_type"),
 }
+
+
+
+def _date_fields(values: Mapping[str, str]) -> tuple[str, ...]:
+    """The columns a refused date came from: a year that reads beside a month that does
+    not is the month's fault; otherwise the date's or the period's."""
+    if not values.get("date") and values.get("sub_period") and periods.interval(cv.text(values.get("period", ""))):
+        return ("sub_period", "period", "date")
+    return ("date", "period", "sub_period")
+
 
 _TOTAL = re.compile(r"^\s*(grand\s+)?(sub\s*-?\s*)?totals?\b", re.IGNORECASE)
 
@@ -210,6 +232,21 @@ def make_context(base: str, council: Council, dataset: str, source: str, table=N
 
 def preamble(ctx: SpendContext) -> list[Triple]:
     return council_triples(ctx)
+
+
+def file_notes(table) -> list[LoadIssue]:
+    """A year column beside a month or quarter column: say that lines are dated by both, so
+    nobody wonders whether the month column was read."""
+    if "sub_period" not in table.fields or "period" not in table.fields:
+        return []
+    year, part = table.title("period"), table.title("sub_period")
+    undated = "a line without a payment date" if "date" in table.fields else "each line"
+    return [LoadIssue(
+        "period-from-two-columns", NOTE, table.header_row, f"{year}, {part}", None,
+        f"The period of {undated} is {year!r} and {part!r} together (2021/22 and June: June 2021; 2021/22 and "
+        "Q1: April to June 2021), never the whole year.",
+        "Nothing to do. A part that names nothing inside its year (a month's number beside a financial year) "
+        "is refused, row by row.")]
 
 
 def skip_reason(values: Mapping[str, str], cells: list[str]) -> str | None:

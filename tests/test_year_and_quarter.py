@@ -6,7 +6,8 @@ read as the period and the quarter column listed as not loaded, so four quarters
 became four values for one year: a figure nobody could trust. Trafford's claimant count
 (monthly) is split so, by calendar year and by financial year, and must say exactly what
 the original says; quarters are read in a financial year (Q1 = April-June) and in a
-calendar year (Q1 = January-March); a month given by its number is refused, named.
+calendar year (Q1 = January-March); a month given by its number is refused, named, beside a
+financial year (period 1 may be April or January) and read beside a calendar year.
 """
 
 from __future__ import annotations
@@ -85,6 +86,12 @@ def test_a_month_given_by_its_number_is_refused_named(tmp_path):
     (issue,) = [i for i in report.issues if i.kind == "bad-period"]
     assert (issue.row, issue.column, issue.value) == (2, "Month", "1")  # the year alone reads: the month is at fault
     assert "month name" in issue.fix
+
+
+def test_a_month_number_beside_a_calendar_year_is_that_month(tmp_path):
+    rows = [["Year", "Month", "Indicator", "Value"]] + [["2022", str(m), "Missed bins", str(100 + m)] for m in (1, 6, 12)]
+    got = periods_of(write(tmp_path, "bins.csv", rows))
+    assert set(got) == {iris.interval("month", f"2022-{m:02d}") for m in (1, 6, 12)}
 
 
 @pytest.mark.parametrize(("outer", "part", "quarters", "start", "end"), [

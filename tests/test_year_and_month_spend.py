@@ -1,0 +1,155 @@
+"""A spend file dated by a year column and a month or quarter column, not by payment days.
+
+Some ledgers export *Financial Year* ``2017/18`` beside *Month* ``October`` (or *Year* and
+*Month*, or *Fin Year* and *Qtr*) instead of a payment date. Before, each line was dated to
+the whole financial year and the month column was neither read nor said to be unread. Each
+line's period must be the two together: the month its payment day fell in.
+
+The files are made from the real Oxford October-December 2017 file (tests/data/real/oxford,
+OGL v3.0, see tests/data/real/SOURCES.md): its *Paid Date* replaced by the two columns, in
+the forms and orders councils write them. What each line should get is computed here from
+the original's days with the csv and datetime modules, independently of the loaders.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from catalogue import iris
+from catalogue.ingest import load_file, validate_file
+from catalogue.vocab import PAY, SDMX_DIMENSION
+from loaders.periods import interval, within
+from tests.conftest import BASE, OGL, REAL
+from tests.golden import loader_graph
+from tests.kind_variants import write
+
+OXFORD = REAL / "oxford" / "expenditure-over-500-oct-dec-2017.csv"
+OXFORD_GSS = "E07000178"
+MONTH = iris.REFERENCE_INTERVALS + "month/"
+
+
+def _financial(day: date) -> str:
+    first = day.year if day.month >= 4 else day.year - 1
+    return f"{first}/{str(first + 1)[2:]}"
+
+
+#: (titles, cells from the payment day) for each way of splitting the date
+SPLITS = {
+    "financial year, month name": (["Financial Year", "Month"], lambda d: [_financial(d), d.strftime("%B")]),
+    "financial year, month abbreviated": (["Financial Year", "Month"], lambda d: [_financial(d), d.strftime("%b")]),
+    "month first": (["Month", "Financial Year"], lambda d: [d.strftime("%B"), _financial(d)]),
+    "calendar year, month name": (["Year", "Month"], lambda d: [str(d.year), d.strftime("%B")]),
+    "calendar year, month number": (["Year", "Month"], lambda d: [str(d.year), str(d.month)]),
+    "financial year, month and year": (["Financial Year", "Payment Month"], lambda d: [_financial(d),
+                                                                                        d.strftime("%B %Y")]),
+    "other words": (["Fin Yr", "Month of Payment"], lambda d: [_financial(d), d.strftime("%b")]),
+}
+
+
+def oxford_split(folder, titles: list[str], cells) -> tuple:
+    """The Oxford file with 'Paid Date' replaced by ``titles``; the months its lines should get."""
+    with open(OXFORD, encoding="utf-8-sig", errors="replace", newline="") as handle:
+        header, *rows = [r for r in csv.reader(handle) if any(c.strip() for c in r)]
+    at = header.index("Paid Date")
+    days = [datetime.strptime(r[at], "%d/%m/%Y").date() for r in rows]
+    out = [header[:at] + titles + header[at + 1:]] + [
+        r[:at] + cells(day) + r[at + 1:] for r, day in zip(rows, days)]
+    months = Counter(f"{day.year}-{day.month:02d}" for day in days)
+    return write(folder, "oxford-by-year-and-month.csv", out), months
+
+
+def months_of(graph) -> Counter:
+    return Counter(str(p).removeprefix(MONTH) for p in graph.objects(None, SDMX_DIMENSION.refPeriod))
+
+
+@pytest.mark.parametrize("split", list(SPLITS))
+def test_each_line_gets_the_month_of_its_payment(split, tmp_path):
+    path, want = oxford_split(tmp_path, *SPLITS[split])
+    report = validate_file("spend", path, base=BASE, publisher=OXFORD_GSS)
+    assert report.valid, report.to_json()
+    assert report.columns.get("sub_period") and report.columns.get("period"), report.columns
+    assert "period-from-two-columns" in {n.kind for n in report.notes}
+    graph = loader_graph("spend", path, publisher=OXFORD_GSS)
+    assert months_of(graph) == want and sum(want.values()) > 3800 and len(want) == 3
+    # A line dated by a month says so in pay:date too, as xsd:gYearMonth (never an invented day).
+    assert Counter(str(d) for d in graph.objects(None, PAY.date)) == want
+
+
+def test_quarters_beside_a_financial_year_are_its_quarters(tmp_path):
+    path, want = oxford_split(tmp_path, ["Fin Year", "Qtr"], lambda d: [_financial(d), "Q3"])
+    graph = loader_graph("spend", path, publisher=OXFORD_GSS)
+    q3 = iris.REFERENCE_INTERVALS + "government-quarter/2017-2018/Q3"  # October-December 2017
+    assert Counter(str(p) for p in graph.objects(None, SDMX_DIMENSION.refPeriod)) == {q3: sum(want.values())}
+
+
+def test_a_month_number_beside_a_financial_year_is_refused_named(tmp_path):
+    """Ledgers number periods from April (period 7 is October), others count months from
+    January: the file does not say which, so the number is refused, never guessed."""
+    path, _ = oxford_split(tmp_path, ["Financial Year", "Period"], lambda d: [_financial(d), str(d.month - 3)])
+    report = validate_file("spend", path, base=BASE, publisher=OXFORD_GSS)
+    assert not report.valid
+    issue = next(i for i in report.issues if i.kind == "bad-period-part")
+    assert (issue.row, issue.value) == (2, "7") and issue.column in ("Period", "Financial Year")
+    assert "month's name" in issue.fix and "April" in issue.fix
+
+
+def test_a_month_outside_its_year_is_refused_with_the_month_named(tmp_path):
+    path, _ = oxford_split(tmp_path, ["Financial Year", "Month"], lambda d: ["2017/18", "October 2019"])
+    report = validate_file("spend", path, base=BASE, publisher=OXFORD_GSS)
+    assert not report.valid
+    issue = next(i for i in report.issues if i.kind == "bad-period-part")
+    assert (issue.row, issue.column, issue.value) == (2, "Month", "October 2019")
+
+
+def test_a_month_column_beside_payment_days_changes_nothing(tmp_path):
+    path, _ = oxford_split(tmp_path, ["Paid Date", "Month"], lambda d: [d.strftime("%d/%m/%Y"), d.strftime("%B")])
+    report = validate_file("spend", path, base=BASE, publisher=OXFORD_GSS)
+    assert report.valid and "sub_period" not in report.columns and "period" not in report.columns
+    graph = loader_graph("spend", path, publisher=OXFORD_GSS)
+    original = loader_graph("spend", OXFORD, publisher=OXFORD_GSS)
+    assert Counter(str(d) for d in graph.objects(None, PAY.date)) == Counter(
+        str(d) for d in original.objects(None, PAY.date))
+
+
+def test_a_month_column_alone_is_the_period(tmp_path):
+    path, want = oxford_split(tmp_path, ["Month"], lambda d: [d.strftime("%B %Y")])
+    report = validate_file("spend", path, base=BASE, publisher=OXFORD_GSS)
+    assert report.valid and report.columns.get("period") == "Month" and "sub_period" not in report.columns
+    assert months_of(loader_graph("spend", path, publisher=OXFORD_GSS)) == want
+
+
+def test_loaded_and_summarised_by_month(memory_store, tmp_path):
+    """Served, the council's months hold what the original's days add up to, each month's
+    lines counted by an independent SPARQL query as well."""
+    path, want = oxford_split(tmp_path, *SPLITS["financial year, month abbreviated"])
+    outcome = load_file(memory_store, "spend", path, base=BASE, publisher=OXFORD_GSS, licence=OGL)
+    assert outcome.loaded, outcome.report.to_json()
+    with open(OXFORD, encoding="utf-8-sig", errors="replace", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["Paid Date"].strip()]
+    totals = Counter()
+    for r in rows:
+        totals[r["Paid Date"][6:10] + "-" + r["Paid Date"][3:5]] += Decimal(r["Amount"].replace(",", ""))
+    summary = memory_store.select(f"""PREFIX sv: <https://w3id.org/svcat/def#>
+        PREFIX qb: <http://purl.org/linked-data/cube#>
+        SELECT ?month ?total WHERE {{ GRAPH <{iris.council_summary_graph(BASE, OXFORD_GSS)}> {{
+            ?obs qb:dataSet <{iris.council_summary(BASE, OXFORD_GSS, "by-month")}> ; sv:month ?month ;
+                 sv:spendTotal ?total }} }}""").rows
+    assert {str(m["month"]): Decimal(str(m["total"])) for m in summary} == dict(totals)
+    counted = memory_store.select(f"""PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
+        SELECT ?p (COUNT(?line) AS ?n) WHERE {{ GRAPH <{outcome.graph}> {{ ?line sdmx-dimension:refPeriod ?p }} }}
+        GROUP BY ?p""").rows
+    assert {str(r["p"]).removeprefix(MONTH): int(r["n"]) for r in counted} == dict(want)
+
+
+@pytest.mark.parametrize(("outer", "part", "months", "start"), [
+    ("2022", "6", True, "2022-06-01"), ("2022", "12", True, "2022-12-01"), ("2022", "6", False, None),
+    ("2021/22", "6", True, None), ("2022", "13", True, None), ("2022", "0", True, None),
+])
+def test_a_month_number_is_read_only_in_a_calendar_year_under_a_month_title(outer, part, months, start):
+    found = within(interval(outer), part, months=months)
+    assert (found.start if found else None) == start

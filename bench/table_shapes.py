@@ -1,4 +1,4 @@
-"""Tables in other shapes: a header over two rows, periods as columns, months as date cells.
+"""Tables in other shapes: a header over two rows, periods as columns, a day as a year and a month.
 
 Every file of a manifest (default ``../shared/data/real/manifest.csv``) is rewritten
 (``tests/table_shapes.py``) and read and validated by the loaders (no store):
@@ -12,7 +12,12 @@ Every file of a manifest (default ``../shared/data/real/manifest.csv``) is rewri
   (``2016/17``, ``Outturn 2016-17``, ``2016/17 Actual``, ``Year 2016/17``), with a
   *Target* column beside them. *kept* when every observation says what the original's
   does (area, period, value, indicator, measure, unit) and no target is read; *wrong*
-  when it validates with other observations; *refused* when it does not load.
+  when it validates with other observations; *refused* when it does not load;
+* **a year and a month** (every spend file dated by days): the payment-date column as
+  *Financial Year* and *Month* (``June``), *Year* and *Month* (``6``), *Fin Yr* and *Qtr*.
+  *kept* when it loads as many lines as the original and each line dated by a day gets
+  that day's month (or quarter); *wrong* when one gets another period; *refused* when it
+  does not load.
 
 Prints the counts and the seconds taken.
 
@@ -35,7 +40,10 @@ from catalogue.ingest import validate_file  # noqa: E402
 from tests.conftest import BASE, SHARED_REAL, manifest  # noqa: E402
 from tests.golden import loader_graph  # noqa: E402
 from tests.kind_variants import write  # noqa: E402
-from tests.table_shapes import PERIOD_TITLES, by_period, header_over_two_rows, long_rows  # noqa: E402
+from loaders import RowEvent, open_source  # noqa: E402
+from tests.table_shapes import (  # noqa: E402
+    PERIOD_TITLES, YEAR_AND_PART, by_period, header_over_two_rows, long_rows, year_and_part,
+)
 from tests.test_periods_as_columns import said  # noqa: E402
 
 KINDS = ("spend", "contracts", "grants", "outcomes")
@@ -80,6 +88,30 @@ def wide(entries: list[dict], folder: Path) -> Counter:
     return counts
 
 
+def year_and_month(entries: list[dict], folder: Path) -> Counter:
+    counts = Counter()
+    for entry in entries:
+        original = validate_file("spend", entry["file"], base=BASE, publisher=entry["gss_code"])
+        for form in YEAR_AND_PART:
+            made = year_and_part(entry, folder / form.replace(" ", "-").replace(",", ""), form)
+            if made is None:
+                counts[form, "no days"] += 1
+                continue
+            path, want = made
+            report = validate_file("spend", path, base=BASE, publisher=entry["gss_code"])
+            if not report.loadable or report.rows_loaded != original.rows_loaded:
+                result = "refused"
+            else:
+                got = {e.row: e.facts.get("period") for e in open_source("spend", path, base=BASE,
+                                                                              publisher=entry["gss_code"]).events()
+                       if isinstance(e, RowEvent)}
+                result = "kept" if all(got.get(n) == period for n, period in want.items()) else "wrong"
+            counts[form, result] += 1
+            if result != "kept":
+                print(f"  a year and a month ({form}): {entry['path']} {result}")
+    return counts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--manifest", type=Path, default=SHARED_REAL / "manifest.csv")
@@ -89,6 +121,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         headers = two_rows(entries, Path(folder))
         periods = wide([e for e in entries if e["kind"] == "outcomes"], Path(folder))
+        split = year_and_month([e for e in entries if e["kind"] == "spend"], Path(folder))
     print(f"{args.manifest}: {len(entries)} files, {time.perf_counter() - started:.1f} s")
     print(f"{'header over two rows':<24} {'kept':>5} {'lost':>5}")
     for form in ("cut", "merged"):
@@ -96,6 +129,10 @@ def main() -> None:
     print(f"{'periods as columns':<24} {'kept':>5} {'refused':>8} {'wrong':>6}")
     for form in PERIOD_TITLES:
         print(f"{form:<24} {periods[form, 'kept']:>5} {periods[form, 'refused']:>8} {periods[form, 'wrong']:>6}")
+    print(f"{'a year and a month':<24} {'kept':>5} {'refused':>8} {'wrong':>6} {'no days':>8}")
+    for form in YEAR_AND_PART:
+        print(f"{form:<24} {split[form, 'kept']:>5} {split[form, 'refused']:>8} {split[form, 'wrong']:>6} "
+              f"{split[form, 'no days']:>8}")
 
 
 if __name__ == "__main__":

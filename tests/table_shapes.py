@@ -1,4 +1,5 @@
-"""A council's table in another shape: its header over two rows, or its periods as columns.
+"""A council's table in another shape: its header over two rows, its periods as columns, its
+days as a year and a month.
 
 Shared by ``tests/test_header_two_rows.py``, ``tests/test_periods_as_columns.py`` and
 ``bench/table_shapes.py``, which rewrite the real files these ways and check that the
@@ -11,14 +12,18 @@ loader reads what the original says.
 * ``by_period``: a long outcome table (``area_code, area_name, period, indicator,
   measure, unit, value``) as a wide one, a row per area and indicator and a column per
   period, its titles written by ``title(period)``.
+* ``year_and_part``: a spend file's payment day as a year column and a month or quarter
+  column (*Financial Year* ``2021/22``, *Month* ``June``), as some ledgers export it.
 """
 
 from __future__ import annotations
 
 import csv
 import re
+from datetime import date
 from pathlib import Path
 
+from catalogue import iris
 from tests.variants import csv_text
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -91,3 +96,50 @@ def by_period(path: Path, title=lambda period: period, extra: tuple[str, ...] = 
     return [header] + [list(key) + [values.get(p, "") for p in periods] + ["99" if e.endswith("Target") else "Green"
                                                                          for e in extra]
                        for key, values in table.items()]
+
+
+# ---------------------------------------------------------------- a payment day as a year and a month
+
+def _financial_year(day: date) -> int:
+    return day.year if day.month >= 4 else day.year - 1
+
+
+#: How ledgers split a payment day into two columns: (titles, cells of a day, the period it gives)
+YEAR_AND_PART = {
+    "financial year, month": (["Financial Year", "Month"],
+                              lambda d: [f"{_financial_year(d)}/{str(_financial_year(d) + 1)[2:]}", d.strftime("%B")],
+                              lambda d: iris.interval("month", f"{d.year}-{d.month:02d}")),
+    "year, month number": (["Year", "Month"], lambda d: [str(d.year), str(d.month)],
+                           lambda d: iris.interval("month", f"{d.year}-{d.month:02d}")),
+    "fin yr, qtr": (["Fin Yr", "Qtr"],
+                    lambda d: [f"{_financial_year(d)}/{str(_financial_year(d) + 1)[2:]}",
+                               f"Q{(d.month - 4) % 12 // 3 + 1}"],
+                    lambda d: iris.interval("government-quarter", f"{_financial_year(d)}-{_financial_year(d) + 1}"
+                                                                  f"/Q{(d.month - 4) % 12 // 3 + 1}")),
+}
+
+
+def year_and_part(entry: dict, folder: Path, form: str) -> tuple[Path, dict[int, str]] | None:
+    """A spend file with its payment-date column as a year and a month (or quarter) column
+    (``YEAR_AND_PART[form]``): the new file and, for each row the original dated by a day,
+    the period that row should now get. ``None`` for a file with no day-dated column."""
+    from loaders import RowEvent, open_source
+
+    titles, cells, period = YEAR_AND_PART[form]
+    source = open_source("spend", entry["file"], base="https://variants.example.test/", publisher=entry["gss_code"])
+    at = source.table.fields.get("date")
+    days = {e.row: date.fromisoformat(e.facts["dates"][0]) for e in source.events()
+            if isinstance(e, RowEvent) and len(e.facts.get("dates", ())) == 1}
+    if at is None or not days:
+        return None
+    with open(entry["file"], encoding=source.info.encoding, newline="") as handle:
+        records = list(csv.reader(handle, delimiter=source.info.delimiter))
+    row = source.table.header_row
+    out = records[:row - 1] + [records[row - 1][:at] + titles + records[row - 1][at + 1:]]
+    for number, record in enumerate(records[row:], start=row + 1):
+        split = cells(days[number]) if number in days else [record[at] if at < len(record) else "", ""]
+        out.append(record[:at] + split + record[at + 1:])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / entry["file"].name
+    path.write_text(csv_text(out), encoding="utf-8", newline="")
+    return path, {number: period(day) for number, day in days.items()}

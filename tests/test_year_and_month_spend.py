@@ -24,9 +24,12 @@ from catalogue import iris
 from catalogue.ingest import load_file, validate_file
 from catalogue.vocab import PAY, SDMX_DIMENSION
 from loaders.periods import interval, within
-from tests.conftest import BASE, OGL, REAL
+from loaders import RowEvent, open_source
+from loaders.mapping import choose
+from tests.conftest import BASE, OGL, REAL, manifest
 from tests.golden import loader_graph
 from tests.kind_variants import write
+from tests.table_shapes import YEAR_AND_PART, year_and_part
 
 OXFORD = REAL / "oxford" / "expenditure-over-500-oct-dec-2017.csv"
 OXFORD_GSS = "E07000178"
@@ -153,3 +156,41 @@ def test_loaded_and_summarised_by_month(memory_store, tmp_path):
 def test_a_month_number_is_read_only_in_a_calendar_year_under_a_month_title(outer, part, months, start):
     found = within(interval(outer), part, months=months)
     assert (found.start if found else None) == start
+
+
+SPEND = manifest(REAL, "spend")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("form", list(YEAR_AND_PART))
+@pytest.mark.parametrize("entry", SPEND, ids=lambda e: e["path"])
+def test_every_repository_spend_file_split_so_keeps_its_lines_months(entry, form, tmp_path):
+    """Each spend file dated by days, its date column split into a year and a month (or
+    quarter): as many lines load, and each gets its day's month (or quarter)."""
+    made = year_and_part(entry, tmp_path, form)
+    if made is None:  # dated by ledger periods (Gateshead's 202208): nothing to split
+        assert entry["path"].startswith("gateshead/")
+        return
+    path, want = made
+    original = validate_file("spend", entry["file"], base=BASE, publisher=entry["gss_code"])
+    report = validate_file("spend", path, base=BASE, publisher=entry["gss_code"])
+    assert report.valid == original.valid and report.rows_loaded == original.rows_loaded > 0, report.to_json()
+    got = {e.row: e.facts.get("period") for e in open_source("spend", path, base=BASE,
+                                                               publisher=entry["gss_code"]).events()
+           if isinstance(e, RowEvent)}
+    assert len(want) > 100 and all(got.get(row) == period for row, period in want.items())
+
+
+def test_a_councils_own_dialect_without_dates_gives_way_to_one_that_reads_them():
+    """Harrogate's dialect knows its Payment Date only; its export by Financial Year and Month
+    is read by the generic dialect, which reads both, rather than refused line by line."""
+    header = ["Body Name", "Expenditure Category", "Capital / Revenue", "Service Label", "Service Code",
+              "Expenditure Code", "Financial Year", "Month", "Supplier Name", "Transaction No.", "Net Amount",
+              "Narrative"]
+    sample = [["Harrogate Borough Council", "Supplies", "Revenue", "Parks", "Parks", "Fuel/Oil", "2022/23",
+               "August", f"Supplier {n}", f"T{n}", "510.00", "Fuel"] for n in range(20)]
+    assert choose("spend", header[:6] + ["Payment Date"] + header[8:], sample=[
+        r[:6] + ["01/08/2022"] + r[8:] for r in sample]).dialect.id == "spend-harrogate"
+    table = choose("spend", header, sample=sample)
+    assert table.dialect.id == "spend-transparency-code"
+    assert (table.title("period"), table.title("sub_period")) == ("Financial Year", "Month")

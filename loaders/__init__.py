@@ -146,7 +146,7 @@ class SourceFile:
         # A mapping's datatype.format: its fields' cells become the text the converters read.
         parsers = {c.name: c.format for c in self.table.dialect.columns
                    if c.format is not None and c.name in self.table.fields}
-        header_again = _HeaderAgain(self.table.header)
+        header_again = _HeaderAgain(self.table.header, *self.table.title_rows)
         for number, cells in self._records:
             if is_blank(cells):
                 yield SkipEvent(number, "blank row" if not cells else "all cells empty", cells)
@@ -222,19 +222,23 @@ class _HeaderAgain:
     """Is a row the header once more? Files made by joining monthly extracts, or a report
     exported page by page, repeat the header row part way down; each such row is skipped
     and listed (the report's skipped rows), never read as a payment with "Date" for its
-    date. The first titled cell is compared first, so a row costs one string comparison."""
+    date. A header over two rows may be repeated so too: either of its rows is the header
+    again. The first titled cell is compared first, so a row costs a string comparison or two."""
 
-    def __init__(self, header: list[str]):
-        self.titled = [(i, t.strip().casefold()) for i, t in enumerate(header) if t.strip()]
+    def __init__(self, header: list[str], *title_rows: list[str]):
+        self.headers = [titled for row in (header, *title_rows)
+                        if len(titled := [(i, t.strip().casefold()) for i, t in enumerate(row) if t.strip()]) >= 2]
 
     def __call__(self, cells: list[str]) -> bool:
-        if len(self.titled) < 2:
-            return False
-        first, title = self.titled[0]
+        return any(self._again(titled, cells) for titled in self.headers)
+
+    @staticmethod
+    def _again(titled: list[tuple[int, str]], cells: list[str]) -> bool:
+        first, title = titled[0]
         if first >= len(cells) or cells[first].strip().casefold() != title:
             return False
-        same = sum(i < len(cells) and cells[i].strip().casefold() == t for i, t in self.titled)
-        return same >= 0.8 * len(self.titled)
+        same = sum(i < len(cells) and cells[i].strip().casefold() == t for i, t in titled)
+        return same >= 0.8 * len(titled)
 
 
 class _Rows:

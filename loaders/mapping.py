@@ -95,6 +95,9 @@ class TableMap:
     decisions: list = field(default_factory=list)
     #: The row above ``header_row`` whose titles were joined to it (a header over two rows), if any.
     joined_row: int | None = None
+    #: The two rows of titles as published, when they were joined: either, repeated part way
+    #: down (files joined together), is the header again, not a payment.
+    title_rows: tuple[list[str], ...] = ()
 
     def title(self, name: str) -> str | None:
         """The column title as published for a canonical field (``(column N)`` when it has none)."""

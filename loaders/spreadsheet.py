@@ -22,6 +22,7 @@ number), else the first sheet.
 
 from __future__ import annotations
 
+import calendar
 import re
 import zipfile
 from collections.abc import Iterator
@@ -120,13 +121,16 @@ _FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 @lru_cache(maxsize=256)
 def shown_part(number_format: str | None) -> str | None:
     """``"month"`` when a date cell's number format shows a month and year but no day
-    (``mmm-yy``, ``mmmm yyyy``), ``"year"`` for a year alone (``yyyy``), else ``None``:
+    (``mmm-yy``, ``mmmm yyyy``), ``"year"`` for a year alone (``yyyy``), ``"month name"``
+    for a month alone (``mmm``: a *Month* column beside a *Financial Year*), else ``None``:
     a workbook that shows "Apr-22" states a month, and the first of April is not a fact."""
     if not number_format:
         return None
     shown = _FORMAT_NOISE.sub("", number_format).lower()
-    if "d" in shown or "h" in shown or "s" in shown or "y" not in shown:
+    if "d" in shown or "h" in shown or "s" in shown:
         return None
+    if "y" not in shown:
+        return "month name" if "m" in shown else None
     return "month" if "m" in shown else "year"
 
 
@@ -138,6 +142,8 @@ def xlsx_text(value, number_format: str | None = None) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, date) and (part := shown_part(number_format)):
+        if part == "month name":  # "Apr" shown: the month's name (its number would be ambiguous)
+            return calendar.month_name[value.month]
         return f"{value.year:04d}-{value.month:02d}" if part == "month" else f"{value.year:04d}"
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time(0) else value.isoformat(timespec="seconds")

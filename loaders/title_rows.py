@@ -112,6 +112,7 @@ def two_title_rows(kind: str, table: TableMap | None, pos: int, looked: list, di
             if found > score and len(joined.fields) >= alone + (best is table and top != pos):
                 best, first, last, score = joined, top, bottom, found
                 joined.joined_row = looked[top][0]
+                joined.title_rows = (looked[top][1], looked[bottom][1])
     return best, first, last
 
 

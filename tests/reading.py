@@ -73,7 +73,8 @@ def typed_rows(path: Path, gss: str) -> list[list[tuple[str, str]]]:
 
 def write_xlsx(rows, target: Path, *, notes_sheet: bool = True) -> Path:
     """An .xlsx workbook (openpyxl) with an optional notes sheet before the data sheet; a
-    ``("month", "2022-05")`` cell is a date cell (the first) whose number format shows the month."""
+    ``("month", "2022-05")`` cell is a date cell (the first) whose number format shows the month
+    (``"May-22"``), a ``("month name", "2022-05")`` cell one that shows the month alone (``"May"``)."""
     import openpyxl
 
     from openpyxl.cell import WriteOnlyCell
@@ -83,14 +84,14 @@ def write_xlsx(rows, target: Path, *, notes_sheet: bool = True) -> Path:
         book.create_sheet("Notes").append(["Payments over 500 pounds; see the Spend sheet"])
     sheet = book.create_sheet("Spend")
 
-    def month(value: str) -> WriteOnlyCell:  # the first of the month, shown as "May-22"
+    def month(value: str, shown: str = "mmm-yy") -> WriteOnlyCell:  # the first of the month, shown as "May-22"
         cell = WriteOnlyCell(sheet, value=date.fromisoformat(value + "-01"))
-        cell.number_format = "mmm-yy"
+        cell.number_format = shown
         return cell
 
     for row in rows:
         sheet.append([float(v) if k == "float" else date.fromisoformat(v) if k == "date" else month(v) if k == "month"
-                      else v for k, v in row])
+                      else month(v, "mmm") if k == "month name" else v for k, v in row])
     book.save(target)
     return target
 

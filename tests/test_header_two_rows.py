@@ -86,3 +86,20 @@ def test_a_supplier_lists_first_names_are_never_titles(tmp_path):
 ])
 def test_titles_are_joined_column_by_column(top, bottom, merged, joined):
     assert join_titles(top, bottom, merged) == joined
+
+
+@pytest.mark.parametrize("merged", [False, True], ids=["cut", "merged"])
+def test_a_header_over_two_rows_repeated_part_way_down_is_skipped(merged, tmp_path):
+    """Two months' extracts joined one after the other, each with its header over two rows:
+    both title rows of the second are the header again (skipped, listed), not payments."""
+    entry = next(e for e in FILES if e["path"] == "calderdale/2022-08.csv")
+    path, row = header_over_two_rows(entry, tmp_path, merged)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    titles, body = lines[row - 1:row + 1], lines[row + 1:]
+    joined = tmp_path / "calderdale-two-months.csv"
+    joined.write_text("".join(lines + titles + body), encoding="utf-8", newline="")
+    original = validate_file("spend", path, base=BASE, publisher=entry["gss_code"])
+    report = validate_file("spend", joined, base=BASE, publisher=entry["gss_code"])
+    assert report.valid and report.rows_loaded == 2 * original.rows_loaded > 1000, report.to_json()
+    again = [s.row for s in report.skipped if "header row again" in s.message]
+    assert again == [len(lines) + 1, len(lines) + 2]

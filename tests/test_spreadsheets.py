@@ -117,10 +117,34 @@ def test_a_period_column_of_dates_shown_as_months_is_read_as_months(fmt, tmp_pat
 @pytest.mark.parametrize(("number_format", "text"), [
     ("mmm-yy", "2022-05"), ("mmmm yyyy", "2022-05"), ("[$-809]mmm-yy;@", "2022-05"), ("yyyy", "2022"),
     ("dd/mm/yyyy", "2022-05-01"), ("d-mmm-yy", "2022-05-01"), ("yyyy-mm-dd h:mm", "2022-05-01"),
-    ('"Day "mmm yyyy', "2022-05"), ("General", "2022-05-01"), (None, "2022-05-01"),
+    ('"Day "mmm yyyy', "2022-05"), ("General", "2022-05-01"), (None, "2022-05-01"), ("mmm", "May"),
+    ("mmmm", "May"), ("h:mm", "2022-05-01"),
 ])
 def test_a_date_cell_is_what_its_number_format_shows(number_format, text):
     assert xlsx_text(datetime(2022, 5, 1), number_format) == text
+
+
+def test_a_month_column_of_dates_shown_as_month_names_beside_a_financial_year(tmp_path):
+    """A ledger's workbook: *Financial Year* 2017/18 as text, *Month* a date cell shown "Oct".
+    Each line is dated to its month (the month's name read beside the year), as the CSV's
+    days say; never the first of the month, never the whole year."""
+    from collections import Counter
+
+    path, gss = dev_spend("oxford")
+    rows = typed_rows(path, gss)
+    column = rows[0].index(("string", "Paid Date"))
+    want = Counter()
+    for row in rows[1:]:
+        kind, day = row[column]
+        assert kind == "date"
+        year = int(day[:4]) if int(day[5:7]) >= 4 else int(day[:4]) - 1
+        row[column:column + 1] = [("string", f"{year}/{str(year + 1)[2:]}"), ("month name", day[:7])]
+        want[day[:7]] += 1
+    rows[0][column:column + 1] = [("string", "Financial Year"), ("string", "Month")]
+    target = write_xlsx(rows, tmp_path / "oxford.xlsx", notes_sheet=False)
+    got = Counter(e.facts["month"] for e in open_source("spend", target, base=BASE, publisher=gss).events()
+                  if hasattr(e, "facts") and e.facts)
+    assert got == want and len(want) == 3
 
 
 def test_a_wide_table_with_months_as_date_titles_reads_them_as_months(tmp_path):

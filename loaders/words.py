@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -47,6 +48,8 @@ def title_words(title: str) -> tuple[str, ...]:
     """``"IrrecoverableVATAmount"`` -> ``("irrecoverable", "vat", "amount")``; ``"Total (£)"`` -> ``("total",)``."""
     value = _UNIT.sub(" ", cv.text(title))
     value = value.replace("£", " gbp ").replace("&", " and ")
+    # Welsh titles' accented letters (Tŷ'r Cwmnïau) are their letters, not word breaks.
+    value = "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
     value = _CAMEL.sub(" ", value).casefold()
     return tuple(w for w in _NON_WORD.split(value) if w)
 

@@ -27,6 +27,7 @@ LONG_OUTCOME_TITLES = {
     "dfe": ["LA code", "Local authority", "Year", "Indicator", "Statistic", "Units", "Value"],
     "area-figure": ["ONS code", "Area", "Period", "Description", "Measure", "Unit", "Figure"],
     "bare-words": ["Code", "Name", "Date", "Metric", "Type", "Unit", "Amount"],
+    "welsh": ["Cod Ardal", "Enw'r Ardal", "Cyfnod", "Dangosydd", "Mesur", "Uned", "Gwerth"],
 }
 #: A column order other than the original's (value first, codes last).
 OUTCOME_ORDER = [6, 3, 4, 5, 2, 1, 0]
@@ -41,6 +42,7 @@ SUPPLIER_LIST_TITLES = {
     "creditor": ["Creditor Name", "Creditor Ref", "Sum of Net", "Count of Transactions"],
     "payee": ["Payee", "Account Number", "Spend", "Invoices"],
     "organisation": ["Organisation", "Supplier Code", "Total", "Payments Made"],
+    "welsh": ["Enw'r Cyflenwr", "Rhif y Cyflenwr", "Cyfanswm Net", "Nifer y Taliadau"],
 }
 
 

@@ -49,6 +49,13 @@ TITLE_SETS = {
         "Summary", "Supplier Company Name": "Successful Supplier", "Annual Value": "Yearly Value",
         "Total Contract Value (including extensions)": "Total Cost", "Start Date": "Begin Date",
         "End Date": "Expires", "Current Expiry Date": "Current End Date"},
+    "welsh": {
+        "Directorate Name": "Cyfarwyddiaeth", "Process Used": "Proses Gaffael", "Contract Reference":
+        "Cyfeirnod y Contract", "Contract Title": "Teitl y Contract", "Contract Description": "Disgrifiad",
+        "Supplier Company Name": "Enw'r Cyflenwr", "Annual Value": "Gwerth Blynyddol",
+        "Total Contract Value (including extensions)": "Cyfanswm Gwerth y Contract", "Start Date": "Dyddiad Dechrau",
+        "End Date": "Dyddiad Diwedd", "Current Expiry Date": "Dyddiad Dod i Ben Presennol",
+        "SME Supplier?": "Cyflenwr BBaCh?"},
 }
 
 

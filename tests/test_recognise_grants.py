@@ -33,6 +33,8 @@ TITLE_SETS = {
                         "Charity Number", "Post Code", "Grant Scheme"],
     "applicant-awarded": ["Grant Ref", "Title of Project", "Project Aims", "Total Awarded", "Decision Date",
                           "Applicant Name", "Charity No", "Postcode", "Programme"],
+    "welsh": ["Dynodwr", "Teitl y Prosiect", "Disgrifiad", "Swm a Ddyfarnwyd", "Dyddiad Dyfarnu", "Enw'r Sefydliad",
+              "Rhif Elusen", "Cod Post", "Rhaglen Grant"],
 }
 
 

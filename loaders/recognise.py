@@ -29,13 +29,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from loaders.converters import header_key, title_keys
-from loaders.words import Profile, content_score, is_generic, profile, word_score, word_table
+from loaders.words import Profile, content_score, is_generic, profile, title_words, word_score, word_table
 
 #: Kinds whose columns are recognised by content as well as by title.
 RECOGNISED_KINDS = frozenset({"spend", "suppliers", "contracts", "grants", "outcomes"})
 #: Fields filled in this order (a finance officer's: what a payment or a contract cannot do
 #: without first); a kind's dialect has only some of them.
-ORDER = ("net_amount", "total_value", "annual_value", "amount", "total_amount", "value", "area_code", "date",
+ORDER = ("net_amount", "credit_amount", "total_value", "annual_value", "amount", "total_amount", "value", "area_code", "date",
          "period", "sub_period", "award_date", "start_date", "end_date", "current_expiry", "supplier_name", "contract_reference",
          "grant_id", "title", "supplier_id",
          "transaction", "gross_amount", "irrecoverable_vat", "expense_type", "service_area", "narrative",
@@ -49,7 +49,7 @@ CONTENT_ALONE = {"spend": {"net_amount": 3.3, "date": 2.4, "period": 2.4, "suppl
 #: How far the best column must lead the next one to be placed on content alone.
 MARGIN = 0.5
 #: What the cells of a typed field must mostly be (share of filled cells).
-FLOORS = {"net_amount": ("money", 0.6), "gross_amount": ("money", 0.6), "irrecoverable_vat": ("money", 0.6),
+FLOORS = {"net_amount": ("money", 0.6), "credit_amount": ("money", 0.6), "gross_amount": ("money", 0.6), "irrecoverable_vat": ("money", 0.6),
           "total_value": ("money", 0.6), "annual_value": ("money", 0.6), "amount": ("money", 0.6),
           "award_date": ("dated", 0.6),
           "date": ("dated", 0.6), "period": ("dated", 0.6), "start_date": ("dated", 0.6),
@@ -163,6 +163,9 @@ def recognise(dialect, header: list[str], sample: list[list[str]]) -> tuple[dict
                                            f"a title the {dialect.id} mapping knows (and {other} has its own "
                                            f"column by title words); {found[index].describe()}")
                 break
+    if "credit_amount" in fields and not _debits(header[fields["net_amount"]] if "net_amount" in fields else ""):
+        fields.pop("credit_amount")  # 5. a credit column subtracts only from a debit column (never from a net)
+        decisions.pop("credit_amount")
     if "sub_period" in fields and "period" not in fields:  # 4. a month or quarter with no year beside it
         index, decision = fields.pop("sub_period"), decisions.pop("sub_period")
         if _floor_ok("period", found[index]):  # "June 2021" under "Month": the period itself
@@ -170,6 +173,11 @@ def recognise(dialect, header: list[str], sample: list[list[str]]) -> tuple[dict
             decisions["period"] = Decision("period", index, header[index], decision.how,
                                            f"the file's only period column; {decision.why}")
     return fields, list(decisions.values())
+
+
+def _debits(title: str) -> bool:
+    """Is the amount's column titled as a ledger's debits ("Debit", "Debit Amount", "Debyd")?"""
+    return bool({"debit", "debits", "dr", "debyd"} & set(title_words(title)))
 
 
 def _known_key(title: str, known: set[str]) -> str:

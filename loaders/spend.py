@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from functools import lru_cache
 
 from catalogue import iris
@@ -73,6 +74,8 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
 
     facts: dict = {}
     raw_amount = get("net_amount")
+    if (raw_credit := get("credit_amount")) is not None:
+        raw_amount = _debit_less_credit(raw_amount, raw_credit)
     if raw_amount is not None:
         amount = cv.money(raw_amount)
         facts["amount"] = amount
@@ -143,6 +146,24 @@ def row_to_triples(values: Mapping[str, str], row: int, ctx: SpendContext) -> Ro
     return RowTriples(line, out, related, facts)
 
 
+def _debit_less_credit(debit: str | None, credit: str) -> str:
+    """A ledger's line as two columns (*Debit* ``120.00``, *Credit* blank; or *Debit* blank,
+    *Credit* ``81.00``): the amount is the debit less the credit, so a credit is negative
+    whichever sign it was written with. The digits stay as published when one side is
+    blank; an unreadable cell comes back as it is, for the shapes to report with its column."""
+    taken = cv.money(credit)
+    if taken is None:
+        return credit
+    owed = cv.money(debit) if debit is not None else None
+    if debit is not None and owed is None:
+        return debit
+    if owed is None or Decimal(owed) == 0:
+        return taken if Decimal(taken) == 0 else "-" + taken.lstrip("-")
+    if Decimal(taken) == 0:
+        return owed
+    return format(Decimal(owed) - abs(Decimal(taken)), "f")
+
+
 def _period(ctx: SpendContext, line: str, date: str, raw: str, part: str | None, out: list, related: list,
             facts: dict) -> None:
     """A line dated by a period (a month, quarter, range of months, financial year): the
@@ -210,6 +231,7 @@ FIELDS_FOR_PATH = {
     str(PAY.date): lambda values: _date_fields(values),
     str(SDMX_DIMENSION.refPeriod): lambda values: _date_fields(values),
     str(PAY.payee): ("supplier_name", "supplier_id"),
+    str(PAY.netAmount): ("net_amount", "credit_amount"),
     str(PAY.expenditureCategory): ("capital_revenue", "expense_type"),
 }
 
@@ -235,13 +257,20 @@ def preamble(ctx: SpendContext) -> list[Triple]:
 
 
 def file_notes(table) -> list[LoadIssue]:
-    """A year column beside a month or quarter column: say that lines are dated by both, so
-    nobody wonders whether the month column was read."""
+    """What two columns make together: an amount from a debit and a credit column; a period
+    from a year and a month or quarter column (so nobody wonders whether the second was read)."""
+    notes = []
+    if "credit_amount" in table.fields:
+        debit, credit = table.title("net_amount"), table.title("credit_amount")
+        notes.append(LoadIssue(
+            "amount-from-debit-and-credit", NOTE, table.header_row, f"{debit}, {credit}", None,
+            f"Each line's amount is {debit!r} less {credit!r}: a credit is a negative amount (a refund or a "
+            "reversal), never a payment.", "Nothing to do."))
     if "sub_period" not in table.fields or "period" not in table.fields:
-        return []
+        return notes
     year, part = table.title("period"), table.title("sub_period")
     undated = "a line without a payment date" if "date" in table.fields else "each line"
-    return [LoadIssue(
+    return notes + [LoadIssue(
         "period-from-two-columns", NOTE, table.header_row, f"{year}, {part}", None,
         f"The period of {undated} is {year!r} and {part!r} together (2021/22 and June: June 2021; 2021/22 and "
         "Q1: April to June 2021), never the whole year.",
@@ -255,8 +284,9 @@ def skip_reason(values: Mapping[str, str], cells: list[str]) -> str | None:
     if not has_date and any(_TOTAL.match(cell) for cell in cells if cell.strip()):
         return "total row: a cell says Total and there is no date"
     has_payee = "supplier_name" in values or "supplier_id" in values
-    if "net_amount" in values and not (has_date or has_payee or "transaction" in values):
+    has_amount = "net_amount" in values or "credit_amount" in values
+    if has_amount and not (has_date or has_payee or "transaction" in values):
         return "total or footer row: an amount with no date, supplier or transaction reference"
-    if "net_amount" not in values and not has_date and not has_payee:
+    if not has_amount and not has_date and not has_payee:
         return "no payment in this row: no date, amount or supplier"
     return None

@@ -17,7 +17,10 @@ Every file of a manifest (default ``../shared/data/real/manifest.csv``) is rewri
   *Financial Year* and *Month* (``June``), *Year* and *Month* (``6``), *Fin Yr* and *Qtr*.
   *kept* when it loads as many lines as the original and each line dated by a day gets
   that day's month (or quarter); *wrong* when one gets another period; *refused* when it
-  does not load.
+  does not load;
+* **debit and credit** (every spend file with a negative amount): the amount column as
+  *Debit* and *Credit* (a negative amount a positive credit). *kept* when each line's
+  amount is the original's.
 
 Prints the counts and the seconds taken.
 
@@ -31,6 +34,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +46,7 @@ from tests.golden import loader_graph  # noqa: E402
 from tests.kind_variants import write  # noqa: E402
 from loaders import RowEvent, open_source  # noqa: E402
 from tests.table_shapes import (  # noqa: E402
-    PERIOD_TITLES, YEAR_AND_PART, by_period, header_over_two_rows, long_rows, year_and_part,
+    PERIOD_TITLES, YEAR_AND_PART, by_period, debit_and_credit, header_over_two_rows, long_rows, year_and_part,
 )
 from tests.test_periods_as_columns import said  # noqa: E402
 
@@ -112,6 +116,29 @@ def year_and_month(entries: list[dict], folder: Path) -> Counter:
     return counts
 
 
+def debits_and_credits(entries: list[dict], folder: Path) -> Counter:
+    counts = Counter()
+    for entry in entries:
+        made = debit_and_credit(entry, folder / "debit-credit" / entry["path"].split("/")[0])
+        if made is None:
+            counts["no credits"] += 1
+            continue
+        path, want = made
+        report = validate_file("spend", path, base=BASE, publisher=entry["gss_code"])
+        if not report.loadable:
+            result = "refused"
+        else:
+            got = {e.row: Decimal(e.facts["amount"]) for e in open_source("spend", path, base=BASE,
+                                                                          publisher=entry["gss_code"]).events()
+                   if isinstance(e, RowEvent) and e.facts.get("amount") is not None}
+            result = "kept" if got == want else "wrong"
+        counts[result] += 1
+        counts["credits"] += sum(a < 0 for a in want.values())
+        if result != "kept":
+            print(f"  debit and credit: {entry['path']} {result}")
+    return counts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--manifest", type=Path, default=SHARED_REAL / "manifest.csv")
@@ -122,6 +149,7 @@ def main() -> None:
         headers = two_rows(entries, Path(folder))
         periods = wide([e for e in entries if e["kind"] == "outcomes"], Path(folder))
         split = year_and_month([e for e in entries if e["kind"] == "spend"], Path(folder))
+        ledger = debits_and_credits([e for e in entries if e["kind"] == "spend"], Path(folder))
     print(f"{args.manifest}: {len(entries)} files, {time.perf_counter() - started:.1f} s")
     print(f"{'header over two rows':<24} {'kept':>5} {'lost':>5}")
     for form in ("cut", "merged"):
@@ -133,6 +161,9 @@ def main() -> None:
     for form in YEAR_AND_PART:
         print(f"{form:<24} {split[form, 'kept']:>5} {split[form, 'refused']:>8} {split[form, 'wrong']:>6} "
               f"{split[form, 'no days']:>8}")
+    print(f"{'debit and credit':<24} {'kept':>5} {'refused':>8} {'wrong':>6} {'no credits':>11} {'credits':>8}")
+    print(f"{'Debit, Credit':<24} {ledger['kept']:>5} {ledger['refused']:>8} {ledger['wrong']:>6} "
+          f"{ledger['no credits']:>11} {ledger['credits']:>8}")
 
 
 if __name__ == "__main__":

@@ -32,10 +32,6 @@ REQUIRED_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "outcomes": (("value",), ("period",), ("indicator",)),
     "framework": (("measure_code",), ("measure",)),
 }
-#: Fields without which every row would be refused (a payment line with no date nor period):
-#: a council's own dialect that cannot read them gives way to one that can (a council's
-#: export with Financial Year and Month where its usual file has a Payment Date).
-WANTED_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {"spend": (("date", "period"),)}
 
 
 class DialectError(ValueError):
@@ -247,15 +243,17 @@ def choose(kind: str, header: list[str], header_row: int = 1, dialect: Dialect |
     their title words and content, and a refusal describes what each column holds."""
     keys = {k for h in header for k in title_keys(h)}  # a bilingual title matches by either half
     candidates = [dialect] if dialect else [d for d in dialects(kind) if set(d.match) <= keys]
+    from loaders.recognise import reads_too_little
+
     best: TableMap | None = None
-    short: TableMap | None = None  # the first that reads the file but not its dates
+    short: TableMap | None = None  # the first that reads the file but not its dates or credits
     for candidate in candidates:
         table = recognised(kind, candidate, header, header_row, sample)
         if missing := missing_fields(kind, table):
             # the refusal speaks of the dialect that came closest (first of equals)
             best = best if best and len(missing_fields(kind, best)) <= len(missing) else table
             continue
-        if not all(any(name in table.fields for name in group) for group in WANTED_FIELDS.get(kind, ())):
+        if reads_too_little(kind, table):
             short = short or table
             continue
         return table

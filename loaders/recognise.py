@@ -163,7 +163,7 @@ def recognise(dialect, header: list[str], sample: list[list[str]]) -> tuple[dict
                                            f"a title the {dialect.id} mapping knows (and {other} has its own "
                                            f"column by title words); {found[index].describe()}")
                 break
-    if "credit_amount" in fields and not _debits(header[fields["net_amount"]] if "net_amount" in fields else ""):
+    if "credit_amount" in fields and not debits(header[fields["net_amount"]] if "net_amount" in fields else ""):
         fields.pop("credit_amount")  # 5. a credit column subtracts only from a debit column (never from a net)
         decisions.pop("credit_amount")
     if "sub_period" in fields and "period" not in fields:  # 4. a month or quarter with no year beside it
@@ -175,7 +175,24 @@ def recognise(dialect, header: list[str], sample: list[list[str]]) -> tuple[dict
     return fields, list(decisions.values())
 
 
-def _debits(title: str) -> bool:
+#: Fields without which every row would be refused (a payment line with no date nor period):
+#: a council's own dialect that cannot read them gives way to one that can (a council's
+#: export with Financial Year and Month where its usual file has a Payment Date).
+WANTED_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {"spend": (("date", "period"),)}
+
+
+def reads_too_little(kind: str, table) -> bool:
+    """Does the table leave out what would refuse or change every row: the file's dates
+    (``WANTED_FIELDS``), or the credits beside an amount column titled as debits, when its
+    dialect has no credit column (a council's own dialect reading a ledger's export)? Then
+    ``loaders.mapping.choose`` tries the next dialect before settling for it."""
+    if not all(any(name in table.fields for name in group) for group in WANTED_FIELDS.get(kind, ())):
+        return True
+    amount = table.fields.get("net_amount")
+    return amount is not None and table.dialect.column("credit_amount") is None and debits(table.header[amount])
+
+
+def debits(title: str) -> bool:
     """Is the amount's column titled as a ledger's debits ("Debit", "Debit Amount", "Debyd")?"""
     return bool({"debit", "debits", "dr", "debyd"} & set(title_words(title)))
 

@@ -1,5 +1,5 @@
 """A council's table in another shape: its header over two rows, its periods as columns, its
-days as a year and a month.
+days as a year and a month, its amounts as debits and credits.
 
 Shared by ``tests/test_header_two_rows.py``, ``tests/test_periods_as_columns.py`` and
 ``bench/table_shapes.py``, which rewrite the real files these ways and check that the
@@ -14,6 +14,7 @@ loader reads what the original says.
   period, its titles written by ``title(period)``.
 * ``year_and_part``: a spend file's payment day as a year column and a month or quarter
   column (*Financial Year* ``2021/22``, *Month* ``June``), as some ledgers export it.
+* ``debit_and_credit``: a spend file's amount as a ledger's *Debit* and *Credit* columns.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import csv
 import re
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from catalogue import iris
@@ -143,3 +145,32 @@ def year_and_part(entry: dict, folder: Path, form: str) -> tuple[Path, dict[int,
     path = folder / entry["file"].name
     path.write_text(csv_text(out), encoding="utf-8", newline="")
     return path, {number: period(day) for number, day in days.items()}
+
+
+# ---------------------------------------------------------------- an amount as a debit and a credit
+
+def debit_and_credit(entry: dict, folder: Path) -> tuple[Path, dict[int, Decimal]] | None:
+    """A spend file with its amount column as a ledger's *Debit* and *Credit* columns (a
+    negative amount a positive credit): the new file and each line's amount, as the original
+    reads it. ``None`` for a file without negative amounts or an amount column."""
+    from loaders import RowEvent, open_source
+
+    source = open_source("spend", entry["file"], base="https://variants.example.test/", publisher=entry["gss_code"])
+    at = source.table.fields.get("net_amount")
+    amounts = {e.row: Decimal(e.facts["amount"]) for e in source.events()
+               if isinstance(e, RowEvent) and e.facts.get("amount") is not None}
+    if at is None or not any(a < 0 for a in amounts.values()):
+        return None
+    with open(entry["file"], encoding=source.info.encoding, newline="") as handle:
+        records = list(csv.reader(handle, delimiter=source.info.delimiter))
+    row = source.table.header_row
+    out = records[:row - 1] + [records[row - 1][:at] + ["Debit", "Credit"] + records[row - 1][at + 1:]]
+    for number, record in enumerate(records[row:], start=row + 1):
+        amount = amounts.get(number)
+        cells = ([record[at] if at < len(record) else "", ""] if amount is None
+                 else [format(amount, "f"), ""] if amount >= 0 else ["", format(-amount, "f")])
+        out.append(record[:at] + cells + record[at + 1:])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / entry["file"].name
+    path.write_text(csv_text(out), encoding="utf-8", newline="")
+    return path, amounts

@@ -35,9 +35,9 @@ from loaders.words import Profile, content_score, is_generic, profile, title_wor
 RECOGNISED_KINDS = frozenset({"spend", "suppliers", "contracts", "grants", "outcomes"})
 #: Fields filled in this order (a finance officer's: what a payment or a contract cannot do
 #: without first); a kind's dialect has only some of them.
-ORDER = ("net_amount", "credit_amount", "total_value", "annual_value", "amount", "total_amount", "value", "area_code", "date",
-         "period", "sub_period", "award_date", "start_date", "end_date", "current_expiry", "supplier_name", "contract_reference",
-         "grant_id", "title", "supplier_id",
+ORDER = ("net_amount", "credit_amount", "total_value", "annual_value", "amount", "total_amount", "value",
+         "area_code", "date", "period", "sub_period", "award_date", "start_date", "end_date", "current_expiry",
+         "supplier_name", "contract_reference", "grant_id", "title", "supplier_id",
          "transaction", "gross_amount", "irrecoverable_vat", "expense_type", "service_area", "narrative",
          "description", "invoice", "procurement_process", "grant_programme", "sme", "vcse", "charity_number",
          "company_number", "payments", "postcode", "indicator", "measure", "unit", "area_name")
@@ -49,7 +49,8 @@ CONTENT_ALONE = {"spend": {"net_amount": 3.3, "date": 2.4, "period": 2.4, "suppl
 #: How far the best column must lead the next one to be placed on content alone.
 MARGIN = 0.5
 #: What the cells of a typed field must mostly be (share of filled cells).
-FLOORS = {"net_amount": ("money", 0.6), "credit_amount": ("money", 0.6), "gross_amount": ("money", 0.6), "irrecoverable_vat": ("money", 0.6),
+FLOORS = {"net_amount": ("money", 0.6), "credit_amount": ("money", 0.6), "gross_amount": ("money", 0.6),
+          "irrecoverable_vat": ("money", 0.6),
           "total_value": ("money", 0.6), "annual_value": ("money", 0.6), "amount": ("money", 0.6),
           "award_date": ("dated", 0.6),
           "date": ("dated", 0.6), "period": ("dated", 0.6), "start_date": ("dated", 0.6),
@@ -163,15 +164,15 @@ def recognise(dialect, header: list[str], sample: list[list[str]]) -> tuple[dict
                                            f"a title the {dialect.id} mapping knows (and {other} has its own "
                                            f"column by title words); {found[index].describe()}")
                 break
-    if "credit_amount" in fields and not debits(header[fields["net_amount"]] if "net_amount" in fields else ""):
-        fields.pop("credit_amount")  # 5. a credit column subtracts only from a debit column (never from a net)
-        decisions.pop("credit_amount")
     if "sub_period" in fields and "period" not in fields:  # 4. a month or quarter with no year beside it
         index, decision = fields.pop("sub_period"), decisions.pop("sub_period")
         if _floor_ok("period", found[index]):  # "June 2021" under "Month": the period itself
             fields["period"] = index
             decisions["period"] = Decision("period", index, header[index], decision.how,
                                            f"the file's only period column; {decision.why}")
+    if "credit_amount" in fields and not debits(header[fields["net_amount"]] if "net_amount" in fields else ""):
+        fields.pop("credit_amount")  # 5. a credit column subtracts only from a debit column (never from a net)
+        decisions.pop("credit_amount")
     return fields, list(decisions.values())
 
 

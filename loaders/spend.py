@@ -228,13 +228,12 @@ REFUSE_EMPTY = True
 #: Which canonical fields explain a SHACL result on a path (for reporting a column).
 FIELDS_FOR_PATH = {
     **organisations.FIELDS_FOR_PATH,
-    str(PAY.date): lambda values: _date_fields(values),
+    str(PAY.date): lambda values: _date_fields(values),  # defined below
     str(SDMX_DIMENSION.refPeriod): lambda values: _date_fields(values),
     str(PAY.payee): ("supplier_name", "supplier_id"),
     str(PAY.netAmount): ("net_amount", "credit_amount"),
     str(PAY.expenditureCategory): ("capital_revenue", "expense_type"),
 }
-
 
 
 def _date_fields(values: Mapping[str, str]) -> tuple[str, ...]:

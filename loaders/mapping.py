@@ -74,6 +74,9 @@ class Dialect:
     #: ``"numbers"``: every free column of numbers is a measure (``loaders.measures``);
     #: ``"periods"``: every free column titled by a period holds values (``loaders.period_columns``).
     measures: str | None = None
+    #: Header keys of the columns a mapping marks ``suppressOutput`` (CSVW: the column makes no
+    #: output): never read, not even by the kind's own synonyms or by recognition.
+    suppressed: frozenset[str] = frozenset()
 
     def column(self, name: str) -> ColumnMap | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -192,7 +195,7 @@ def bind(dialect: Dialect, header: list[str], header_row: int = 1) -> TableMap:
     """Give each field the first header (by the dialect's order of titles) that matches."""
     keys = [header_key(h) for h in header]
     table = TableMap(dialect, header, header_row)
-    used: set[int] = set()
+    used: set[int] = {i for i, k in enumerate(keys) if k in dialect.suppressed}
     for column in dialect.columns:
         for title in column.titles:
             wanted = header_key(title)
@@ -319,7 +322,7 @@ def user_dialect(kind: str, path: Path) -> Dialect:
         raise DialectError(f"{path.name} is a mapping for {doc['sv:kind']}, not {kind}", missing=[], seen=[])
     generic = _generic(kind)
     known = {c.name: c for c in generic.columns} if generic else {}
-    columns, positional = [], []
+    columns, positional, suppressed = [], [], set()
     try:
         csv_dialect = csvw_dialect.parse(doc, path.name)
         for number, col in enumerate((doc.get("tableSchema") or {}).get("columns", []), start=1):
@@ -337,6 +340,7 @@ def user_dialect(kind: str, path: Path) -> Dialect:
             datatype = datatype.get("base", "string") if isinstance(datatype, dict) else datatype
             if prop is None and col.get("name") not in known and (col.get("suppressOutput") or not titles):
                 positional.append(titles[0] if titles else col.get("name", f"column {number}"))
+                suppressed.update(header_key(t) for t in titles if col.get("suppressOutput"))
                 continue  # a column the file has but the load does not read
             name = col.get("name") if col.get("name") in known else _field_for(kind, known, prop, datatype, titles,
                                                                                 path)
@@ -356,6 +360,7 @@ def user_dialect(kind: str, path: Path) -> Dialect:
         id=doc.get("@id") or f"mapping:{path.name}", title=doc.get("dc:title", path.stem), kind=kind,
         priority=100, match=(), nulls=frozenset(n.strip().lower() for n in nulls), columns=tuple(columns),
         source=path, required=generic.required if generic else None, csv=csv_dialect,
+        suppressed=frozenset(suppressed),
     )
 
 

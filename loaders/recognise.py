@@ -139,7 +139,8 @@ def recognise(dialect, header: list[str], sample: list[list[str]]) -> tuple[dict
     found = profiles(header, sample, dialect.nulls)
     fields: dict[str, int] = {}
     decisions: dict[str, Decision] = {}
-    titled = _known_columns(dialect, header, keys, found)
+    blocked = {i for i, h in enumerate(header) if header_key(h) in dialect.suppressed}  # a mapping's suppressOutput
+    titled = _known_columns(dialect, header, keys, found, blocked)
     for name, index in _assign_known(titled, [c.name for c in dialect.columns]).items():  # 1. exact titles
         fields[name] = index
         decisions[name] = Decision(name, index, header[index], "known title",
@@ -147,7 +148,7 @@ def recognise(dialect, header: list[str], sample: list[list[str]]) -> tuple[dict
     wanted_fields = [f for f in ORDER if dialect.column(f)] + [
         c.name for c in dialect.columns if c.name not in ORDER and c.name in TEXT_FIELDS]
     for name in wanted_fields:  # 2. title words and content, most important field first
-        if name not in fields and (decision := _choose(name, dialect, header, keys, found, fields)):
+        if name not in fields and (decision := _choose(name, dialect, header, keys, found, fields, blocked)):
             fields[name] = decision.column
             decisions[name] = decision
     for name, columns in titled.items():  # 3. a title known to two fields, and words for one of them
@@ -156,7 +157,7 @@ def recognise(dialect, header: list[str], sample: list[list[str]]) -> tuple[dict
         for index in columns:
             other = next(f for f, i in fields.items() if i == index)
             elsewhere = _choose(other, dialect, header, keys, found, {f: i for f, i in fields.items() if f != other},
-                                also_taken={index})
+                                also_taken={index} | blocked)
             if elsewhere and elsewhere.how == "title words":
                 fields[other], decisions[other] = elsewhere.column, elsewhere
                 fields[name] = index
@@ -249,7 +250,8 @@ def _choose(name: str, dialect, header: list[str], keys: list[str], found: list[
     return Decision(name, index, header[index], how, why, rejected)
 
 
-def _known_columns(dialect, header: list[str], keys: list[str], found: list[Profile]) -> dict[str, list[int]]:
+def _known_columns(dialect, header: list[str], keys: list[str], found: list[Profile],
+                   blocked: set[int] = frozenset()) -> dict[str, list[int]]:
     """field -> the columns whose title the mapping knows for it, most preferred title first,
     leaving out those whose cells contradict it and generic words over free-text fields."""
     out: dict[str, list[int]] = {}
@@ -257,7 +259,7 @@ def _known_columns(dialect, header: list[str], keys: list[str], found: list[Prof
         columns: list[int] = []
         for title in column.titles:
             wanted = header_key(title)
-            columns += [i for i, k in enumerate(keys) if k == wanted and i not in columns
+            columns += [i for i, k in enumerate(keys) if k == wanted and i not in columns and i not in blocked
                         and _floor_ok(column.name, found[i], known=True)
                         and not (column.name in TEXT_FIELDS and is_generic(header[i]))]
         if columns:

@@ -113,6 +113,8 @@ def test_no_header_row_columns_named_by_the_mapping_in_order(tmp_path, original)
     for column in columns:
         column.setdefault("suppressOutput", True)
     columns[HEADER.index("Supplier Name")] = {"titles": "Supplier Name", "propertyUrl": "pay:payee"}
+    # the supplier's id names the supplier record; a suppressOutput column would not be read
+    columns[HEADER.index("Supplier ID")] = {"titles": "Supplier ID", "propertyUrl": "dcterms:identifier"}
     mapping = _mapping(tmp_path, {"header": False}, columns=columns)
     source = open_source("spend", path, base=BASE, publisher=GSS, mapping=mapping)
     assert source.table.header_row == 0
@@ -237,3 +239,18 @@ def test_date_formats(pattern, raw, iso):
 ])
 def test_number_formats_give_exact_decimal_text(fmt, raw, text):
     assert number_parser(fmt, "test")(raw) == text
+
+
+@pytest.mark.parametrize("title", ["Irrecoverable VAT", "Expense Area"])
+def test_a_column_marked_suppress_output_is_never_read(title, tmp_path):
+    """CSVW ``suppressOutput``: the column makes no output. Under a title the kind's own
+    mapping knows (or whose words a field takes), it stays unread; the rest still loads."""
+    path, gss = dev_spend("calderdale")
+    plain = validate_file("spend", path, base=BASE, publisher=gss)
+    field = next(f for f, t in plain.columns.items() if t == title)
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"@context": "http://www.w3.org/ns/csvw", "tableSchema": {
+        "columns": [{"titles": title, "suppressOutput": True}]}}), encoding="utf-8")
+    report = validate_file("spend", path, base=BASE, publisher=gss, mapping=str(mapping))
+    assert report.valid and field not in report.columns and title not in report.columns.values()
+    assert report.rows_loaded == plain.rows_loaded and set(report.columns) == set(plain.columns) - {field}

@@ -101,6 +101,22 @@ def test_a_month_number_beside_a_financial_year_is_refused_named(tmp_path):
     assert "month's name" in issue.fix and "April" in issue.fix
 
 
+def test_a_mapping_that_suppresses_the_period_number_dates_each_line_to_its_year(tmp_path):
+    """The refusal's fix, followed: a --mapping marking the column suppressOutput (CSVW) is
+    never read, not even by its title's words; the lines are dated to their financial year."""
+    import json
+
+    path, want = oxford_split(tmp_path, ["Financial Year", "Period"], lambda d: [_financial(d), str(d.month - 3)])
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"@context": "http://www.w3.org/ns/csvw", "tableSchema": {
+        "columns": [{"titles": "Period", "suppressOutput": True}]}}), encoding="utf-8")
+    report = validate_file("spend", path, base=BASE, publisher=OXFORD_GSS, mapping=mapping)
+    assert report.valid and report.columns.get("period") == "Financial Year" and "sub_period" not in report.columns
+    year = iris.REFERENCE_INTERVALS + "government-year/2017-2018"
+    graph = loader_graph("spend", path, publisher=OXFORD_GSS, mapping=mapping)
+    assert Counter(str(p) for p in graph.objects(None, SDMX_DIMENSION.refPeriod)) == {year: sum(want.values())}
+
+
 def test_a_month_outside_its_year_is_refused_with_the_month_named(tmp_path):
     path, _ = oxford_split(tmp_path, ["Financial Year", "Month"], lambda d: ["2017/18", "October 2019"])
     report = validate_file("spend", path, base=BASE, publisher=OXFORD_GSS)

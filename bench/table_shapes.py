@@ -44,9 +44,10 @@ from catalogue.ingest import validate_file  # noqa: E402
 from tests.conftest import BASE, SHARED_REAL, manifest  # noqa: E402
 from tests.golden import loader_graph  # noqa: E402
 from tests.kind_variants import write  # noqa: E402
-from loaders import RowEvent, open_source  # noqa: E402
+from loaders import open_source  # noqa: E402
 from tests.table_shapes import (  # noqa: E402
-    PERIOD_TITLES, YEAR_AND_PART, by_period, debit_and_credit, header_over_two_rows, long_rows, year_and_part,
+    PERIOD_TITLES, YEAR_AND_PART, by_period, debit_and_credit, header_over_two_rows, long_rows, row_facts,
+    year_and_part,
 )
 from tests.test_periods_as_columns import said  # noqa: E402
 
@@ -106,9 +107,7 @@ def year_and_month(entries: list[dict], folder: Path) -> Counter:
             if not report.loadable or report.rows_loaded != original.rows_loaded:
                 result = "refused"
             else:
-                got = {e.row: e.facts.get("period") for e in open_source("spend", path, base=BASE,
-                                                                              publisher=entry["gss_code"]).events()
-                       if isinstance(e, RowEvent)}
+                got = row_facts(open_source("spend", path, base=BASE, publisher=entry["gss_code"]), "period")
                 result = "kept" if all(got.get(n) == period for n, period in want.items()) else "wrong"
             counts[form, result] += 1
             if result != "kept":
@@ -128,9 +127,8 @@ def debits_and_credits(entries: list[dict], folder: Path) -> Counter:
         if not report.loadable:
             result = "refused"
         else:
-            got = {e.row: Decimal(e.facts["amount"]) for e in open_source("spend", path, base=BASE,
-                                                                          publisher=entry["gss_code"]).events()
-                   if isinstance(e, RowEvent) and e.facts.get("amount") is not None}
+            got = {row: Decimal(a) for row, a in row_facts(open_source("spend", path, base=BASE,
+                                                                         publisher=entry["gss_code"]), "amount").items()}
             result = "kept" if got == want else "wrong"
         counts[result] += 1
         counts["credits"] += sum(a < 0 for a in want.values())

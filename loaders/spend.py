@@ -225,16 +225,6 @@ ROW_SUBJECTS_UNIQUE = True
 #: A spend file with a header and no payment rows is refused (a wrong file, or rows lost).
 REFUSE_EMPTY = True
 
-#: Which canonical fields explain a SHACL result on a path (for reporting a column).
-FIELDS_FOR_PATH = {
-    **organisations.FIELDS_FOR_PATH,
-    str(PAY.date): lambda values: _date_fields(values),  # defined below
-    str(SDMX_DIMENSION.refPeriod): lambda values: _date_fields(values),
-    str(PAY.payee): ("supplier_name", "supplier_id"),
-    str(PAY.netAmount): ("net_amount", "credit_amount"),
-    str(PAY.expenditureCategory): ("capital_revenue", "expense_type"),
-}
-
 
 def _date_fields(values: Mapping[str, str]) -> tuple[str, ...]:
     """The columns a refused date came from: a year that reads beside a month that does
@@ -243,6 +233,16 @@ def _date_fields(values: Mapping[str, str]) -> tuple[str, ...]:
         return ("sub_period", "period", "date")
     return ("date", "period", "sub_period")
 
+
+#: Which canonical fields explain a SHACL result on a path (for reporting a column).
+FIELDS_FOR_PATH = {
+    **organisations.FIELDS_FOR_PATH,
+    str(PAY.date): _date_fields,
+    str(SDMX_DIMENSION.refPeriod): _date_fields,
+    str(PAY.payee): ("supplier_name", "supplier_id"),
+    str(PAY.netAmount): ("net_amount", "credit_amount"),
+    str(PAY.expenditureCategory): ("capital_revenue", "expense_type"),
+}
 
 _TOTAL = re.compile(r"^\s*(grand\s+)?(sub\s*-?\s*)?totals?\b", re.IGNORECASE)
 

@@ -102,6 +102,14 @@ def by_period(path: Path, title=lambda period: period, extra: tuple[str, ...] = 
 
 # ---------------------------------------------------------------- a payment day as a year and a month
 
+def row_facts(source, fact: str) -> dict[int, object]:
+    """Each line's ``fact`` (``RowEvent.facts``: its ``period``, ``amount``, ``dates``) as the
+    loader reads it from ``source`` (``loaders.open_source``), by row; lines without it left out."""
+    from loaders import RowEvent
+
+    return {e.row: e.facts[fact] for e in source.events() if isinstance(e, RowEvent) and e.facts.get(fact) is not None}
+
+
 def _financial_year(day: date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
@@ -125,13 +133,12 @@ def year_and_part(entry: dict, folder: Path, form: str) -> tuple[Path, dict[int,
     """A spend file with its payment-date column as a year and a month (or quarter) column
     (``YEAR_AND_PART[form]``): the new file and, for each row the original dated by a day,
     the period that row should now get. ``None`` for a file with no day-dated column."""
-    from loaders import RowEvent, open_source
+    from loaders import open_source
 
     titles, cells, period = YEAR_AND_PART[form]
     source = open_source("spend", entry["file"], base="https://variants.example.test/", publisher=entry["gss_code"])
     at = source.table.fields.get("date")
-    days = {e.row: date.fromisoformat(e.facts["dates"][0]) for e in source.events()
-            if isinstance(e, RowEvent) and len(e.facts.get("dates", ())) == 1}
+    days = {row: date.fromisoformat(dates[0]) for row, dates in row_facts(source, "dates").items() if len(dates) == 1}
     if at is None or not days:
         return None
     with open(entry["file"], encoding=source.info.encoding, newline="") as handle:
@@ -153,12 +160,11 @@ def debit_and_credit(entry: dict, folder: Path) -> tuple[Path, dict[int, Decimal
     """A spend file with its amount column as a ledger's *Debit* and *Credit* columns (a
     negative amount a positive credit): the new file and each line's amount, as the original
     reads it. ``None`` for a file without negative amounts or an amount column."""
-    from loaders import RowEvent, open_source
+    from loaders import open_source
 
     source = open_source("spend", entry["file"], base="https://variants.example.test/", publisher=entry["gss_code"])
     at = source.table.fields.get("net_amount")
-    amounts = {e.row: Decimal(e.facts["amount"]) for e in source.events()
-               if isinstance(e, RowEvent) and e.facts.get("amount") is not None}
+    amounts = {row: Decimal(amount) for row, amount in row_facts(source, "amount").items()}
     if at is None or not any(a < 0 for a in amounts.values()):
         return None
     with open(entry["file"], encoding=source.info.encoding, newline="") as handle:

@@ -19,11 +19,11 @@ import pytest
 from catalogue import iris
 from catalogue.ingest import load_file, validate_file
 from catalogue.vocab import PAY
-from loaders import RowEvent, open_source
+from loaders import open_source
 from tests.conftest import BASE, OGL, REAL, manifest
 from tests.golden import loader_graph
 from tests.kind_variants import write
-from tests.table_shapes import debit_and_credit
+from tests.table_shapes import debit_and_credit, row_facts
 
 CALDERDALE = REAL / "calderdale" / "2022-08.csv"
 GSS = "E08000033"
@@ -138,7 +138,6 @@ def test_every_repository_spend_file_as_debits_and_credits_keeps_each_lines_amou
     path, want = made
     report = validate_file("spend", path, base=BASE, publisher=entry["gss_code"])
     assert report.loadable and report.columns.get("credit_amount") == "Credit", report.to_json()
-    got = {e.row: Decimal(e.facts["amount"]) for e in open_source("spend", path, base=BASE,
-                                                                  publisher=entry["gss_code"]).events()
-           if isinstance(e, RowEvent) and e.facts.get("amount") is not None}
+    got = {row: Decimal(a) for row, a in row_facts(open_source("spend", path, base=BASE,
+                                                                 publisher=entry["gss_code"]), "amount").items()}
     assert got == want and any(a < 0 for a in want.values())

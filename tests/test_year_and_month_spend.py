@@ -24,12 +24,12 @@ from catalogue import iris
 from catalogue.ingest import load_file, validate_file
 from catalogue.vocab import PAY, SDMX_DIMENSION
 from loaders.periods import interval, within
-from loaders import RowEvent, open_source
+from loaders import open_source
 from loaders.mapping import choose
 from tests.conftest import BASE, OGL, REAL, manifest
 from tests.golden import loader_graph
 from tests.kind_variants import write
-from tests.table_shapes import YEAR_AND_PART, year_and_part
+from tests.table_shapes import YEAR_AND_PART, row_facts, year_and_part
 
 OXFORD = REAL / "oxford" / "expenditure-over-500-oct-dec-2017.csv"
 OXFORD_GSS = "E07000178"
@@ -191,9 +191,7 @@ def test_every_repository_spend_file_split_so_keeps_its_lines_months(entry, form
     original = validate_file("spend", entry["file"], base=BASE, publisher=entry["gss_code"])
     report = validate_file("spend", path, base=BASE, publisher=entry["gss_code"])
     assert report.valid == original.valid and report.rows_loaded == original.rows_loaded > 0, report.to_json()
-    got = {e.row: e.facts.get("period") for e in open_source("spend", path, base=BASE,
-                                                               publisher=entry["gss_code"]).events()
-           if isinstance(e, RowEvent)}
+    got = row_facts(open_source("spend", path, base=BASE, publisher=entry["gss_code"]), "period")
     assert len(want) > 100 and all(got.get(row) == period for row, period in want.items())
 
 
